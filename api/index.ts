@@ -1,0 +1,4 @@
+// Wire types (k8s.io/api, k8s.io/apimachinery meta/v1). Imports nothing outside api/.
+export * from './meta.js';
+export * from './core.js';
+export * from './batch.js';

@@ -1,0 +1,47 @@
+// Field selectors ("metadata.name=a,status.phase!=Running"), as k8s.io/apimachinery/pkg/fields.
+
+export interface FieldRequirement {
+  field: string;
+  operator: '=' | '!=';
+  value: string;
+}
+
+export class FieldSelectorParseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FieldSelectorParseError';
+  }
+}
+
+/** Splits on unescaped commas; values may escape ',', '=' and '\' with a backslash. */
+export function parseFieldSelector(input: string): FieldRequirement[] {
+  const s = input.trim();
+  if (!s) return [];
+  const parts: string[] = [];
+  let cur = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === '\\' && i + 1 < s.length) {
+      cur += c + s[i + 1];
+      i++;
+    } else if (c === ',') {
+      parts.push(cur);
+      cur = '';
+    } else cur += c;
+  }
+  parts.push(cur);
+  return parts.map((part) => {
+    const m = /^([^=!]+?)\s*(==|!=|=)\s*(.*)$/.exec(part.trim());
+    if (!m) throw new FieldSelectorParseError(`invalid selector: '${input}'; can't understand '${part}'`);
+    const value = m[3].replace(/\\(.)/g, '$1');
+    return { field: m[1], operator: m[2] === '!=' ? '!=' : '=', value };
+  });
+}
+
+/** Checks requirements against a flat field set (the per-resource "GetAttrs"). */
+export function matchesFields(reqs: FieldRequirement[], fields: Record<string, string>): boolean {
+  return reqs.every((r) => {
+    const v = fields[r.field] ?? '';
+    return r.operator === '=' ? v === r.value : v !== r.value;
+  });
+}

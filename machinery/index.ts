@@ -1,0 +1,10 @@
+// Pure helpers shared by every part. Imports api/ only.
+export * from './status-error.js';
+export * from './field-error.js';
+export * from './label-selector.js';
+export * from './field-selector.js';
+export * from './quantity.js';
+export * from './names.js';
+export * from './clock.js';
+export * from './keys.js';
+export * from './owner-references.js';

@@ -1,0 +1,89 @@
+// Import rules of jobyard (docs: /work/shared/style.md §5, README "Layout").
+// Imports flow one way: api <- machinery <- {server, client} <- {controllers, agent,
+// logs, clusters, cli} <- cmd. The console (web/) is a separate app that may use
+// api/ wire types and nothing else of ours.
+//
+// Each rule names the folder it constrains ("from") and forbids every folder of ours
+// that is not on its allow-list ("to"). Run with `npm run lint:deps` (server side)
+// and `npm run lint:deps -- web` (adds the console); scripts/test.sh runs both.
+
+/** Every top-level folder of ours that holds code. */
+const OURS = ['api', 'machinery', 'server', 'client', 'controllers', 'agent', 'logs', 'clusters', 'cli', 'cmd', 'web', 'test', 'scripts', 'bin'];
+
+/**
+ * A rule: code under `from` may import only the folders in `allowed` (and itself,
+ * and npm packages / Node built-ins).
+ */
+function onlyImports(from, allowed) {
+  const forbidden = OURS.filter((dir) => dir !== from && !allowed.includes(dir));
+  return {
+    name: `${from}-imports-only-${allowed.length ? allowed.join('-') : 'itself'}`,
+    comment: allowed.length
+      ? `${from}/ may import only ${allowed.map((d) => `${d}/`).join(', ')} of ours.`
+      : `${from}/ imports nothing of ours.`,
+    severity: 'error',
+    from: { path: `^${from}/` },
+    to: { path: `^(${forbidden.join('|')})/` },
+  };
+}
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    onlyImports('api', []),
+    onlyImports('machinery', ['api']),
+    onlyImports('server', ['api', 'machinery']),
+    onlyImports('client', ['api', 'machinery']),
+    onlyImports('controllers', ['api', 'machinery', 'client']),
+    onlyImports('agent', ['api', 'machinery', 'client']),
+    onlyImports('logs', ['api', 'machinery', 'client']),
+    onlyImports('clusters', ['api', 'machinery', 'client']),
+    onlyImports('cli', ['api', 'machinery', 'client']),
+    // cmd/ wires everything together: no rule.
+    onlyImports('web', ['api']),
+    {
+      name: 'web-imports-only-types-from-api',
+      comment: 'The console uses api/ for its types only (import type), never runtime code of ours.',
+      severity: 'error',
+      from: { path: '^web/' },
+      to: { path: '^api/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'no-circular',
+      comment: 'No import cycles (a cycle through type-only imports counts too: it hides a layering mistake).',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'not-to-unresolvable',
+      comment: 'Every import resolves (a typo would otherwise slip past the folder rules).',
+      severity: 'error',
+      from: { path: `^(${OURS.join('|')})/` },
+      to: { couldNotResolve: true },
+    },
+    {
+      name: 'not-to-test-code',
+      comment: 'Production code never imports tests or test support.',
+      severity: 'error',
+      from: { path: '^(api|machinery|server|client|controllers|agent|logs|clusters|cli|cmd)/', pathNot: '\\.test\\.tsx?$' },
+      to: { path: '(\\.test\\.tsx?$|^test/)' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)(node_modules|dist)/' },
+    // Our imports are NodeNext style (`./x.js` for `./x.ts`): TypeScript resolves them.
+    tsConfig: { fileName: 'tsconfig.json' },
+    tsPreCompilationDeps: true,
+    enhancedResolveOptions: {
+      extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.json'],
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      mainFields: ['module', 'main', 'types', 'typings'],
+    },
+    reporterOptions: {
+      text: { highlightFocused: true },
+    },
+  },
+};

@@ -49,6 +49,12 @@ export interface ResourceStrategy<T extends KubeObject = KubeObject> {
   allowUnconditionalUpdate: boolean;
   /** Used when a DELETE names no propagationPolicy (batch/v1 Job: Orphan). */
   defaultGarbageCollectionPolicy?: 'Orphan' | 'Background';
+  /**
+   * Graceful deletion (upstream RESTGracefulDeleteStrategy): the seconds the object stays
+   * with a deletionTimestamp before it may go; 0 deletes at once. Absent: always 0.
+   * Pods: 0 when unscheduled or terminal, else the requested value or the pod's own.
+   */
+  deletionGracePeriodSeconds?(obj: T, requestedSeconds: number | undefined): number;
 }
 
 /** The /status subresource: an update that may change only status (and some metadata). */

@@ -1,0 +1,236 @@
+// buildApiServer: the API server as a Fastify app (no listen here; see serving/listener.ts).
+// Order of a request: authentication (bearer token, or console session + CSRF) →
+// discovery / OpenAPI / resource handlers → Status errors.
+import { existsSync } from 'node:fs';
+import http from 'node:http';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import { StatusError, failureStatus, type Clock } from '../machinery/index.js';
+import type { GenericRegistry } from './registry/generic-registry.js';
+import type { ResourceDefinition } from './registry/resource.js';
+import { apiGroup, apiGroupList, apiResourceList, apiVersions, groupsOf, groupVersionOf, type VersionInfo } from './handlers/discovery.js';
+import { notFoundResponse, registerResourceRoutes, sendStatusError } from './handlers/resource-handlers.js';
+import type { PodLogProvider } from './handlers/pod-log.js';
+import { Authenticator, CSRF_HEADER, SESSION_COOKIE, clearSessionCookieHeader, readCookie, sessionCookieHeader } from './serving/auth.js';
+
+/** What the OpenAPI documents look like to the server: built once, served as JSON. */
+export interface OpenAPIProvider {
+  /** The /openapi/v3 root document. */
+  root(): unknown;
+  /** The document for "api/v1" or "apis/batch/v1", or undefined. */
+  document(path: string): unknown;
+  /** The /openapi/v2 document, when built. */
+  v2?(): unknown;
+}
+
+export interface ApiServerDeps {
+  registry: GenericRegistry;
+  resources: ResourceDefinition[];
+  clock: Clock;
+  authenticator: Authenticator;
+  version: VersionInfo;
+  openapi?: OpenAPIProvider;
+  podLogs?: PodLogProvider;
+  /** The built console (web/dist); the console is not served when absent. */
+  consoleDir?: string;
+  /** host:port clients use, for /api's serverAddressByClientCIDRs. */
+  serverAddress: string;
+  bookmarkIntervalSeconds?: number;
+  logger?: boolean | object;
+  /** Extra routes of other parts (clusters, logs), registered after authentication. */
+  extraRoutes?: (app: FastifyInstance) => void | Promise<void>;
+}
+
+export interface BuiltApiServer {
+  app: FastifyInstance;
+  /** The request handler the listeners share (HTTP and HTTPS on one port). */
+  handler: http.RequestListener;
+}
+
+const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/auth/login', '/auth/session', '/auth/logout']);
+const API_PREFIXES = ['/api', '/apis', '/openapi', '/version', '/clusters', '/logs', '/jobyard'];
+
+function isApiPath(path: string): boolean {
+  return API_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`));
+}
+
+function isEncrypted(request: FastifyRequest): boolean {
+  return Boolean((request.raw.socket as { encrypted?: boolean }).encrypted);
+}
+
+export async function buildApiServer(deps: ApiServerDeps): Promise<BuiltApiServer> {
+  let captured: http.RequestListener | undefined;
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: 3 * 1024 * 1024,
+    // Kubernetes names may hold dots and colons; keep paths as sent.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1024 },
+    serverFactory: (handler) => {
+      captured = handler as http.RequestListener;
+      return http.createServer(handler);
+    },
+  });
+
+  // Bodies are parsed by the handlers, which know the content types Kubernetes uses.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
+  const resolveIndex = new Map<string, ResourceDefinition>();
+  for (const def of deps.resources) {
+    const gv = groupVersionOf(def);
+    resolveIndex.set(`${gv}|${def.names.resource}`, def);
+  }
+  const resolve = (group: string, version: string, resource: string) => resolveIndex.get(`${group ? `${group}/${version}` : version}|${resource}`);
+
+  app.setErrorHandler((err: unknown, request, reply) => {
+    if (err instanceof StatusError) return sendStatusError(reply, err);
+    const e = err as { statusCode?: number; code?: string; message?: string };
+    if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
+      const reason = e.statusCode === 413 ? 'RequestEntityTooLarge' : e.statusCode === 415 ? 'UnsupportedMediaType' : 'BadRequest';
+      return sendStatusError(reply, new StatusError(failureStatus(e.statusCode, reason, e.message ?? 'bad request')));
+    }
+    request.log.error({ err }, 'internal error');
+    return sendStatusError(reply, new StatusError(failureStatus(500, 'InternalError', 'Internal error occurred: an unexpected error; see the server log')));
+  });
+
+  // ---- authentication ------------------------------------------------------------------
+  app.addHook('onRequest', async (request, reply) => {
+    const path = request.url.split('?')[0];
+    if (PUBLIC_PATHS.has(path) || !isApiPath(path)) return;
+    const auth = deps.authenticator;
+    const bearer = Authenticator.bearer(request.headers.authorization);
+    if (bearer !== undefined) {
+      if (auth.checkToken(bearer)) return;
+      return unauthorized(reply);
+    }
+    const cookie = readCookie(request.headers.cookie, SESSION_COOKIE);
+    if (cookie && auth.verifySession(cookie)) {
+      const method = request.method;
+      if (method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS') {
+        const presented = request.headers[CSRF_HEADER];
+        if (!auth.checkCsrf(cookie, Array.isArray(presented) ? presented[0] : presented)) {
+          return sendStatusError(reply, new StatusError(failureStatus(403, 'Forbidden', 'missing or invalid CSRF token (send the X-CSRF-Token header the session gave)')));
+        }
+      }
+      return;
+    }
+    return unauthorized(reply);
+  });
+
+  // ---- health ----------------------------------------------------------------------------
+  for (const path of ['/healthz', '/livez', '/readyz']) {
+    app.get(path, async (_req, reply) => reply.type('text/plain').send('ok'));
+  }
+
+  // ---- console sessions ------------------------------------------------------------------
+  const startSession = (request: FastifyRequest, reply: FastifyReply): string => {
+    const cookie = deps.authenticator.newSession();
+    reply.header('Set-Cookie', sessionCookieHeader(cookie, isEncrypted(request)));
+    reply.header('Cache-Control', 'no-store');
+    return deps.authenticator.csrfFor(cookie);
+  };
+  app.get('/auth/login', async (request, reply) => {
+    const token = (request.query as Record<string, string | undefined>).token;
+    if (!deps.authenticator.checkToken(token)) return unauthorized(reply);
+    startSession(request, reply);
+    // Drop the token from the address bar and history.
+    return reply.header('Referrer-Policy', 'no-referrer').redirect('/', 303);
+  });
+  app.post('/auth/login', async (request, reply) => {
+    let token: string | undefined;
+    try {
+      token = (JSON.parse(String(request.body ?? '{}')) as { token?: string }).token;
+    } catch {
+      token = undefined;
+    }
+    if (!deps.authenticator.checkToken(token)) return unauthorized(reply);
+    const csrfToken = startSession(request, reply);
+    return reply.type('application/json').send(JSON.stringify({ csrfToken }));
+  });
+  app.get('/auth/session', async (request, reply) => {
+    const cookie = readCookie(request.headers.cookie, SESSION_COOKIE);
+    const csrfToken = cookie ? deps.authenticator.verifySession(cookie) : undefined;
+    if (!csrfToken) return unauthorized(reply);
+    reply.header('Cache-Control', 'no-store');
+    return reply.type('application/json').send(JSON.stringify({ authenticated: true, csrfToken }));
+  });
+  app.post('/auth/logout', async (request, reply) => {
+    reply.header('Set-Cookie', clearSessionCookieHeader(isEncrypted(request)));
+    return reply.code(204).send();
+  });
+
+  // ---- discovery -------------------------------------------------------------------------
+  app.get('/version', async (_req, reply) => reply.type('application/json').send(JSON.stringify(deps.version)));
+  app.get('/api', async (_req, reply) => reply.type('application/json').send(JSON.stringify(apiVersions(deps.serverAddress))));
+  app.get('/api/v1', async (_req, reply) =>
+    reply.type('application/json').send(JSON.stringify(apiResourceList('v1', deps.resources.filter((d) => !d.names.group)))),
+  );
+  app.get('/apis', async (_req, reply) => reply.type('application/json').send(JSON.stringify(apiGroupList(deps.resources))));
+  const groups = groupsOf(deps.resources);
+  app.get('/apis/:group', async (request, reply) => {
+    const { group } = request.params as { group: string };
+    const versions = groups.get(group);
+    if (!versions) return notFoundResponse(reply);
+    return reply.type('application/json').send(JSON.stringify(apiGroup(group, versions)));
+  });
+  app.get('/apis/:group/:version', async (request, reply) => {
+    const { group, version } = request.params as { group: string; version: string };
+    const defs = deps.resources.filter((d) => d.names.group === group && d.names.version === version);
+    if (!defs.length) return notFoundResponse(reply);
+    return reply.type('application/json').send(JSON.stringify(apiResourceList(`${group}/${version}`, defs)));
+  });
+
+  // ---- OpenAPI ---------------------------------------------------------------------------
+  if (deps.openapi) {
+    const openapi = deps.openapi;
+    app.get('/openapi/v3', async (_req, reply) => reply.type('application/json').send(JSON.stringify(openapi.root())));
+    app.get('/openapi/v3/*', async (request, reply) => {
+      const path = (request.params as Record<string, string>)['*'];
+      const doc = openapi.document(path);
+      if (!doc) return notFoundResponse(reply);
+      reply.header('Cache-Control', 'public, immutable');
+      return reply.type('application/json').send(JSON.stringify(doc));
+    });
+    app.get('/openapi/v2', async (_req, reply) => {
+      const doc = openapi.v2?.();
+      if (!doc) return notFoundResponse(reply);
+      return reply.type('application/json').send(JSON.stringify(doc));
+    });
+  }
+
+  // ---- resources -------------------------------------------------------------------------
+  registerResourceRoutes(app, {
+    registry: deps.registry,
+    clock: deps.clock,
+    resolve,
+    podLogs: deps.podLogs,
+    bookmarkIntervalSeconds: deps.bookmarkIntervalSeconds ?? 30,
+    log: app.log,
+  });
+
+  if (deps.extraRoutes) await deps.extraRoutes(app);
+
+  // ---- console ---------------------------------------------------------------------------
+  if (deps.consoleDir && existsSync(deps.consoleDir)) {
+    await app.register(fastifyStatic, { root: deps.consoleDir, prefix: '/', wildcard: false, index: ['index.html'] });
+    app.setNotFoundHandler((request, reply) => {
+      const path = request.url.split('?')[0];
+      if (request.method === 'GET' && !isApiPath(path) && !path.startsWith('/assets/')) {
+        // Client-side routes (/jobs/default/x) load the app shell.
+        reply.header('Cache-Control', 'no-cache');
+        return reply.sendFile('index.html');
+      }
+      return notFoundResponse(reply);
+    });
+  } else {
+    app.setNotFoundHandler((_request, reply) => notFoundResponse(reply));
+  }
+
+  await app.ready();
+  if (!captured) throw new Error('fastify did not hand over its request handler');
+  return { app, handler: captured };
+}
+
+function unauthorized(reply: FastifyReply): FastifyReply {
+  return sendStatusError(reply, new StatusError(failureStatus(401, 'Unauthorized', 'Unauthorized')));
+}

@@ -1,0 +1,143 @@
+// Content negotiation: the response forms kubectl and client libraries ask for in Accept
+// (plain JSON, meta.k8s.io Table, PartialObjectMetadata) and the request body types.
+import type { KubeObject, ObjectMeta, Table, TableColumnDefinition, TableRow } from '../../api/index.js';
+import type { PatchType } from '../registry/generic-registry.js';
+import type { ResourceDefinition } from '../registry/resource.js';
+import { badRequest, notAcceptable, unsupportedMediaType } from '../../machinery/index.js';
+import YAML from 'yaml';
+
+export type ResponseForm =
+  | { as: 'object' }
+  | { as: 'Table'; version: 'v1' | 'v1beta1' }
+  | { as: 'PartialObjectMetadata'; version: 'v1' | 'v1beta1' };
+
+/** Picks the first Accept clause we can serve, in the client's order. */
+export function negotiate(accept: string | undefined): ResponseForm {
+  if (!accept) return { as: 'object' };
+  let sawUnsupported = false;
+  for (const clause of accept.split(',')) {
+    const [type, ...params] = clause.split(';').map((s) => s.trim());
+    const p = Object.fromEntries(params.map((kv) => kv.split('=').map((s) => s.trim())));
+    if (type !== 'application/json' && type !== '*/*' && type !== 'application/*' && type !== 'application/yaml') {
+      sawUnsupported = true;
+      continue;
+    }
+    if (!p.as) return { as: 'object' };
+    if (p.g !== 'meta.k8s.io') continue;
+    const version = p.v === 'v1beta1' ? 'v1beta1' : p.v === 'v1' ? 'v1' : null;
+    if (!version) continue;
+    if (p.as === 'Table') return { as: 'Table', version };
+    if (p.as === 'PartialObjectMetadata' || p.as === 'PartialObjectMetadataList') return { as: 'PartialObjectMetadata', version };
+  }
+  if (sawUnsupported && !accept.includes('application/json')) {
+    // Protobuf-only clients: we speak JSON.
+    throw notAcceptable('only the following media types are accepted: application/json, application/yaml');
+  }
+  return { as: 'object' };
+}
+
+export type IncludeObject = 'None' | 'Metadata' | 'Object';
+
+const DEFAULT_COLUMNS: TableColumnDefinition[] = [
+  { name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace.', priority: 0 },
+  { name: 'Created At', type: 'date', format: '', description: 'CreationTimestamp is a timestamp representing the server time when this object was created.', priority: 0 },
+];
+
+export function partialMetadata(obj: KubeObject, version = 'v1'): KubeObject {
+  return { kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${version}`, metadata: obj.metadata };
+}
+
+function rowObject(obj: KubeObject, include: IncludeObject, version: string): unknown {
+  if (include === 'None') return undefined;
+  if (include === 'Object') return obj;
+  return partialMetadata(obj, version);
+}
+
+/** Converts objects into a meta.k8s.io Table with the resource's columns. */
+export function toTable(
+  def: ResourceDefinition,
+  objects: KubeObject[],
+  now: Date,
+  opts: { include: IncludeObject; version: string; listMeta?: Table['metadata']; noHeaders?: boolean },
+): Table {
+  const columns = def.table?.columns ?? DEFAULT_COLUMNS;
+  const rows: TableRow[] = objects.map((obj) => {
+    const cells = def.table ? def.table.cells(obj, now) : [obj.metadata.name, obj.metadata.creationTimestamp];
+    const row: TableRow = { cells };
+    const o = rowObject(obj, opts.include, opts.version);
+    if (o !== undefined) row.object = o;
+    return row;
+  });
+  const table: Table = {
+    kind: 'Table',
+    apiVersion: `meta.k8s.io/${opts.version}` as 'meta.k8s.io/v1',
+    metadata: opts.listMeta ?? {},
+    columnDefinitions: opts.noHeaders ? [] : columns,
+    rows,
+  };
+  return table;
+}
+
+export function partialList(def: ResourceDefinition, items: KubeObject[], version: string, listMeta: ObjectMeta | Record<string, unknown>): KubeObject {
+  void def;
+  return {
+    kind: 'PartialObjectMetadataList',
+    apiVersion: `meta.k8s.io/${version}`,
+    metadata: listMeta as ObjectMeta,
+    items: items.map((o) => partialMetadata(o, version)),
+  };
+}
+
+/** Parses a create/update body by its content type (JSON or YAML). */
+export function parseBody(contentType: string | undefined, raw: string | undefined): unknown {
+  const type = (contentType ?? 'application/json').split(';')[0].trim().toLowerCase();
+  const text = raw ?? '';
+  if (text.trim() === '') throw badRequest('the request body is empty');
+  if (type === 'application/json' || type === '' || type === 'text/plain') return parseJson(text);
+  if (type === 'application/yaml' || type === 'application/x-yaml' || type === 'text/yaml') {
+    try {
+      return YAML.parse(text);
+    } catch (err) {
+      throw badRequest(`error converting YAML to JSON: ${(err as Error).message}`);
+    }
+  }
+  throw unsupportedMediaType(type);
+}
+
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw badRequest(`couldn't get version/kind; json parse error: ${(err as Error).message}`);
+  }
+}
+
+/** The patch type named by a PATCH request's Content-Type. */
+export function patchTypeOf(contentType: string | undefined): PatchType {
+  const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  switch (type) {
+    case 'application/json-patch+json':
+      return 'json';
+    case 'application/merge-patch+json':
+      return 'merge';
+    case 'application/strategic-merge-patch+json':
+      return 'strategic';
+    case 'application/apply-patch+yaml':
+      return 'apply';
+    default:
+      throw unsupportedMediaType(type || '(none)');
+  }
+}
+
+/** The patch document: JSON for every type except server-side apply (YAML). */
+export function parsePatch(type: PatchType, raw: string | undefined): unknown {
+  const text = raw ?? '';
+  if (type === 'apply') {
+    try {
+      return YAML.parse(text);
+    } catch (err) {
+      throw badRequest(`error decoding YAML: ${(err as Error).message}`);
+    }
+  }
+  return parseJson(text);
+}

@@ -1,0 +1,39 @@
+// pods/binding: how a scheduler assigns a pod to a node. spec.nodeName is otherwise
+// immutable; the binding sets it once and marks the pod PodScheduled=True.
+import type { KubeObject, Pod, Status } from '../../api/index.js';
+import { badRequest, conflict, rfc3339 } from '../../machinery/index.js';
+import type { GenericRegistry } from '../registry/generic-registry.js';
+import type { ResourceDefinition } from '../registry/resource.js';
+
+interface Binding {
+  metadata?: { name?: string; uid?: string };
+  target?: { kind?: string; name?: string; apiVersion?: string };
+}
+
+export function handlePodBinding(registry: GenericRegistry, def: ResourceDefinition, namespace: string, name: string, body: unknown, now: Date): Status {
+  const binding = body as Binding;
+  const node = binding?.target?.name;
+  if (!node) throw badRequest('target: Required value: a binding needs a target node name');
+  if (binding.target?.kind && binding.target.kind !== 'Node') throw badRequest(`target.kind: Unsupported value: "${binding.target.kind}": supported values: "Node"`);
+  if (binding.metadata?.name && binding.metadata.name !== name) throw badRequest('binding name does not match the pod name');
+  // Binding bypasses the pod update rules (nodeName is immutable otherwise): write directly.
+  const store = registry.store;
+  const resource = def.names.resource;
+  store.transaction(() => {
+    const existing = store.get(resource, namespace, name) as Pod | undefined;
+    if (!existing) throw registry.get(def, namespace, name); // throws NotFound
+    if (binding.metadata?.uid && binding.metadata.uid !== existing.metadata.uid) {
+      throw conflict('pods', '', name, `Precondition failed: UID in precondition: ${binding.metadata.uid}, UID in object meta: ${existing.metadata.uid ?? ''}`);
+    }
+    if (existing.metadata.deletionTimestamp) throw conflict('pods', '', name, 'pod is being deleted, cannot be assigned to a host');
+    if (existing.spec.nodeName) throw conflict('pods', '', name, `pod ${name} is already assigned to node "${existing.spec.nodeName}"`);
+    const pod = structuredClone(existing);
+    pod.spec.nodeName = node;
+    const status = (pod.status ??= {});
+    const conditions = (status.conditions ??= []).filter((c) => c.type !== 'PodScheduled');
+    conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: rfc3339(now) });
+    status.conditions = conditions;
+    store.update(resource, pod as unknown as KubeObject, { resourceVersion: existing.metadata.resourceVersion });
+  });
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 };
+}

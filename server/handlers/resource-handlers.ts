@@ -1,0 +1,330 @@
+// The resource REST surface: one generic handler for every group/version/resource.
+// It parses the request, calls the GenericRegistry, and encodes the answer in the form
+// the client asked for. It knows no resource; subresources are delegated by name.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { DeleteOptions, Pod, Status, WatchEvent } from '../../api/index.js';
+import {
+  type Clock,
+  type FieldRequirement,
+  type Selector,
+  FieldSelectorParseError,
+  SelectorParseError,
+  StatusError,
+  badRequest,
+  failureStatus,
+  methodNotAllowed,
+  parseFieldSelector,
+  parseLabelSelector,
+} from '../../machinery/index.js';
+import { type FieldValidation, type GenericRegistry, deleteSuccessStatus, withTypeMeta } from '../registry/generic-registry.js';
+import type { ResourceDefinition } from '../registry/resource.js';
+import { parseRequestInfo, type RequestInfo } from './request-info.js';
+import { type IncludeObject, negotiate, parseBody, parseJson, parsePatch, partialList, partialMetadata, patchTypeOf, toTable } from './negotiation.js';
+import { type PodLogProvider, handlePodLog } from './pod-log.js';
+import { handlePodBinding } from './pod-binding.js';
+
+export interface ResourceHandlerDeps {
+  registry: GenericRegistry;
+  clock: Clock;
+  /** Finds a served resource by group and plural (or short) name. */
+  resolve(group: string, version: string, resource: string): ResourceDefinition | undefined;
+  podLogs?: PodLogProvider;
+  /** Seconds between BOOKMARK events on watches that allow them. */
+  bookmarkIntervalSeconds: number;
+  log: { error(obj: unknown, msg?: string): void; warn(obj: unknown, msg?: string): void };
+}
+
+type Query = Record<string, string | string[] | undefined>;
+
+function q(query: Query, name: string): string | undefined {
+  const v = query[name];
+  return Array.isArray(v) ? v[v.length - 1] : v;
+}
+
+function boolParam(query: Query, name: string): boolean {
+  const v = q(query, name);
+  return v === 'true' || v === '1';
+}
+
+function intParam(query: Query, name: string): number | undefined {
+  const v = q(query, name);
+  if (v === undefined || v === '') return undefined;
+  if (!/^-?[0-9]+$/.test(v)) throw badRequest(`invalid value for ${name}: ${v}`);
+  return Number(v);
+}
+
+export function sendStatusError(reply: FastifyReply, err: StatusError): FastifyReply {
+  return reply.code(err.status.code).type('application/json').send(JSON.stringify(err.status));
+}
+
+function sendJson(reply: FastifyReply, code: number, body: unknown, warnings: string[] = []): FastifyReply {
+  for (const w of warnings) reply.header('Warning', `299 - ${JSON.stringify(w)}`);
+  return reply.code(code).type('application/json').send(JSON.stringify(body));
+}
+
+function fieldValidationParam(query: Query): FieldValidation {
+  const v = q(query, 'fieldValidation');
+  if (v === undefined || v === '') return 'Warn';
+  if (v === 'Strict' || v === 'Warn' || v === 'Ignore') return v;
+  throw badRequest(`fieldValidation parameter unsupported: ${v}. Valid values are: Strict, Warn, Ignore`);
+}
+
+function dryRunParam(query: Query): boolean {
+  const v = query.dryRun;
+  const values = Array.isArray(v) ? v : v === undefined ? [] : [v];
+  for (const x of values) {
+    if (x !== 'All') throw badRequest(`dryRun: Unsupported value: "${x}": supported values: "All"`);
+  }
+  return values.length > 0;
+}
+
+function selectors(query: Query): { labels?: Selector; fields?: FieldRequirement[] } {
+  try {
+    const ls = q(query, 'labelSelector');
+    const fs = q(query, 'fieldSelector');
+    return { labels: ls ? parseLabelSelector(ls) : undefined, fields: fs ? parseFieldSelector(fs) : undefined };
+  } catch (err) {
+    if (err instanceof SelectorParseError || err instanceof FieldSelectorParseError) throw badRequest(`unable to parse requirement: ${err.message}`);
+    throw err;
+  }
+}
+
+/** Registers the resource routes under /api/v1 and /apis/{group}/{version}. */
+export function registerResourceRoutes(app: FastifyInstance, deps: ResourceHandlerDeps): void {
+  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+    const params = request.params as Record<string, string>;
+    const rest = (params['*'] ?? '').split('/');
+    const group = params.group ?? '';
+    const version = params.version ?? 'v1';
+    const query = request.query as Query;
+    const info = parseRequestInfo(request.method, group, version, rest, boolParam(query, 'watch'));
+    if (!info) return notFoundResponse(reply);
+    const def = deps.resolve(group, version, info.resource);
+    if (!def) return notFoundResponse(reply);
+    if (def.names.namespaced === false && info.namespace) return notFoundResponse(reply);
+    return serve(deps, def, info, request, reply, query);
+  };
+  for (const url of ['/api/v1/*', '/apis/:group/:version/*']) {
+    app.route({ method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'], url, handler });
+  }
+}
+
+export function notFoundResponse(reply: FastifyReply): FastifyReply {
+  const status = failureStatus(404, 'NotFound', 'the server could not find the requested resource', {});
+  return reply.code(404).type('application/json').send(JSON.stringify(status));
+}
+
+async function serve(
+  deps: ResourceHandlerDeps,
+  def: ResourceDefinition,
+  info: RequestInfo,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  query: Query,
+): Promise<FastifyReply | void> {
+  const { registry, clock } = deps;
+  const ns = info.namespace;
+  if (def.names.namespaced && !ns && info.verb !== 'list' && info.verb !== 'watch') {
+    // Namespaced objects are addressed under /namespaces/{ns}/.
+    return notFoundResponse(reply);
+  }
+  const sub = info.subresource;
+  if (sub && sub !== 'status' && !(def.subresources ?? []).includes(sub)) return notFoundResponse(reply);
+  if (sub === 'status' && !def.status) return notFoundResponse(reply);
+
+  // Subresources with their own semantics.
+  if (sub === 'log' && def.names.resource === 'pods') {
+    if (info.verb !== 'get') throw methodNotAllowed(`the server does not allow this method on the requested resource`);
+    const pod = registry.get(def, ns, info.name) as unknown as Pod;
+    return handlePodLog(deps.podLogs, pod, query, request, reply);
+  }
+  if (sub === 'binding' && def.names.resource === 'pods') {
+    if (info.verb !== 'create') throw methodNotAllowed(`the server does not allow this method on the requested resource`);
+    const body = parseBody(request.headers['content-type'], request.body as string);
+    const status = handlePodBinding(registry, def, ns, info.name, body, clock.now());
+    return sendJson(reply, 201, status);
+  }
+
+  const form = negotiate(request.headers.accept);
+  const include = (q(query, 'includeObject') ?? 'Metadata') as IncludeObject;
+  const fieldValidation = () => fieldValidationParam(query);
+
+  switch (info.verb) {
+    case 'get': {
+      const out = registry.get(def, ns, info.name);
+      if (form.as === 'Table') return sendJson(reply, 200, toTable(def, [out], clock.now(), { include, version: form.version }));
+      if (form.as === 'PartialObjectMetadata') return sendJson(reply, 200, partialMetadata(out, form.version));
+      return sendJson(reply, 200, out);
+    }
+    case 'list': {
+      const { labels, fields } = selectors(query);
+      const list = registry.list(def, {
+        namespace: ns,
+        labelSelector: labels,
+        fieldSelector: fields,
+        limit: intParam(query, 'limit'),
+        continue: q(query, 'continue'),
+      });
+      const listMeta: Record<string, unknown> = { resourceVersion: list.resourceVersion };
+      if (list.continue) listMeta.continue = list.continue;
+      if (list.remainingItemCount !== undefined) listMeta.remainingItemCount = list.remainingItemCount;
+      if (form.as === 'Table') {
+        return sendJson(reply, 200, toTable(def, list.items, clock.now(), { include, version: form.version, listMeta }));
+      }
+      if (form.as === 'PartialObjectMetadata') return sendJson(reply, 200, partialList(def, list.items, form.version, listMeta));
+      const apiVersion = def.names.group ? `${def.names.group}/${def.names.version}` : def.names.version;
+      return sendJson(reply, 200, { kind: def.names.listKind, apiVersion, metadata: listMeta, items: list.items });
+    }
+    case 'watch':
+      return serveWatch(deps, def, info, request, reply, query, form, include);
+    case 'create': {
+      if (sub) throw methodNotAllowed('the server does not allow this method on the requested resource');
+      if (info.name) throw methodNotAllowed('the server does not allow this method on the requested resource');
+      const body = parseBody(request.headers['content-type'], request.body as string);
+      const { object, warnings } = registry.create(def, ns, body, { dryRun: dryRunParam(query), fieldValidation: fieldValidation() });
+      return sendJson(reply, 201, object, warnings);
+    }
+    case 'update': {
+      const body = parseBody(request.headers['content-type'], request.body as string);
+      const { object, warnings } = registry.update(def, ns, info.name, body, {
+        dryRun: dryRunParam(query),
+        fieldValidation: fieldValidation(),
+        subresource: sub || undefined,
+      });
+      return sendJson(reply, 200, object, warnings);
+    }
+    case 'patch': {
+      const type = patchTypeOf(request.headers['content-type']);
+      const patch = parsePatch(type, request.body as string);
+      const { object, warnings } = registry.patch(def, ns, info.name, type, patch, {
+        dryRun: dryRunParam(query),
+        fieldValidation: fieldValidation(),
+        subresource: sub || undefined,
+      });
+      return sendJson(reply, 200, object, warnings);
+    }
+    case 'delete': {
+      if (sub) throw methodNotAllowed('the server does not allow this method on the requested resource');
+      const options = deleteOptions(request, query);
+      const result = registry.delete(def, ns, info.name, options, dryRunParam(query) || (options.dryRun?.length ?? 0) > 0);
+      if (result.removed) {
+        return sendJson(reply, 200, deleteSuccessStatus(def, result.object), result.warnings);
+      }
+      // Graceful or finalizing deletion: the object as it now stands; 202 if the client
+      // asked for cascading deletion the old way (upstream's compatibility rule).
+      const code = options.orphanDependents === false ? 202 : 200;
+      return sendJson(reply, code, result.object, result.warnings);
+    }
+    case 'deletecollection': {
+      const { labels, fields } = selectors(query);
+      const options = deleteOptions(request, query);
+      const items = registry.deleteCollection(def, { namespace: ns, labelSelector: labels, fieldSelector: fields }, options, dryRunParam(query));
+      const apiVersion = def.names.group ? `${def.names.group}/${def.names.version}` : def.names.version;
+      return sendJson(reply, 200, { kind: def.names.listKind, apiVersion, metadata: {}, items: items.map((o) => withTypeMeta(def, o)) });
+    }
+  }
+}
+
+function deleteOptions(request: FastifyRequest, query: Query): DeleteOptions {
+  let options: DeleteOptions = {};
+  const raw = request.body as string | undefined;
+  if (raw && raw.trim() !== '') options = parseJson(raw) as DeleteOptions;
+  const grace = intParam(query, 'gracePeriodSeconds');
+  if (grace !== undefined) options.gracePeriodSeconds = grace;
+  const policy = q(query, 'propagationPolicy');
+  if (policy) options.propagationPolicy = policy as DeleteOptions['propagationPolicy'];
+  const orphan = q(query, 'orphanDependents');
+  if (orphan !== undefined) options.orphanDependents = orphan === 'true';
+  return options;
+}
+
+async function serveWatch(
+  deps: ResourceHandlerDeps,
+  def: ResourceDefinition,
+  info: RequestInfo,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  query: Query,
+  form: ReturnType<typeof negotiate>,
+  include: IncludeObject,
+): Promise<void> {
+  const { labels, fields: parsedFields } = selectors(query);
+  let fields = parsedFields;
+  if (info.name) fields = [...(fields ?? []), { field: 'metadata.name', operator: '=', value: info.name }];
+  const allowBookmarks = boolParam(query, 'allowWatchBookmarks');
+  const timeoutSeconds = intParam(query, 'timeoutSeconds');
+  const sendInitialEvents = boolParam(query, 'sendInitialEvents');
+
+  // Validate everything that can fail before the 200 is committed.
+  const res = reply.raw;
+  const encode = (event: WatchEvent): string => {
+    if (form.as === 'Table' && event.type !== 'BOOKMARK' && event.type !== 'ERROR') {
+      const table = toTable(def, [event.object], deps.clock.now(), { include, version: form.version, noHeaders: true });
+      return JSON.stringify({ type: event.type, object: table }) + '\n';
+    }
+    if (form.as === 'PartialObjectMetadata' && event.type !== 'ERROR') {
+      return JSON.stringify({ type: event.type, object: partialMetadata(event.object, form.version) }) + '\n';
+    }
+    return JSON.stringify(event) + '\n';
+  };
+
+  let started = false;
+  const buffered: string[] = [];
+  const write = (chunk: string) => {
+    if (!started) {
+      buffered.push(chunk);
+      return;
+    }
+    if (!res.writableEnded) res.write(chunk);
+  };
+
+  let handle: { stop: () => void } | undefined;
+  try {
+    handle = deps.registry.watch(
+      def,
+      { namespace: info.namespace, labelSelector: labels, fieldSelector: fields, resourceVersion: q(query, 'resourceVersion'), sendInitialEvents },
+      (event) => {
+        if (event.type === 'BOOKMARK' && !allowBookmarks && !sendInitialEvents) return;
+        write(encode(event));
+      },
+    );
+  } catch (err) {
+    if (err instanceof StatusError && err.status.code === 410) {
+      // Upstream answers a too-old watch with 200 and one ERROR event carrying the 410 Status.
+      reply.hijack();
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+      res.end(JSON.stringify({ type: 'ERROR', object: err.status }) + '\n');
+      return;
+    }
+    throw err;
+  }
+  const stopWatch = handle.stop;
+
+  reply.hijack();
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+  started = true;
+  res.flushHeaders?.();
+  for (const chunk of buffered) res.write(chunk);
+  buffered.length = 0;
+
+  const timers: NodeJS.Timeout[] = [];
+  const finish = () => {
+    stopWatch();
+    for (const t of timers) clearTimeout(t), clearInterval(t);
+    if (!res.writableEnded) res.end();
+  };
+  if (allowBookmarks) {
+    timers.push(setInterval(() => write(encode(deps.registry.bookmark(def))), deps.bookmarkIntervalSeconds * 1000));
+  }
+  // Upstream ends watches after timeoutSeconds (default: a random 30-60 minutes).
+  const timeout = timeoutSeconds !== undefined && timeoutSeconds > 0 ? timeoutSeconds : 1800 + Math.floor(Math.random() * 1800);
+  timers.push(setTimeout(finish, timeout * 1000));
+  request.raw.on('close', finish);
+  res.on('close', finish);
+}
+
+export function statusFromUnknown(err: unknown): Status {
+  if (err instanceof StatusError) return err.status;
+  return failureStatus(500, 'InternalError', `Internal error occurred: ${err instanceof Error ? err.message : String(err)}`);
+}
+

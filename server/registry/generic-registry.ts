@@ -1,0 +1,635 @@
+// GenericRegistry: the fixed create / update / patch / delete / list / watch sequence of
+// upstream's genericregistry.Store, run over any ResourceDefinition and an ObjectStore.
+// It knows no resource: everything resource-specific comes from the definition's strategy.
+import { randomUUID } from 'node:crypto';
+import type { DeleteOptions, KubeObject, ObjectMeta, Status, WatchEvent } from '../../api/index.js';
+import {
+  type Clock,
+  type FieldError,
+  type FieldRequirement,
+  type Selector,
+  StatusError,
+  OBJECT_MODIFIED,
+  alreadyExists,
+  badRequest,
+  conflict,
+  fieldErrors,
+  forbidden,
+  gone,
+  invalid,
+  internal,
+  matchesFields,
+  notFound,
+  rfc3339,
+} from '../../machinery/index.js';
+import { StorageError, type ObjectStore, type StoredEvent } from '../storage/index.js';
+import type { RequestContext, ResourceDefinition } from './resource.js';
+
+export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
+export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';
+
+/** Turns request bodies into objects and applies patches; schema-aware (see codec.ts). */
+export interface Codec {
+  /** Checks kind/apiVersion, unknown fields (per fieldValidation) and wire types. Throws 400. */
+  decode(def: ResourceDefinition, body: unknown, fieldValidation: FieldValidation): { obj: KubeObject; warnings: string[] };
+  /** Applies a patch document to a copy of `original`. Throws 400/422 for a bad patch. */
+  applyPatch(def: ResourceDefinition, original: KubeObject, type: PatchType, patch: unknown): KubeObject;
+}
+
+export interface RegistryDeps {
+  store: ObjectStore;
+  clock: Clock;
+  codec: Codec;
+  /** Looks up another resource (namespaces, for the existence check). */
+  lookup(group: string, resource: string): ResourceDefinition | undefined;
+}
+
+export interface WriteOptions {
+  dryRun?: boolean;
+  fieldValidation?: FieldValidation;
+  /** The /status (or other) subresource being written. */
+  subresource?: string;
+}
+
+export interface ListRequest {
+  namespace?: string;
+  labelSelector?: Selector;
+  fieldSelector?: FieldRequirement[];
+  limit?: number;
+  continue?: string;
+}
+
+export interface ListResponse {
+  items: KubeObject[];
+  resourceVersion: string;
+  continue?: string;
+  remainingItemCount?: number;
+}
+
+export interface WatchRequest {
+  namespace?: string;
+  labelSelector?: Selector;
+  fieldSelector?: FieldRequirement[];
+  /** '' or undefined: send the current state first; '0': same; 'N': events after N. */
+  resourceVersion?: string;
+  sendInitialEvents?: boolean;
+}
+
+export interface Written<T = KubeObject> {
+  object: T;
+  warnings: string[];
+}
+
+export interface Deleted {
+  /** The object as it now stands (graceful/finalizing deletion) or as it was removed. */
+  object: KubeObject;
+  /** True when the object is gone from storage. */
+  removed: boolean;
+  warnings: string[];
+}
+
+const ORPHAN = 'orphan';
+const FOREGROUND = 'foregroundDeletion';
+const GENERATE_NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
+const MAX_GENERATE_NAME_ATTEMPTS = 8;
+
+/** "batch/jobs" or "pods": the storage key prefix of a resource. */
+export function storageResource(def: ResourceDefinition): string {
+  return def.names.group ? `${def.names.group}/${def.names.resource}` : def.names.resource;
+}
+
+export class GenericRegistry {
+  private readonly deps: RegistryDeps;
+
+  constructor(deps: RegistryDeps) {
+    this.deps = deps;
+  }
+
+  get store(): ObjectStore {
+    return this.deps.store;
+  }
+
+  // ---- reads -------------------------------------------------------------------------
+
+  get(def: ResourceDefinition, namespace: string, name: string): KubeObject {
+    const obj = this.deps.store.get(storageResource(def), def.names.namespaced ? namespace : '', name);
+    if (!obj) throw notFound(def.names.resource, def.names.group, name);
+    return withTypeMeta(def, obj);
+  }
+
+  list(def: ResourceDefinition, req: ListRequest): ListResponse {
+    let startAfter: string | undefined;
+    if (req.continue) {
+      const token = decodeContinue(req.continue);
+      if (token.rv < this.deps.store.compactedRv()) {
+        throw gone(
+          'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue value from the response to get a consistent snapshot.',
+        );
+      }
+      startAfter = token.start;
+    }
+    const filter = this.matcher(def, req.labelSelector, req.fieldSelector);
+    const result = this.deps.store.list(storageResource(def), {
+      namespace: def.names.namespaced ? req.namespace : undefined,
+      startAfter,
+      limit: req.limit,
+      filter: filter ?? undefined,
+    });
+    const out: ListResponse = {
+      items: result.items.map((o) => withTypeMeta(def, o)),
+      resourceVersion: String(result.rv),
+    };
+    if (result.continueAfter) {
+      out.continue = encodeContinue(result.rv, result.continueAfter);
+      if (result.remaining !== undefined) out.remainingItemCount = result.remaining;
+    }
+    return out;
+  }
+
+  /**
+   * Streams watch events to `send` until the returned stop function is called.
+   * Applies upstream's selector transitions: an object that stops matching is sent as
+   * DELETED, one that starts matching as ADDED.
+   */
+  watch(def: ResourceDefinition, req: WatchRequest, send: (event: WatchEvent) => void): { stop: () => void; startRv: number } {
+    const store = this.deps.store;
+    const resource = storageResource(def);
+    const namespace = def.names.namespaced ? req.namespace || undefined : undefined;
+    const matches = this.matcher(def, req.labelSelector, req.fieldSelector) ?? (() => true);
+    let fromRv: number;
+    const rvParam = req.resourceVersion ?? '';
+    const initial = rvParam === '' || rvParam === '0' || req.sendInitialEvents === true;
+    if (!initial) {
+      fromRv = parseResourceVersion(rvParam);
+    } else {
+      const listed = store.list(resource, { namespace });
+      for (const obj of listed.items) if (matches(obj)) send({ type: 'ADDED', object: withTypeMeta(def, obj) });
+      fromRv = listed.rv;
+      if (req.sendInitialEvents) {
+        send({
+          type: 'BOOKMARK',
+          object: bookmarkObject(def, fromRv, { 'k8s.io/initial-events-end': 'true' }),
+        });
+      }
+    }
+    let stop: () => void;
+    try {
+      stop = store.watch(resource, namespace, fromRv, (e: StoredEvent) => {
+        const event = translateEvent(e, matches);
+        if (event) send({ type: event.type, object: withTypeMeta(def, event.object) });
+      });
+    } catch (err) {
+      if (err instanceof StorageError && err.code === 'TooOld') throw gone(err.message);
+      throw err;
+    }
+    return { stop, startRv: fromRv };
+  }
+
+  /** A bookmark carrying the store's current resourceVersion. */
+  bookmark(def: ResourceDefinition): WatchEvent {
+    return { type: 'BOOKMARK', object: bookmarkObject(def, this.deps.store.currentRv()) };
+  }
+
+  // ---- create --------------------------------------------------------------------------
+
+  create(def: ResourceDefinition, namespace: string, body: unknown, opts: WriteOptions = {}): Written {
+    const { obj, warnings } = this.deps.codec.decode(def, body, opts.fieldValidation ?? 'Warn');
+    return this.createDecoded(def, namespace, obj, opts, warnings);
+  }
+
+  /** Create from an already decoded object (used by subresources and internal callers). */
+  createDecoded(def: ResourceDefinition, namespace: string, obj: KubeObject, opts: WriteOptions, warnings: string[] = []): Written {
+    const now = this.deps.clock.now();
+    const ctx: RequestContext = { now, namespace };
+    const meta = (obj.metadata ??= {});
+    this.checkNamespace(def, namespace, meta, true);
+    if (meta.resourceVersion) throw badRequest('resourceVersion should not be set on objects to be created');
+    delete meta.deletionTimestamp;
+    delete meta.deletionGracePeriodSeconds;
+    delete meta.managedFields;
+    meta.uid = randomUUID();
+    meta.creationTimestamp = rfc3339(now);
+    const generated = !meta.name && !!meta.generateName;
+    if (generated) meta.name = generateName(meta.generateName!);
+    def.strategy.defaults?.(obj);
+    def.strategy.prepareForCreate(obj, ctx);
+    const errs: FieldError[] = [];
+    if (!meta.name) errs.push(fieldErrors.required('metadata.name', 'name or generateName is required'));
+    errs.push(...def.strategy.validate(obj));
+    if (errs.length) throw invalid(def.names.kind, def.names.group, meta.name ?? '', errs);
+    def.strategy.canonicalize?.(obj);
+    warnings.push(...(def.strategy.warningsOnCreate?.(obj) ?? []));
+    if (opts.dryRun) {
+      // A dry run answers as a real create would, without the storage-assigned version.
+      if (this.deps.store.get(storageResource(def), meta.namespace ?? '', meta.name!)) {
+        throw alreadyExists(def.names.resource, def.names.group, meta.name!);
+      }
+      return { object: withTypeMeta(def, obj), warnings };
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return { object: withTypeMeta(def, this.deps.store.create(storageResource(def), withTypeMeta(def, obj))), warnings };
+      } catch (err) {
+        if (err instanceof StorageError && err.code === 'AlreadyExists') {
+          // A generated name collided: pick another, as upstream's RetryGenerateName does.
+          if (generated && attempt < MAX_GENERATE_NAME_ATTEMPTS) {
+            meta.name = generateName(meta.generateName!);
+            continue;
+          }
+          throw alreadyExists(def.names.resource, def.names.group, meta.name!);
+        }
+        throw mapStorageError(def, meta.name!, err);
+      }
+    }
+  }
+
+  // ---- update / patch -------------------------------------------------------------------
+
+  /** PUT: replace the object (or its status with subresource 'status'). */
+  update(def: ResourceDefinition, namespace: string, name: string, body: unknown, opts: WriteOptions = {}): Written {
+    const { obj, warnings } = this.deps.codec.decode(def, body, opts.fieldValidation ?? 'Warn');
+    const meta = (obj.metadata ??= {});
+    if (meta.name && meta.name !== name) {
+      throw badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${name})`);
+    }
+    if (def.names.namespaced && meta.namespace && meta.namespace !== namespace) {
+      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    }
+    meta.name = name;
+    const existing = this.deps.store.get(storageResource(def), def.names.namespaced ? namespace : '', name);
+    if (!existing) {
+      if (def.strategy.allowCreateOnUpdate && !opts.subresource) {
+        delete meta.resourceVersion;
+        return this.createDecoded(def, namespace, obj, opts, warnings);
+      }
+      throw notFound(def.names.resource, def.names.group, name);
+    }
+    if (!meta.resourceVersion && !def.strategy.allowUnconditionalUpdate) {
+      throw invalid(def.names.kind, def.names.group, name, [
+        fieldErrors.invalid('metadata.resourceVersion', 0, 'must be specified for an update'),
+      ]);
+    }
+    if (meta.resourceVersion && meta.resourceVersion !== existing.metadata.resourceVersion) {
+      throw conflict(def.names.resource, def.names.group, name, OBJECT_MODIFIED);
+    }
+    return this.updateFrom(def, namespace, existing, obj, opts, warnings);
+  }
+
+  /** PATCH: apply a patch to the stored object and run the update sequence on the result. */
+  patch(def: ResourceDefinition, namespace: string, name: string, type: PatchType, patch: unknown, opts: WriteOptions = {}): Written {
+    const existing = this.deps.store.get(storageResource(def), def.names.namespaced ? namespace : '', name);
+    if (!existing) throw notFound(def.names.resource, def.names.group, name);
+    const patched = this.deps.codec.applyPatch(def, withTypeMeta(def, existing), type, patch);
+    const { obj, warnings } = this.deps.codec.decode(def, patched, opts.fieldValidation ?? 'Warn');
+    const meta = (obj.metadata ??= {});
+    if (meta.name !== name) throw badRequest(`metadata.name: Invalid value: "${meta.name ?? ''}": field is immutable`);
+    // A resourceVersion inside the patch is a precondition, as upstream treats it.
+    if (meta.resourceVersion && meta.resourceVersion !== existing.metadata.resourceVersion) {
+      throw conflict(def.names.resource, def.names.group, name, OBJECT_MODIFIED);
+    }
+    return this.updateFrom(def, namespace, existing, obj, opts, warnings);
+  }
+
+  /**
+   * A read-modify-write for internal callers (subresources such as pods/binding and
+   * namespaces/finalize): `mutate` edits a copy of the stored object.
+   */
+  guaranteedUpdate(def: ResourceDefinition, namespace: string, name: string, mutate: (obj: KubeObject) => void, opts: WriteOptions = {}): Written {
+    const existing = this.deps.store.get(storageResource(def), def.names.namespaced ? namespace : '', name);
+    if (!existing) throw notFound(def.names.resource, def.names.group, name);
+    const obj = structuredClone(withTypeMeta(def, existing));
+    mutate(obj);
+    return this.updateFrom(def, namespace, existing, obj, opts, []);
+  }
+
+  private updateFrom(def: ResourceDefinition, namespace: string, existingRaw: KubeObject, obj: KubeObject, opts: WriteOptions, warnings: string[]): Written {
+    const existing = withTypeMeta(def, existingRaw);
+    const now = this.deps.clock.now();
+    const ctx: RequestContext = { now, namespace };
+    const name = existing.metadata.name!;
+    const meta = (obj.metadata ??= {});
+    meta.namespace = existing.metadata.namespace;
+    // System fields the client may not change; if sent different, validation reports it.
+    meta.uid ??= existing.metadata.uid;
+    meta.creationTimestamp = existing.metadata.creationTimestamp;
+    meta.deletionTimestamp = existing.metadata.deletionTimestamp;
+    meta.deletionGracePeriodSeconds = existing.metadata.deletionGracePeriodSeconds;
+    if (meta.deletionTimestamp === undefined) delete meta.deletionTimestamp;
+    if (meta.deletionGracePeriodSeconds === undefined) delete meta.deletionGracePeriodSeconds;
+    delete meta.managedFields;
+    meta.generation = existing.metadata.generation;
+    if (meta.generation === undefined) delete meta.generation;
+    def.strategy.defaults?.(obj);
+    let errs: FieldError[];
+    if (opts.subresource === 'status') {
+      if (!def.status) throw notFound(def.names.resource, def.names.group, `${name}/status`);
+      def.status.prepareForUpdate(obj, existing, ctx);
+      errs = def.status.validateUpdate(obj, existing);
+    } else {
+      if (meta.deletionTimestamp && (meta.finalizers?.length ?? 0) > (existing.metadata.finalizers?.length ?? 0)) {
+        const added = (meta.finalizers ?? []).filter((f) => !(existing.metadata.finalizers ?? []).includes(f));
+        if (added.length) {
+          errs = [fieldErrors.forbidden('metadata.finalizers', `no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}`)];
+          throw invalid(def.names.kind, def.names.group, name, errs);
+        }
+      }
+      def.strategy.prepareForUpdate(obj, existing, ctx);
+      errs = def.strategy.validateUpdate(obj, existing);
+      warnings.push(...(def.strategy.warningsOnUpdate?.(obj, existing) ?? []));
+    }
+    if (meta.uid !== existing.metadata.uid) {
+      errs.push(fieldErrors.invalid('metadata.uid', meta.uid, 'field is immutable'));
+    }
+    if (errs.length) throw invalid(def.names.kind, def.names.group, name, dedupe(errs));
+    def.strategy.canonicalize?.(obj);
+    const stored = withTypeMeta(def, obj);
+    stored.metadata.resourceVersion = existing.metadata.resourceVersion;
+    // No-op updates write nothing and keep the resourceVersion, as upstream's storage does.
+    if (sameObject(stored, existing)) return { object: existing, warnings };
+    // Finalizers gone from an object whose grace period has elapsed: it goes now.
+    const finalize =
+      !!stored.metadata.deletionTimestamp && (stored.metadata.finalizers?.length ?? 0) === 0 && (stored.metadata.deletionGracePeriodSeconds ?? 0) === 0;
+    if (opts.dryRun) return { object: stored, warnings };
+    try {
+      if (finalize) {
+        this.deps.store.update(storageResource(def), stored, { resourceVersion: existing.metadata.resourceVersion });
+        const removed = this.deps.store.delete(storageResource(def), stored.metadata.namespace ?? '', name);
+        return { object: withTypeMeta(def, removed), warnings };
+      }
+      const written = this.deps.store.update(storageResource(def), stored, { resourceVersion: existing.metadata.resourceVersion });
+      return { object: withTypeMeta(def, written), warnings };
+    } catch (err) {
+      throw mapStorageError(def, name, err);
+    }
+  }
+
+  // ---- delete ------------------------------------------------------------------------------
+
+  delete(def: ResourceDefinition, namespace: string, name: string, options: DeleteOptions = {}, dryRun = false): Deleted {
+    const store = this.deps.store;
+    const resource = storageResource(def);
+    const ns = def.names.namespaced ? namespace : '';
+    const existing = store.get(resource, ns, name);
+    if (!existing) throw notFound(def.names.resource, def.names.group, name);
+    const pre = options.preconditions ?? {};
+    if (pre.uid !== undefined && pre.uid !== existing.metadata.uid) {
+      throw conflict(def.names.resource, def.names.group, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${existing.metadata.uid ?? ''}`);
+    }
+    if (pre.resourceVersion !== undefined && pre.resourceVersion !== existing.metadata.resourceVersion) {
+      throw conflict(
+        def.names.resource,
+        def.names.group,
+        name,
+        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${existing.metadata.resourceVersion ?? ''}`,
+      );
+    }
+    if (options.gracePeriodSeconds !== undefined && options.gracePeriodSeconds < 0) {
+      throw invalid(def.names.kind, def.names.group, name, [fieldErrors.invalid('gracePeriodSeconds', options.gracePeriodSeconds, 'must be greater than or equal to 0')]);
+    }
+    if (options.propagationPolicy && !['Orphan', 'Background', 'Foreground'].includes(options.propagationPolicy)) {
+      throw invalid(def.names.kind, def.names.group, name, [
+        fieldErrors.notSupported('propagationPolicy', options.propagationPolicy, ['Foreground', 'Background', 'Orphan']),
+      ]);
+    }
+    const obj = structuredClone(withTypeMeta(def, existing));
+    const meta = obj.metadata;
+    const now = this.deps.clock.now();
+
+    // Finalizers the garbage collector acts on, from the propagation policy.
+    const policy = propagationPolicy(options, existing.metadata, def.strategy.defaultGarbageCollectionPolicy);
+    let finalizers = [...(meta.finalizers ?? [])];
+    if (policy === 'Orphan') finalizers = addOnce(finalizers.filter((f) => f !== FOREGROUND), ORPHAN);
+    else if (policy === 'Foreground') finalizers = addOnce(finalizers.filter((f) => f !== ORPHAN), FOREGROUND);
+    else if (policy === 'Background') finalizers = finalizers.filter((f) => f !== ORPHAN && f !== FOREGROUND);
+    if (meta.deletionTimestamp && policy === undefined) finalizers = [...(meta.finalizers ?? [])];
+
+    let grace = def.strategy.deletionGracePeriodSeconds?.(obj, options.gracePeriodSeconds) ?? 0;
+    if (meta.deletionTimestamp) {
+      // Already being deleted: a shorter grace period may be asked for, never a longer one.
+      const current = meta.deletionGracePeriodSeconds ?? 0;
+      if (grace > current) grace = current;
+    }
+    const pendingFinalizers = finalizers.length > 0;
+    if (grace === 0 && !pendingFinalizers) {
+      if (dryRun) return { object: obj, removed: true, warnings: [] };
+      try {
+        const removed = store.delete(resource, ns, name, { resourceVersion: existing.metadata.resourceVersion });
+        return { object: withTypeMeta(def, removed), removed: true, warnings: [] };
+      } catch (err) {
+        throw mapStorageError(def, name, err);
+      }
+    }
+    // Graceful or finalizing deletion: mark it and let the owner of the process finish.
+    const alreadyDeleting = !!meta.deletionTimestamp;
+    if (!alreadyDeleting || grace < (meta.deletionGracePeriodSeconds ?? 0)) {
+      meta.deletionTimestamp = rfc3339(new Date(now.getTime() + grace * 1000));
+      meta.deletionGracePeriodSeconds = grace;
+    }
+    meta.finalizers = finalizers;
+    if (meta.finalizers.length === 0) delete meta.finalizers;
+    if (sameObject(obj, existing)) return { object: withTypeMeta(def, existing), removed: false, warnings: [] };
+    if (dryRun) return { object: obj, removed: false, warnings: [] };
+    try {
+      const written = store.update(resource, obj, { resourceVersion: existing.metadata.resourceVersion });
+      return { object: withTypeMeta(def, written), removed: false, warnings: [] };
+    } catch (err) {
+      throw mapStorageError(def, name, err);
+    }
+  }
+
+  deleteCollection(def: ResourceDefinition, req: ListRequest, options: DeleteOptions = {}, dryRun = false): KubeObject[] {
+    const listed = this.list(def, { ...req, limit: undefined, continue: undefined });
+    const out: KubeObject[] = [];
+    for (const item of listed.items) {
+      try {
+        out.push(this.delete(def, item.metadata.namespace ?? '', item.metadata.name!, options, dryRun).object);
+      } catch (err) {
+        if (err instanceof StatusError && err.reason === 'NotFound') continue;
+        throw err;
+      }
+    }
+    return out;
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------
+
+  private checkNamespace(def: ResourceDefinition, namespace: string, meta: ObjectMeta, creating: boolean): void {
+    if (!def.names.namespaced) {
+      delete meta.namespace;
+      return;
+    }
+    if (meta.namespace && meta.namespace !== namespace) {
+      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    }
+    meta.namespace = namespace;
+    if (!namespace) throw badRequest('the server could not find the requested resource: a namespace is required');
+    const nsDef = this.deps.lookup('', 'namespaces');
+    if (!nsDef) return;
+    const ns = this.deps.store.get(storageResource(nsDef), '', namespace);
+    if (!ns) throw notFound('namespaces', '', namespace);
+    if (creating && ns.metadata.deletionTimestamp) {
+      throw forbidden(
+        `${def.names.resource}${def.names.group ? '.' + def.names.group : ''} "${meta.name ?? meta.generateName ?? ''}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`,
+      );
+    }
+  }
+
+  /** A filter for label and field selectors, or null when there is none. */
+  matcher(def: ResourceDefinition, labels?: Selector, fields?: FieldRequirement[]): ((obj: KubeObject) => boolean) | null {
+    const hasLabels = labels && !labels.isEmpty();
+    const hasFields = fields && fields.length > 0;
+    if (!hasLabels && !hasFields) return null;
+    if (hasFields) {
+      for (const r of fields) {
+        if (r.field === 'metadata.name' || r.field === 'metadata.namespace') continue;
+        const sample = def.selectableFields?.({ metadata: {} } as KubeObject) ?? {};
+        if (!(r.field in sample)) {
+          throw badRequest(`field label not supported: ${r.field}`);
+        }
+      }
+    }
+    return (obj) => {
+      if (hasLabels && !labels.matches(obj.metadata.labels)) return false;
+      if (hasFields) {
+        const attrs: Record<string, string> = {
+          'metadata.name': obj.metadata.name ?? '',
+          'metadata.namespace': obj.metadata.namespace ?? '',
+          ...(def.selectableFields?.(obj) ?? {}),
+        };
+        if (!matchesFields(fields, attrs)) return false;
+      }
+      return true;
+    };
+  }
+}
+
+/** Success Status returned for an immediate delete, as upstream's finalizeDelete. */
+export function deleteSuccessStatus(def: ResourceDefinition, obj: KubeObject): Status {
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Success',
+    details: { name: obj.metadata.name, group: def.names.group, kind: def.names.resource, uid: obj.metadata.uid },
+    code: 200,
+  };
+}
+
+function propagationPolicy(
+  options: DeleteOptions,
+  meta: ObjectMeta,
+  defaultPolicy: 'Orphan' | 'Background' | undefined,
+): 'Orphan' | 'Background' | 'Foreground' | undefined {
+  if (options.propagationPolicy) return options.propagationPolicy;
+  if (options.orphanDependents !== undefined) return options.orphanDependents ? 'Orphan' : 'Background';
+  // An object already carrying a GC finalizer keeps that choice.
+  if (meta.finalizers?.includes(ORPHAN)) return 'Orphan';
+  if (meta.finalizers?.includes(FOREGROUND)) return 'Foreground';
+  if (meta.deletionTimestamp) return undefined;
+  return defaultPolicy;
+}
+
+function addOnce(list: string[], item: string): string[] {
+  return list.includes(item) ? list : [...list, item];
+}
+
+function generateName(prefix: string): string {
+  // Upstream cuts the prefix so the whole name fits in 63 characters.
+  const base = prefix.length > 58 ? prefix.slice(0, 58) : prefix;
+  let suffix = '';
+  for (let i = 0; i < 5; i++) suffix += GENERATE_NAME_CHARS[Math.floor(Math.random() * GENERATE_NAME_CHARS.length)];
+  return base + suffix;
+}
+
+/** Stored objects always carry apiVersion and kind. */
+export function withTypeMeta(def: ResourceDefinition, obj: KubeObject): KubeObject {
+  const apiVersion = def.names.group ? `${def.names.group}/${def.names.version}` : def.names.version;
+  if (obj.apiVersion === apiVersion && obj.kind === def.names.kind) return obj;
+  const { apiVersion: _a, kind: _k, ...rest } = obj;
+  return { apiVersion, kind: def.names.kind, ...rest } as KubeObject;
+}
+
+function sameObject(a: KubeObject, b: KubeObject): boolean {
+  return canonicalJson(a) === canonicalJson(b);
+}
+
+function canonicalJson(v: unknown): string {
+  return JSON.stringify(v, (_k, value: unknown) => {
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+      return Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
+    }
+    return value;
+  });
+}
+
+function dedupe(errs: FieldError[]): FieldError[] {
+  const seen = new Set<string>();
+  return errs.filter((e) => {
+    const k = `${e.type}|${e.field}|${e.detail ?? ''}|${JSON.stringify(e.value ?? null)}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+function mapStorageError(def: ResourceDefinition, name: string, err: unknown): Error {
+  if (err instanceof StatusError) return err;
+  if (err instanceof StorageError) {
+    switch (err.code) {
+      case 'NotFound':
+        return notFound(def.names.resource, def.names.group, name);
+      case 'AlreadyExists':
+        return alreadyExists(def.names.resource, def.names.group, name);
+      case 'Conflict':
+        return conflict(def.names.resource, def.names.group, name, err.message);
+      case 'TooOld':
+        return gone(err.message);
+    }
+  }
+  return internal(err instanceof Error ? err.message : String(err));
+}
+
+export function parseResourceVersion(rv: string): number {
+  if (!/^[0-9]+$/.test(rv)) throw badRequest(`resourceVersion: Invalid value: "${rv}": must be a non-negative integer`);
+  return Number(rv);
+}
+
+function translateEvent(e: StoredEvent, matches: (obj: KubeObject) => boolean): { type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: KubeObject } | null {
+  const cur = matches(e.object);
+  if (e.type === 'ADDED') return cur ? { type: 'ADDED', object: e.object } : null;
+  if (e.type === 'DELETED') {
+    const before = e.prev ? matches(e.prev) : cur;
+    return before ? { type: 'DELETED', object: e.object } : null;
+  }
+  const before = e.prev ? matches(e.prev) : cur;
+  if (before && cur) return { type: 'MODIFIED', object: e.object };
+  if (!before && cur) return { type: 'ADDED', object: e.object };
+  if (before && !cur) return { type: 'DELETED', object: e.object };
+  return null;
+}
+
+function bookmarkObject(def: ResourceDefinition, rv: number, annotations?: Record<string, string>): KubeObject {
+  const apiVersion = def.names.group ? `${def.names.group}/${def.names.version}` : def.names.version;
+  const metadata: ObjectMeta = { resourceVersion: String(rv) };
+  if (annotations) metadata.annotations = annotations;
+  return { apiVersion, kind: def.names.kind, metadata };
+}
+
+interface ContinueToken {
+  rv: number;
+  start: string;
+}
+
+function encodeContinue(rv: number, start: string): string {
+  return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv, start })).toString('base64url');
+}
+
+function decodeContinue(token: string): ContinueToken {
+  try {
+    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { rv?: unknown; start?: unknown };
+    if (typeof parsed.rv === 'number' && typeof parsed.start === 'string') return { rv: parsed.rv, start: parsed.start };
+  } catch {
+    // fall through
+  }
+  throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+}

@@ -1,0 +1,71 @@
+// One port, two protocols: TLS for kubectl and API clients (they send tokens only over
+// HTTPS), plain HTTP for a person's browser on loopback (a secure context without a
+// certificate warning). The first byte of a connection tells them apart (0x16 starts a
+// TLS handshake). Off loopback, plain HTTP only redirects to HTTPS.
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+
+export interface DualListenerOptions {
+  host: string;
+  port: number;
+  tls: { cert: string; key: string };
+  handler: http.RequestListener;
+}
+
+export interface DualListener {
+  port: number;
+  close(): Promise<void>;
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+export async function listenDual(opts: DualListenerOptions): Promise<DualListener> {
+  const plainAllowed = isLoopback(opts.host);
+  const httpsServer = https.createServer({ cert: opts.tls.cert, key: opts.tls.key, minVersion: 'TLSv1.2' }, opts.handler);
+  const httpServer = http.createServer(
+    plainAllowed
+      ? opts.handler
+      : (req, res) => {
+          const hostHeader = req.headers.host ?? `${opts.host}:${opts.port}`;
+          res.writeHead(308, { Location: `https://${hostHeader}${req.url ?? '/'}` });
+          res.end();
+        },
+  );
+  // Long watches and log streams: no idle timeouts on requests.
+  for (const s of [httpServer, httpsServer]) {
+    s.requestTimeout = 0;
+    s.headersTimeout = 60_000;
+    s.keepAliveTimeout = 65_000;
+  }
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    socket.once('data', (first: Buffer) => {
+      socket.pause();
+      socket.unshift(first);
+      const target = first[0] === 0x16 ? httpsServer : httpServer;
+      target.emit('connection', socket);
+      process.nextTick(() => socket.resume());
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  const address = server.address() as net.AddressInfo;
+  return {
+    port: address.port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+        httpServer.close();
+        httpsServer.close();
+      }),
+  };
+}

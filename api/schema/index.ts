@@ -1,2 +1,65 @@
-// The wire schema of every served type. See types.ts for what it is used for.
+// The wire schema of every served type, keyed by upstream OpenAPI definition names
+// (io.k8s.api.batch.v1.Job, io.k8s.api.core.v1.PodSpec, ...). See types.ts for what it is used for.
+import { BATCH, CORE, META, list, object, ref, str } from './builders.js';
+import { batchDefinitions } from './batch.js';
+import { coreDefinitions } from './core.js';
+import { metaDefinitions } from './meta.js';
+import type { Definitions, RefSchema, Schema } from './types.js';
+
 export * from './types.js';
+export { BATCH, CORE, META } from './builders.js';
+
+/** A group/version/kind as the x-kubernetes-group-version-kind extension spells it. */
+export interface GroupVersionKind {
+  group: string;
+  version: string;
+  kind: string;
+}
+
+/** The top-level kinds with a definition, and their list kinds. */
+export const topLevelKinds: Record<string, GroupVersionKind> = {
+  [BATCH + 'Job']: { group: 'batch', version: 'v1', kind: 'Job' },
+  [CORE + 'Pod']: { group: '', version: 'v1', kind: 'Pod' },
+  [CORE + 'Node']: { group: '', version: 'v1', kind: 'Node' },
+  [CORE + 'Namespace']: { group: '', version: 'v1', kind: 'Namespace' },
+  [CORE + 'ConfigMap']: { group: '', version: 'v1', kind: 'ConfigMap' },
+  [CORE + 'Secret']: { group: '', version: 'v1', kind: 'Secret' },
+  [CORE + 'Event']: { group: '', version: 'v1', kind: 'Event' },
+  [CORE + 'PersistentVolumeClaim']: { group: '', version: 'v1', kind: 'PersistentVolumeClaim' },
+};
+
+function listDefinitions(): Definitions {
+  const defs: Definitions = {};
+  for (const [name, gvk] of Object.entries(topLevelKinds)) {
+    defs[`${name}List`] = object(
+      {
+        apiVersion: str('The versioned schema of this representation of an object.'),
+        items: list(ref(name), undefined, `The ${gvk.kind} objects.`),
+        kind: str('The REST resource this object represents, in CamelCase.'),
+        metadata: ref(META + 'ListMeta', "Standard list metadata."),
+      },
+      { required: ['items'], description: `A list of ${gvk.kind} objects.` },
+    );
+  }
+  return defs;
+}
+
+/** Every definition jobyard serves. */
+export const definitions: Definitions = {
+  ...metaDefinitions,
+  ...coreDefinitions,
+  ...batchDefinitions,
+  ...listDefinitions(),
+};
+
+/** Follows refs until a concrete schema; throws on a ref that names no definition. */
+export function resolve(schema: Schema, defs: Definitions = definitions): Exclude<Schema, RefSchema> {
+  let current = schema;
+  for (let depth = 0; current.type === 'ref'; depth++) {
+    const next = defs[current.ref];
+    if (!next) throw new Error(`schema definition ${current.ref} not found`);
+    if (depth > 32) throw new Error(`schema definition ${current.ref} refers to itself`);
+    current = next;
+  }
+  return current;
+}

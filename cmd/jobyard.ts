@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+// The jobyard command line: `jobyard server` runs everything; other verbs talk to a server.
+import { Command, InvalidArgumentError } from 'commander';
+import { DEFAULT_DATA_DIR, startServer } from './server.js';
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number (0-65535)');
+  return n;
+}
+
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number of seconds');
+  return n;
+}
+
+const program = new Command();
+program.name('jobyard').description('Batch jobs from container images, with Kubernetes Job semantics.');
+
+program
+  .command('server')
+  .description('Run the API server, the controllers, the node agent and the console in one process.')
+  .option('--data-dir <dir>', 'where state, certificates, the token and the kubeconfig live', DEFAULT_DATA_DIR)
+  .option('--port <port>', 'the port for the API (HTTPS) and the console (HTTP on loopback)', port, 6443)
+  .option('--host <address>', 'the address to listen on (loopback unless told otherwise)', '127.0.0.1')
+  .option('--tls-san <name...>', 'extra names or addresses for the serving certificate', [])
+  .option('--no-controllers', 'do not run the controllers in this process')
+  .option('--no-agent', 'do not run the node agent in this process')
+  .option('--job-backoff-base <seconds>', "the Job controller's first pod-failure backoff", seconds, 10)
+  .option('--job-backoff-max <seconds>', "the Job controller's backoff cap (the seed's console: 6 minutes)", seconds, 360)
+  .action(async (opts: { dataDir: string; port: number; host: string; tlsSan: string[]; controllers: boolean; agent: boolean; jobBackoffBase: number; jobBackoffMax: number }) => {
+    const running = await startServer({
+      dataDir: opts.dataDir,
+      host: opts.host,
+      port: opts.port,
+      controllers: opts.controllers,
+      agent: opts.agent,
+      jobBackoffBaseSeconds: opts.jobBackoffBase,
+      jobBackoffMaxSeconds: opts.jobBackoffMax,
+      tlsSans: opts.tlsSan,
+      quiet: false,
+    });
+    process.stdout.write(
+      [
+        `jobyard is running on port ${running.port}.`,
+        `  kubectl:  kubectl --kubeconfig ${running.kubeconfigPath} get jobs`,
+        `  console:  ${running.consoleUrl}`,
+        '',
+      ].join('\n'),
+    );
+    let stopping = false;
+    const stop = async () => {
+      if (stopping) return;
+      stopping = true;
+      await running.stop();
+      process.exit(0);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`jobyard: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,153 @@
+// `jobyard server`: the all-in-one process. Wires storage → registry → API server, then the
+// controllers and the node agent as API clients of that server (over HTTPS, as they would
+// be in a split deployment). Singletons live here and nowhere else.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir, hostname } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import type { KubeObject } from '../api/index.js';
+import { isAlreadyExists, realClock } from '../machinery/index.js';
+import { SqliteObjectStore } from '../server/storage/index.js';
+import { GenericRegistry } from '../server/registry/generic-registry.js';
+import { SchemaCodec } from '../server/registry/codec.js';
+import { allResources } from '../server/registry/index.js';
+import { buildApiServer, type ApiServerDeps } from '../server/app.js';
+import { Authenticator } from '../server/serving/auth.js';
+import { ensureServingCerts } from '../server/serving/tls.js';
+import { isLoopback, listenDual } from '../server/serving/listener.js';
+import { buildOpenAPIProvider } from './openapi.js';
+import { writeKubeconfig } from './kubeconfig.js';
+
+export interface ServerOptions {
+  dataDir: string;
+  host: string;
+  port: number;
+  /** Run the controllers in this process. */
+  controllers: boolean;
+  /** Run the node agent in this process. */
+  agent: boolean;
+  /** Base and cap of the Job controller's pod-failure backoff (seed: 10 s and 6 min). */
+  jobBackoffBaseSeconds: number;
+  jobBackoffMaxSeconds: number;
+  /** Extra names for the serving certificate (e.g. a DNS name when listening off loopback). */
+  tlsSans: string[];
+  quiet: boolean;
+}
+
+export const DEFAULT_DATA_DIR = join(homedir(), '.jobyard');
+
+export interface RunningServer {
+  port: number;
+  kubeconfigPath: string;
+  token: string;
+  consoleUrl: string;
+  stop(): Promise<void>;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** The repository root, from dist/cmd or cmd/. */
+function repoRoot(): string {
+  let dir = here;
+  for (let i = 0; i < 4; i++) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    dir = dirname(dir);
+  }
+  return resolve(here, '..', '..');
+}
+
+function readOrCreateToken(path: string): string {
+  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
+  const token = randomBytes(32).toString('base64url');
+  writeFileSync(path, `${token}\n`, { mode: 0o600 });
+  return token;
+}
+
+function packageVersion(root: string): string {
+  try {
+    return (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+/** The objects every cluster has from the start. */
+function bootstrap(registry: GenericRegistry): void {
+  const nsDef = allResources.find((d) => d.names.resource === 'namespaces' && !d.names.group);
+  if (!nsDef) return;
+  for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
+    try {
+      registry.create(nsDef, '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } } as KubeObject);
+    } catch (err) {
+      if (!isAlreadyExists(err)) throw err;
+    }
+  }
+}
+
+export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  const root = repoRoot();
+  const dataDir = resolve(opts.dataDir);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const token = readOrCreateToken(join(dataDir, 'token'));
+  const certs = await ensureServingCerts(join(dataDir, 'pki'), [opts.host, hostname(), ...opts.tlsSans].filter((h) => h && h !== '0.0.0.0' && h !== '::'));
+  const store = new SqliteObjectStore({ path: join(dataDir, 'state.db') });
+  const clock = realClock;
+  const byName = new Map(allResources.map((d) => [`${d.names.group}/${d.names.resource}`, d]));
+  const registry = new GenericRegistry({
+    store,
+    clock,
+    codec: new SchemaCodec(),
+    lookup: (group, resource) => byName.get(`${group}/${resource}`),
+  });
+  bootstrap(registry);
+
+  const version = packageVersion(root);
+  const clientHost = isLoopback(opts.host) || opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host;
+  const deps: ApiServerDeps = {
+    registry,
+    resources: allResources,
+    clock,
+    authenticator: new Authenticator(token),
+    version: {
+      major: '1',
+      minor: '32',
+      gitVersion: `v1.32.0-jobyard.${version}`,
+      gitCommit: 'jobyard',
+      gitTreeState: 'clean',
+      buildDate: new Date(0).toISOString(),
+      goVersion: `node${process.versions.node}`,
+      compiler: 'node',
+      platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
+    },
+    openapi: buildOpenAPIProvider(allResources),
+    consoleDir: join(root, 'web', 'dist'),
+    serverAddress: `${clientHost}:${opts.port}`,
+    logger: opts.quiet ? false : { level: 'warn' },
+  };
+  const { app, handler } = await buildApiServer(deps);
+  const listener = await listenDual({ host: opts.host, port: opts.port, tls: { cert: certs.certPem, key: certs.keyPem }, handler });
+  const port = listener.port;
+  const server = `https://${clientHost}:${port}`;
+  const kubeconfigPath = join(dataDir, 'kubeconfig');
+  writeKubeconfig(kubeconfigPath, { server, caPem: certs.caPem, token });
+
+  // Watch history: keep 15 minutes, and at least the newest 10,000 events.
+  const compaction = setInterval(() => store.compactOlderThan(15 * 60_000, 10_000), 60_000);
+  compaction.unref();
+
+  const consoleScheme = isLoopback(opts.host) ? 'http' : 'https';
+  const consoleUrl = `${consoleScheme}://${clientHost}:${port}/auth/login?token=${encodeURIComponent(token)}`;
+
+  return {
+    port,
+    kubeconfigPath,
+    token,
+    consoleUrl,
+    async stop() {
+      clearInterval(compaction);
+      await listener.close();
+      await app.close().catch(() => {});
+      store.close();
+    },
+  };
+}

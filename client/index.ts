@@ -1,0 +1,11 @@
+// The client library (client-go in our words). Imports api/ and machinery/ only.
+export * from './rest-client.js';
+export * from './kubeconfig.js';
+export * from './resource-client.js';
+export * from './informer.js';
+export * from './workqueue.js';
+export * from './scheduler.js';
+export * from './event-recorder.js';
+export * from './deep-readonly.js';
+export * from './logger.js';
+export * from './fake-clientset.js';

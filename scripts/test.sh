@@ -56,6 +56,7 @@ summarize() {
   printf '  %s\n' "${summary[@]}"
   if compgen -G "$junit_dir/*.xml" >/dev/null && command -v node >/dev/null; then
     # The closing line CI reads: "tests: N passed, N failed, N skipped".
+    # shellcheck disable=SC2016 # JavaScript, not shell
     node -e '
       const fs = require("node:fs");
       let tests = 0, failed = 0, skipped = 0;

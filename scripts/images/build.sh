@@ -32,12 +32,17 @@ docker info >/dev/null 2>&1 || fail "no Docker engine answers: run scripts/setup
 
 # The static binary from Debian's busybox-static (a dynamic busybox would not run in an
 # image that has no libc).
+# (No `| head` or `| grep -q` anywhere: under pipefail the writer's SIGPIPE fails the script.)
 busybox_bin=""
-if command -v dpkg-query >/dev/null && dpkg-query -W -f='${db:Status-Status}' busybox-static 2>/dev/null | grep -qx installed; then
-  busybox_bin="$(dpkg -L busybox-static | grep -E '/s?bin/busybox$' | head -n1)"
+if command -v dpkg-query >/dev/null && [ "$(dpkg-query -W -f='${db:Status-Status}' busybox-static 2>/dev/null || true)" = installed ]; then
+  busybox_bin="$(dpkg -L busybox-static | grep -E '/s?bin/busybox$' || true)"
+  busybox_bin="${busybox_bin%%$'\n'*}"
 fi
-[ -n "$busybox_bin" ] && [ -x "$busybox_bin" ] || fail "busybox-static is not installed: apt-get install busybox-static (scripts/setup.sh does)"
-busybox_version="$("$busybox_bin" 2>&1 | head -n1 | sed -E 's/^BusyBox (v[^ ]+).*/\1/')"
+if [ -z "$busybox_bin" ] || [ ! -x "$busybox_bin" ]; then
+  fail "busybox-static is not installed: apt-get install busybox-static (scripts/setup.sh does)"
+fi
+busybox_help="$("$busybox_bin" --help 2>&1 || true)"
+busybox_version="$(sed -E 's/^BusyBox (v[^ ]+).*/\1/' <<<"${busybox_help%%$'\n'*}")"
 
 inputs_hash="$(cat "${BASH_SOURCE[0]}" "$here/pause.sh" "$busybox_bin" | sha256sum | cut -c1-16)"
 

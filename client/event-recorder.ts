@@ -160,20 +160,20 @@ export class ClientEventRecorder implements EventRecorder {
         return;
       } catch (err) {
         if (!isNotFound(err)) throw err;
-        // The Event expired or was deleted: create it again, keeping the count.
+        // The Event expired or was deleted: create it again under its name, keeping the count (as client-go).
         this.cache.delete(key);
-        await this.create(p, key, count, cached.firstTimestamp, ts, nowMs);
+        await this.create(p, key, count, cached.firstTimestamp, ts, nowMs, cached.name);
         return;
       }
     }
     await this.create(p, key, 1, ts, ts, nowMs);
   }
 
-  private async create(p: Pending, key: string, count: number, first: string, last: string, nowMs: number): Promise<void> {
+  private async create(p: Pending, key: string, count: number, first: string, last: string, nowMs: number, reuseName?: string): Promise<void> {
     const namespace = p.ref.namespace || 'default';
     // client-go names events "<object>.<unix nanos in hex>"; a sequence keeps names unique within one ms.
     const nanos = BigInt(nowMs) * 1_000_000n + BigInt(this.seq++ % 1_000_000);
-    const name = `${p.ref.name}.${nanos.toString(16)}`;
+    const name = reuseName ?? `${p.ref.name}.${nanos.toString(16)}`;
     const ev: Event = {
       apiVersion: 'v1',
       kind: 'Event',

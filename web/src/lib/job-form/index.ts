@@ -1,0 +1,10 @@
+// The wizard's form model and its conversion to and from a batch/v1 Job (pure; no React).
+export * from './model.js';
+export * from './templates.js';
+export * from './to-job.js';
+export * from './from-job.js';
+export * from './clone.js';
+export * from './field-errors.js';
+export * from './image-ref.js';
+export * from './shell-words.js';
+export * from './quantity.js';

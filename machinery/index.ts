@@ -8,3 +8,5 @@ export * from './names.js';
 export * from './clock.js';
 export * from './keys.js';
 export * from './owner-references.js';
+export * from './schema-check.js';
+export * from './patch/index.js';

@@ -110,7 +110,7 @@ describe('GenericRegistry create', () => {
     expect(object.metadata.namespace).toBe('default');
     expect(object.metadata.generation).toBe(1);
     expect(object.metadata.resourceVersion).toBe('2');
-    expect((object as { spec: { size: number } }).spec.size).toBe(1);
+    expect((object as unknown as { spec: { size: number } }).spec.size).toBe(1);
     expect(registry.get(widgets, 'default', 'a').metadata.uid).toBe(object.metadata.uid);
   });
 
@@ -161,7 +161,7 @@ describe('GenericRegistry update and patch', () => {
     expect(err.status.message).toBe(
       'Operation cannot be fulfilled on widgets.example.io "a": the object has been modified; please apply your changes to the latest version and try again',
     );
-    expect((registry.get(widgets, 'default', 'a') as { spec: { size: number } }).spec.size).toBe(2);
+    expect((registry.get(widgets, "default", "a") as unknown as { spec: { size: number } }).spec.size).toBe(2);
   });
 
   it('bumps generation on spec change only and keeps status on a main-resource update', () => {
@@ -170,7 +170,7 @@ describe('GenericRegistry update and patch', () => {
     registry.patch(widgets, 'default', 'a', 'merge', { status: { phase: 'Ready' } }, { subresource: 'status' });
     const afterLabel = registry.patch(widgets, 'default', 'a', 'merge', { metadata: { labels: { x: 'y' } }, status: { phase: 'Hacked' } }).object;
     expect(afterLabel.metadata.generation).toBe(1);
-    expect((afterLabel as { status: { phase: string } }).status.phase).toBe('Ready');
+    expect((afterLabel as unknown as { status: { phase: string } }).status.phase).toBe('Ready');
     const afterSpec = registry.patch(widgets, 'default', 'a', 'merge', { spec: { size: 5 } }).object;
     expect(afterSpec.metadata.generation).toBe(2);
   });
@@ -179,8 +179,8 @@ describe('GenericRegistry update and patch', () => {
     const { registry } = setup();
     registry.create(widgets, 'default', widget('a', { size: 1 }));
     const out = registry.patch(widgets, 'default', 'a', 'merge', { spec: { size: 9 }, status: { phase: 'Done' } }, { subresource: 'status' }).object;
-    expect((out as { spec: { size: number } }).spec.size).toBe(1);
-    expect((out as { status: { phase: string } }).status.phase).toBe('Done');
+    expect((out as unknown as { spec: { size: number } }).spec.size).toBe(1);
+    expect((out as unknown as { status: { phase: string } }).status.phase).toBe('Done');
   });
 
   it('writes nothing for a no-op update', () => {

@@ -1,0 +1,29 @@
+// Builds the OpenAPI documents once from the served resources (they do not change at run time).
+import { buildOpenAPIV2, buildOpenAPIV3, type OpenAPIResource } from '../server/openapi/index.js';
+import type { OpenAPIProvider } from '../server/app.js';
+import type { ResourceDefinition } from '../server/registry/resource.js';
+
+export function openAPIResources(defs: ResourceDefinition[]): OpenAPIResource[] {
+  return defs.map((d) => ({
+    group: d.names.group,
+    version: d.names.version,
+    resource: d.names.resource,
+    kind: d.names.kind,
+    namespaced: d.names.namespaced,
+    subresources: [...(d.status ? ['status'] : []), ...(d.subresources ?? [])],
+    definition: d.schema.type === 'ref' ? d.schema.ref : d.names.kind,
+    listKind: d.names.listKind,
+    verbs: d.verbs,
+  }));
+}
+
+export function buildOpenAPIProvider(defs: ResourceDefinition[]): OpenAPIProvider {
+  const resources = openAPIResources(defs);
+  const v3 = buildOpenAPIV3(resources, { version: 'v1.32.0' });
+  let v2: unknown;
+  return {
+    root: () => v3.root,
+    document: (path) => v3.documents[path],
+    v2: () => (v2 ??= buildOpenAPIV2(resources, { version: 'v1.32.0' })),
+  };
+}

@@ -1,0 +1,129 @@
+// Starts a real `jobyard server` process (from the sources, through tsx) on a free port with
+// its own data directory, for end-to-end tests with kubectl, client libraries and browsers.
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
+export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
+
+export interface StartOptions {
+  dataDir?: string;
+  port?: number;
+  args?: string[];
+  env?: Record<string, string>;
+}
+
+export interface KubectlResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export class JobyardServer {
+  readonly dataDir: string;
+  readonly port: number;
+  readonly consoleUrl: string;
+  private proc: ChildProcess;
+  private output: string[];
+
+  private constructor(dataDir: string, port: number, consoleUrl: string, proc: ChildProcess, output: string[]) {
+    this.dataDir = dataDir;
+    this.port = port;
+    this.consoleUrl = consoleUrl;
+    this.proc = proc;
+    this.output = output;
+  }
+
+  static async start(opts: StartOptions = {}): Promise<JobyardServer> {
+    const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'jobyard-e2e-'));
+    const args = ['--import', 'tsx', join(REPO_ROOT, 'cmd', 'jobyard.ts'), 'server', '--data-dir', dataDir, '--port', String(opts.port ?? 0), ...(opts.args ?? [])];
+    const proc = spawn(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const output: string[] = [];
+    const started = await new Promise<{ port: number; consoleUrl: string }>((resolvePromise, reject) => {
+      let buf = '';
+      const timer = setTimeout(() => reject(new Error(`jobyard server did not start in 60 s:\n${output.join('')}`)), 60_000);
+      const onData = (chunk: Buffer) => {
+        const text = chunk.toString();
+        output.push(text);
+        buf += text;
+        const port = /running on port (\d+)/.exec(buf);
+        const url = /console:\s+(\S+)/.exec(buf);
+        if (port && url) {
+          clearTimeout(timer);
+          resolvePromise({ port: Number(port[1]), consoleUrl: url[1] });
+        }
+      };
+      proc.stdout!.on('data', onData);
+      proc.stderr!.on('data', (c: Buffer) => output.push(c.toString()));
+      proc.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`jobyard server exited with ${code}:\n${output.join('')}`));
+      });
+    });
+    proc.removeAllListeners('exit');
+    return new JobyardServer(dataDir, started.port, started.consoleUrl, proc, output);
+  }
+
+  get kubeconfig(): string {
+    return join(this.dataDir, 'kubeconfig');
+  }
+
+  get token(): string {
+    return readFileSync(join(this.dataDir, 'token'), 'utf8').trim();
+  }
+
+  get caPem(): string {
+    return readFileSync(join(this.dataDir, 'pki', 'ca.crt'), 'utf8');
+  }
+
+  get url(): string {
+    return `https://127.0.0.1:${this.port}`;
+  }
+
+  logs(): string {
+    return this.output.join('');
+  }
+
+  /** Runs the installed kubectl against this server; never throws on a non-zero exit. */
+  async kubectl(args: string[], input?: string): Promise<KubectlResult> {
+    return runKubectl(['--kubeconfig', this.kubeconfig, ...args], input);
+  }
+
+  /** Stops the process the hard way (SIGKILL), as a crash would. */
+  async kill9(): Promise<void> {
+    await this.signal('SIGKILL');
+  }
+
+  async stop(): Promise<void> {
+    await this.signal('SIGTERM');
+  }
+
+  private async signal(sig: NodeJS.Signals): Promise<void> {
+    if (this.proc.exitCode !== null || this.proc.signalCode !== null) return;
+    await new Promise<void>((resolvePromise) => {
+      this.proc.once('exit', () => resolvePromise());
+      this.proc.kill(sig);
+    });
+  }
+}
+
+export async function runKubectl(args: string[], input?: string): Promise<KubectlResult> {
+  return new Promise((resolvePromise) => {
+    const child = execFile('kubectl', args, { maxBuffer: 64 * 1024 * 1024, timeout: 120_000 }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
+      resolvePromise({ code, stdout: String(stdout), stderr: String(stderr) });
+    });
+    if (input !== undefined) {
+      child.stdin!.write(input);
+      child.stdin!.end();
+    }
+  });
+}
+
+export async function kubectlVersion(): Promise<string> {
+  const { stdout } = await execFileAsync('kubectl', ['version', '--client', '-o', 'json']);
+  return (JSON.parse(stdout) as { clientVersion: { gitVersion: string } }).clientVersion.gitVersion;
+}

@@ -119,6 +119,30 @@ export const metaDefinitions: Definitions = {
       uid: str(),
     },
   ),
+  [META + 'APIResource']: object(
+    {
+      categories: list(str(), { listType: 'atomic' }),
+      group: str(),
+      kind: str('The kind of the resource, e.g. "Job".'),
+      name: str('The plural name of the resource, e.g. "jobs".'),
+      namespaced: bool('Whether the resource lives in namespaces.'),
+      shortNames: list(str(), { listType: 'atomic' }),
+      singularName: str(),
+      storageVersionHash: str(),
+      verbs: list(str(), undefined, 'Supported verbs: get, list, watch, create, update, patch, delete, deletecollection.'),
+      version: str(),
+    },
+    { required: ['name', 'singularName', 'namespaced', 'kind', 'verbs'], description: 'One resource served by a group-version.' },
+  ),
+  [META + 'APIResourceList']: object(
+    {
+      apiVersion: str(),
+      groupVersion: str('The group-version, e.g. "batch/v1".'),
+      kind: str(),
+      resources: list(ref(META + 'APIResource'), { listType: 'atomic' }),
+    },
+    { required: ['groupVersion', 'resources'], description: 'The resources served by one group-version.' },
+  ),
   [META + 'WatchEvent']: object(
     {
       object: any('The object: for ADDED, MODIFIED, DELETED its new or last state; for BOOKMARK only its resourceVersion; for ERROR a Status.'),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JobLabels } from '../../../api/index.js';
+import { JobLabels, type JobConditionType } from '../../../api/index.js';
 import { create, TEST_UID, update, updateStatus } from '../testing/strategy-sequence.js';
 import { jobs } from './index.js';
 import type { JobObject } from './types.js';
@@ -283,7 +283,7 @@ describe('Job /status (V13)', () => {
     j.status = { active: 2, ready: 0, startTime: '2026-01-01T00:00:01Z', terminating: 0, uncountedTerminatedPods: {} };
     return j;
   };
-  const cond = (type: string) => ({ type, status: 'True' as const, lastProbeTime: '2026-01-01T00:00:09Z', lastTransitionTime: '2026-01-01T00:00:09Z' });
+  const cond = (type: JobConditionType) => ({ type, status: 'True' as const, lastProbeTime: '2026-01-01T00:00:09Z', lastTransitionTime: '2026-01-01T00:00:09Z' });
 
   it('keeps the spec and metadata of the stored Job', () => {
     const old = running();

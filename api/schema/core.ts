@@ -574,7 +574,7 @@ export const coreDefinitions: Definitions = {
       gcePersistentDisk: ref(CORE + 'GCEPersistentDiskVolumeSource'),
       gitRepo: ref(CORE + 'GitRepoVolumeSource'),
       glusterfs: ref(CORE + 'GlusterfsVolumeSource'),
-      hostPath: ref(CORE + 'HostPathVolumeSource', 'A file or directory on the host.'),
+      hostPath: ref(CORE + 'HostPathVolumeSource', 'A file or directory of the node, mounted into the pod.'),
       image: ref(CORE + 'ImageVolumeSource'),
       iscsi: ref(CORE + 'ISCSIVolumeSource'),
       name: str('Volume name, a DNS label unique within the pod.'),

@@ -389,3 +389,33 @@ describe('applyStrategicMergePatch on a Job (what kubectl sends)', () => {
     expect(Object.keys(out.spec.affinity)).toEqual(['nodeAffinity', 'podAffinity']);
   });
 });
+
+describe('applyStrategicMergePatch with a patch captured from kubectl 1.32', () => {
+  // `kubectl apply` of a changed manifest (sidecar added first, MODE changed) against a server
+  // serving our OpenAPI v3: kubectl computed this patch from the served patch metadata.
+  const captured = {
+    metadata: { annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{}\n' } },
+    spec: {
+      template: {
+        spec: {
+          '$setElementOrder/containers': [{ name: 'sidecar' }, { name: 'main' }],
+          containers: [
+            { command: ['sleep', '5'], image: 'busybox:1.36', name: 'sidecar' },
+            { '$setElementOrder/env': [{ name: 'MODE' }, { name: 'LEVEL' }], env: [{ name: 'MODE', value: 'slow' }], name: 'main' },
+          ],
+        },
+      },
+    },
+  };
+
+  it('gives the applied manifest, with server-set fields kept', () => {
+    const out = applyStrategicMergePatch(liveJob(), captured, job, definitions) as any;
+    expect(out.spec.template.spec.containers.map((c: any) => c.name)).toEqual(['sidecar', 'main']);
+    expect(out.spec.template.spec.containers[1].env).toEqual([
+      { name: 'MODE', value: 'slow' },
+      { name: 'LEVEL', value: '1' },
+    ]);
+    expect(out.spec.template.spec.containers[1].terminationMessagePath).toBe('/dev/termination-log');
+    expect(JSON.stringify(out)).not.toContain('$setElementOrder');
+  });
+});

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { BATCH, CORE, definitions } from '../api/schema/index.js';
 import type { Schema } from '../api/schema/index.js';
-import { base64ErrorOffset, checkAgainstSchema, goTypeName, pruneUnknownFields, rfc3339Error } from './schema-check.js';
+import {
+  base64ErrorOffset,
+  cannotBeHandledMessage,
+  checkAgainstSchema,
+  goTypeName,
+  pruneUnknownFields,
+  rfc3339Error,
+  strictDecodingMessage,
+  unknownFieldWarning,
+} from './schema-check.js';
 import { QUANTITY_FORMAT_ERROR } from './quantity.js';
 
 const job: Schema = { type: 'ref', ref: BATCH + 'Job' };
@@ -190,5 +199,15 @@ describe('helpers', () => {
     expect(rfc3339Error('2024-01-02 03:04:05Z')).toBe('parsing time "2024-01-02 03:04:05Z" as "2006-01-02T15:04:05Z07:00": cannot parse " 03:04:05Z" as "T"');
     expect(rfc3339Error('2024-01-02T03:04:05')).toBe('parsing time "2024-01-02T03:04:05" as "2006-01-02T15:04:05Z07:00": cannot parse "" as "Z07:00"');
     expect(rfc3339Error('2024-01-02T03:04:05Zx')).toBe('parsing time "2024-01-02T03:04:05Zx": extra text: "x"');
+  });
+});
+
+describe('messages', () => {
+  it('words strict decoding failures as upstream does', () => {
+    const r = checkAgainstSchema(newJob({ bogus: 1, other: 2 }), job, definitions);
+    expect(cannotBeHandledMessage('Job', 'v1', strictDecodingMessage(r.unknownFields))).toBe(
+      'Job in version "v1" cannot be handled as a Job: strict decoding error: unknown field "spec.bogus", unknown field "spec.other"',
+    );
+    expect(unknownFieldWarning('spec.template.spec.containers[0].foo')).toBe('unknown field "spec.template.spec.containers[0].foo"');
   });
 });

@@ -325,3 +325,25 @@ function walkPrune(value: unknown, schema: Schema, defs: Definitions, isRoot: bo
 export function pruneUnknownFields<T>(obj: T, schema: Schema, defs: Definitions): T {
   return walkPrune(obj, schema, defs, true) as T;
 }
+
+/**
+ * The message upstream gives when fieldValidation=Strict meets unknown fields:
+ * `strict decoding error: unknown field "spec.foo", unknown field "spec.bar"`.
+ * (With fieldValidation=Warn each `unknown field "spec.foo"` becomes one warning.)
+ */
+export function strictDecodingMessage(unknownFields: string[]): string {
+  return `strict decoding error: ${unknownFields.map(unknownFieldWarning).join(', ')}`;
+}
+
+/** One unknown field as upstream words it in a warning: `unknown field "spec.foo"`. */
+export function unknownFieldWarning(path: string): string {
+  return `unknown field ${JSON.stringify(path)}`;
+}
+
+/**
+ * The 400 message upstream wraps decoding failures of a request body in:
+ * `Job in version "v1" cannot be handled as a Job: <detail>`.
+ */
+export function cannotBeHandledMessage(kind: string, version: string, detail: string): string {
+  return `${kind} in version ${JSON.stringify(version)} cannot be handled as a ${kind}: ${detail}`;
+}

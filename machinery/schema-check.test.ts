@@ -5,6 +5,8 @@ import {
   base64ErrorOffset,
   cannotBeHandledMessage,
   checkAgainstSchema,
+  duplicateFieldWarning,
+  findDuplicateFields,
   goTypeName,
   pruneUnknownFields,
   rfc3339Error,
@@ -209,5 +211,19 @@ describe('messages', () => {
       'Job in version "v1" cannot be handled as a Job: strict decoding error: unknown field "spec.bogus", unknown field "spec.other"',
     );
     expect(unknownFieldWarning('spec.template.spec.containers[0].foo')).toBe('unknown field "spec.template.spec.containers[0].foo"');
+  });
+});
+
+describe('findDuplicateFields', () => {
+  it('finds keys repeated in one object, with their JSON paths', () => {
+    const text = '{"apiVersion":"batch/v1","spec":{"parallelism":1,"template":{"spec":{"containers":[{"name":"a","name":"b"}]}},"parallelism":2},"kind":"Job"}';
+    expect(findDuplicateFields(text)).toEqual(['spec.template.spec.containers[0].name', 'spec.parallelism']);
+    expect(duplicateFieldWarning('spec.parallelism')).toBe('duplicate field "spec.parallelism"');
+  });
+
+  it('finds nothing in documents without duplicates, with escapes, or in invalid JSON', () => {
+    expect(findDuplicateFields('{"a":{"b":1},"b":{"a":[1,2,{"a":"x\\"y","b":null}]},"c":-1.5e3,"d":true}')).toEqual([]);
+    expect(findDuplicateFields('{"a\\u0062":1,"ab":2}')).toEqual(['ab']);
+    expect(findDuplicateFields('{"a":1,"a":')).toEqual([]);
   });
 });

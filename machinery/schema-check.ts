@@ -347,3 +347,84 @@ export function unknownFieldWarning(path: string): string {
 export function cannotBeHandledMessage(kind: string, version: string, detail: string): string {
   return `${kind} in version ${JSON.stringify(version)} cannot be handled as a ${kind}: ${detail}`;
 }
+
+/**
+ * Paths of keys that appear twice in one JSON object of `text` (JSON.parse keeps the last one
+ * silently; upstream's strict decoding reports `duplicate field "spec.parallelism"`). Returns []
+ * for text that is not valid JSON: the caller's parse reports that.
+ */
+export function findDuplicateFields(text: string): string[] {
+  const out: string[] = [];
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && (text[i] === ' ' || text[i] === '\n' || text[i] === '\r' || text[i] === '\t')) i++;
+  };
+  const readString = (): string => {
+    const start = i;
+    i++; // opening quote
+    while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+    i++;
+    return JSON.parse(text.slice(start, i)) as string;
+  };
+  const value = (path: string): void => {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      const seen = new Set<string>();
+      ws();
+      if (text[i] === '}') {
+        i++;
+        return;
+      }
+      for (;;) {
+        ws();
+        if (text[i] !== '"') throw new SyntaxError('expected a key');
+        const key = readString();
+        const childPath = path ? `${path}.${key}` : key;
+        if (seen.has(key)) out.push(childPath);
+        seen.add(key);
+        ws();
+        if (text[i++] !== ':') throw new SyntaxError('expected ":"');
+        value(childPath);
+        ws();
+        const sep = text[i++];
+        if (sep === '}') return;
+        if (sep !== ',') throw new SyntaxError('expected "," or "}"');
+      }
+    }
+    if (c === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') {
+        i++;
+        return;
+      }
+      for (let n = 0; ; n++) {
+        value(`${path}[${n}]`);
+        ws();
+        const sep = text[i++];
+        if (sep === ']') return;
+        if (sep !== ',') throw new SyntaxError('expected "," or "]"');
+      }
+    }
+    if (c === '"') {
+      readString();
+      return;
+    }
+    const m = /^(-?\d+(\.\d+)?([eE][-+]?\d+)?|true|false|null)/.exec(text.slice(i, i + 64));
+    if (!m) throw new SyntaxError('unexpected token');
+    i += m[0].length;
+  };
+  try {
+    value('');
+    return out;
+  } catch {
+    return [];
+  }
+}
+
+/** One duplicate field as upstream words it: `duplicate field "spec.parallelism"`. */
+export function duplicateFieldWarning(path: string): string {
+  return `duplicate field ${JSON.stringify(path)}`;
+}

@@ -15,6 +15,12 @@ function seconds(value: string): number {
   return n;
 }
 
+function nonNegative(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a non-negative integer');
+  return n;
+}
+
 const program = new Command();
 program.name('jobyard').description('Batch jobs from container images, with Kubernetes Job semantics.');
 
@@ -29,7 +35,20 @@ program
   .option('--no-agent', 'do not run the node agent in this process')
   .option('--job-backoff-base <seconds>', "the Job controller's first pod-failure backoff", seconds, 10)
   .option('--job-backoff-max <seconds>', "the Job controller's backoff cap (the seed's console: 6 minutes)", seconds, 360)
-  .action(async (opts: { dataDir: string; port: number; host: string; tlsSan: string[]; controllers: boolean; agent: boolean; jobBackoffBase: number; jobBackoffMax: number }) => {
+  .option('--watch-history-max-age <seconds>', 'how long watch events are kept for clients that resume', nonNegative, 900)
+  .option('--watch-history-min-events <n>', 'how many of the newest watch events are always kept', nonNegative, 10_000)
+  .action(async (opts: {
+    dataDir: string;
+    port: number;
+    host: string;
+    tlsSan: string[];
+    controllers: boolean;
+    agent: boolean;
+    jobBackoffBase: number;
+    jobBackoffMax: number;
+    watchHistoryMaxAge: number;
+    watchHistoryMinEvents: number;
+  }) => {
     const running = await startServer({
       dataDir: opts.dataDir,
       host: opts.host,
@@ -40,6 +59,8 @@ program
       jobBackoffMaxSeconds: opts.jobBackoffMax,
       tlsSans: opts.tlsSan,
       quiet: false,
+      watchHistoryMaxAgeSeconds: opts.watchHistoryMaxAge,
+      watchHistoryMinEvents: opts.watchHistoryMinEvents,
     });
     process.stdout.write(
       [

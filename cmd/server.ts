@@ -33,6 +33,9 @@ export interface ServerOptions {
   /** Extra names for the serving certificate (e.g. a DNS name when listening off loopback). */
   tlsSans: string[];
   quiet: boolean;
+  /** Watch history kept: events younger than this, and always the newest N. */
+  watchHistoryMaxAgeSeconds?: number;
+  watchHistoryMinEvents?: number;
 }
 
 export const DEFAULT_DATA_DIR = join(homedir(), '.jobyard');
@@ -131,8 +134,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const kubeconfigPath = join(dataDir, 'kubeconfig');
   writeKubeconfig(kubeconfigPath, { server, caPem: certs.caPem, token });
 
-  // Watch history: keep 15 minutes, and at least the newest 10,000 events.
-  const compaction = setInterval(() => store.compactOlderThan(15 * 60_000, 10_000), 60_000);
+  // Watch history: by default 15 minutes, and at least the newest 10,000 events.
+  const compact = () => store.compactOlderThan((opts.watchHistoryMaxAgeSeconds ?? 900) * 1000, opts.watchHistoryMinEvents ?? 10_000);
+  compact();
+  const compaction = setInterval(compact, 60_000);
   compaction.unref();
 
   const consoleScheme = isLoopback(opts.host) ? 'http' : 'https';

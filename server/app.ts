@@ -191,7 +191,10 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<BuiltApiServe
       reply.header('Cache-Control', 'public, immutable');
       return reply.type('application/json').send(JSON.stringify(doc));
     });
-    app.get('/openapi/v2', async (_req, reply) => {
+    app.get('/openapi/v2', async (request, reply) => {
+      // kubectl asks for v2 as protobuf only; it then does without v2, which v3 covers.
+      const accept = request.headers.accept ?? '*/*';
+      if (!/application\/json|\*\/\*/.test(accept)) return notFoundResponse(reply);
       const doc = openapi.v2?.();
       if (!doc) return notFoundResponse(reply);
       return reply.type('application/json').send(JSON.stringify(doc));

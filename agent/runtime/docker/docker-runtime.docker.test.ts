@@ -1,0 +1,113 @@
+// The runtime contract against the real Docker engine (DOCKER_HOST or /var/run/docker.sock),
+// plus what only the Docker implementation has (building the pause image, engine errors).
+// Everything this run creates carries the label jobyard.io/contract-run=<run id> and is
+// removed in teardown.
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { pushImage, startRegistry, type Registry } from '../../../test/support/registry.js';
+import { describeRuntimeContract } from '../contract.js';
+import { isRuntimeError } from '../runtime-error.js';
+import { DockerRuntime } from './docker-runtime.js';
+import { busyboxRootfs, findStaticBusybox } from './pause-image.js';
+
+const RUN_ID = `c${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+const RUN_LABELS = { 'jobyard.io/contract-run': RUN_ID };
+
+/** busybox:1.36 when the machine has it (scripts/images/build.sh), else one built from the static binary. */
+async function busyboxImage(runtime: DockerRuntime, created: string[]): Promise<string> {
+  if (await runtime.imageStatus('busybox:1.36')) return 'busybox:1.36';
+  const ref = `jobyard-test/busybox:${RUN_ID}`;
+  await runtime.importImage(ref, busyboxRootfs(findStaticBusybox().bytes), ['CMD ["/bin/busybox","sh"]']);
+  created.push(ref);
+  return ref;
+}
+
+describeRuntimeContract('DockerRuntime', async () => {
+  const runtime = new DockerRuntime();
+  await runtime.info(); // fails loudly when no engine answers
+  const createdImages: string[] = [];
+  const tempDirs: string[] = [];
+  const busybox = await busyboxImage(runtime, createdImages);
+
+  const entrypointImage = `jobyard-test/entrypoint:${RUN_ID}`;
+  await runtime.importImage(entrypointImage, busyboxRootfs(findStaticBusybox().bytes), [
+    'ENTRYPOINT ["/bin/busybox","echo","entry"]',
+    'CMD ["from-cmd"]',
+    'ENV PATH=/bin IMAGE_VAR=from-image',
+  ]);
+  createdImages.push(entrypointImage);
+
+  const auth = { user: 'contract', password: `pw-${randomBytes(6).toString('hex')}` };
+  let registry: Registry | undefined = await startRegistry({ auth });
+  const privateRef = `${registry.host}/contract/busybox:${RUN_ID}`;
+  let pushed = false;
+
+  return {
+    runtime,
+    busybox,
+    entrypointImage,
+    cmd: (argv) => argv,
+    privateImage: async () => {
+      if (!pushed) {
+        await pushImage(busybox, privateRef, auth);
+        pushed = true;
+        createdImages.push(privateRef);
+      }
+      return { ref: privateRef, auth: { username: auth.user, password: auth.password, serverAddress: registry!.host } };
+    },
+    missingImage: async () => `${registry!.host}/contract/missing:${RUN_ID}`,
+    hostDir: async (files) => {
+      const dir = await mkdtemp(join(tmpdir(), 'jobyard-contract-'));
+      tempDirs.push(dir);
+      for (const [name, content] of Object.entries(files)) await writeFile(join(dir, name), content);
+      return dir;
+    },
+    now: () => new Date(),
+    reconnect: () => new DockerRuntime(),
+    runLabels: RUN_LABELS,
+    runId: RUN_ID,
+    teardown: async () => {
+      for (const s of await runtime.listPodSandboxes({ labels: RUN_LABELS })) await runtime.removePodSandbox(s.id);
+      for (const v of await runtime.listVolumes(RUN_LABELS)) await runtime.removeVolume(v.name);
+      for (const ref of createdImages) await runtime.removeImage(ref).catch(() => undefined);
+      await registry?.stop();
+      registry = undefined;
+      for (const d of tempDirs) await rm(d, { recursive: true, force: true });
+    },
+  };
+});
+
+describe('DockerRuntime specifics', () => {
+  it('builds its pause image from a static busybox when the engine lacks it', async () => {
+    const pauseImage = `jobyard-test/pause:${RUN_ID}`;
+    const runtime = new DockerRuntime({ pauseImage });
+    expect(await runtime.imageStatus(pauseImage)).toBeUndefined();
+    const id = await runtime.runPodSandbox({
+      metadata: { name: 'pause-build', namespace: 'contract', uid: `${RUN_ID}-pause`, attempt: 0 },
+      hostname: 'pause-build',
+      labels: RUN_LABELS,
+    });
+    try {
+      expect((await runtime.podSandboxStatus(id)).state).toBe('ready');
+      const image = await runtime.imageStatus(pauseImage);
+      expect(image?.config.entrypoint?.[0]).toBe('/bin/busybox');
+      // The pause process exits on SIGTERM at once instead of waiting for SIGKILL.
+      const started = Date.now();
+      await runtime.docker.getContainer(id).stop({ t: 20 });
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect((await runtime.docker.getContainer(id).inspect()).State.ExitCode).toBe(0);
+    } finally {
+      await runtime.removePodSandbox(id);
+      await runtime.removeImage(pauseImage);
+    }
+  });
+
+  it('reports an unreachable engine as RuntimeUnavailable', async () => {
+    const runtime = new DockerRuntime({ docker: { socketPath: '/nonexistent/docker.sock' } });
+    const err = await runtime.info().catch((e: unknown) => e);
+    expect(isRuntimeError(err, 'RuntimeUnavailable')).toBe(true);
+  });
+});

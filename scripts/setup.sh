@@ -10,8 +10,9 @@
 #   5. dist/: npm run build when a source is newer than the last build
 #
 # Usage: scripts/setup.sh [--with-browser]      (as root: it installs packages, starts dockerd)
-# Environment: DOCKER_HOST (unix:// socket to use, default /var/run/docker.sock),
-#              JOBYARD_DOCKERD_LOG (default /var/log/jobyard-dockerd.log)
+# Environment: DOCKER_HOST (an engine to use instead of /var/run/docker.sock; setup starts
+#              dockerd only for the default socket), JOBYARD_DOCKERD_LOG (dockerd's log when
+#              setup starts it; default /var/log/jobyard-dockerd.log)
 set -euo pipefail
 
 root_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -91,31 +92,30 @@ engine="${DOCKER_HOST:-unix:///var/run/docker.sock}"
 if docker_answers; then
   say "docker: engine answers at $engine"
 else
+  # Only the default socket: a second engine beside another one would need its own
+  # data-root, exec-root, pid file and bridge.
   case "$engine" in
-    unix://*) ;;
-    *) fail "no Docker engine answers at DOCKER_HOST=$engine (setup starts one only on a unix socket)" ;;
+    unix:///var/run/docker.sock | unix:///run/docker.sock) ;;
+    *) fail "no Docker engine answers at DOCKER_HOST=$engine: start it, or unset DOCKER_HOST to let setup start dockerd" ;;
   esac
-  socket="${engine#unix://}"
   dockerd_log="${JOBYARD_DOCKERD_LOG:-/var/log/jobyard-dockerd.log}"
   step_at=$(date +%s%N)
-  if pgrep -x dockerd >/dev/null; then
-    say "docker: dockerd is running but does not answer yet; waiting for it"
+  pid_file=/var/run/docker.pid
+  if [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then
+    say "docker: dockerd (pid $(cat "$pid_file")) is running but does not answer yet; waiting for it"
   else
-    # Without systemd nobody mounted the cgroup hierarchies that dockerd needs.
+    # A pid file left by a dockerd that died keeps a new one from starting.
+    rm -f "$pid_file"
+    # Without systemd nobody may have mounted the cgroup hierarchies dockerd needs.
     if ! grep -qE '^[^ ]+ /sys/fs/cgroup[/ ]' /proc/mounts && command -v cgroupfs-mount >/dev/null; then
       say "docker: mounting cgroups (cgroupfs-mount)"
       cgroupfs-mount
     fi
-    # A pid file left by a dockerd that died keeps a new one from starting.
-    if [ -f /var/run/docker.pid ] && ! kill -0 "$(cat /var/run/docker.pid)" 2>/dev/null; then
-      rm -f /var/run/docker.pid
-    fi
-    dockerd_args=()
-    [ "$socket" = /var/run/docker.sock ] || dockerd_args+=(-H "unix://$socket")
     say "docker: no engine answers at $engine; starting dockerd (log: $dockerd_log)"
     mkdir -p "$(dirname "$dockerd_log")"
     # setsid: dockerd outlives this script and the terminal's Ctrl-C.
-    setsid dockerd "${dockerd_args[@]}" </dev/null >>"$dockerd_log" 2>&1 &
+    # 9>&-: dockerd must not inherit (and so hold forever) the set-up lock.
+    setsid dockerd </dev/null >>"$dockerd_log" 2>&1 9>&- &
   fi
   deadline=$((SECONDS + 60))
   until docker_answers; do

@@ -2,12 +2,19 @@
 // plus what only the Docker implementation has (building the pause image, engine errors).
 // Everything this run creates carries the label jobyard.io/contract-run=<run id> and is
 // removed in teardown.
+//
+// The private registry is Debian's docker-registry with htpasswd auth, started by a small
+// helper below: test/support/registry.ts does the same, but agent/ may not import test/
+// (.dependency-cruiser.cjs), and pushing through DockerRuntime.pushImage tests our push too.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { pushImage, startRegistry, type Registry } from '../../../test/support/registry.js';
 import { describeRuntimeContract } from '../contract.js';
 import { isRuntimeError } from '../runtime-error.js';
 import { DockerRuntime } from './docker-runtime.js';
@@ -15,6 +22,58 @@ import { busyboxRootfs, findStaticBusybox } from './pause-image.js';
 
 const RUN_ID = `c${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 const RUN_LABELS = { 'jobyard.io/contract-run': RUN_ID };
+
+interface Registry {
+  host: string;
+  stop(): Promise<void>;
+}
+
+/** docker-registry on a free loopback port with one htpasswd (bcrypt) user; dockerd allows plain HTTP to 127.0.0.0/8. */
+async function startRegistry(auth: { user: string; password: string }): Promise<Registry> {
+  const binary = ['/usr/bin/docker-registry', '/usr/bin/registry'].find((p) => existsSync(p));
+  if (!binary) throw new Error('docker-registry is not installed: run scripts/setup.sh (apt-get install docker-registry)');
+  const dir = await mkdtemp(join(tmpdir(), 'jobyard-contract-registry-'));
+  const { stdout: htpasswd } = await promisify(execFile)('htpasswd', ['-Bbn', auth.user, auth.password]);
+  await writeFile(join(dir, 'htpasswd'), htpasswd);
+  const port = await new Promise<number>((resolve, reject) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      srv.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
+    });
+  });
+  const host = `127.0.0.1:${port}`;
+  await writeFile(
+    join(dir, 'config.yml'),
+    [
+      'version: 0.1',
+      'log: { level: warn, accesslog: { disabled: true } }',
+      `storage: { filesystem: { rootdirectory: ${join(dir, 'data')} } }`,
+      `http: { addr: "${host}", secret: ${randomBytes(8).toString('hex')} }`,
+      `auth: { htpasswd: { realm: contract, path: ${join(dir, 'htpasswd')} } }`,
+      '',
+    ].join('\n'),
+  );
+  const child: ChildProcess = spawn(binary, ['serve', join(dir, 'config.yml')], { stdio: 'ignore' });
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`docker-registry exited with ${child.exitCode}`);
+    const res = await fetch(`http://${host}/v2/`).catch(() => undefined);
+    if (res?.status === 401) break;
+    if (Date.now() > deadline) throw new Error(`docker-registry did not answer on ${host}`);
+    await new Promise((r) => setTimeout(r, 50)); // readiness poll, bounded by the deadline
+  }
+  return {
+    host,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
 
 /** busybox:1.36 when the machine has it (scripts/images/build.sh), else one built from the static binary. */
 async function busyboxImage(runtime: DockerRuntime, created: string[]): Promise<string> {
@@ -41,7 +100,7 @@ describeRuntimeContract('DockerRuntime', async () => {
   createdImages.push(entrypointImage);
 
   const auth = { user: 'contract', password: `pw-${randomBytes(6).toString('hex')}` };
-  let registry: Registry | undefined = await startRegistry({ auth });
+  let registry: Registry | undefined = await startRegistry(auth);
   const privateRef = `${registry.host}/contract/busybox:${RUN_ID}`;
   let pushed = false;
 
@@ -52,7 +111,10 @@ describeRuntimeContract('DockerRuntime', async () => {
     cmd: (argv) => argv,
     privateImage: async () => {
       if (!pushed) {
-        await pushImage(busybox, privateRef, auth);
+        await runtime.tagImage(busybox, privateRef);
+        await runtime.pushImage(privateRef, { username: auth.user, password: auth.password, serverAddress: registry!.host });
+        // Untag, so that the contract's pull really pulls.
+        await runtime.removeImage(privateRef);
         pushed = true;
         createdImages.push(privateRef);
       }

@@ -8,3 +8,4 @@ export * from './field-errors.js';
 export * from './image-ref.js';
 export * from './shell-words.js';
 export * from './quantity.js';
+export * from './paths.js';

@@ -18,7 +18,7 @@ describe('applyWatchEvent', () => {
       ['a', '12'],
       ['b', '6'],
     ]);
-    expect(l.items[0].status).toEqual({ x: 1 });
+    expect((l.items[0] as { status?: unknown }).status).toEqual({ x: 1 });
   });
 
   it('treats a MODIFIED object it does not have as an addition', () => {

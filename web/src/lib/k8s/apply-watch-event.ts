@@ -1,14 +1,15 @@
 // Watch semantics in one pure function (Headlamp's KubeList.applyUpdate, in our words).
-import type { KubeObject, WatchEvent } from '../../../../api/meta.js';
+import type { WatchEvent } from '../../../../api/meta.js';
+import type { K8sObject } from './resources.js';
 
 /** A list as the console keeps it: the items and the resourceVersion to watch from. */
-export interface ObjectList<T extends KubeObject = KubeObject> {
+export interface ObjectList<T extends K8sObject = K8sObject> {
   resourceVersion: string;
   items: T[];
 }
 
 /** The identity of an object within a list: its uid, else namespace/name. */
-export function objectKey(obj: KubeObject): string {
+export function objectKey(obj: K8sObject): string {
   return obj.metadata.uid || `${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;
 }
 
@@ -20,7 +21,7 @@ export function objectKey(obj: KubeObject): string {
  * resourceVersions are treated as opaque strings, as upstream requires of clients: an event whose
  * object carries exactly the stored object's resourceVersion is a no-op and returns the same list.
  */
-export function applyWatchEvent<T extends KubeObject>(list: ObjectList<T>, event: WatchEvent<T>): ObjectList<T> {
+export function applyWatchEvent<T extends K8sObject>(list: ObjectList<T>, event: WatchEvent<T>): ObjectList<T> {
   const rv = event.object?.metadata?.resourceVersion;
   switch (event.type) {
     case 'BOOKMARK':

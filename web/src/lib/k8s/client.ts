@@ -1,9 +1,9 @@
 // The console's only way to a cluster: typed calls on its Kubernetes API, same-origin with the
 // session cookie. The base URL is the cluster's API root ('' for `local`; '/clusters/<name>' later).
-import type { DeleteOptions, KubeList, KubeObject, WatchEvent } from '../../../../api/meta.js';
+import type { DeleteOptions, KubeList, WatchEvent } from '../../../../api/meta.js';
 import { ApiError, apiErrorFrom, isStatus } from './api-error.js';
 import { readLines } from './line-splitter.js';
-import { resourcePath, resources, type ResourceDescriptor } from './resources.js';
+import { resourcePath, resources, type K8sObject, type ResourceDescriptor } from './resources.js';
 
 export type PatchType = 'merge' | 'strategic' | 'json';
 
@@ -112,18 +112,18 @@ export class KubeClient {
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
-  list<T extends KubeObject>(r: ResourceDescriptor<T>, o: ListOptions = {}): Promise<KubeList<T>> {
+  list<T extends K8sObject>(r: ResourceDescriptor<T>, o: ListOptions = {}): Promise<KubeList<T>> {
     return this.requestJSON<KubeList<T>>('GET', resourcePath(r, { namespace: o.namespace }), {
       query: { labelSelector: o.labelSelector, fieldSelector: o.fieldSelector },
       signal: o.signal,
     });
   }
 
-  get<T extends KubeObject>(r: ResourceDescriptor<T>, namespace: string | undefined, name: string, signal?: AbortSignal): Promise<T> {
+  get<T extends K8sObject>(r: ResourceDescriptor<T>, namespace: string | undefined, name: string, signal?: AbortSignal): Promise<T> {
     return this.requestJSON<T>('GET', resourcePath(r, { namespace, name }), { signal });
   }
 
-  create<T extends KubeObject>(r: ResourceDescriptor<T>, obj: T, o: CreateOptions = {}): Promise<T> {
+  create<T extends K8sObject>(r: ResourceDescriptor<T>, obj: T, o: CreateOptions = {}): Promise<T> {
     return this.requestJSON<T>('POST', resourcePath(r, { namespace: obj.metadata.namespace }), {
       query: { dryRun: o.dryRun ? 'All' : undefined, fieldValidation: o.fieldValidation },
       body: obj,
@@ -131,11 +131,11 @@ export class KubeClient {
     });
   }
 
-  patch<T extends KubeObject>(r: ResourceDescriptor<T>, namespace: string | undefined, name: string, patch: unknown, type: PatchType = 'merge', subresource?: string): Promise<T> {
+  patch<T extends K8sObject>(r: ResourceDescriptor<T>, namespace: string | undefined, name: string, patch: unknown, type: PatchType = 'merge', subresource?: string): Promise<T> {
     return this.requestJSON<T>('PATCH', resourcePath(r, { namespace, name, subresource }), { body: patch, contentType: PATCH_CONTENT_TYPE[type] });
   }
 
-  delete<T extends KubeObject>(r: ResourceDescriptor<T>, namespace: string | undefined, name: string, options: DeleteOptions = {}): Promise<unknown> {
+  delete<T extends K8sObject>(r: ResourceDescriptor<T>, namespace: string | undefined, name: string, options: DeleteOptions = {}): Promise<unknown> {
     return this.requestJSON('DELETE', resourcePath(r, { namespace, name }), { body: { kind: 'DeleteOptions', apiVersion: 'v1', ...options } });
   }
 
@@ -144,7 +144,7 @@ export class KubeClient {
    * (resolves) or the request fails (rejects with ApiError). ERROR events are passed on:
    * the caller decides (a Status with code 410 means relist).
    */
-  async watch<T extends KubeObject>(r: ResourceDescriptor<T>, o: WatchOptions, onEvent: (e: WatchEvent<T>) => void): Promise<void> {
+  async watch<T extends K8sObject>(r: ResourceDescriptor<T>, o: WatchOptions, onEvent: (e: WatchEvent<T>) => void): Promise<void> {
     const res = await this.request('GET', resourcePath(r, { namespace: o.namespace }), {
       query: {
         watch: 1,

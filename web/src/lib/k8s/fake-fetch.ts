@@ -92,13 +92,14 @@ export class FakeFetch {
     for (const f of w) f();
   }
 
-  /** Resolves once `predicate` holds (checked after every request). */
-  async until(predicate: () => boolean, what = 'condition'): Promise<void> {
-    for (let i = 0; i < 200; i++) {
+  /** Resolves once `predicate` holds (checked after every request and on each macrotask), or fails after `timeoutMs`. */
+  async until(predicate: () => boolean, what = 'condition', timeoutMs = 3000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
       if (predicate()) return;
       await new Promise<void>((resolve) => {
         this.waiters.push(resolve);
-        queueMicrotask(() => setTimeout(resolve, 0));
+        setTimeout(resolve, 5);
       });
     }
     throw new Error(`timed out waiting for ${what}`);

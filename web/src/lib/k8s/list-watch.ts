@@ -1,12 +1,12 @@
 // A small reflector for the browser: list, watch from the list's resourceVersion, apply events,
 // relist on 410 Gone, reconnect with capped exponential backoff. Time is injected (sleep).
-import type { KubeObject, WatchEvent } from '../../../../api/meta.js';
+import type { WatchEvent } from '../../../../api/meta.js';
 import { ApiError, isGone, isUnauthorized } from './api-error.js';
 import { applyWatchEvent, type ObjectList } from './apply-watch-event.js';
 import { watchErrorToApiError, type KubeClient } from './client.js';
-import type { ResourceDescriptor } from './resources.js';
+import type { K8sObject, ResourceDescriptor } from './resources.js';
 
-export interface ListWatchState<T extends KubeObject> {
+export interface ListWatchState<T extends K8sObject> {
   /** The current list, once the first list call answered. */
   list?: ObjectList<T>;
   /** The last error; cleared by the next successful list or event. */
@@ -52,7 +52,7 @@ class WatchGone extends Error {
  * Keeps `onChange` fed with the live list of a resource until the returned stop function runs.
  * A 401 stops the loop (the session is gone); other failures keep the last list and retry.
  */
-export function startListWatch<T extends KubeObject>(
+export function startListWatch<T extends K8sObject>(
   client: KubeClient,
   resource: ResourceDescriptor<T>,
   opts: ListWatchOptions,

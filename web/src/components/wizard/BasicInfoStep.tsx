@@ -1,0 +1,53 @@
+// Step 1 of the seed: application name, deploy cluster, namespace (default `default`), type Job.
+import { PlusOutlined } from '@ant-design/icons';
+import { Button, Input, Radio, Select, Space } from 'antd';
+import { useState } from 'react';
+import { useI18n } from '../../i18n/i18n.js';
+import type { ClusterInfo } from '../../lib/k8s/clusters.js';
+import type { KubeClient } from '../../lib/k8s/client.js';
+import { CreateNamespaceModal } from '../configs/CreateNamespaceModal.js';
+import { KeyValueEditor } from '../common/KeyValueEditor.js';
+import { Field, fid, useWizard } from './wizard-context.js';
+
+export function BasicInfoStep({ clusters, namespaces, client }: { clusters: ClusterInfo[]; namespaces: string[]; client: KubeClient }) {
+  const { t } = useI18n();
+  const { form, set, recordCreated } = useWizard();
+  const [nsOpen, setNsOpen] = useState(false);
+  const nsOptions = [...new Set([...namespaces, form.namespace].filter(Boolean))].sort();
+  return (
+    <>
+      <Field path={['name']} label={t('basic.name')} help={t('basic.nameHelp')} required>
+        <Input id={fid(['name'])} value={form.name} onChange={(e) => set(['name'], e.target.value)} placeholder="busybox" maxLength={63} style={{ maxWidth: 420 }} />
+      </Field>
+      <Field path={['cluster']} label={t('basic.cluster')} help={t('basic.clusterHelp')}>
+        <Select id={fid(['cluster'])} value={form.cluster} onChange={(v) => set(['cluster'], v)} options={clusters.map((c) => ({ value: c.name, label: c.name }))} style={{ maxWidth: 420 }} />
+      </Field>
+      <Field path={['namespace']} label={t('basic.namespace')} help={t('basic.namespaceHelp')} required>
+        <Space.Compact style={{ maxWidth: 420, width: '100%' }}>
+          <Select id={fid(['namespace'])} showSearch value={form.namespace} onChange={(v) => set(['namespace'], v)} options={nsOptions.map((n) => ({ value: n, label: n }))} style={{ width: '100%' }} />
+          <Button icon={<PlusOutlined />} onClick={() => setNsOpen(true)}>
+            {t('basic.createNamespace')}
+          </Button>
+        </Space.Compact>
+      </Field>
+      <Field path={['type']} label={t('basic.type')} help={t('basic.typeHelp')}>
+        <Radio.Group id={fid(['type'])} value="Job" optionType="button" options={[{ value: 'Job', label: t('basic.typeJob') }]} />
+      </Field>
+      <Field path={['labels']} label={t('basic.labels')} help={t('basic.labelsHelp')}>
+        <div style={{ maxWidth: 560 }}>
+          <KeyValueEditor value={form.labels} onChange={(v) => set(['labels'], v)} addLabel={t('basic.addLabel')} ariaPrefix={t('basic.labels')} />
+        </div>
+      </Field>
+      <CreateNamespaceModal
+        open={nsOpen}
+        client={client}
+        onClose={() => setNsOpen(false)}
+        onCreated={(name) => {
+          setNsOpen(false);
+          recordCreated({ kind: 'Namespace', apiVersion: 'v1', name });
+          set(['namespace'], name);
+        }}
+      />
+    </>
+  );
+}

@@ -1,14 +1,22 @@
 // Every resource the API server serves, one ResourceDefinition per folder.
 import type { ResourceDefinition } from './resource.js';
 import { configMaps } from './configmaps/index.js';
+import { events } from './events/index.js';
 import { jobs } from './jobs/index.js';
+import { namespaces } from './namespaces/index.js';
+import { nodes } from './nodes/index.js';
+import { persistentVolumeClaims } from './persistentvolumeclaims/index.js';
 import { pods } from './pods/index.js';
 import { secrets } from './secrets/index.js';
 
 export { configMaps } from './configmaps/index.js';
+export { events } from './events/index.js';
 export { jobs } from './jobs/index.js';
+export { namespaces } from './namespaces/index.js';
+export { nodes } from './nodes/index.js';
+export { persistentVolumeClaims } from './persistentvolumeclaims/index.js';
 export { pods } from './pods/index.js';
 export { secrets } from './secrets/index.js';
 
-/** All served resources; discovery, handlers and OpenAPI iterate this list. */
-export const allResources: ResourceDefinition[] = [pods, configMaps, secrets, jobs];
+/** All served resources; discovery, handlers and OpenAPI iterate this list (core/v1 first, then batch/v1). */
+export const allResources: ResourceDefinition[] = [namespaces, nodes, pods, configMaps, secrets, events, persistentVolumeClaims, jobs];

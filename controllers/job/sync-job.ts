@@ -688,7 +688,7 @@ function cleanUncountedPodsWithoutFinalizers(status: NonNullable<Job['status']>,
  * 3. counts the pods whose finalizers are gone; 4. adds the terminal condition when due.
  * At most MAX_UNCOUNTED_PODS per sync, so big Jobs neither bloat status nor starve others.
  */
-async function trackJobStatusAndRemoveFinalizers(d: JobSyncDeps, key: string, ctx: SyncJobCtx, needsFlushIn: boolean): Promise<void> {
+export async function trackJobStatusAndRemoveFinalizers(d: JobSyncDeps, key: string, ctx: SyncJobCtx, needsFlushIn: boolean): Promise<void> {
   let needsFlush = needsFlushIn;
   const job = ctx.job;
   const status = job.status as NonNullable<Job['status']>;
@@ -782,12 +782,22 @@ async function trackJobStatusAndRemoveFinalizers(d: JobSyncDeps, key: string, ct
   if (jobFinished) needsFlush = true;
   if (needsFlush) {
     try {
-      ctx.job = await d.updateStatusHandler(ctx.job);
+      ctx.job = await writeStatus(d, ctx.job);
     } catch (err) {
       throw wrap('removing uncounted pods from status', err);
     }
     if (jobFinished) recordJobFinished(d, ctx.job, ctx.finishedCondition as JobCondition);
   }
+}
+
+/**
+ * Writes the status. active, succeeded and failed are omitted when 0, as upstream's JSON
+ * (omitempty) has them; ready and terminating are always written.
+ */
+function writeStatus(d: JobSyncDeps, job: Job): Promise<Job> {
+  const status = job.status ?? (job.status = {});
+  for (const f of ['active', 'succeeded', 'failed'] as const) if (status[f] === 0) delete status[f];
+  return d.updateStatusHandler(job);
 }
 
 /**
@@ -806,7 +816,7 @@ async function flushUncountedAndRemoveFinalizers(
   let needsFlush = needsFlushIn;
   if (needsFlush) {
     try {
-      ctx.job = await d.updateStatusHandler(ctx.job);
+      ctx.job = await writeStatus(d, ctx.job);
     } catch (err) {
       throw wrap('adding uncounted pods to status', err);
     }
@@ -826,7 +836,7 @@ async function flushUncountedAndRemoveFinalizers(
   if (rmErr !== undefined) {
     if (needsFlush) {
       try {
-        await d.updateStatusHandler(ctx.job);
+        await writeStatus(d, ctx.job);
       } catch (err) {
         throw wrap('removing uncounted pods from status', err);
       }

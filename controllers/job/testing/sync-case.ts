@@ -2,7 +2,7 @@
 // its pods, syncs once, and checks creations, deletions, patches, the status written, events
 // and requeues.
 import { expect } from 'vitest';
-import type { EnvVar, JobCondition, JobStatus, PodPhase } from '../../../api/index.js';
+import type { EnvVar, Job, JobCondition, JobStatus, Pod, PodPhase } from '../../../api/index.js';
 import { COMPLETION_INDEX_ANNOTATION, getCompletionIndex } from '../job-pods.js';
 import { FakePodControl } from '../pod-control.js';
 import { type JobOptions, type PodCounts, REFERENCE_TIME, TestController, at, conditionSummary, newJob, podsByPhase, podsWithIndexes } from './builders.js';
@@ -35,6 +35,10 @@ export interface SyncCase {
   podLimit?: number;
   pods?: PodCounts;
   podsWithIndexes?: [string, PodPhase][];
+  /** Any other pods. */
+  podsList?: (job: Job) => Pod[];
+  /** Runs after the Job and pods are in place, before the sync. */
+  setup?: (t: TestController, job: Job) => void;
   /** Negative: expect deletions; positive: expect creations. */
   fakeExpectationAtCreation?: number;
   // expectations
@@ -77,6 +81,8 @@ export async function runSyncCase(tc: SyncCase) {
   t.addJob(job);
   t.addPods(podsByPhase(job, tc.pods ?? {}));
   t.addPods(podsWithIndexes(job, tc.podsWithIndexes ?? []));
+  t.addPods(tc.podsList?.(job) ?? []);
+  tc.setup?.(t, job);
 
   const err = await t.sync(job);
   return { t, job, err, podControl };

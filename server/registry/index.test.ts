@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { allResources } from './index.js';
+import { create, TEST_NOW } from './testing/strategy-sequence.js';
+
+describe('allResources', () => {
+  it('serves each resource once, with upstream names and schema refs', () => {
+    expect(allResources.map((d) => `${d.names.group || 'core'}/${d.names.version}/${d.names.resource}`)).toEqual([
+      'core/v1/namespaces',
+      'core/v1/nodes',
+      'core/v1/pods',
+      'core/v1/configmaps',
+      'core/v1/secrets',
+      'core/v1/events',
+      'core/v1/persistentvolumeclaims',
+      'batch/v1/jobs',
+    ]);
+    for (const d of allResources) {
+      expect(d.names.listKind).toBe(`${d.names.kind}List`);
+      expect(d.schema).toEqual({ type: 'ref', ref: `io.k8s.api.${d.names.group || 'core'}.${d.names.version}.${d.names.kind}` });
+    }
+  });
+
+  it('has a status subresource exactly where upstream does', () => {
+    expect(allResources.filter((d) => d.status).map((d) => d.names.resource)).toEqual(['namespaces', 'nodes', 'pods', 'persistentvolumeclaims', 'jobs']);
+  });
+
+  it('marks only namespaces and nodes cluster-scoped', () => {
+    expect(allResources.filter((d) => !d.names.namespaced).map((d) => d.names.resource)).toEqual(['namespaces', 'nodes']);
+  });
+
+  it.each(allResources.map((d) => [d.names.resource, d] as const))('%s: survives a bare object and reports instead of throwing', (_name, def) => {
+    const out = create(def, { metadata: { name: 'x' } });
+    expect(Array.isArray(out.errors)).toBe(true);
+    expect(() => def.table!.cells(out.obj, TEST_NOW)).not.toThrow();
+  });
+
+  it.each(allResources.map((d) => [d.names.resource, d] as const))('%s: one cell per column', (_name, def) => {
+    const cells = def.table!.cells({ metadata: { name: 'x', creationTimestamp: '2026-01-01T00:00:00Z' } }, TEST_NOW);
+    expect(cells).toHaveLength(def.table!.columns.length);
+  });
+
+  it.each(allResources.filter((d) => d.selectableFields).map((d) => [d.names.resource, d] as const))(
+    '%s: selectable fields list all their keys even for an empty object',
+    (_name, def) => {
+      const fields = def.selectableFields!({ metadata: {} });
+      expect(Object.keys(fields).length).toBeGreaterThan(0);
+      for (const v of Object.values(fields)) expect(typeof v).toBe('string');
+    },
+  );
+});

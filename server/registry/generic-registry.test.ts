@@ -303,3 +303,19 @@ describe('GenericRegistry list and watch', () => {
     expect(err.status.reason).toBe('Expired');
   });
 });
+
+describe('namespace deletion through the real namespaces definition', () => {
+  it('keeps a deleted namespace Terminating until finalize empties spec.finalizers', async () => {
+    const { namespaces: realNamespaces } = await import('./namespaces/index.js');
+    const store = new SqliteObjectStore({ path: ':memory:' });
+    const registry = new GenericRegistry({ store, clock: new FakeClock(), codec: plainCodec, lookup: () => undefined });
+    registry.create(realNamespaces, '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } });
+    const deleted = registry.delete(realNamespaces, '', 'team', {});
+    expect(deleted.removed).toBe(false);
+    const ns = registry.get(realNamespaces, '', 'team') as unknown as { status: { phase: string }; spec: { finalizers: string[] } };
+    expect(ns.status.phase).toBe('Terminating');
+    expect(ns.spec.finalizers).toEqual(['kubernetes']);
+    registry.update(realNamespaces, '', 'team', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' }, spec: { finalizers: [] } }, { subresource: 'finalize' });
+    expect(() => registry.get(realNamespaces, '', 'team')).toThrow(/not found/);
+  });
+});

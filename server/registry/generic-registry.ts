@@ -321,7 +321,14 @@ export class GenericRegistry {
     if (meta.generation === undefined) delete meta.generation;
     def.strategy.defaults?.(obj);
     let errs: FieldError[];
-    if (opts.subresource === 'status') {
+    if (opts.subresource === 'finalize') {
+      // namespaces/finalize: only spec.finalizers changes.
+      const finalizers = (obj as { spec?: { finalizers?: string[] } }).spec?.finalizers;
+      const next = structuredClone(existing) as KubeObject & { spec?: { finalizers?: string[] } };
+      next.spec = { ...(next.spec ?? {}), finalizers: finalizers ?? [] };
+      obj = next;
+      errs = def.strategy.validateUpdate(obj, existing);
+    } else if (opts.subresource === 'status') {
       if (!def.status) throw notFound(def.names.resource, def.names.group, `${name}/status`);
       def.status.prepareForUpdate(obj, existing, ctx);
       errs = def.status.validateUpdate(obj, existing);
@@ -348,7 +355,10 @@ export class GenericRegistry {
     if (sameObject(stored, existing)) return { object: existing, warnings };
     // Finalizers gone from an object whose grace period has elapsed: it goes now.
     const finalize =
-      !!stored.metadata.deletionTimestamp && (stored.metadata.finalizers?.length ?? 0) === 0 && (stored.metadata.deletionGracePeriodSeconds ?? 0) === 0;
+      !!stored.metadata.deletionTimestamp &&
+      (stored.metadata.finalizers?.length ?? 0) === 0 &&
+      (stored.metadata.deletionGracePeriodSeconds ?? 0) === 0 &&
+      !(def.strategy.hasPendingFinalizers?.(stored) ?? false);
     if (opts.dryRun) return { object: stored, warnings };
     try {
       if (finalize) {
@@ -409,7 +419,8 @@ export class GenericRegistry {
       const current = meta.deletionGracePeriodSeconds ?? 0;
       if (grace > current) grace = current;
     }
-    const pendingFinalizers = finalizers.length > 0;
+    const resourcePending = def.strategy.beginDeletion?.(obj) ?? false;
+    const pendingFinalizers = finalizers.length > 0 || resourcePending;
     if (grace === 0 && !pendingFinalizers) {
       if (dryRun) return { object: obj, removed: true, warnings: [] };
       try {

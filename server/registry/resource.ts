@@ -55,6 +55,14 @@ export interface ResourceStrategy<T extends KubeObject = KubeObject> {
    * Pods: 0 when unscheduled or terminal, else the requested value or the pod's own.
    */
   deletionGracePeriodSeconds?(obj: T, requestedSeconds: number | undefined): number;
+  /**
+   * A deletion the resource completes itself (namespaces: phase Terminating until
+   * spec.finalizers is empty). Called when a delete marks the object; mutates it and
+   * returns true while it must stay.
+   */
+  beginDeletion?(obj: T): boolean;
+  /** Blockers besides metadata.finalizers that keep a deleted object (namespaces: spec.finalizers). */
+  hasPendingFinalizers?(obj: T): boolean;
 }
 
 /** The /status subresource: an update that may change only status (and some metadata). */

@@ -33,4 +33,7 @@ export const namespaces: ResourceDefinition<NamespaceObject> = {
   selectableFields: (obj) => ({ 'status.phase': String((obj as NamespaceObject).status?.phase ?? ''), name: obj.metadata.name ?? '' }),
   table: namespaceTable,
   schema: { type: 'ref', ref: 'io.k8s.api.core.v1.Namespace' },
+  subresources: ['finalize'],
+  // No deletecollection for namespaces, as upstream.
+  verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
 };

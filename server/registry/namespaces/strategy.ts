@@ -78,6 +78,15 @@ export const namespaceStrategy: ResourceStrategy<NamespaceObject> = {
   },
   // The name label is set after generateName picked a name.
   canonicalize: setNameLabel,
+  // Deleting a namespace makes it Terminating; the namespace controller empties it and then
+  // clears spec.finalizers through the finalize subresource, which lets it go.
+  beginDeletion(ns) {
+    ns.status = { ...(ns.status ?? {}), phase: 'Terminating' };
+    return (ns.spec?.finalizers?.length ?? 0) > 0;
+  },
+  hasPendingFinalizers(ns) {
+    return (ns.spec?.finalizers?.length ?? 0) > 0;
+  },
   allowCreateOnUpdate: false,
   allowUnconditionalUpdate: true,
 };

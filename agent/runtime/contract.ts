@@ -266,6 +266,12 @@ export function describeRuntimeContract(name: string, makeHarness: () => Promise
         expect(s.metadata).toEqual({ name: 'fails', attempt: 0 });
       });
 
+      it('fails to create a container whose image is absent with CreateContainerError', async () => {
+        const { id } = await newPod('no-image');
+        const err = await reasonOf(rt.createContainer(id, { metadata: { name: 'ghost', attempt: 0 }, image: await h.missingImage() }));
+        expect(err.reason).toBe('CreateContainerError');
+      });
+
       it('fails to start a missing executable with RunContainerError and reports ContainerCannotRun', async () => {
         const { id } = await newPod('no-exe');
         const c = await rt.createContainer(id, containerConfig('missing', ['/no/such/binary']));
@@ -626,6 +632,20 @@ export function describeRuntimeContract(name: string, makeHarness: () => Promise
         await rt.removePodSandbox(id);
         await rt.removeVolume(vol);
         expect((await rt.listVolumes(h.runLabels)).some((v) => v.name === vol)).toBe(false);
+      });
+
+      it("keeps a disk volume's files after the container that wrote them is gone", async () => {
+        const vol = `${h.runId}-scratch`;
+        await rt.createVolume({ name: vol, labels: h.runLabels });
+        const { id } = await newPod('disk-volume');
+        const mounts = [{ type: 'volume' as const, source: vol, target: '/data' }];
+        const writer = await runToExit(id, containerConfig('writer', sh('echo shared > /data/f', (p) => p.writeFile('/data/f', 'shared\n')), { mounts }));
+        await rt.removeContainer(writer.id);
+        const reader = await runToExit(id, containerConfig('reader', sh('cat /data/f', (p) => p.write('stdout', p.readFile('/data/f') ?? '')), { mounts }));
+        expect(text(reader.logs)).toEqual(['shared']);
+        expect((await rt.listVolumes(h.runLabels)).find((v) => v.name === vol)?.medium).toBe('');
+        await rt.removePodSandbox(id);
+        await rt.removeVolume(vol);
       });
 
       it('bind-mounts a host directory', async () => {

@@ -167,6 +167,46 @@ describe('DockerRuntime specifics', () => {
     }
   });
 
+  it('lets the node reach a pod at its IP (for httpGet/tcpSocket probes) and on a published hostPort', async () => {
+    const runtime = new DockerRuntime();
+    const hostPort = await new Promise<number>((resolve, reject) => {
+      const srv = createServer().listen(0, '127.0.0.1', () => {
+        const a = srv.address();
+        srv.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
+      });
+    });
+    const id = await runtime.runPodSandbox({
+      metadata: { name: 'ports', namespace: 'contract', uid: `${RUN_ID}-ports`, attempt: 0 },
+      hostname: 'ports',
+      labels: RUN_LABELS,
+      portMappings: [{ containerPort: 8080, hostPort, hostIP: '127.0.0.1' }],
+    });
+    try {
+      const image = (await runtime.imageStatus('busybox:1.36')) ? 'busybox:1.36' : undefined;
+      if (!image) throw new Error('busybox:1.36 missing: run scripts/setup.sh');
+      const c = await runtime.createContainer(id, {
+        metadata: { name: 'web', attempt: 0 },
+        image,
+        command: ['/bin/busybox', 'sh', '-c', 'mkdir -p /www && echo pong > /www/index.html && exec /bin/busybox httpd -f -p 8080 -h /www'],
+      });
+      await runtime.startContainer(c);
+      const { ip } = await runtime.podSandboxStatus(id);
+      const get = async (url: string) => {
+        const deadline = Date.now() + 10_000;
+        for (;;) {
+          const res = await fetch(url).catch(() => undefined);
+          if (res) return (await res.text()).trim();
+          if (Date.now() > deadline) throw new Error(`${url} did not answer`);
+          await new Promise((r) => setTimeout(r, 50)); // readiness poll, bounded by the deadline
+        }
+      };
+      expect(await get(`http://${ip}:8080/`)).toBe('pong');
+      expect(await get(`http://127.0.0.1:${hostPort}/`)).toBe('pong');
+    } finally {
+      await runtime.removePodSandbox(id);
+    }
+  });
+
   it('reports an unreachable engine as RuntimeUnavailable', async () => {
     const runtime = new DockerRuntime({ docker: { socketPath: '/nonexistent/docker.sock' } });
     const err = await runtime.info().catch((e: unknown) => e);

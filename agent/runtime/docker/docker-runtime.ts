@@ -1061,7 +1061,10 @@ export class DockerRuntime implements ContainerRuntime {
       let reason: ContainerExitReason;
       if (st.OOMKilled) reason = 'OOMKilled';
       else reason = st.ExitCode === 0 ? 'Completed' : 'Error';
-      Object.assign(status, { exitCode: st.ExitCode, reason, finishedAt });
+      // Docker stamps StartedAt after the start completed, so a process that exits at once can
+      // show FinishedAt a little before StartedAt: never report an exit before the start.
+      const finished = startedAt && startedAt.getTime() > finishedAt.getTime() ? startedAt : finishedAt;
+      Object.assign(status, { exitCode: st.ExitCode, reason, finishedAt: finished });
       if (startedAt) status.startedAt = startedAt;
     } else if (st.ExitCode !== 0) {
       // The process never started: dockershim reports it exited at creation.

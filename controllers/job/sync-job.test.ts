@@ -2,7 +2,8 @@
 // upstream's, expectations recomputed for v1.31+ with every gate on: two-step finishing
 // conditions, terminating pods tracked, CompletionsReached reasons).
 import { describe, expect, it } from 'vitest';
-import type { JobCondition, JobStatus, Pod, PodFailurePolicy, PodPhase } from '../../api/index.js';
+import type { Job, JobCondition, JobStatus, Pod, PodFailurePolicy, PodPhase } from '../../api/index.js';
+import { type FakeAction, Resources } from '../../client/index.js';
 import { rfc3339 } from '../../machinery/index.js';
 import { calculateFailedIndexes, getPodsWithDelayedDeletionPerIndex } from './indexed-job.js';
 import { parseIndexesFromString } from './intervals.js';
@@ -10,7 +11,7 @@ import { COMPLETION_INDEX_ANNOTATION, countTerminatingPods, filterActivePods } f
 import { hasBackoffLimitPerIndex, isIndexedJob } from './job-spec.js';
 import { FakePodControl } from './pod-control.js';
 import { type SyncJobCtx, trackJobStatusAndRemoveFinalizers } from './sync-job.js';
-import { type JobOptions, LONG_AGO, type PodOptions, REFERENCE_TIME, TestController, at, conditionSummary, newJob, newPod, podsByPhase } from './testing/builders.js';
+import { type JobOptions, LONG_AGO, type PodOptions, REFERENCE_TIME, TestController, at, conditionSummary, newJob, newPod, podsByPhase, podsWithIndexes } from './testing/builders.js';
 import {
   COMPLETE,
   type Cond,
@@ -1718,3 +1719,133 @@ describe('syncJob: adoption and release of pods', () => {
     expect(r.t.lastJob?.status?.active).toBeUndefined();
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// Exact counting across crashes: the controller dies at every single write (before it reaches
+// the API, or after the API applied it but before the answer came back); a fresh controller with
+// no memory then syncs until nothing changes. No pod may be lost or counted twice.
+
+type Fault = 'lost-request' | 'lost-response';
+
+interface CrashScenario {
+  job: JobOptions;
+  pods: (job: Job) => Pod[];
+  want: { succeeded: number; failed: number; conditions: Cond[]; completedIndexes?: string };
+}
+
+const crashScenarios: Record<string, CrashScenario> = {
+  'a running Job with finished pods (non-indexed)': {
+    job: { parallelism: 0, completions: 10 },
+    pods: (job) => [...podsByPhase(job, { succeeded: 3, failed: 2 }), newPod(job, { phase: 'Failed', deleting: true })],
+    want: { succeeded: 3, failed: 3, conditions: [] },
+  },
+  'a Job completing (non-indexed)': {
+    job: { parallelism: 2, completions: 2 },
+    pods: (job) => podsByPhase(job, { succeeded: 2, failed: 1 }),
+    want: { succeeded: 2, failed: 1, conditions: [SCM, COMPLETE] },
+  },
+  'a Job failing on its backoff limit': {
+    job: { parallelism: 3, completions: 5, backoffLimit: 1 },
+    pods: (job) => podsByPhase(job, { succeeded: 1, failed: 2 }),
+    want: { succeeded: 1, failed: 2, conditions: [FT_BACKOFF, FAILED_BACKOFF] },
+  },
+  'an Indexed Job completing with a repeated index': {
+    job: { parallelism: 3, completions: 3, completionMode: 'Indexed' },
+    pods: (job) =>
+      podsWithIndexes(job, [
+        ['0', 'Succeeded'],
+        ['1', 'Failed'],
+        ['1', 'Succeeded'],
+        ['2', 'Succeeded'],
+        ['2', 'Succeeded'],
+      ]),
+    want: { succeeded: 3, failed: 1, conditions: [SCM, COMPLETE], completedIndexes: '0-2' },
+  },
+};
+
+const WRITE_VERBS = new Set(['create', 'update', 'patch', 'delete']);
+
+/** Applies the write the way the API would, for faults that lose only the answer. */
+function applyWrite(t: TestController, a: FakeAction): void {
+  const info = a.resource === 'jobs' ? Resources.jobs : Resources.pods;
+  const tr = t.clientset.tracker;
+  if (a.verb === 'patch') tr.patch(info, a.namespace, a.name ?? '', a.patchType ?? 'strategic', a.patch, a.subresource, t.clientset.strategicMerge);
+  else if (a.verb === 'update') tr.update(info, a.namespace, a.object as Job, a.subresource);
+  else if (a.verb === 'delete') tr.delete(info, a.namespace, a.name ?? '', a.deleteOptions ?? {}, false);
+  else if (a.verb === 'create') tr.create(info, a.namespace, a.object as Pod);
+}
+
+async function runUntilStable(t: TestController, job: Job): Promise<number> {
+  for (let round = 0; round < 10; round++) {
+    t.loadCachesFromApi();
+    const before = t.clientset.actions.filter((a) => WRITE_VERBS.has(a.verb)).length;
+    t.controller.expectations.deleteExpectations('default/foobar');
+    await t.sync(job);
+    const after = t.clientset.actions.filter((a) => WRITE_VERBS.has(a.verb)).length;
+    if (after === before) return round;
+  }
+  throw new Error('the controller did not settle');
+}
+
+function seed(scenario: CrashScenario): { t: TestController; job: Job; pods: Pod[] } {
+  const t = new TestController({ realStatusWrites: true, realPodControl: true });
+  const job = newJob(scenario.job);
+  t.clientset.tracker.add(Resources.jobs, job);
+  const pods = scenario.pods(job);
+  for (const p of pods) t.clientset.tracker.add(Resources.pods, p);
+  return { t, job, pods };
+}
+
+describe('exact counting through uncountedTerminatedPods and the tracking finalizer', () => {
+  for (const [name, scenario] of Object.entries(crashScenarios)) {
+    it(`${name}: the fault-free run counts every pod once`, async () => {
+      const { t, job } = seed(scenario);
+      await runUntilStable(t, job);
+      const stored = t.clientset.tracker.get(Resources.jobs, 'default', 'foobar') as Job;
+      expect(stored.status?.succeeded ?? 0).toBe(scenario.want.succeeded);
+      expect(stored.status?.failed ?? 0).toBe(scenario.want.failed);
+      expect(conditionSummary(stored.status?.conditions)).toEqual(scenario.want.conditions);
+    });
+
+    for (const fault of ['lost-request', 'lost-response'] as Fault[]) {
+      it(`${name}: a crash at any write (${fault}) neither loses nor double-counts a pod`, async () => {
+        // How many writes a fault-free run makes.
+        const clean = seed(scenario);
+        await runUntilStable(clean.t, clean.job);
+        const writes = clean.t.clientset.actions.filter((a) => WRITE_VERBS.has(a.verb)).length;
+        expect(writes).toBeGreaterThan(0);
+
+        for (let k = 0; k < writes; k++) {
+          const { t, job, pods } = seed(scenario);
+          let n = 0;
+          t.clientset.prependReactor('*', '*', (a) => {
+            if (!WRITE_VERBS.has(a.verb) || n++ !== k) return undefined;
+            if (fault === 'lost-response') applyWrite(t, a);
+            return { error: new Error(`injected ${fault} at write ${k}`) };
+          });
+          // Controller #1 syncs once and dies at write k.
+          t.loadCachesFromApi();
+          const err = await t.sync(job);
+          expect(err, `write ${k}`).toBeDefined();
+
+          // Controller #2 starts from nothing but the API's state.
+          const t2 = new TestController({ realStatusWrites: true, realPodControl: true, clientset: t.clientset });
+          await runUntilStable(t2, job);
+
+          const stored = t.clientset.tracker.get(Resources.jobs, 'default', 'foobar') as Job;
+          const ctxMsg = `${fault} at write ${k} of ${writes}`;
+          expect(stored.status?.succeeded ?? 0, ctxMsg).toBe(scenario.want.succeeded);
+          expect(stored.status?.failed ?? 0, ctxMsg).toBe(scenario.want.failed);
+          expect(stored.status?.uncountedTerminatedPods, ctxMsg).toEqual({});
+          expect(conditionSummary(stored.status?.conditions), ctxMsg).toEqual(scenario.want.conditions);
+          if (scenario.want.completedIndexes) expect(stored.status?.completedIndexes, ctxMsg).toBe(scenario.want.completedIndexes);
+          const left = t.clientset.tracker.list(Resources.pods, 'default') as Pod[];
+          expect(left.filter((p) => p.metadata.finalizers?.length), ctxMsg).toEqual([]);
+          // Pods already being deleted go away with their finalizer; the others stay.
+          expect(left).toHaveLength(pods.filter((p) => !p.metadata.deletionTimestamp).length);
+        }
+      });
+    }
+  }
+});
+

@@ -7,7 +7,7 @@ import { FakeClock, rfc3339 } from '../../../machinery/index.js';
 import type { PodFailureBackoffSettings } from '../backoff.js';
 import { JobController } from '../job-controller.js';
 import { COMPLETION_INDEX_ANNOTATION, INDEX_FAILURE_COUNT_ANNOTATION, INDEX_IGNORED_FAILURE_COUNT_ANNOTATION, JOB_TRACKING_FINALIZER } from '../job-pods.js';
-import { FakePodControl, type PodControl } from '../pod-control.js';
+import { FakePodControl, type PodControl, RealPodControl } from '../pod-control.js';
 
 /** The fake clock's "now" in tests. */
 export const REFERENCE_TIME = '2026-05-01T12:00:00Z';
@@ -206,6 +206,10 @@ export interface TestControllerOptions {
   backoff?: Partial<PodFailureBackoffSettings>;
   /** Write status through the fake clientset instead of capturing it (crash-safety tests). */
   realStatusWrites?: boolean;
+  /** Use RealPodControl over the fake clientset (pods really change; events recorded). */
+  realPodControl?: boolean;
+  /** Talk to this existing fake API (a restarted controller). */
+  clientset?: FakeClientset;
 }
 
 /** A JobController over fakes, with caches marked synced and filled by the test. */
@@ -224,8 +228,10 @@ export class TestController {
   constructor(o: TestControllerOptions = {}) {
     this.clock = new FakeClock(o.now ?? REFERENCE_TIME);
     this.scheduler = new FakeScheduler(this.clock);
-    this.clientset = new FakeClientset({ clock: this.clock });
-    this.podControl = o.podControl ?? new FakePodControl();
+    this.clientset = o.clientset ?? new FakeClientset({ clock: this.clock });
+    this.podControl = o.realPodControl
+      ? new RealPodControl({ pods: this.clientset.pods, recorder: this.recorder })
+      : (o.podControl ?? new FakePodControl());
     const informers = new InformerFactory(this.clientset, { scheduler: this.scheduler });
     this.controller = new JobController({
       clientset: this.clientset,
@@ -271,6 +277,12 @@ export class TestController {
     } catch (err) {
       return err;
     }
+  }
+
+  /** Refills the informer caches from the fake API's current state (the informers catching up). */
+  loadCachesFromApi(): void {
+    this.controller.jobInformer.indexer.replace(this.clientset.tracker.list(Resources.jobs, undefined) as Job[]);
+    this.controller.podInformer.indexer.replace(this.clientset.tracker.list(Resources.pods, undefined) as Pod[]);
   }
 
   /** Queued requeues of the Job's key (delays in ms). */

@@ -685,6 +685,7 @@ export function describeRuntimeContract(name: string, makeHarness: () => Promise
         expect((await rt.readFile(r.id, '/var/log/app/b.log')).toString()).toBe('beta-beta\n');
         expect((await rt.readFile(r.id, '/var/log/app/b.log', { offsetBytes: 5, limitBytes: 3 })).toString()).toBe('bet');
         expect((await reasonOf(rt.readFile(r.id, '/var/log/app/none.log'))).reason).toBe('NotFound');
+        expect((await reasonOf(collect(rt.containerLogs('0'.repeat(64))))).reason).toBe('NotFound');
       });
     });
   });

@@ -835,11 +835,12 @@ export class FakeRuntime implements ContainerRuntime {
   // ------------------------------------------------------------------ logs
 
   containerLogs(id: string, options: LogOptions = {}): AsyncIterable<LogLine> {
-    const c = this.containers.get(id);
-    if (!c) throw new RuntimeError('NotFound', `no such container: ${id}`);
     const self = this;
     return {
       async *[Symbol.asyncIterator]() {
+        // Like the engine: an unknown container fails when the stream is read, not before.
+        const c = self.containers.get(id);
+        if (!c || c.type !== 'container') throw new RuntimeError('NotFound', `no such container: ${id}`);
         const filter = new LogLineFilter(options);
         let start = 0;
         if (options.tail !== undefined && options.tail >= 0) start = Math.max(0, c.logs.length - options.tail);

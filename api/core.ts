@@ -289,10 +289,18 @@ export interface Node extends TypeMeta {
   };
 }
 
+export interface NamespaceCondition {
+  type: string;
+  status: ConditionStatus;
+  lastTransitionTime?: string;
+  reason?: string;
+  message?: string;
+}
+
 export interface Namespace extends TypeMeta {
   metadata: ObjectMeta;
   spec?: { finalizers?: string[] };
-  status?: { phase?: 'Active' | 'Terminating' };
+  status?: { phase?: 'Active' | 'Terminating'; conditions?: NamespaceCondition[] };
 }
 
 export interface ConfigMap extends TypeMeta {

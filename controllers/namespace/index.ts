@@ -1,0 +1,2 @@
+// The namespace controller: empties namespaces being deleted and removes their `kubernetes` finalizer.
+export * from './namespace-controller.js';

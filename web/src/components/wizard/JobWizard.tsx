@@ -1,6 +1,6 @@
 // The Create Job wizard: the seed's three steps, a server-side dry run before moving on and
 // before Create (errors shown on their fields), and a YAML view editable both ways.
-import { Alert, App, Button, Card, Col, Row, Space, Spin, Steps, Switch } from 'antd';
+import { Alert, App, Button, Card, Col, Form, Row, Space, Spin, Steps, Switch } from 'antd';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import type { Job } from '../../../../api/batch.js';
 import { useI18n } from '../../i18n/i18n.js';
@@ -156,11 +156,11 @@ function WizardBody({ initial, clusters, clientFor, imageSources, onCreated, onC
       {errors.general.length > 0 && (
         <Alert type="error" showIcon role="alert" style={{ marginBottom: 16 }} message={t('wizard.serverSays')} description={<ul style={{ margin: 0, paddingLeft: 18 }}>{errors.general.map((g) => <li key={g}>{g}</li>)}</ul>} />
       )}
-      <div style={{ display: step === 0 ? undefined : 'none' }}>
-        <BasicInfoStep clusters={clusters} namespaces={(namespaces.items ?? []).map((n) => n.metadata.name ?? '')} client={client} />
-      </div>
-      {step === 1 && <ContainersStep client={client} imagesError={imagesError} />}
-      {step === 2 && <JobSettingsStep />}
+      <Form layout="vertical" component="div" requiredMark>
+        {step === 0 && <BasicInfoStep clusters={clusters} namespaces={(namespaces.items ?? []).map((n) => n.metadata.name ?? '')} client={client} />}
+        {step === 1 && <ContainersStep client={client} imagesError={imagesError} />}
+        {step === 2 && <JobSettingsStep />}
+      </Form>
       <Space style={{ marginTop: 24 }}>
         <Button onClick={onCancel}>{t('common.cancel')}</Button>
         {step > 0 && <Button onClick={() => setStep(step - 1)}>{t('wizard.prev')}</Button>}

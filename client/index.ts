@@ -1,4 +1,5 @@
 // The client library (client-go in our words). Imports api/ and machinery/ only.
+export * from './client-config.js';
 export * from './rest-client.js';
 export * from './kubeconfig.js';
 export * from './resource-client.js';

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { ClientConfig } from './rest-client.js';
+import type { ClientConfig } from './client-config.js';
 
 interface NamedCluster {
   name: string;

@@ -10,24 +10,9 @@ import https from 'node:https';
 import { StringDecoder } from 'node:string_decoder';
 import type { Status, StatusReason } from '../api/index.js';
 import { StatusError, failureStatus } from '../machinery/index.js';
+import type { ClientConfig } from './client-config.js';
 
-/** How to reach an API server. `caData` is PEM text (kubeconfig's base64 already decoded). */
-export interface ClientConfig {
-  /** Base URL, e.g. "https://127.0.0.1:6443". */
-  server: string;
-  /** Bearer token sent as `Authorization: Bearer <token>`. */
-  token?: string;
-  /** PEM CA bundle that signs the server's certificate. */
-  caData?: string;
-  /** Skip certificate verification (never for production use). */
-  insecureSkipTLSVerify?: boolean;
-  /** Timeout of a non-streaming request, in ms. @defaultValue 30000 */
-  timeoutMs?: number;
-  /** Sent as User-Agent. @defaultValue "jobyard" */
-  userAgent?: string;
-  /** Called once per `Warning` header value the server sends (RFC 7234 warn-text). */
-  onWarning?: (warning: string) => void;
-}
+export type { ClientConfig } from './client-config.js';
 
 export type QueryValue = string | number | boolean | undefined;
 

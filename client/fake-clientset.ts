@@ -3,7 +3,9 @@
 // status subresources, patches and watches; every call is recorded as an action, and reactors
 // can make calls fail. Controller tests run against it exactly as against the real client.
 import { randomUUID } from 'node:crypto';
-import { applyPatch as applyJsonPatchOps, type Operation } from 'fast-json-patch';
+// fast-json-patch is CommonJS: a default import works under Node's ESM loader, named ones do not.
+import jsonpatch from 'fast-json-patch';
+import type { Operation } from 'fast-json-patch';
 import type { Event, ConfigMap, Job, KubeList, Namespace, Node, PersistentVolumeClaim, Pod, Secret, Status, WatchEvent } from '../api/index.js';
 import {
   type Clock,
@@ -344,7 +346,7 @@ export class ObjectTracker {
           next = strategic(old, patch, info) as ObjectLike;
           break;
         case 'json':
-          next = applyJsonPatchOps(deepClone(old), patch as Operation[], true, false).newDocument as ObjectLike;
+          next = jsonpatch.applyPatch(deepClone(old), patch as Operation[], true, false).newDocument as ObjectLike;
           break;
       }
     } catch (err) {

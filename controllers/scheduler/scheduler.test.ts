@@ -1,0 +1,201 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Container, Node, Pod, PodPhase } from '../../api/index.js';
+import { type DeepReadonly, FakeClientset, FakeEventRecorder, FakeScheduler, InformerFactory, Resources } from '../../client/index.js';
+import { FakeClock, conflict } from '../../machinery/index.js';
+import { PodScheduler } from './scheduler.js';
+
+const NOW = '2026-05-01T12:00:00Z';
+const NS = 'default';
+
+function newNode(name = 'node-1', cpu = '1', memory = '1Gi', ready = true): Node {
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name },
+    status: { allocatable: { cpu, memory, pods: '110' }, conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] },
+  };
+}
+
+function newPod(name: string, o: { cpu?: string; memory?: string; init?: Container[]; nodeName?: string; phase?: PodPhase; created?: string; schedulerName?: string } = {}): Pod {
+  const requests: Record<string, string> = {};
+  if (o.cpu) requests.cpu = o.cpu;
+  if (o.memory) requests.memory = o.memory;
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: NS, creationTimestamp: o.created ?? NOW },
+    spec: {
+      containers: [{ name: 'c', image: 'busybox', resources: { requests } }],
+      ...(o.init ? { initContainers: o.init } : {}),
+      ...(o.nodeName ? { nodeName: o.nodeName } : {}),
+      schedulerName: o.schedulerName ?? 'default-scheduler',
+    },
+    status: { phase: o.phase ?? (o.nodeName ? 'Running' : 'Pending') },
+  };
+}
+
+async function settle(): Promise<void> {
+  for (let i = 0; i < 30; i++) await new Promise<void>((r) => setImmediate(r));
+}
+
+const aborts: AbortController[] = [];
+afterEach(() => {
+  for (const ac of aborts.splice(0)) ac.abort();
+});
+
+async function setup(nodes: Node[], pods: Pod[], opts: { bindDelaysCache?: boolean } = {}) {
+  const clock = new FakeClock(NOW);
+  const scheduler = new FakeScheduler(clock);
+  const cs = new FakeClientset({ clock });
+  // add() keeps creationTimestamp as given; the tracker fills uid.
+  for (const n of nodes) cs.tracker.add(Resources.nodes, n);
+  for (const p of pods) cs.tracker.add(Resources.pods, p);
+  const informers = new InformerFactory(cs, { scheduler });
+  const recorder = new FakeEventRecorder();
+  const bound: string[] = [];
+  // The binding subresource, played on the fake: nodeName plus PodScheduled=True.
+  const bind = async (pod: DeepReadonly<Pod>, nodeName: string) => {
+    bound.push(`${pod.metadata.name}->${nodeName}`);
+    if (opts.bindDelaysCache) return;
+    await cs.pods.namespace(NS).patch(pod.metadata.name ?? '', 'merge', { spec: { nodeName } });
+  };
+  const sched = new PodScheduler({ clientset: cs, informers, scheduler, recorder, bind });
+  const ac = new AbortController();
+  aborts.push(ac);
+  informers.start(ac.signal);
+  await informers.waitForCacheSync(ac.signal);
+  await settle();
+  const scheduleAll = async () => {
+    await settle();
+    while (sched.queue.activeCount() > 0) {
+      await sched.scheduleOne();
+      await settle();
+    }
+  };
+  const podScheduled = async (name: string) => (await cs.pods.namespace(NS).get(name)).status?.conditions?.find((c) => c.type === 'PodScheduled');
+  return { cs, sched, scheduler, recorder, bound, scheduleAll, podScheduled };
+}
+
+describe('PodScheduler', () => {
+  it('binds a pending pod whose requests fit the node', async () => {
+    const { sched, bound, recorder, scheduleAll } = await setup([newNode()], [newPod('p1', { cpu: '500m', memory: '256Mi' })]);
+    await scheduleAll();
+    expect(bound).toEqual(['p1->node-1']);
+    expect(recorder.events).toEqual(['Normal Scheduled Successfully assigned default/p1 to node-1']);
+    expect(sched.queue.has('default/p1')).toBe(false);
+  });
+
+  it('leaves a pod that does not fit Pending with PodScheduled=False/Unschedulable and a FailedScheduling event', async () => {
+    const { sched, bound, recorder, scheduleAll, podScheduled } = await setup(
+      [newNode()],
+      [newPod('running', { cpu: '800m', nodeName: 'node-1' }), newPod('p1', { cpu: '500m' })],
+    );
+    await scheduleAll();
+    expect(bound).toEqual([]);
+    const message = '0/1 nodes are available: 1 Insufficient cpu.';
+    expect(await podScheduled('p1')).toMatchObject({ status: 'False', reason: 'Unschedulable', message, lastTransitionTime: NOW });
+    expect(recorder.events).toEqual([`Warning FailedScheduling ${message}`]);
+    expect(sched.queue.placeOf('default/p1')).toBe('unschedulable');
+  });
+
+  it('schedules the waiting pod once another pod on the node ends (after its backoff)', async () => {
+    const { cs, sched, scheduler, bound, scheduleAll } = await setup(
+      [newNode()],
+      [newPod('running', { cpu: '800m', nodeName: 'node-1' }), newPod('p1', { cpu: '500m' })],
+    );
+    await scheduleAll();
+    expect(bound).toEqual([]);
+    const running = await cs.pods.namespace(NS).get('running');
+    running.status = { ...running.status, phase: 'Succeeded' };
+    await cs.pods.namespace(NS).updateStatus(running);
+    await settle();
+    // One failed attempt: 1 s of backoff before it is tried again.
+    expect(sched.queue.placeOf('default/p1')).toBe('backoff');
+    scheduler.step(1000);
+    await scheduleAll();
+    expect(bound).toEqual(['p1->node-1']);
+  });
+
+  it('tries again when a node is added', async () => {
+    const { cs, scheduler, bound, scheduleAll, podScheduled } = await setup([], [newPod('p1', { cpu: '100m' })]);
+    await scheduleAll();
+    expect((await podScheduled('p1'))?.message).toBe('no nodes available to schedule pods');
+    await cs.nodes.create(newNode());
+    await settle();
+    scheduler.step(1000);
+    await scheduleAll();
+    expect(bound).toEqual(['p1->node-1']);
+  });
+
+  it('counts init container requests: max(sum of app containers, largest init container)', async () => {
+    const { bound, scheduleAll, podScheduled } = await setup(
+      [newNode('node-1', '1', '1Gi')],
+      [
+        newPod('big-init', { cpu: '100m', init: [{ name: 'i', image: 'busybox', resources: { requests: { cpu: '1500m' } } }] }),
+        newPod('small-init', { cpu: '600m', init: [{ name: 'i', image: 'busybox', resources: { requests: { cpu: '900m' } } }], created: '2026-05-01T12:00:01Z' }),
+      ],
+    );
+    await scheduleAll();
+    expect(bound).toEqual(['small-init->node-1']);
+    expect((await podScheduled('big-init'))?.message).toBe('0/1 nodes are available: 1 Insufficient cpu.');
+  });
+
+  it('takes pods in creation order (FIFO): the older of two that cannot both fit wins', async () => {
+    const { bound, scheduleAll } = await setup(
+      [newNode()],
+      [newPod('younger', { cpu: '600m', created: '2026-05-01T12:00:05Z' }), newPod('older', { cpu: '600m', created: '2026-05-01T11:00:00Z' })],
+    );
+    await scheduleAll();
+    expect(bound).toEqual(['older->node-1']);
+  });
+
+  it('counts pods it bound before the cache shows them (assumed pods)', async () => {
+    const { bound, scheduleAll } = await setup(
+      [newNode()],
+      [newPod('a', { cpu: '600m', created: '2026-05-01T11:00:00Z' }), newPod('b', { cpu: '600m' })],
+      { bindDelaysCache: true },
+    );
+    await scheduleAll();
+    expect(bound).toEqual(['a->node-1']);
+  });
+
+  it('refuses a node that is not Ready', async () => {
+    const { bound, scheduleAll, podScheduled } = await setup([newNode('node-1', '1', '1Gi', false)], [newPod('p1')]);
+    await scheduleAll();
+    expect(bound).toEqual([]);
+    expect((await podScheduled('p1'))?.message).toBe('0/1 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/not-ready: }.');
+  });
+
+  it('ignores pods of another scheduler, bound pods and pods being deleted', async () => {
+    const { sched, bound, scheduleAll } = await setup([newNode()], [newPod('other', { schedulerName: 'my-scheduler' }), newPod('bound', { nodeName: 'node-1' })]);
+    await scheduleAll();
+    expect(bound).toEqual([]);
+    expect(sched.queue.has('default/other')).toBe(false);
+  });
+
+  it('drops a pod whose binding conflicts (bound elsewhere meanwhile)', async () => {
+    const clock = new FakeClock(NOW);
+    const scheduler = new FakeScheduler(clock);
+    const cs = new FakeClientset({ clock });
+    cs.tracker.add(Resources.nodes, newNode());
+    cs.tracker.add(Resources.pods, newPod('p1'));
+    const informers = new InformerFactory(cs, { scheduler });
+    const sched = new PodScheduler({
+      clientset: cs,
+      informers,
+      scheduler,
+      recorder: new FakeEventRecorder(),
+      bind: async () => {
+        throw conflict('pods', '', 'p1', 'pod p1 is already assigned to node "node-2"');
+      },
+    });
+    const ac = new AbortController();
+    aborts.push(ac);
+    informers.start(ac.signal);
+    await informers.waitForCacheSync(ac.signal);
+    await settle();
+    await sched.scheduleOne();
+    expect(sched.queue.has('default/p1')).toBe(false);
+    expect(sched.usage('node-1').count).toBe(0);
+  });
+});

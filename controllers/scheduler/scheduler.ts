@@ -1,0 +1,319 @@
+// The scheduler (upstream pkg/scheduler, for jobyard's few nodes): pending pods — no
+// spec.nodeName, schedulerName default-scheduler, not being deleted, no scheduling gates — go
+// through the scheduling queue one at a time (scheduleOne). A pod is bound, via
+// POST .../pods/{name}/binding, to a Ready, schedulable node where its requests (PodRequests)
+// fit in status.allocatable minus what the pods already there (bound, not terminated, or
+// assumed by us and not yet seen bound) request. A pod that fits nowhere stays Pending with
+// PodScheduled=False/Unschedulable and a FailedScheduling event carrying upstream's FitError
+// message, and waits in the queue until a pod ends or a node changes.
+import type { Node, Pod, PodCondition } from '../../api/index.js';
+import {
+  type Clientset,
+  ClientEventRecorder,
+  type DeepReadonly,
+  type DeletedFinalStateUnknown,
+  type EventRecorder,
+  type InformerFactory,
+  type Lister,
+  type Logger,
+  Resources,
+  RestClientset,
+  type Scheduler as TimerScheduler,
+  type SharedInformer,
+  type TimerHandle,
+  isTombstone,
+  noopLogger,
+  realScheduler,
+} from '../../client/index.js';
+import { type Clock, isConflict, isNotFound, keyOf, rfc3339, splitKey } from '../../machinery/index.js';
+import {
+  ERR_NO_NODES_AVAILABLE,
+  type ResourceList,
+  filterNode,
+  fitErrorMessage,
+  nodeAllocatable,
+  podHoldsResources,
+  podRequests,
+  sumRequests,
+} from './node-fit.js';
+import { SchedulingQueue, type SchedulingQueueOptions } from './scheduling-queue.js';
+
+export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
+
+export interface SchedulerDeps {
+  clientset: Pick<Clientset, 'pods' | 'events'>;
+  informers: InformerFactory;
+  /** Binds a pod to a node. @defaultValue POST pods/{name}/binding over a RestClientset's RestClient */
+  bind?: (pod: DeepReadonly<Pod>, nodeName: string) => Promise<void>;
+  /** @defaultValue ClientEventRecorder, component "default-scheduler" */
+  recorder?: EventRecorder;
+  /** Pods whose spec.schedulerName is this are ours. @defaultValue "default-scheduler" */
+  schedulerName?: string;
+  queue?: SchedulingQueueOptions;
+  clock?: Clock;
+  scheduler?: TimerScheduler;
+  logger?: Logger;
+}
+
+type PodView = DeepReadonly<Pod>;
+type NodeView = DeepReadonly<Node>;
+
+/** Result of one scheduling attempt (for tests). */
+export type ScheduleResult = { bound: string } | { unschedulable: string } | { error: string } | { skipped: true };
+
+/** Assigns pending pods to nodes where their requests fit. */
+export class PodScheduler {
+  readonly queue: SchedulingQueue;
+  readonly podInformer: SharedInformer<Pod>;
+  readonly nodeInformer: SharedInformer<Node>;
+  readonly podLister: Lister<Pod>;
+  readonly nodeLister: Lister<Node>;
+  readonly schedulerName: string;
+  /** Pods we bound whose binding the cache has not shown yet: key → node and requests. */
+  private readonly assumed = new Map<string, { node: string; requests: ResourceList }>();
+  private readonly clientset: Pick<Clientset, 'pods' | 'events'>;
+  private readonly bind: (pod: PodView, nodeName: string) => Promise<void>;
+  private readonly recorder: EventRecorder;
+  private readonly clock: Clock;
+  private readonly timers: TimerScheduler;
+  private readonly logger: Logger;
+  private flushTimer: TimerHandle | undefined;
+
+  constructor(deps: SchedulerDeps) {
+    this.timers = deps.scheduler ?? realScheduler;
+    this.clock = deps.clock ?? this.timers;
+    this.logger = deps.logger ?? noopLogger;
+    this.clientset = deps.clientset;
+    this.schedulerName = deps.schedulerName ?? DEFAULT_SCHEDULER_NAME;
+    this.recorder =
+      deps.recorder ?? new ClientEventRecorder({ events: deps.clientset.events, component: this.schedulerName, clock: this.clock, logger: this.logger });
+    this.bind = deps.bind ?? defaultBind(deps.clientset);
+    this.queue = new SchedulingQueue(this.timers, deps.queue);
+    this.podInformer = deps.informers.forResource<Pod>(Resources.pods);
+    this.nodeInformer = deps.informers.forResource<Node>(Resources.nodes);
+    this.podLister = this.podInformer.lister();
+    this.nodeLister = this.nodeInformer.lister();
+    this.podInformer.addEventHandler({
+      add: (p) => this.onPod(undefined, p),
+      update: (o, p) => this.onPod(o, p),
+      delete: (p) => this.onPodDeleted(p),
+    });
+    this.nodeInformer.addEventHandler({
+      add: () => this.queue.moveAllToActiveOrBackoffQueue(),
+      update: (o, n) => {
+        if (nodeSchedulingPropertiesChanged(o, n)) this.queue.moveAllToActiveOrBackoffQueue();
+      },
+    });
+  }
+
+  /** Pending, ours, not being deleted, not gated. */
+  isPendingForUs(pod: PodView): boolean {
+    if (pod.spec.nodeName || pod.metadata.deletionTimestamp) return false;
+    if ((pod.spec.schedulerName ?? DEFAULT_SCHEDULER_NAME) !== this.schedulerName) return false;
+    if ((pod.spec.schedulingGates?.length ?? 0) > 0) return false;
+    const phase = pod.status?.phase;
+    return phase !== 'Succeeded' && phase !== 'Failed';
+  }
+
+  private onPod(old: PodView | undefined, pod: PodView): void {
+    const key = keyOf(pod as Pod);
+    if (pod.spec.nodeName) {
+      // Bound (by us or anyone): the cache now accounts for it.
+      this.assumed.delete(key);
+      this.queue.delete(key);
+      // A pod that ended frees its requests.
+      if (old && podHoldsResources(old) && !podHoldsResources(pod)) this.queue.moveAllToActiveOrBackoffQueue();
+      return;
+    }
+    if (this.isPendingForUs(pod)) {
+      this.queue.add(key, pod.spec.priority ?? 0, Date.parse(pod.metadata.creationTimestamp ?? '') || 0);
+    } else {
+      this.queue.delete(key);
+    }
+  }
+
+  private onPodDeleted(obj: PodView | DeletedFinalStateUnknown<PodView>): void {
+    const pod = isTombstone(obj) ? obj.obj : obj;
+    const key = isTombstone(obj) ? obj.key : keyOf(pod as Pod);
+    this.queue.delete(key);
+    const wasAssumed = this.assumed.delete(key);
+    if (wasAssumed || podHoldsResources(pod)) this.queue.moveAllToActiveOrBackoffQueue();
+  }
+
+  /** Waits for the caches, then schedules pods one at a time until `signal` aborts. */
+  async run(signal: AbortSignal): Promise<void> {
+    this.logger.info('Starting scheduler', { schedulerName: this.schedulerName });
+    const onAbort = () => {
+      this.queue.shutDown();
+      if (this.flushTimer) this.timers.clearTimer(this.flushTimer);
+    };
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      const synced = await Promise.all([this.podInformer.waitForSync(signal), this.nodeInformer.waitForSync(signal)]);
+      if (!synced.every(Boolean)) return;
+      this.armFlush(signal);
+      while (await this.scheduleOne()) {
+        // next
+      }
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      this.logger.info('Shutting down scheduler');
+    }
+  }
+
+  private armFlush(signal: AbortSignal): void {
+    if (signal.aborted) return;
+    this.flushTimer = this.timers.setTimer(() => {
+      this.queue.flushUnschedulableLeftover();
+      this.armFlush(signal);
+    }, 30_000);
+  }
+
+  /** Pops one pod and tries it. False once the queue shut down. */
+  async scheduleOne(): Promise<boolean> {
+    const info = await this.queue.pop();
+    if (!info) return false;
+    await this.schedulePod(info.key);
+    return true;
+  }
+
+  /** One scheduling attempt for the pod with this key (the pod must have been popped). */
+  async schedulePod(key: string): Promise<ScheduleResult> {
+    const { namespace, name } = splitKey(key);
+    const pod = this.podLister.namespace(namespace).get(name);
+    if (!pod || !this.isPendingForUs(pod) || this.assumed.has(key)) {
+      this.queue.done(key);
+      return { skipped: true };
+    }
+    const requests = podRequests(pod);
+    const nodes = this.nodeLister.list().slice().sort((a, b) => (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
+    let message: string;
+    let chosen: string | undefined;
+    if (nodes.length === 0) {
+      message = ERR_NO_NODES_AVAILABLE;
+    } else {
+      const reasonsByNode: string[][] = [];
+      let bestScore = -Infinity;
+      for (const node of nodes) {
+        const { used, count } = this.usage(node.metadata.name ?? '');
+        const reasons = filterNode(pod, requests, node, used, count);
+        if (reasons.length) {
+          reasonsByNode.push(reasons);
+          continue;
+        }
+        const score = leastAllocatedScore(requests, nodeAllocatable(node), used);
+        if (score > bestScore) {
+          bestScore = score;
+          chosen = node.metadata.name;
+        }
+      }
+      message = fitErrorMessage(nodes.length, reasonsByNode);
+    }
+    if (!chosen) {
+      await this.recordUnschedulable(pod, message);
+      this.queue.addUnschedulable(key);
+      return { unschedulable: message };
+    }
+    // Assume first, so the next attempt counts this pod even before the cache shows the binding.
+    this.assumed.set(key, { node: chosen, requests });
+    try {
+      await this.bind(pod, chosen);
+    } catch (err) {
+      this.assumed.delete(key);
+      if (isNotFound(err) || isConflict(err)) {
+        // Deleted, or bound by someone else meanwhile: the informer brings the news.
+        this.queue.done(key);
+        return { skipped: true };
+      }
+      const msg = `Binding rejected: ${err instanceof Error ? err.message : String(err)}`;
+      this.logger.error('binding pod', { pod: key, node: chosen, error: msg });
+      this.recorder.event(pod, 'Warning', 'FailedScheduling', msg);
+      this.queue.addBackoff(key);
+      return { error: msg };
+    }
+    this.queue.done(key);
+    this.recorder.event(pod, 'Normal', 'Scheduled', `Successfully assigned ${key} to ${chosen}`);
+    this.logger.info('Successfully bound pod to node', { pod: key, node: chosen });
+    return { bound: chosen };
+  }
+
+  /** What pods bound to (or assumed on) the node request, and how many there are. */
+  usage(nodeName: string): { used: ResourceList; count: number } {
+    const reqs: ResourceList[] = [];
+    const counted = new Set<string>();
+    for (const p of this.podLister.list()) {
+      if (p.spec.nodeName !== nodeName || !podHoldsResources(p)) continue;
+      const key = keyOf(p as Pod);
+      counted.add(key);
+      reqs.push(podRequests(p));
+    }
+    for (const [key, a] of this.assumed) {
+      if (a.node === nodeName && !counted.has(key)) reqs.push(a.requests);
+    }
+    return { used: sumRequests(reqs), count: reqs.length };
+  }
+
+  /** PodScheduled=False/Unschedulable on the pod (only when it changes) and a FailedScheduling event. */
+  private async recordUnschedulable(pod: PodView, message: string): Promise<void> {
+    this.recorder.event(pod, 'Warning', 'FailedScheduling', message);
+    const old = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
+    if (old && old.status === 'False' && old.reason === 'Unschedulable' && old.message === message) return;
+    const condition: PodCondition = {
+      type: 'PodScheduled',
+      status: 'False',
+      lastProbeTime: null,
+      lastTransitionTime: old?.status === 'False' && old.lastTransitionTime ? old.lastTransitionTime : rfc3339(this.clock.now()),
+      reason: 'Unschedulable',
+      message,
+    };
+    try {
+      await this.clientset.pods
+        .namespace(pod.metadata.namespace ?? '')
+        .patch(pod.metadata.name ?? '', 'strategic', { status: { conditions: [condition] } }, { subresource: 'status' });
+    } catch (err) {
+      if (!isNotFound(err)) this.logger.error('updating pod condition', { pod: keyOf(pod as Pod), error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+}
+
+/** Prefers the node left with the most free share of cpu and memory (NodeResourcesLeastAllocated). */
+function leastAllocatedScore(requests: ResourceList, allocatable: ResourceList, used: ResourceList): number {
+  let score = 0;
+  for (const r of ['cpu', 'memory']) {
+    const cap = Number(allocatable.get(r) ?? 0n);
+    if (cap <= 0) continue;
+    const after = Number((used.get(r) ?? 0n) + (requests.get(r) ?? 0n));
+    score += (cap - after) / cap;
+  }
+  return score;
+}
+
+function nodeSchedulingPropertiesChanged(o: NodeView, n: NodeView): boolean {
+  const pick = (x: NodeView) =>
+    JSON.stringify([x.spec?.unschedulable, x.spec?.taints, x.metadata.labels, x.status?.allocatable, x.status?.conditions?.find((c) => c.type === 'Ready')?.status]);
+  return pick(o) !== pick(n);
+}
+
+function defaultBind(clientset: Pick<Clientset, 'pods'>): (pod: PodView, nodeName: string) => Promise<void> {
+  if (!(clientset instanceof RestClientset)) {
+    return async () => {
+      throw new Error('no bind function: pass deps.bind for a clientset other than RestClientset');
+    };
+  }
+  const rest = clientset.rest;
+  return async (pod, nodeName) => {
+    const ns = encodeURIComponent(pod.metadata.namespace ?? '');
+    const name = pod.metadata.name ?? '';
+    await rest.request({
+      method: 'POST',
+      path: `/api/v1/namespaces/${ns}/pods/${encodeURIComponent(name)}/binding`,
+      body: {
+        apiVersion: 'v1',
+        kind: 'Binding',
+        metadata: { name, namespace: pod.metadata.namespace, uid: pod.metadata.uid },
+        target: { apiVersion: 'v1', kind: 'Node', name: nodeName },
+      },
+    });
+  };
+}

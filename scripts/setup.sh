@@ -139,7 +139,7 @@ if [ -f node_modules/.package-lock.json ] && [ ! package-lock.json -nt node_modu
 else
   step_at=$(date +%s%N)
   npm_log="${TMPDIR:-/tmp}/jobyard-npm-ci.log"
-  say "npm: npm ci (better-sqlite3 compiles from source: about 90 s; log: $npm_log)"
+  say "npm: npm ci (better-sqlite3 compiles from source: 2-4 minutes; log: $npm_log)"
   if ! npm ci --no-audit --no-fund >"$npm_log" 2>&1; then
     tail -n 30 "$npm_log" >&2
     fail "npm ci failed (full log: $npm_log)"

@@ -433,6 +433,11 @@ export class SharedInformer<T extends ObjectLike> {
     };
   }
 
+  /**
+   * A relist: new objects are added, changed ones (another resourceVersion) updated, and missing
+   * ones deleted as DeletedFinalStateUnknown tombstones. Unchanged objects are not re-delivered
+   * (client-go sends them as resync updates; handlers here would ignore them anyway).
+   */
   private onReplace(items: T[]): void {
     const old = new Map(this.indexer.listKeys().map((k) => [k, this.indexer.getByKey(k) as DeepReadonly<T>]));
     this.indexer.replace(items);

@@ -50,7 +50,7 @@ if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null || true)" = Y ];
   packages+=(apparmor)
 fi
 if [ "$with_browser" = 1 ]; then
-  packages+=(chromium fonts-liberation fonts-dejavu-core)
+  packages+=(chromium fonts-liberation fonts-dejavu-core fonts-wqy-zenhei)
 fi
 missing=()
 for pkg in "${packages[@]}"; do

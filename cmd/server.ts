@@ -18,6 +18,8 @@ import { ensureServingCerts } from '../server/serving/tls.js';
 import { isLoopback, listenDual } from '../server/serving/listener.js';
 import { buildOpenAPIProvider } from './openapi.js';
 import { writeKubeconfig } from './kubeconfig.js';
+import { type ControllerManager, startControllers } from '../controllers/manager.js';
+import { consoleLogger, noopLogger } from '../client/index.js';
 
 export interface ServerOptions {
   dataDir: string;
@@ -140,6 +142,18 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const compaction = setInterval(compact, 60_000);
   compaction.unref();
 
+  // The controllers are API clients of this server, over HTTPS with the kubeconfig just written.
+  let controllers: ControllerManager | undefined;
+  if (opts.controllers) {
+    controllers = startControllers({
+      kubeconfig: kubeconfigPath,
+      logger: opts.quiet ? noopLogger : consoleLogger('warn', 'controller-manager'),
+      controllers: {
+        job: { backoff: { baseMs: opts.jobBackoffBaseSeconds * 1000, capMs: opts.jobBackoffMaxSeconds * 1000 } },
+      },
+    });
+  }
+
   const consoleScheme = isLoopback(opts.host) ? 'http' : 'https';
   const consoleUrl = `${consoleScheme}://${clientHost}:${port}/auth/login?token=${encodeURIComponent(token)}`;
 
@@ -150,6 +164,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     consoleUrl,
     async stop() {
       clearInterval(compaction);
+      // Controllers first: their in-flight requests still need the listener.
+      await controllers?.stop();
       await listener.close();
       await app.close().catch(() => {});
       store.close();

@@ -1,6 +1,6 @@
 // k8s.io/api batch/v1 definitions: Job with the complete JobSpec and JobStatus.
 // Field lists follow upstream (Kubernetes 1.34); patch tags from upstream's types.go; descriptions are ours.
-import { BATCH, CORE, META, bool, int32, int64, list, object, ref, str, time } from './builders.js';
+import { BATCH, CORE, META, bool, int32, int64, keepZero, list, object, ref, str, time } from './builders.js';
 import type { Definitions } from './types.js';
 
 export const batchDefinitions: Definitions = {
@@ -12,7 +12,7 @@ export const batchDefinitions: Definitions = {
       spec: ref(BATCH + 'JobSpec', 'Desired behaviour of the Job.'),
       status: ref(BATCH + 'JobStatus', 'Current status of the Job, written by the Job controller. Read-only.'),
     },
-    { description: 'A Job runs pods until a number of them complete successfully.' },
+    { description: 'A Job runs pods until a number of them complete successfully.', proto: { metadata: 1, spec: 2, status: 3 } },
   ),
   [BATCH + 'JobSpec']: object(
     {
@@ -33,13 +33,23 @@ export const batchDefinitions: Definitions = {
       template: ref(CORE + 'PodTemplateSpec', 'The pod to create for each attempt. restartPolicy must be Never or OnFailure.'),
       ttlSecondsAfterFinished: int32('Seconds after the Job finishes before it is deleted automatically.'),
     },
-    { required: ['template'], description: 'How a Job runs its pods.' },
+    {
+      required: ['template'],
+      description: 'How a Job runs its pods.',
+      proto: {
+        parallelism: keepZero(1), completions: keepZero(2), activeDeadlineSeconds: keepZero(3), selector: 4,
+        manualSelector: keepZero(5), template: 6, backoffLimit: keepZero(7), ttlSecondsAfterFinished: keepZero(8),
+        completionMode: keepZero(9), suspend: keepZero(10), podFailurePolicy: 11, backoffLimitPerIndex: keepZero(12),
+        maxFailedIndexes: keepZero(13), podReplacementPolicy: keepZero(14), managedBy: keepZero(15),
+        successPolicy: 16,
+      },
+    },
   ),
   [BATCH + 'PodFailurePolicy']: object(
     {
       rules: list(ref(BATCH + 'PodFailurePolicyRule'), { listType: 'atomic' }),
     },
-    { required: ['rules'], description: 'How pod failures are handled, first matching rule wins.' },
+    { required: ['rules'], description: 'How pod failures are handled, first matching rule wins.', proto: { rules: 1 } },
   ),
   [BATCH + 'PodFailurePolicyRule']: object(
     {
@@ -47,7 +57,13 @@ export const batchDefinitions: Definitions = {
       onExitCodes: ref(BATCH + 'PodFailurePolicyOnExitCodesRequirement'),
       onPodConditions: list(ref(BATCH + 'PodFailurePolicyOnPodConditionsPattern'), { listType: 'atomic' }),
     },
-    { required: ['action'], description: 'An action (FailJob, FailIndex, Ignore, Count) taken when a failed pod matches.' },
+    {
+      required: ['action'],
+      description: 'An action (FailJob, FailIndex, Ignore, Count) taken when a failed pod matches.',
+      proto: {
+        action: keepZero(1), onExitCodes: 2, onPodConditions: 3,
+      },
+    },
   ),
   [BATCH + 'PodFailurePolicyOnExitCodesRequirement']: object(
     {
@@ -55,26 +71,27 @@ export const batchDefinitions: Definitions = {
       operator: str(),
       values: list(int32(), { listType: 'set' }),
     },
-    { required: ['operator', 'values'] },
+    { required: ['operator', 'values'], proto: { containerName: keepZero(1), operator: keepZero(2), values: 3 } },
   ),
   [BATCH + 'PodFailurePolicyOnPodConditionsPattern']: object(
     {
       status: str(),
       type: str(),
     },
-    { required: ['status', 'type'] },
+    { required: ['status', 'type'], proto: { type: keepZero(1), status: keepZero(2) } },
   ),
   [BATCH + 'SuccessPolicy']: object(
     {
       rules: list(ref(BATCH + 'SuccessPolicyRule'), { listType: 'atomic' }),
     },
-    { required: ['rules'], description: 'When an Indexed Job may be declared succeeded.' },
+    { required: ['rules'], description: 'When an Indexed Job may be declared succeeded.', proto: { rules: 1 } },
   ),
   [BATCH + 'SuccessPolicyRule']: object(
     {
       succeededCount: int32(),
       succeededIndexes: str(),
     },
+    { proto: { succeededIndexes: keepZero(1), succeededCount: keepZero(2) } },
   ),
   [BATCH + 'JobStatus']: object(
     {
@@ -90,7 +107,13 @@ export const batchDefinitions: Definitions = {
       terminating: int32('Number of pods that are terminating.'),
       uncountedTerminatedPods: ref(BATCH + 'UncountedTerminatedPods', 'UIDs of finished pods not yet counted in status.'),
     },
-    { description: 'Observed state of a Job.' },
+    {
+      description: 'Observed state of a Job.',
+      proto: {
+        conditions: 1, startTime: 2, completionTime: 3, active: 4, succeeded: 5, failed: 6, completedIndexes: 7,
+        uncountedTerminatedPods: 8, ready: keepZero(9), failedIndexes: keepZero(10), terminating: keepZero(11),
+      },
+    },
   ),
   [BATCH + 'JobCondition']: object(
     {
@@ -101,12 +124,19 @@ export const batchDefinitions: Definitions = {
       status: str(),
       type: str(),
     },
-    { required: ['status', 'type'], description: 'One observation of the Job state.' },
+    {
+      required: ['status', 'type'],
+      description: 'One observation of the Job state.',
+      proto: {
+        type: keepZero(1), status: keepZero(2), lastProbeTime: 3, lastTransitionTime: 4, reason: 5, message: 6,
+      },
+    },
   ),
   [BATCH + 'UncountedTerminatedPods']: object(
     {
       failed: list(str(), { listType: 'set' }),
       succeeded: list(str(), { listType: 'set' }),
     },
+    { proto: { succeeded: 1, failed: 2 } },
   ),
 };

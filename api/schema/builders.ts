@@ -8,6 +8,9 @@ import type {
   MapSchema,
   NumberSchema,
   ObjectSchema,
+  ProtoField,
+  ProtoFieldSpec,
+  ProtoMessage,
   QuantitySchema,
   RefSchema,
   Schema,
@@ -46,8 +49,27 @@ export function list(items: Schema, options?: ListOptions, description?: string)
 
 export const map = (values: Schema, description?: string): MapSchema => described({ type: 'map', values }, description);
 
-export function object(properties: Record<string, Schema>, options: { required?: string[]; description?: string } = {}): ObjectSchema {
+export function object(
+  properties: Record<string, Schema>,
+  options: { required?: string[]; description?: string; proto?: Record<string, ProtoField> } = {},
+): ObjectSchema {
   const schema: ObjectSchema = { type: 'object', properties };
   if (options.required?.length) schema.required = options.required;
+  if (options.proto) schema.proto = options.proto;
   return described(schema, options.description);
+}
+
+// Protobuf field tables (ObjectSchema.proto), written in upstream's generated.proto order.
+
+/** A field whose zero value is kept: a Go pointer, or a JSON tag without omitempty. */
+export const keepZero = (field: number): ProtoFieldSpec => ({ field, keepZero: true });
+
+/** A field carried as a message the JSON schema does not name (MicroTime, FieldsV1...). */
+export const asMessage = (field: number, message: ProtoMessage): ProtoFieldSpec => ({ field, message });
+
+/** Fields of a Go struct inlined into this JSON object but nested at field `at` on the wire. */
+export function inline(at: number, fields: Record<string, ProtoField>): Record<string, ProtoFieldSpec> {
+  const out: Record<string, ProtoFieldSpec> = {};
+  for (const [name, f] of Object.entries(fields)) out[name] = { ...(typeof f === 'number' ? { field: f } : f), inline: at };
+  return out;
 }

@@ -1,7 +1,7 @@
 // k8s.io/api core/v1 definitions: Pod (complete PodSpec and PodStatus), Node, Namespace, ConfigMap, Secret,
 // Event, PersistentVolumeClaim. Field lists follow upstream (Kubernetes 1.34), strategic-merge tags
 // (patchMergeKey / patchStrategy / listType) follow upstream's types.go; descriptions are ours.
-import { CORE, META, bool, bytes, int32, int64, intOrString, list, map, object, quantity, ref, str, time } from './builders.js';
+import { CORE, META, asMessage, bool, bytes, inline, int32, int64, intOrString, keepZero, list, map, object, quantity, ref, str, time } from './builders.js';
 import type { Definitions } from './types.js';
 
 export const coreDefinitions: Definitions = {
@@ -13,7 +13,7 @@ export const coreDefinitions: Definitions = {
       spec: ref(CORE + 'PodSpec', 'Desired behaviour of the pod.'),
       status: ref(CORE + 'PodStatus', 'Most recently observed status of the pod. Read-only.'),
     },
-    { description: 'A Pod is a group of containers scheduled onto one node.' },
+    { description: 'A Pod is a group of containers scheduled onto one node.', proto: { metadata: 1, spec: 2, status: 3 } },
   ),
   [CORE + 'PodSpec']: object(
     {
@@ -59,7 +59,21 @@ export const coreDefinitions: Definitions = {
       topologySpreadConstraints: list(ref(CORE + 'TopologySpreadConstraint'), { mergeKey: 'topologyKey', patchStrategy: 'merge', listType: 'map', listMapKeys: ['topologyKey', 'whenUnsatisfiable'] }, 'How pods spread across topology domains.'),
       volumes: list(ref(CORE + 'Volume'), { mergeKey: 'name', patchStrategy: 'merge,retainKeys', listType: 'map', listMapKeys: ['name'] }, 'Volumes the containers of this pod can mount.'),
     },
-    { required: ['containers'], description: 'Description of a pod: its containers, volumes and scheduling.' },
+    {
+      required: ['containers'],
+      description: 'Description of a pod: its containers, volumes and scheduling.',
+      proto: {
+        volumes: 1, initContainers: 20, containers: 2, ephemeralContainers: 34, restartPolicy: 3,
+        terminationGracePeriodSeconds: keepZero(4), activeDeadlineSeconds: keepZero(5), dnsPolicy: 6, nodeSelector: 7,
+        serviceAccountName: 8, serviceAccount: 9, automountServiceAccountToken: keepZero(21), nodeName: 10,
+        hostNetwork: 11, hostPID: 12, hostIPC: 13, shareProcessNamespace: keepZero(27), securityContext: 14,
+        imagePullSecrets: 15, hostname: 16, subdomain: 17, affinity: 18, schedulerName: 19, tolerations: 22,
+        hostAliases: 23, priorityClassName: 24, priority: keepZero(25), dnsConfig: 26, readinessGates: 28,
+        runtimeClassName: keepZero(29), enableServiceLinks: keepZero(30), preemptionPolicy: keepZero(31),
+        overhead: 32, topologySpreadConstraints: 33, setHostnameAsFQDN: keepZero(35), os: 36, hostUsers: keepZero(37),
+        schedulingGates: 38, resourceClaims: 39, resources: 40, hostnameOverride: keepZero(41),
+      },
+    },
   ),
   [CORE + 'Affinity']: object(
     {
@@ -67,25 +81,28 @@ export const coreDefinitions: Definitions = {
       podAffinity: ref(CORE + 'PodAffinity'),
       podAntiAffinity: ref(CORE + 'PodAntiAffinity'),
     },
+    { proto: { nodeAffinity: 1, podAffinity: 2, podAntiAffinity: 3 } },
   ),
   [CORE + 'NodeAffinity']: object(
     {
       preferredDuringSchedulingIgnoredDuringExecution: list(ref(CORE + 'PreferredSchedulingTerm'), { listType: 'atomic' }),
       requiredDuringSchedulingIgnoredDuringExecution: ref(CORE + 'NodeSelector'),
     },
+    { proto: { requiredDuringSchedulingIgnoredDuringExecution: 1, preferredDuringSchedulingIgnoredDuringExecution: 2 } },
   ),
   [CORE + 'PreferredSchedulingTerm']: object(
     {
       preference: ref(CORE + 'NodeSelectorTerm'),
       weight: int32(),
     },
-    { required: ['preference', 'weight'] },
+    { required: ['preference', 'weight'], proto: { weight: keepZero(1), preference: 2 } },
   ),
   [CORE + 'NodeSelectorTerm']: object(
     {
       matchExpressions: list(ref(CORE + 'NodeSelectorRequirement'), { listType: 'atomic' }),
       matchFields: list(ref(CORE + 'NodeSelectorRequirement'), { listType: 'atomic' }),
     },
+    { proto: { matchExpressions: 1, matchFields: 2 } },
   ),
   [CORE + 'NodeSelectorRequirement']: object(
     {
@@ -93,26 +110,27 @@ export const coreDefinitions: Definitions = {
       operator: str(),
       values: list(str(), { listType: 'atomic' }),
     },
-    { required: ['key', 'operator'] },
+    { required: ['key', 'operator'], proto: { key: keepZero(1), operator: keepZero(2), values: 3 } },
   ),
   [CORE + 'NodeSelector']: object(
     {
       nodeSelectorTerms: list(ref(CORE + 'NodeSelectorTerm'), { listType: 'atomic' }),
     },
-    { required: ['nodeSelectorTerms'] },
+    { required: ['nodeSelectorTerms'], proto: { nodeSelectorTerms: 1 } },
   ),
   [CORE + 'PodAffinity']: object(
     {
       preferredDuringSchedulingIgnoredDuringExecution: list(ref(CORE + 'WeightedPodAffinityTerm'), { listType: 'atomic' }),
       requiredDuringSchedulingIgnoredDuringExecution: list(ref(CORE + 'PodAffinityTerm'), { listType: 'atomic' }),
     },
+    { proto: { requiredDuringSchedulingIgnoredDuringExecution: 1, preferredDuringSchedulingIgnoredDuringExecution: 2 } },
   ),
   [CORE + 'WeightedPodAffinityTerm']: object(
     {
       podAffinityTerm: ref(CORE + 'PodAffinityTerm'),
       weight: int32(),
     },
-    { required: ['podAffinityTerm', 'weight'] },
+    { required: ['podAffinityTerm', 'weight'], proto: { weight: keepZero(1), podAffinityTerm: 2 } },
   ),
   [CORE + 'PodAffinityTerm']: object(
     {
@@ -123,13 +141,20 @@ export const coreDefinitions: Definitions = {
       namespaces: list(str(), { listType: 'atomic' }),
       topologyKey: str(),
     },
-    { required: ['topologyKey'] },
+    {
+      required: ['topologyKey'],
+      proto: {
+        labelSelector: 1, namespaces: 2, topologyKey: keepZero(3), namespaceSelector: 4, matchLabelKeys: 5,
+        mismatchLabelKeys: 6,
+      },
+    },
   ),
   [CORE + 'PodAntiAffinity']: object(
     {
       preferredDuringSchedulingIgnoredDuringExecution: list(ref(CORE + 'WeightedPodAffinityTerm'), { listType: 'atomic' }),
       requiredDuringSchedulingIgnoredDuringExecution: list(ref(CORE + 'PodAffinityTerm'), { listType: 'atomic' }),
     },
+    { proto: { requiredDuringSchedulingIgnoredDuringExecution: 1, preferredDuringSchedulingIgnoredDuringExecution: 2 } },
   ),
   [CORE + 'Container']: object(
     {
@@ -159,7 +184,16 @@ export const coreDefinitions: Definitions = {
       volumeMounts: list(ref(CORE + 'VolumeMount'), { mergeKey: 'mountPath', patchStrategy: 'merge', listType: 'map', listMapKeys: ['mountPath'] }, 'Pod volumes to mount into the container filesystem.'),
       workingDir: str('Working directory; defaults to the image\'s.'),
     },
-    { required: ['name'], description: 'A single application container that runs within a pod.' },
+    {
+      required: ['name'],
+      description: 'A single application container that runs within a pod.',
+      proto: {
+        name: keepZero(1), image: 2, command: 3, args: 4, workingDir: 5, ports: 6, envFrom: 19, env: 7, resources: 8,
+        resizePolicy: 23, restartPolicy: keepZero(24), restartPolicyRules: 25, volumeMounts: 9, volumeDevices: 21,
+        livenessProbe: 10, readinessProbe: 11, startupProbe: 22, lifecycle: 12, terminationMessagePath: 13,
+        terminationMessagePolicy: 20, imagePullPolicy: 14, securityContext: 15, stdin: 16, stdinOnce: 17, tty: 18,
+      },
+    },
   ),
   [CORE + 'EnvVar']: object(
     {
@@ -167,7 +201,13 @@ export const coreDefinitions: Definitions = {
       value: str('Literal value; $(VAR) references to earlier variables are expanded.'),
       valueFrom: ref(CORE + 'EnvVarSource', 'Source of the value (ConfigMap or Secret key, pod field, resource); not with value.'),
     },
-    { required: ['name'], description: 'An environment variable: a literal value or a reference.' },
+    {
+      required: ['name'],
+      description: 'An environment variable: a literal value or a reference.',
+      proto: {
+        name: keepZero(1), value: 2, valueFrom: 3,
+      },
+    },
   ),
   [CORE + 'EnvVarSource']: object(
     {
@@ -177,6 +217,7 @@ export const coreDefinitions: Definitions = {
       resourceFieldRef: ref(CORE + 'ResourceFieldSelector'),
       secretKeyRef: ref(CORE + 'SecretKeySelector'),
     },
+    { proto: { fieldRef: 1, resourceFieldRef: 2, configMapKeyRef: 3, secretKeyRef: 4, fileKeyRef: 5 } },
   ),
   [CORE + 'ConfigMapKeySelector']: object(
     {
@@ -184,14 +225,14 @@ export const coreDefinitions: Definitions = {
       name: str(),
       optional: bool(),
     },
-    { required: ['key'] },
+    { required: ['key'], proto: { ...inline(1, { name: 1 }), key: keepZero(2), optional: keepZero(3) } },
   ),
   [CORE + 'ObjectFieldSelector']: object(
     {
       apiVersion: str(),
       fieldPath: str(),
     },
-    { required: ['fieldPath'] },
+    { required: ['fieldPath'], proto: { apiVersion: 1, fieldPath: keepZero(2) } },
   ),
   [CORE + 'FileKeySelector']: object(
     {
@@ -200,7 +241,7 @@ export const coreDefinitions: Definitions = {
       path: str(),
       volumeName: str(),
     },
-    { required: ['key', 'path', 'volumeName'] },
+    { required: ['key', 'path', 'volumeName'], proto: { volumeName: keepZero(1), path: keepZero(2), key: keepZero(3), optional: keepZero(4) } },
   ),
   [CORE + 'ResourceFieldSelector']: object(
     {
@@ -208,7 +249,7 @@ export const coreDefinitions: Definitions = {
       divisor: quantity(),
       resource: str(),
     },
-    { required: ['resource'] },
+    { required: ['resource'], proto: { containerName: 1, resource: keepZero(2), divisor: 3 } },
   ),
   [CORE + 'SecretKeySelector']: object(
     {
@@ -216,7 +257,7 @@ export const coreDefinitions: Definitions = {
       name: str(),
       optional: bool(),
     },
-    { required: ['key'] },
+    { required: ['key'], proto: { ...inline(1, { name: 1 }), key: keepZero(2), optional: keepZero(3) } },
   ),
   [CORE + 'EnvFromSource']: object(
     {
@@ -224,18 +265,21 @@ export const coreDefinitions: Definitions = {
       prefix: str(),
       secretRef: ref(CORE + 'SecretEnvSource'),
     },
+    { proto: { prefix: 1, configMapRef: 2, secretRef: 3 } },
   ),
   [CORE + 'ConfigMapEnvSource']: object(
     {
       name: str(),
       optional: bool(),
     },
+    { proto: { ...inline(1, { name: 1 }), optional: keepZero(2) } },
   ),
   [CORE + 'SecretEnvSource']: object(
     {
       name: str(),
       optional: bool(),
     },
+    { proto: { ...inline(1, { name: 1 }), optional: keepZero(2) } },
   ),
   [CORE + 'Lifecycle']: object(
     {
@@ -243,7 +287,7 @@ export const coreDefinitions: Definitions = {
       preStop: ref(CORE + 'LifecycleHandler', 'Run before the container is terminated.'),
       stopSignal: str(),
     },
-    { description: 'Actions run in response to container lifecycle events.' },
+    { description: 'Actions run in response to container lifecycle events.', proto: { postStart: 1, preStop: 2, stopSignal: keepZero(3) } },
   ),
   [CORE + 'LifecycleHandler']: object(
     {
@@ -252,12 +296,13 @@ export const coreDefinitions: Definitions = {
       sleep: ref(CORE + 'SleepAction'),
       tcpSocket: ref(CORE + 'TCPSocketAction'),
     },
+    { proto: { exec: 1, httpGet: 2, tcpSocket: 3, sleep: 4 } },
   ),
   [CORE + 'ExecAction']: object(
     {
       command: list(str(), { listType: 'atomic' }, 'Command line, not run in a shell; exit status 0 is success.'),
     },
-    { description: 'A command run in the container.' },
+    { description: 'A command run in the container.', proto: { command: 1 } },
   ),
   [CORE + 'HTTPGetAction']: object(
     {
@@ -267,27 +312,27 @@ export const coreDefinitions: Definitions = {
       port: intOrString('Port number (1-65535) or named port of the container.'),
       scheme: str('HTTP (default) or HTTPS.'),
     },
-    { required: ['port'], description: 'An HTTP GET request.' },
+    { required: ['port'], description: 'An HTTP GET request.', proto: { path: 1, port: 2, host: 3, scheme: 4, httpHeaders: 5 } },
   ),
   [CORE + 'HTTPHeader']: object(
     {
       name: str(),
       value: str(),
     },
-    { required: ['name', 'value'] },
+    { required: ['name', 'value'], proto: { name: keepZero(1), value: keepZero(2) } },
   ),
   [CORE + 'SleepAction']: object(
     {
       seconds: int64(),
     },
-    { required: ['seconds'] },
+    { required: ['seconds'], proto: { seconds: keepZero(1) } },
   ),
   [CORE + 'TCPSocketAction']: object(
     {
       host: str(),
       port: intOrString('Port number (1-65535) or named port of the container.'),
     },
-    { required: ['port'], description: 'A TCP connection attempt.' },
+    { required: ['port'], description: 'A TCP connection attempt.', proto: { port: 1, host: 2 } },
   ),
   [CORE + 'Probe']: object(
     {
@@ -302,14 +347,20 @@ export const coreDefinitions: Definitions = {
       terminationGracePeriodSeconds: int64(),
       timeoutSeconds: int32('Seconds before a probe times out. Defaults to 1, minimum 1.'),
     },
-    { description: 'A health check and how often to run it.' },
+    {
+      description: 'A health check and how often to run it.',
+      proto: {
+        ...inline(1, { exec: 1, httpGet: 2, tcpSocket: 3, grpc: 4 }), initialDelaySeconds: 2, timeoutSeconds: 3,
+        periodSeconds: 4, successThreshold: 5, failureThreshold: 6, terminationGracePeriodSeconds: keepZero(7),
+      },
+    },
   ),
   [CORE + 'GRPCAction']: object(
     {
       port: int32(),
       service: str(),
     },
-    { required: ['port'] },
+    { required: ['port'], proto: { port: keepZero(1), service: keepZero(2) } },
   ),
   [CORE + 'ContainerPort']: object(
     {
@@ -319,14 +370,14 @@ export const coreDefinitions: Definitions = {
       name: str(),
       protocol: str(),
     },
-    { required: ['containerPort'] },
+    { required: ['containerPort'], proto: { name: 1, hostPort: 2, containerPort: keepZero(3), protocol: 4, hostIP: 5 } },
   ),
   [CORE + 'ContainerResizePolicy']: object(
     {
       resourceName: str(),
       restartPolicy: str(),
     },
-    { required: ['resourceName', 'restartPolicy'] },
+    { required: ['resourceName', 'restartPolicy'], proto: { resourceName: keepZero(1), restartPolicy: keepZero(2) } },
   ),
   [CORE + 'ResourceRequirements']: object(
     {
@@ -334,28 +385,28 @@ export const coreDefinitions: Definitions = {
       limits: map(quantity(), 'Maximum resources allowed, e.g. cpu: 500m, memory: 64Mi.'),
       requests: map(quantity(), 'Minimum resources reserved for scheduling; default to limits when absent.'),
     },
-    { description: 'Compute resource requests and limits.' },
+    { description: 'Compute resource requests and limits.', proto: { limits: 1, requests: 2, claims: 3 } },
   ),
   [CORE + 'ResourceClaim']: object(
     {
       name: str(),
       request: str(),
     },
-    { required: ['name'] },
+    { required: ['name'], proto: { name: keepZero(1), request: 2 } },
   ),
   [CORE + 'ContainerRestartRule']: object(
     {
       action: str(),
       exitCodes: ref(CORE + 'ContainerRestartRuleOnExitCodes'),
     },
-    { required: ['action'] },
+    { required: ['action'], proto: { action: 1, exitCodes: 2 } },
   ),
   [CORE + 'ContainerRestartRuleOnExitCodes']: object(
     {
       operator: str(),
       values: list(int32(), { listType: 'set' }),
     },
-    { required: ['operator'] },
+    { required: ['operator'], proto: { operator: 1, values: 2 } },
   ),
   [CORE + 'SecurityContext']: object(
     {
@@ -372,19 +423,27 @@ export const coreDefinitions: Definitions = {
       seccompProfile: ref(CORE + 'SeccompProfile'),
       windowsOptions: ref(CORE + 'WindowsSecurityContextOptions'),
     },
+    {
+      proto: {
+        capabilities: 1, privileged: keepZero(2), seLinuxOptions: 3, windowsOptions: 10, runAsUser: keepZero(4),
+        runAsGroup: keepZero(8), runAsNonRoot: keepZero(5), readOnlyRootFilesystem: keepZero(6),
+        allowPrivilegeEscalation: keepZero(7), procMount: keepZero(9), seccompProfile: 11, appArmorProfile: 12,
+      },
+    },
   ),
   [CORE + 'AppArmorProfile']: object(
     {
       localhostProfile: str(),
       type: str(),
     },
-    { required: ['type'] },
+    { required: ['type'], proto: { type: keepZero(1), localhostProfile: keepZero(2) } },
   ),
   [CORE + 'Capabilities']: object(
     {
       add: list(str(), { listType: 'atomic' }),
       drop: list(str(), { listType: 'atomic' }),
     },
+    { proto: { add: 1, drop: 2 } },
   ),
   [CORE + 'SELinuxOptions']: object(
     {
@@ -393,13 +452,14 @@ export const coreDefinitions: Definitions = {
       type: str(),
       user: str(),
     },
+    { proto: { user: 1, role: 2, type: 3, level: 4 } },
   ),
   [CORE + 'SeccompProfile']: object(
     {
       localhostProfile: str(),
       type: str(),
     },
-    { required: ['type'] },
+    { required: ['type'], proto: { type: keepZero(1), localhostProfile: keepZero(2) } },
   ),
   [CORE + 'WindowsSecurityContextOptions']: object(
     {
@@ -408,13 +468,14 @@ export const coreDefinitions: Definitions = {
       hostProcess: bool(),
       runAsUserName: str(),
     },
+    { proto: { gmsaCredentialSpecName: keepZero(1), gmsaCredentialSpec: keepZero(2), runAsUserName: keepZero(3), hostProcess: keepZero(4) } },
   ),
   [CORE + 'VolumeDevice']: object(
     {
       devicePath: str(),
       name: str(),
     },
-    { required: ['devicePath', 'name'] },
+    { required: ['devicePath', 'name'], proto: { name: keepZero(1), devicePath: keepZero(2) } },
   ),
   [CORE + 'VolumeMount']: object(
     {
@@ -426,7 +487,14 @@ export const coreDefinitions: Definitions = {
       subPath: str('Path within the volume to mount instead of its root.'),
       subPathExpr: str(),
     },
-    { required: ['mountPath', 'name'], description: 'Mounting of a volume within a container.' },
+    {
+      required: ['mountPath', 'name'],
+      description: 'Mounting of a volume within a container.',
+      proto: {
+        name: keepZero(1), readOnly: 2, recursiveReadOnly: keepZero(7), mountPath: keepZero(3), subPath: 4,
+        mountPropagation: keepZero(5), subPathExpr: 6,
+      },
+    },
   ),
   [CORE + 'PodDNSConfig']: object(
     {
@@ -434,12 +502,14 @@ export const coreDefinitions: Definitions = {
       options: list(ref(CORE + 'PodDNSConfigOption'), { listType: 'atomic' }),
       searches: list(str(), { listType: 'atomic' }),
     },
+    { proto: { nameservers: 1, searches: 2, options: 3 } },
   ),
   [CORE + 'PodDNSConfigOption']: object(
     {
       name: str(),
       value: str(),
     },
+    { proto: { name: 1, value: keepZero(2) } },
   ),
   [CORE + 'EphemeralContainer']: object(
     {
@@ -470,31 +540,44 @@ export const coreDefinitions: Definitions = {
       volumeMounts: list(ref(CORE + 'VolumeMount'), { mergeKey: 'mountPath', patchStrategy: 'merge', listType: 'map', listMapKeys: ['mountPath'] }),
       workingDir: str(),
     },
-    { required: ['name'] },
+    {
+      required: ['name'],
+      proto: {
+        ...inline(1, {
+          name: keepZero(1), image: 2, command: 3, args: 4, workingDir: 5, ports: 6, envFrom: 19, env: 7,
+          resources: 8, resizePolicy: 23, restartPolicy: keepZero(24), restartPolicyRules: 25, volumeMounts: 9,
+          volumeDevices: 21, livenessProbe: 10, readinessProbe: 11, startupProbe: 22, lifecycle: 12,
+          terminationMessagePath: 13, terminationMessagePolicy: 20, imagePullPolicy: 14, securityContext: 15,
+          stdin: 16, stdinOnce: 17, tty: 18,
+        }),
+        targetContainerName: 2,
+      },
+    },
   ),
   [CORE + 'HostAlias']: object(
     {
       hostnames: list(str(), { listType: 'atomic' }),
       ip: str(),
     },
-    { required: ['ip'] },
+    { required: ['ip'], proto: { ip: keepZero(1), hostnames: 2 } },
   ),
   [CORE + 'LocalObjectReference']: object(
     {
       name: str(),
     },
+    { proto: { name: 1 } },
   ),
   [CORE + 'PodOS']: object(
     {
       name: str(),
     },
-    { required: ['name'] },
+    { required: ['name'], proto: { name: keepZero(1) } },
   ),
   [CORE + 'PodReadinessGate']: object(
     {
       conditionType: str(),
     },
-    { required: ['conditionType'] },
+    { required: ['conditionType'], proto: { conditionType: keepZero(1) } },
   ),
   [CORE + 'PodResourceClaim']: object(
     {
@@ -502,13 +585,13 @@ export const coreDefinitions: Definitions = {
       resourceClaimName: str(),
       resourceClaimTemplateName: str(),
     },
-    { required: ['name'] },
+    { required: ['name'], proto: { name: keepZero(1), resourceClaimName: keepZero(3), resourceClaimTemplateName: keepZero(4) } },
   ),
   [CORE + 'PodSchedulingGate']: object(
     {
       name: str(),
     },
-    { required: ['name'] },
+    { required: ['name'], proto: { name: keepZero(1) } },
   ),
   [CORE + 'PodSecurityContext']: object(
     {
@@ -526,13 +609,21 @@ export const coreDefinitions: Definitions = {
       sysctls: list(ref(CORE + 'Sysctl'), { listType: 'atomic' }),
       windowsOptions: ref(CORE + 'WindowsSecurityContextOptions'),
     },
+    {
+      proto: {
+        seLinuxOptions: 1, windowsOptions: 8, runAsUser: keepZero(2), runAsGroup: keepZero(6),
+        runAsNonRoot: keepZero(3), supplementalGroups: 4, supplementalGroupsPolicy: keepZero(12),
+        fsGroup: keepZero(5), sysctls: 7, fsGroupChangePolicy: keepZero(9), seccompProfile: 10, appArmorProfile: 11,
+        seLinuxChangePolicy: keepZero(13),
+      },
+    },
   ),
   [CORE + 'Sysctl']: object(
     {
       name: str(),
       value: str(),
     },
-    { required: ['name', 'value'] },
+    { required: ['name', 'value'], proto: { name: keepZero(1), value: keepZero(2) } },
   ),
   [CORE + 'Toleration']: object(
     {
@@ -542,6 +633,7 @@ export const coreDefinitions: Definitions = {
       tolerationSeconds: int64(),
       value: str(),
     },
+    { proto: { key: 1, operator: 2, value: 3, effect: 4, tolerationSeconds: keepZero(5) } },
   ),
   [CORE + 'TopologySpreadConstraint']: object(
     {
@@ -554,7 +646,13 @@ export const coreDefinitions: Definitions = {
       topologyKey: str(),
       whenUnsatisfiable: str(),
     },
-    { required: ['maxSkew', 'topologyKey', 'whenUnsatisfiable'] },
+    {
+      required: ['maxSkew', 'topologyKey', 'whenUnsatisfiable'],
+      proto: {
+        maxSkew: keepZero(1), topologyKey: keepZero(2), whenUnsatisfiable: keepZero(3), labelSelector: 4,
+        minDomains: keepZero(5), nodeAffinityPolicy: keepZero(6), nodeTaintsPolicy: keepZero(7), matchLabelKeys: 8,
+      },
+    },
   ),
   [CORE + 'Volume']: object(
     {
@@ -590,7 +688,20 @@ export const coreDefinitions: Definitions = {
       storageos: ref(CORE + 'StorageOSVolumeSource'),
       vsphereVolume: ref(CORE + 'VsphereVirtualDiskVolumeSource'),
     },
-    { required: ['name'], description: 'A named volume in a pod; exactly one source.' },
+    {
+      required: ['name'],
+      description: 'A named volume in a pod; exactly one source.',
+      proto: {
+        name: keepZero(1),
+        ...inline(2, {
+          hostPath: 1, emptyDir: 2, gcePersistentDisk: 3, awsElasticBlockStore: 4, gitRepo: 5, secret: 6, nfs: 7,
+          iscsi: 8, glusterfs: 9, persistentVolumeClaim: 10, rbd: 11, flexVolume: 12, cinder: 13, cephfs: 14,
+          flocker: 15, downwardAPI: 16, fc: 17, azureFile: 18, configMap: 19, vsphereVolume: 20, quobyte: 21,
+          azureDisk: 22, photonPersistentDisk: 23, portworxVolume: 24, scaleIO: 25, projected: 26, storageos: 27,
+          csi: 28, ephemeral: 29, image: 30,
+        }),
+      },
+    },
   ),
   [CORE + 'AWSElasticBlockStoreVolumeSource']: object(
     {
@@ -599,7 +710,7 @@ export const coreDefinitions: Definitions = {
       readOnly: bool(),
       volumeID: str(),
     },
-    { required: ['volumeID'] },
+    { required: ['volumeID'], proto: { volumeID: keepZero(1), fsType: 2, partition: 3, readOnly: 4 } },
   ),
   [CORE + 'AzureDiskVolumeSource']: object(
     {
@@ -610,7 +721,13 @@ export const coreDefinitions: Definitions = {
       kind: str(),
       readOnly: bool(),
     },
-    { required: ['diskName', 'diskURI'] },
+    {
+      required: ['diskName', 'diskURI'],
+      proto: {
+        diskName: keepZero(1), diskURI: keepZero(2), cachingMode: keepZero(3), fsType: keepZero(4),
+        readOnly: keepZero(5), kind: keepZero(6),
+      },
+    },
   ),
   [CORE + 'AzureFileVolumeSource']: object(
     {
@@ -618,7 +735,7 @@ export const coreDefinitions: Definitions = {
       secretName: str(),
       shareName: str(),
     },
-    { required: ['secretName', 'shareName'] },
+    { required: ['secretName', 'shareName'], proto: { secretName: keepZero(1), shareName: keepZero(2), readOnly: 3 } },
   ),
   [CORE + 'CephFSVolumeSource']: object(
     {
@@ -629,7 +746,7 @@ export const coreDefinitions: Definitions = {
       secretRef: ref(CORE + 'LocalObjectReference'),
       user: str(),
     },
-    { required: ['monitors'] },
+    { required: ['monitors'], proto: { monitors: 1, path: 2, user: 3, secretFile: 4, secretRef: 5, readOnly: 6 } },
   ),
   [CORE + 'CinderVolumeSource']: object(
     {
@@ -638,7 +755,7 @@ export const coreDefinitions: Definitions = {
       secretRef: ref(CORE + 'LocalObjectReference'),
       volumeID: str(),
     },
-    { required: ['volumeID'] },
+    { required: ['volumeID'], proto: { volumeID: keepZero(1), fsType: 2, readOnly: 3, secretRef: 4 } },
   ),
   [CORE + 'ConfigMapVolumeSource']: object(
     {
@@ -647,7 +764,12 @@ export const coreDefinitions: Definitions = {
       name: str(),
       optional: bool(),
     },
-    { description: 'A ConfigMap projected as files, one per key.' },
+    {
+      description: 'A ConfigMap projected as files, one per key.',
+      proto: {
+        ...inline(1, { name: 1 }), items: 2, defaultMode: keepZero(3), optional: keepZero(4),
+      },
+    },
   ),
   [CORE + 'KeyToPath']: object(
     {
@@ -655,7 +777,7 @@ export const coreDefinitions: Definitions = {
       mode: int32(),
       path: str(),
     },
-    { required: ['key', 'path'] },
+    { required: ['key', 'path'], proto: { key: keepZero(1), path: keepZero(2), mode: keepZero(3) } },
   ),
   [CORE + 'CSIVolumeSource']: object(
     {
@@ -665,13 +787,19 @@ export const coreDefinitions: Definitions = {
       readOnly: bool(),
       volumeAttributes: map(str()),
     },
-    { required: ['driver'] },
+    {
+      required: ['driver'],
+      proto: {
+        driver: keepZero(1), readOnly: keepZero(2), fsType: keepZero(3), volumeAttributes: 4, nodePublishSecretRef: 5,
+      },
+    },
   ),
   [CORE + 'DownwardAPIVolumeSource']: object(
     {
       defaultMode: int32(),
       items: list(ref(CORE + 'DownwardAPIVolumeFile'), { listType: 'atomic' }),
     },
+    { proto: { items: 1, defaultMode: keepZero(2) } },
   ),
   [CORE + 'DownwardAPIVolumeFile']: object(
     {
@@ -680,26 +808,27 @@ export const coreDefinitions: Definitions = {
       path: str(),
       resourceFieldRef: ref(CORE + 'ResourceFieldSelector'),
     },
-    { required: ['path'] },
+    { required: ['path'], proto: { path: keepZero(1), fieldRef: 2, resourceFieldRef: 3, mode: keepZero(4) } },
   ),
   [CORE + 'EmptyDirVolumeSource']: object(
     {
       medium: str('"" (node storage) or Memory (tmpfs).'),
       sizeLimit: quantity('Maximum size of the directory.'),
     },
-    { description: 'A temporary directory sharing the pod lifetime.' },
+    { description: 'A temporary directory sharing the pod lifetime.', proto: { medium: 1, sizeLimit: 2 } },
   ),
   [CORE + 'EphemeralVolumeSource']: object(
     {
       volumeClaimTemplate: ref(CORE + 'PersistentVolumeClaimTemplate'),
     },
+    { proto: { volumeClaimTemplate: 1 } },
   ),
   [CORE + 'PersistentVolumeClaimTemplate']: object(
     {
       metadata: ref(META + 'ObjectMeta'),
       spec: ref(CORE + 'PersistentVolumeClaimSpec'),
     },
-    { required: ['spec'] },
+    { required: ['spec'], proto: { metadata: 1, spec: 2 } },
   ),
   [CORE + 'PersistentVolumeClaimSpec']: object(
     {
@@ -713,6 +842,12 @@ export const coreDefinitions: Definitions = {
       volumeMode: str(),
       volumeName: str(),
     },
+    {
+      proto: {
+        accessModes: 1, resources: 2, volumeName: 3, selector: 4, storageClassName: keepZero(5),
+        volumeMode: keepZero(6), dataSource: 7, dataSourceRef: 8, volumeAttributesClassName: keepZero(9),
+      },
+    },
   ),
   [CORE + 'TypedLocalObjectReference']: object(
     {
@@ -720,7 +855,7 @@ export const coreDefinitions: Definitions = {
       kind: str(),
       name: str(),
     },
-    { required: ['kind', 'name'] },
+    { required: ['kind', 'name'], proto: { apiGroup: keepZero(1), kind: keepZero(2), name: keepZero(3) } },
   ),
   [CORE + 'TypedObjectReference']: object(
     {
@@ -729,13 +864,14 @@ export const coreDefinitions: Definitions = {
       name: str(),
       namespace: str(),
     },
-    { required: ['kind', 'name'] },
+    { required: ['kind', 'name'], proto: { apiGroup: keepZero(1), kind: keepZero(2), name: keepZero(3), namespace: keepZero(4) } },
   ),
   [CORE + 'VolumeResourceRequirements']: object(
     {
       limits: map(quantity()),
       requests: map(quantity()),
     },
+    { proto: { limits: 1, requests: 2 } },
   ),
   [CORE + 'FCVolumeSource']: object(
     {
@@ -745,6 +881,7 @@ export const coreDefinitions: Definitions = {
       targetWWNs: list(str(), { listType: 'atomic' }),
       wwids: list(str(), { listType: 'atomic' }),
     },
+    { proto: { targetWWNs: 1, lun: keepZero(2), fsType: 3, readOnly: 4, wwids: 5 } },
   ),
   [CORE + 'FlexVolumeSource']: object(
     {
@@ -754,13 +891,14 @@ export const coreDefinitions: Definitions = {
       readOnly: bool(),
       secretRef: ref(CORE + 'LocalObjectReference'),
     },
-    { required: ['driver'] },
+    { required: ['driver'], proto: { driver: keepZero(1), fsType: 2, secretRef: 3, readOnly: 4, options: 5 } },
   ),
   [CORE + 'FlockerVolumeSource']: object(
     {
       datasetName: str(),
       datasetUUID: str(),
     },
+    { proto: { datasetName: 1, datasetUUID: 2 } },
   ),
   [CORE + 'GCEPersistentDiskVolumeSource']: object(
     {
@@ -769,7 +907,7 @@ export const coreDefinitions: Definitions = {
       pdName: str(),
       readOnly: bool(),
     },
-    { required: ['pdName'] },
+    { required: ['pdName'], proto: { pdName: keepZero(1), fsType: 2, partition: 3, readOnly: 4 } },
   ),
   [CORE + 'GitRepoVolumeSource']: object(
     {
@@ -777,7 +915,7 @@ export const coreDefinitions: Definitions = {
       repository: str(),
       revision: str(),
     },
-    { required: ['repository'] },
+    { required: ['repository'], proto: { repository: keepZero(1), revision: 2, directory: 3 } },
   ),
   [CORE + 'GlusterfsVolumeSource']: object(
     {
@@ -785,20 +923,21 @@ export const coreDefinitions: Definitions = {
       path: str(),
       readOnly: bool(),
     },
-    { required: ['endpoints', 'path'] },
+    { required: ['endpoints', 'path'], proto: { endpoints: keepZero(1), path: keepZero(2), readOnly: 3 } },
   ),
   [CORE + 'HostPathVolumeSource']: object(
     {
       path: str('Path on the host.'),
       type: str('Expected type: "", DirectoryOrCreate, Directory, FileOrCreate, File, Socket, CharDevice, BlockDevice.'),
     },
-    { required: ['path'], description: 'A file or directory on the host.' },
+    { required: ['path'], description: 'A file or directory on the host.', proto: { path: keepZero(1), type: keepZero(2) } },
   ),
   [CORE + 'ImageVolumeSource']: object(
     {
       pullPolicy: str(),
       reference: str(),
     },
+    { proto: { reference: 1, pullPolicy: 2 } },
   ),
   [CORE + 'ISCSIVolumeSource']: object(
     {
@@ -814,7 +953,13 @@ export const coreDefinitions: Definitions = {
       secretRef: ref(CORE + 'LocalObjectReference'),
       targetPortal: str(),
     },
-    { required: ['iqn', 'lun', 'targetPortal'] },
+    {
+      required: ['iqn', 'lun', 'targetPortal'],
+      proto: {
+        targetPortal: keepZero(1), iqn: keepZero(2), lun: keepZero(3), iscsiInterface: 4, fsType: 5, readOnly: 6,
+        portals: 7, chapAuthDiscovery: 8, chapAuthSession: 11, secretRef: 10, initiatorName: keepZero(12),
+      },
+    },
   ),
   [CORE + 'NFSVolumeSource']: object(
     {
@@ -822,21 +967,21 @@ export const coreDefinitions: Definitions = {
       readOnly: bool(),
       server: str(),
     },
-    { required: ['path', 'server'] },
+    { required: ['path', 'server'], proto: { server: keepZero(1), path: keepZero(2), readOnly: 3 } },
   ),
   [CORE + 'PersistentVolumeClaimVolumeSource']: object(
     {
       claimName: str(),
       readOnly: bool(),
     },
-    { required: ['claimName'] },
+    { required: ['claimName'], proto: { claimName: keepZero(1), readOnly: 2 } },
   ),
   [CORE + 'PhotonPersistentDiskVolumeSource']: object(
     {
       fsType: str(),
       pdID: str(),
     },
-    { required: ['pdID'] },
+    { required: ['pdID'], proto: { pdID: keepZero(1), fsType: 2 } },
   ),
   [CORE + 'PortworxVolumeSource']: object(
     {
@@ -844,13 +989,14 @@ export const coreDefinitions: Definitions = {
       readOnly: bool(),
       volumeID: str(),
     },
-    { required: ['volumeID'] },
+    { required: ['volumeID'], proto: { volumeID: keepZero(1), fsType: 2, readOnly: 3 } },
   ),
   [CORE + 'ProjectedVolumeSource']: object(
     {
       defaultMode: int32(),
       sources: list(ref(CORE + 'VolumeProjection'), { listType: 'atomic' }),
     },
+    { proto: { sources: 1, defaultMode: keepZero(2) } },
   ),
   [CORE + 'VolumeProjection']: object(
     {
@@ -861,6 +1007,7 @@ export const coreDefinitions: Definitions = {
       secret: ref(CORE + 'SecretProjection'),
       serviceAccountToken: ref(CORE + 'ServiceAccountTokenProjection'),
     },
+    { proto: { secret: 1, downwardAPI: 2, configMap: 3, serviceAccountToken: 4, clusterTrustBundle: 5, podCertificate: 6 } },
   ),
   [CORE + 'ClusterTrustBundleProjection']: object(
     {
@@ -870,7 +1017,7 @@ export const coreDefinitions: Definitions = {
       path: str(),
       signerName: str(),
     },
-    { required: ['path'] },
+    { required: ['path'], proto: { name: keepZero(1), signerName: keepZero(2), labelSelector: 3, path: keepZero(4), optional: keepZero(5) } },
   ),
   [CORE + 'ConfigMapProjection']: object(
     {
@@ -878,11 +1025,13 @@ export const coreDefinitions: Definitions = {
       name: str(),
       optional: bool(),
     },
+    { proto: { ...inline(1, { name: 1 }), items: 2, optional: keepZero(4) } },
   ),
   [CORE + 'DownwardAPIProjection']: object(
     {
       items: list(ref(CORE + 'DownwardAPIVolumeFile'), { listType: 'atomic' }),
     },
+    { proto: { items: 1 } },
   ),
   [CORE + 'PodCertificateProjection']: object(
     {
@@ -893,7 +1042,13 @@ export const coreDefinitions: Definitions = {
       maxExpirationSeconds: int32(),
       signerName: str(),
     },
-    { required: ['keyType', 'signerName'] },
+    {
+      required: ['keyType', 'signerName'],
+      proto: {
+        signerName: 1, keyType: 2, maxExpirationSeconds: keepZero(3), credentialBundlePath: 4, keyPath: 5,
+        certificateChainPath: 6,
+      },
+    },
   ),
   [CORE + 'SecretProjection']: object(
     {
@@ -901,6 +1056,7 @@ export const coreDefinitions: Definitions = {
       name: str(),
       optional: bool(),
     },
+    { proto: { ...inline(1, { name: 1 }), items: 2, optional: keepZero(4) } },
   ),
   [CORE + 'ServiceAccountTokenProjection']: object(
     {
@@ -908,7 +1064,7 @@ export const coreDefinitions: Definitions = {
       expirationSeconds: int64(),
       path: str(),
     },
-    { required: ['path'] },
+    { required: ['path'], proto: { audience: 1, expirationSeconds: keepZero(2), path: keepZero(3) } },
   ),
   [CORE + 'QuobyteVolumeSource']: object(
     {
@@ -919,7 +1075,7 @@ export const coreDefinitions: Definitions = {
       user: str(),
       volume: str(),
     },
-    { required: ['registry', 'volume'] },
+    { required: ['registry', 'volume'], proto: { registry: keepZero(1), volume: keepZero(2), readOnly: 3, user: 4, group: 5, tenant: 6 } },
   ),
   [CORE + 'RBDVolumeSource']: object(
     {
@@ -932,7 +1088,12 @@ export const coreDefinitions: Definitions = {
       secretRef: ref(CORE + 'LocalObjectReference'),
       user: str(),
     },
-    { required: ['image', 'monitors'] },
+    {
+      required: ['image', 'monitors'],
+      proto: {
+        monitors: 1, image: keepZero(2), fsType: 3, pool: 4, user: 5, keyring: 6, secretRef: 7, readOnly: 8,
+      },
+    },
   ),
   [CORE + 'ScaleIOVolumeSource']: object(
     {
@@ -947,7 +1108,13 @@ export const coreDefinitions: Definitions = {
       system: str(),
       volumeName: str(),
     },
-    { required: ['gateway', 'secretRef', 'system'] },
+    {
+      required: ['gateway', 'secretRef', 'system'],
+      proto: {
+        gateway: keepZero(1), system: keepZero(2), secretRef: 3, sslEnabled: 4, protectionDomain: 5, storagePool: 6,
+        storageMode: 7, volumeName: 8, fsType: 9, readOnly: 10,
+      },
+    },
   ),
   [CORE + 'SecretVolumeSource']: object(
     {
@@ -956,7 +1123,7 @@ export const coreDefinitions: Definitions = {
       optional: bool(),
       secretName: str('Name of the Secret in the pod namespace.'),
     },
-    { description: 'A Secret projected as files, one per key.' },
+    { description: 'A Secret projected as files, one per key.', proto: { secretName: 1, items: 2, defaultMode: keepZero(3), optional: keepZero(4) } },
   ),
   [CORE + 'StorageOSVolumeSource']: object(
     {
@@ -966,6 +1133,7 @@ export const coreDefinitions: Definitions = {
       volumeName: str(),
       volumeNamespace: str(),
     },
+    { proto: { volumeName: 1, volumeNamespace: 2, fsType: 3, readOnly: 4, secretRef: 5 } },
   ),
   [CORE + 'VsphereVirtualDiskVolumeSource']: object(
     {
@@ -974,7 +1142,7 @@ export const coreDefinitions: Definitions = {
       storagePolicyName: str(),
       volumePath: str(),
     },
-    { required: ['volumePath'] },
+    { required: ['volumePath'], proto: { volumePath: keepZero(1), fsType: 2, storagePolicyName: 3, storagePolicyID: 4 } },
   ),
   [CORE + 'PodStatus']: object(
     {
@@ -997,7 +1165,14 @@ export const coreDefinitions: Definitions = {
       resourceClaimStatuses: list(ref(CORE + 'PodResourceClaimStatus'), { mergeKey: 'name', patchStrategy: 'merge,retainKeys', listType: 'map', listMapKeys: ['name'] }),
       startTime: time('When the node agent acknowledged the pod.'),
     },
-    { description: 'Observed state of a pod.' },
+    {
+      description: 'Observed state of a pod.',
+      proto: {
+        observedGeneration: 17, phase: 1, conditions: 2, message: 3, reason: 4, nominatedNodeName: 11, hostIP: 5,
+        hostIPs: 16, podIP: 6, podIPs: 12, startTime: 7, initContainerStatuses: 10, containerStatuses: 8, qosClass: 9,
+        ephemeralContainerStatuses: 13, resize: 14, resourceClaimStatuses: 15, extendedResourceClaimStatus: 18,
+      },
+    },
   ),
   [CORE + 'PodCondition']: object(
     {
@@ -1009,7 +1184,13 @@ export const coreDefinitions: Definitions = {
       status: str(),
       type: str(),
     },
-    { required: ['status', 'type'] },
+    {
+      required: ['status', 'type'],
+      proto: {
+        type: keepZero(1), observedGeneration: 7, status: keepZero(2), lastProbeTime: 3, lastTransitionTime: 4,
+        reason: 5, message: 6,
+      },
+    },
   ),
   [CORE + 'ContainerStatus']: object(
     {
@@ -1029,21 +1210,29 @@ export const coreDefinitions: Definitions = {
       user: ref(CORE + 'ContainerUser'),
       volumeMounts: list(ref(CORE + 'VolumeMountStatus'), { mergeKey: 'mountPath', patchStrategy: 'merge', listType: 'map', listMapKeys: ['mountPath'] }),
     },
-    { required: ['image', 'imageID', 'name', 'ready', 'restartCount'], description: 'Observed state of one container.' },
+    {
+      required: ['image', 'imageID', 'name', 'ready', 'restartCount'],
+      description: 'Observed state of one container.',
+      proto: {
+        name: keepZero(1), state: 2, lastState: 3, ready: keepZero(4), restartCount: keepZero(5), image: keepZero(6),
+        imageID: keepZero(7), containerID: 8, started: keepZero(9), allocatedResources: 10, resources: 11,
+        volumeMounts: 12, user: 13, allocatedResourcesStatus: 14, stopSignal: keepZero(15),
+      },
+    },
   ),
   [CORE + 'ResourceStatus']: object(
     {
       name: str(),
       resources: list(ref(CORE + 'ResourceHealth'), { listType: 'map', listMapKeys: ['resourceID'] }),
     },
-    { required: ['name'] },
+    { required: ['name'], proto: { name: keepZero(1), resources: 2 } },
   ),
   [CORE + 'ResourceHealth']: object(
     {
       health: str(),
       resourceID: str(),
     },
-    { required: ['resourceID'] },
+    { required: ['resourceID'], proto: { resourceID: keepZero(1), health: 2 } },
   ),
   [CORE + 'ContainerState']: object(
     {
@@ -1051,12 +1240,13 @@ export const coreDefinitions: Definitions = {
       terminated: ref(CORE + 'ContainerStateTerminated'),
       waiting: ref(CORE + 'ContainerStateWaiting'),
     },
-    { description: 'Waiting, running or terminated; at most one is set.' },
+    { description: 'Waiting, running or terminated; at most one is set.', proto: { waiting: 1, running: 2, terminated: 3 } },
   ),
   [CORE + 'ContainerStateRunning']: object(
     {
       startedAt: time(),
     },
+    { proto: { startedAt: 1 } },
   ),
   [CORE + 'ContainerStateTerminated']: object(
     {
@@ -1068,18 +1258,20 @@ export const coreDefinitions: Definitions = {
       signal: int32(),
       startedAt: time(),
     },
-    { required: ['exitCode'] },
+    { required: ['exitCode'], proto: { exitCode: keepZero(1), signal: 2, reason: 3, message: 4, startedAt: 5, finishedAt: 6, containerID: 7 } },
   ),
   [CORE + 'ContainerStateWaiting']: object(
     {
       message: str(),
       reason: str(),
     },
+    { proto: { reason: 1, message: 2 } },
   ),
   [CORE + 'ContainerUser']: object(
     {
       linux: ref(CORE + 'LinuxContainerUser'),
     },
+    { proto: { linux: 1 } },
   ),
   [CORE + 'LinuxContainerUser']: object(
     {
@@ -1087,7 +1279,7 @@ export const coreDefinitions: Definitions = {
       supplementalGroups: list(int64(), { listType: 'atomic' }),
       uid: int64(),
     },
-    { required: ['gid', 'uid'] },
+    { required: ['gid', 'uid'], proto: { uid: keepZero(1), gid: keepZero(2), supplementalGroups: 3 } },
   ),
   [CORE + 'VolumeMountStatus']: object(
     {
@@ -1096,14 +1288,14 @@ export const coreDefinitions: Definitions = {
       readOnly: bool(),
       recursiveReadOnly: str(),
     },
-    { required: ['mountPath', 'name'] },
+    { required: ['mountPath', 'name'], proto: { name: keepZero(1), mountPath: keepZero(2), readOnly: 3, recursiveReadOnly: keepZero(4) } },
   ),
   [CORE + 'PodExtendedResourceClaimStatus']: object(
     {
       requestMappings: list(ref(CORE + 'ContainerExtendedResourceRequest'), { listType: 'atomic' }),
       resourceClaimName: str(),
     },
-    { required: ['requestMappings', 'resourceClaimName'] },
+    { required: ['requestMappings', 'resourceClaimName'], proto: { requestMappings: 1, resourceClaimName: keepZero(2) } },
   ),
   [CORE + 'ContainerExtendedResourceRequest']: object(
     {
@@ -1111,33 +1303,38 @@ export const coreDefinitions: Definitions = {
       requestName: str(),
       resourceName: str(),
     },
-    { required: ['containerName', 'requestName', 'resourceName'] },
+    {
+      required: ['containerName', 'requestName', 'resourceName'],
+      proto: {
+        containerName: keepZero(1), resourceName: keepZero(2), requestName: keepZero(3),
+      },
+    },
   ),
   [CORE + 'HostIP']: object(
     {
       ip: str(),
     },
-    { required: ['ip'] },
+    { required: ['ip'], proto: { ip: keepZero(1) } },
   ),
   [CORE + 'PodIP']: object(
     {
       ip: str(),
     },
-    { required: ['ip'] },
+    { required: ['ip'], proto: { ip: keepZero(1) } },
   ),
   [CORE + 'PodResourceClaimStatus']: object(
     {
       name: str(),
       resourceClaimName: str(),
     },
-    { required: ['name'] },
+    { required: ['name'], proto: { name: keepZero(1), resourceClaimName: keepZero(2) } },
   ),
   [CORE + 'PodTemplateSpec']: object(
     {
       metadata: ref(META + 'ObjectMeta', 'Standard object\'s metadata: name, namespace, labels, annotations...'),
       spec: ref(CORE + 'PodSpec', 'Specification of the desired behaviour of the pod.'),
     },
-    { description: 'The pod a controller creates: metadata and spec.' },
+    { description: 'The pod a controller creates: metadata and spec.', proto: { metadata: 1, spec: 2 } },
   ),
   [CORE + 'Node']: object(
     {
@@ -1147,7 +1344,7 @@ export const coreDefinitions: Definitions = {
       spec: ref(CORE + 'NodeSpec', 'Desired behaviour of the node.'),
       status: ref(CORE + 'NodeStatus', 'Most recently observed status of the node.'),
     },
-    { description: 'A worker machine that runs pods.' },
+    { description: 'A worker machine that runs pods.', proto: { metadata: 1, spec: 2, status: 3 } },
   ),
   [CORE + 'NodeSpec']: object(
     {
@@ -1159,11 +1356,13 @@ export const coreDefinitions: Definitions = {
       taints: list(ref(CORE + 'Taint'), { listType: 'atomic' }),
       unschedulable: bool(),
     },
+    { proto: { podCIDR: 1, podCIDRs: 7, providerID: 3, unschedulable: 4, taints: 5, configSource: 6, externalID: 2 } },
   ),
   [CORE + 'NodeConfigSource']: object(
     {
       configMap: ref(CORE + 'ConfigMapNodeConfigSource'),
     },
+    { proto: { configMap: 2 } },
   ),
   [CORE + 'ConfigMapNodeConfigSource']: object(
     {
@@ -1173,7 +1372,12 @@ export const coreDefinitions: Definitions = {
       resourceVersion: str(),
       uid: str(),
     },
-    { required: ['kubeletConfigKey', 'name', 'namespace'] },
+    {
+      required: ['kubeletConfigKey', 'name', 'namespace'],
+      proto: {
+        namespace: keepZero(1), name: keepZero(2), uid: 3, resourceVersion: 4, kubeletConfigKey: keepZero(5),
+      },
+    },
   ),
   [CORE + 'Taint']: object(
     {
@@ -1182,7 +1386,7 @@ export const coreDefinitions: Definitions = {
       timeAdded: time(),
       value: str(),
     },
-    { required: ['effect', 'key'] },
+    { required: ['effect', 'key'], proto: { key: keepZero(1), value: 2, effect: keepZero(3), timeAdded: 4 } },
   ),
   [CORE + 'NodeStatus']: object(
     {
@@ -1200,13 +1404,19 @@ export const coreDefinitions: Definitions = {
       volumesAttached: list(ref(CORE + 'AttachedVolume'), { listType: 'atomic' }),
       volumesInUse: list(str(), { listType: 'atomic' }),
     },
+    {
+      proto: {
+        capacity: 1, allocatable: 2, phase: 3, conditions: 4, addresses: 5, daemonEndpoints: 6, nodeInfo: 7,
+        images: 8, volumesInUse: 9, volumesAttached: 10, config: 11, runtimeHandlers: 12, features: 13,
+      },
+    },
   ),
   [CORE + 'NodeAddress']: object(
     {
       address: str(),
       type: str(),
     },
-    { required: ['address', 'type'] },
+    { required: ['address', 'type'], proto: { type: keepZero(1), address: keepZero(2) } },
   ),
   [CORE + 'NodeCondition']: object(
     {
@@ -1217,7 +1427,12 @@ export const coreDefinitions: Definitions = {
       status: str(),
       type: str(),
     },
-    { required: ['status', 'type'] },
+    {
+      required: ['status', 'type'],
+      proto: {
+        type: keepZero(1), status: keepZero(2), lastHeartbeatTime: 3, lastTransitionTime: 4, reason: 5, message: 6,
+      },
+    },
   ),
   [CORE + 'NodeConfigStatus']: object(
     {
@@ -1226,28 +1441,32 @@ export const coreDefinitions: Definitions = {
       error: str(),
       lastKnownGood: ref(CORE + 'NodeConfigSource'),
     },
+    { proto: { assigned: 1, active: 2, lastKnownGood: 3, error: 4 } },
   ),
   [CORE + 'NodeDaemonEndpoints']: object(
     {
       kubeletEndpoint: ref(CORE + 'DaemonEndpoint'),
     },
+    { proto: { kubeletEndpoint: 1 } },
   ),
   [CORE + 'DaemonEndpoint']: object(
     {
       Port: int32(),
     },
-    { required: ['Port'] },
+    { required: ['Port'], proto: { Port: keepZero(1) } },
   ),
   [CORE + 'NodeFeatures']: object(
     {
       supplementalGroupsPolicy: bool(),
     },
+    { proto: { supplementalGroupsPolicy: keepZero(1) } },
   ),
   [CORE + 'ContainerImage']: object(
     {
       names: list(str(), { listType: 'atomic' }),
       sizeBytes: int64(),
     },
+    { proto: { names: 1, sizeBytes: 2 } },
   ),
   [CORE + 'NodeSystemInfo']: object(
     {
@@ -1263,31 +1482,41 @@ export const coreDefinitions: Definitions = {
       swap: ref(CORE + 'NodeSwapStatus'),
       systemUUID: str(),
     },
-    { required: ['architecture', 'bootID', 'containerRuntimeVersion', 'kernelVersion', 'kubeProxyVersion', 'kubeletVersion', 'machineID', 'operatingSystem', 'osImage', 'systemUUID'] },
+    {
+      required: ['architecture', 'bootID', 'containerRuntimeVersion', 'kernelVersion', 'kubeProxyVersion', 'kubeletVersion', 'machineID', 'operatingSystem', 'osImage', 'systemUUID'],
+      proto: {
+        machineID: keepZero(1), systemUUID: keepZero(2), bootID: keepZero(3), kernelVersion: keepZero(4),
+        osImage: keepZero(5), containerRuntimeVersion: keepZero(6), kubeletVersion: keepZero(7),
+        kubeProxyVersion: keepZero(8), operatingSystem: keepZero(9), architecture: keepZero(10), swap: 11,
+      },
+    },
   ),
   [CORE + 'NodeSwapStatus']: object(
     {
       capacity: int64(),
     },
+    { proto: { capacity: keepZero(1) } },
   ),
   [CORE + 'NodeRuntimeHandler']: object(
     {
       features: ref(CORE + 'NodeRuntimeHandlerFeatures'),
       name: str(),
     },
+    { proto: { name: keepZero(1), features: 2 } },
   ),
   [CORE + 'NodeRuntimeHandlerFeatures']: object(
     {
       recursiveReadOnlyMounts: bool(),
       userNamespaces: bool(),
     },
+    { proto: { recursiveReadOnlyMounts: keepZero(1), userNamespaces: keepZero(2) } },
   ),
   [CORE + 'AttachedVolume']: object(
     {
       devicePath: str(),
       name: str(),
     },
-    { required: ['devicePath', 'name'] },
+    { required: ['devicePath', 'name'], proto: { name: keepZero(1), devicePath: keepZero(2) } },
   ),
   [CORE + 'Namespace']: object(
     {
@@ -1297,18 +1526,20 @@ export const coreDefinitions: Definitions = {
       spec: ref(CORE + 'NamespaceSpec', 'Desired behaviour of the namespace.'),
       status: ref(CORE + 'NamespaceStatus', 'Observed status of the namespace.'),
     },
-    { description: 'A scope for names of namespaced objects.' },
+    { description: 'A scope for names of namespaced objects.', proto: { metadata: 1, spec: 2, status: 3 } },
   ),
   [CORE + 'NamespaceSpec']: object(
     {
       finalizers: list(str(), { listType: 'atomic' }),
     },
+    { proto: { finalizers: 1 } },
   ),
   [CORE + 'NamespaceStatus']: object(
     {
       conditions: list(ref(CORE + 'NamespaceCondition'), { mergeKey: 'type', patchStrategy: 'merge', listType: 'map', listMapKeys: ['type'] }),
       phase: str(),
     },
+    { proto: { phase: 1, conditions: 2 } },
   ),
   [CORE + 'NamespaceCondition']: object(
     {
@@ -1318,7 +1549,7 @@ export const coreDefinitions: Definitions = {
       status: str(),
       type: str(),
     },
-    { required: ['status', 'type'] },
+    { required: ['status', 'type'], proto: { type: keepZero(1), status: keepZero(2), lastTransitionTime: 4, reason: 5, message: 6 } },
   ),
   [CORE + 'ConfigMap']: object(
     {
@@ -1329,7 +1560,7 @@ export const coreDefinitions: Definitions = {
       kind: str('The REST resource this object represents, in CamelCase, e.g. "Job".'),
       metadata: ref(META + 'ObjectMeta', 'Standard object\'s metadata: name, namespace, labels, annotations...'),
     },
-    { description: 'Non-confidential key/value configuration data.' },
+    { description: 'Non-confidential key/value configuration data.', proto: { metadata: 1, data: 2, binaryData: 3, immutable: keepZero(4) } },
   ),
   [CORE + 'Secret']: object(
     {
@@ -1341,7 +1572,12 @@ export const coreDefinitions: Definitions = {
       stringData: map(str(), 'Write-only plain-text values merged into data.'),
       type: str('Opaque (default), kubernetes.io/dockerconfigjson, kubernetes.io/tls...'),
     },
-    { description: 'Confidential data such as passwords, tokens and registry credentials.' },
+    {
+      description: 'Confidential data such as passwords, tokens and registry credentials.',
+      proto: {
+        metadata: 1, data: 2, type: 3, stringData: 4, immutable: keepZero(5),
+      },
+    },
   ),
   [CORE + 'Event']: object(
     {
@@ -1363,7 +1599,15 @@ export const coreDefinitions: Definitions = {
       source: ref(CORE + 'EventSource'),
       type: str('Normal or Warning.'),
     },
-    { required: ['involvedObject', 'metadata'], description: 'A report of an event somewhere in the cluster.' },
+    {
+      required: ['involvedObject', 'metadata'],
+      description: 'A report of an event somewhere in the cluster.',
+      proto: {
+        metadata: 1, involvedObject: 2, reason: 3, message: 4, source: 5, firstTimestamp: 6, lastTimestamp: 7,
+        count: 8, type: 9, eventTime: asMessage(10, 'MicroTime'), series: 11, action: 12, related: 13,
+        reportingComponent: keepZero(14), reportingInstance: keepZero(15),
+      },
+    },
   ),
   [CORE + 'ObjectReference']: object(
     {
@@ -1375,18 +1619,21 @@ export const coreDefinitions: Definitions = {
       resourceVersion: str(),
       uid: str(),
     },
+    { proto: { kind: 1, namespace: 2, name: 3, uid: 4, apiVersion: 5, resourceVersion: 6, fieldPath: 7 } },
   ),
   [CORE + 'EventSeries']: object(
     {
       count: int32(),
       lastObservedTime: time(),
     },
+    { proto: { count: 1, lastObservedTime: asMessage(2, 'MicroTime') } },
   ),
   [CORE + 'EventSource']: object(
     {
       component: str(),
       host: str(),
     },
+    { proto: { component: 1, host: 2 } },
   ),
   [CORE + 'PersistentVolumeClaim']: object(
     {
@@ -1396,7 +1643,7 @@ export const coreDefinitions: Definitions = {
       spec: ref(CORE + 'PersistentVolumeClaimSpec', 'The storage requested.'),
       status: ref(CORE + 'PersistentVolumeClaimStatus', 'The current state of the claim.'),
     },
-    { description: 'A user\'s request for storage.' },
+    { description: 'A user\'s request for storage.', proto: { metadata: 1, spec: 2, status: 3 } },
   ),
   [CORE + 'PersistentVolumeClaimStatus']: object(
     {
@@ -1409,6 +1656,12 @@ export const coreDefinitions: Definitions = {
       modifyVolumeStatus: ref(CORE + 'ModifyVolumeStatus'),
       phase: str(),
     },
+    {
+      proto: {
+        phase: 1, accessModes: 2, capacity: 3, conditions: 4, allocatedResources: 5, allocatedResourceStatuses: 7,
+        currentVolumeAttributesClassName: keepZero(8), modifyVolumeStatus: 9,
+      },
+    },
   ),
   [CORE + 'PersistentVolumeClaimCondition']: object(
     {
@@ -1419,13 +1672,18 @@ export const coreDefinitions: Definitions = {
       status: str(),
       type: str(),
     },
-    { required: ['status', 'type'] },
+    {
+      required: ['status', 'type'],
+      proto: {
+        type: keepZero(1), status: keepZero(2), lastProbeTime: 3, lastTransitionTime: 4, reason: 5, message: 6,
+      },
+    },
   ),
   [CORE + 'ModifyVolumeStatus']: object(
     {
       status: str(),
       targetVolumeAttributesClassName: str(),
     },
-    { required: ['status'] },
+    { required: ['status'], proto: { targetVolumeAttributesClassName: 1, status: keepZero(2) } },
   ),
 };

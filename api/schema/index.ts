@@ -38,7 +38,7 @@ function listDefinitions(): Definitions {
         kind: str('The REST resource this object represents, in CamelCase.'),
         metadata: ref(META + 'ListMeta', "Standard list metadata."),
       },
-      { required: ['items'], description: `A list of ${gvk.kind} objects.` },
+      { required: ['items'], description: `A list of ${gvk.kind} objects.`, proto: { metadata: 1, items: 2 } },
     );
   }
   return defs;

@@ -1,6 +1,6 @@
 // k8s.io/apimachinery meta/v1 definitions: ObjectMeta, owner references, selectors, lists, Status, DeleteOptions.
 // Field lists follow upstream (Kubernetes 1.34); patch tags from upstream's types.go; descriptions are ours.
-import { META, any, bool, int32, int64, list, map, object, ref, str, time } from './builders.js';
+import { META, any, asMessage, bool, int32, int64, keepZero, list, map, object, ref, str, time } from './builders.js';
 import type { Definitions } from './types.js';
 
 export const metaDefinitions: Definitions = {
@@ -22,7 +22,14 @@ export const metaDefinitions: Definitions = {
       selfLink: str('Deprecated and not set by the server.'),
       uid: str('Unique identifier assigned by the server on creation. Read-only.'),
     },
-    { description: 'Metadata every persisted resource has: name, namespace, labels, annotations, owners.' },
+    {
+      description: 'Metadata every persisted resource has: name, namespace, labels, annotations, owners.',
+      proto: {
+        name: 1, generateName: 2, namespace: 3, selfLink: 4, uid: 5, resourceVersion: 6, generation: 7,
+        creationTimestamp: 8, deletionTimestamp: 9, deletionGracePeriodSeconds: keepZero(10), labels: 11,
+        annotations: 12, ownerReferences: 13, finalizers: 14, managedFields: 17,
+      },
+    },
   ),
   [META + 'ManagedFieldsEntry']: object(
     {
@@ -34,6 +41,7 @@ export const metaDefinitions: Definitions = {
       subresource: str(),
       time: time(),
     },
+    { proto: { manager: 1, operation: 2, apiVersion: 3, time: 4, fieldsType: 6, fieldsV1: asMessage(7, 'FieldsV1'), subresource: 8 } },
   ),
   [META + 'OwnerReference']: object(
     {
@@ -44,14 +52,26 @@ export const metaDefinitions: Definitions = {
       name: str(),
       uid: str(),
     },
-    { required: ['apiVersion', 'kind', 'name', 'uid'], description: 'Identifies an owning object; the owner must be in the same namespace or cluster-scoped.' },
+    {
+      required: ['apiVersion', 'kind', 'name', 'uid'],
+      description: 'Identifies an owning object; the owner must be in the same namespace or cluster-scoped.',
+      proto: {
+        apiVersion: keepZero(5), kind: keepZero(1), name: keepZero(3), uid: keepZero(4), controller: keepZero(6),
+        blockOwnerDeletion: keepZero(7),
+      },
+    },
   ),
   [META + 'LabelSelector']: object(
     {
       matchExpressions: list(ref(META + 'LabelSelectorRequirement'), { listType: 'atomic' }, 'Label selector requirements, ANDed.'),
       matchLabels: map(str(), 'Each {key,value} pair equals a matchExpressions entry with operator In.'),
     },
-    { description: 'A label query; matchLabels and matchExpressions are ANDed. Empty matches everything.' },
+    {
+      description: 'A label query; matchLabels and matchExpressions are ANDed. Empty matches everything.',
+      proto: {
+        matchLabels: 1, matchExpressions: 2,
+      },
+    },
   ),
   [META + 'LabelSelectorRequirement']: object(
     {
@@ -59,7 +79,7 @@ export const metaDefinitions: Definitions = {
       operator: str(),
       values: list(str(), { listType: 'atomic' }),
     },
-    { required: ['key', 'operator'] },
+    { required: ['key', 'operator'], proto: { key: keepZero(1), operator: keepZero(2), values: 3 } },
   ),
   [META + 'Status']: object(
     {
@@ -72,7 +92,12 @@ export const metaDefinitions: Definitions = {
       reason: str(),
       status: str(),
     },
-    { description: 'The result of an operation that returns no object, such as a failure or a delete.' },
+    {
+      description: 'The result of an operation that returns no object, such as a failure or a delete.',
+      proto: {
+        metadata: 1, status: 2, message: 3, reason: 4, details: 5, code: 6,
+      },
+    },
   ),
   [META + 'StatusDetails']: object(
     {
@@ -83,6 +108,7 @@ export const metaDefinitions: Definitions = {
       retryAfterSeconds: int32(),
       uid: str(),
     },
+    { proto: { name: 1, group: 2, kind: 3, uid: 6, causes: 4, retryAfterSeconds: 5 } },
   ),
   [META + 'StatusCause']: object(
     {
@@ -90,6 +116,7 @@ export const metaDefinitions: Definitions = {
       message: str(),
       reason: str(),
     },
+    { proto: { reason: 1, message: 2, field: 3 } },
   ),
   [META + 'ListMeta']: object(
     {
@@ -98,7 +125,12 @@ export const metaDefinitions: Definitions = {
       resourceVersion: str(),
       selfLink: str(),
     },
-    { description: 'Metadata of a list: resourceVersion and continue token.' },
+    {
+      description: 'Metadata of a list: resourceVersion and continue token.',
+      proto: {
+        selfLink: 1, resourceVersion: 2, continue: 3, remainingItemCount: keepZero(4),
+      },
+    },
   ),
   [META + 'DeleteOptions']: object(
     {
@@ -111,13 +143,20 @@ export const metaDefinitions: Definitions = {
       preconditions: ref(META + 'Preconditions'),
       propagationPolicy: str('Orphan, Background or Foreground garbage collection of dependents.'),
     },
-    { description: 'Options for a delete request.' },
+    {
+      description: 'Options for a delete request.',
+      proto: {
+        gracePeriodSeconds: keepZero(1), preconditions: 2, orphanDependents: keepZero(3),
+        propagationPolicy: keepZero(4), dryRun: 5, ignoreStoreReadErrorWithClusterBreakingPotential: keepZero(6),
+      },
+    },
   ),
   [META + 'Preconditions']: object(
     {
       resourceVersion: str(),
       uid: str(),
     },
+    { proto: { uid: keepZero(1), resourceVersion: keepZero(2) } },
   ),
   [META + 'APIResource']: object(
     {
@@ -132,7 +171,14 @@ export const metaDefinitions: Definitions = {
       verbs: list(str(), undefined, 'Supported verbs: get, list, watch, create, update, patch, delete, deletecollection.'),
       version: str(),
     },
-    { required: ['name', 'singularName', 'namespaced', 'kind', 'verbs'], description: 'One resource served by a group-version.' },
+    {
+      required: ['name', 'singularName', 'namespaced', 'kind', 'verbs'],
+      description: 'One resource served by a group-version.',
+      proto: {
+        name: keepZero(1), singularName: keepZero(6), namespaced: keepZero(2), group: 8, version: 9,
+        kind: keepZero(3), verbs: asMessage(4, 'Verbs'), shortNames: 5, categories: 7, storageVersionHash: 10,
+      },
+    },
   ),
   [META + 'APIResourceList']: object(
     {
@@ -141,14 +187,20 @@ export const metaDefinitions: Definitions = {
       kind: str(),
       resources: list(ref(META + 'APIResource'), { listType: 'atomic' }),
     },
-    { required: ['groupVersion', 'resources'], description: 'The resources served by one group-version.' },
+    {
+      required: ['groupVersion', 'resources'],
+      description: 'The resources served by one group-version.',
+      proto: {
+        groupVersion: keepZero(1), resources: 2,
+      },
+    },
   ),
   [META + 'WatchEvent']: object(
     {
       object: any('The object: for ADDED, MODIFIED, DELETED its new or last state; for BOOKMARK only its resourceVersion; for ERROR a Status.'),
       type: str('ADDED, MODIFIED, DELETED, BOOKMARK or ERROR.'),
     },
-    { required: ['type', 'object'], description: 'One event of a watch stream.' },
+    { required: ['type', 'object'], description: 'One event of a watch stream.', proto: { type: keepZero(1), object: asMessage(2, 'RawExtension') } },
   ),
-  [META + 'Patch']: object({}, { description: 'The body of a PATCH request; its format depends on the Content-Type.' }),
+  [META + 'Patch']: object({}, { description: 'The body of a PATCH request; its format depends on the Content-Type.', proto: {} }),
 };

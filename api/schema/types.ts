@@ -44,7 +44,40 @@ export interface ObjectSchema extends Described {
   type: 'object';
   properties: Record<string, Schema>;
   required?: string[];
+  /**
+   * Kubernetes protobuf: each property's field in upstream's generated.proto. Properties
+   * without one are not in the message (apiVersion and kind travel in the runtime.Unknown
+   * envelope). See ProtoField.
+   */
+  proto?: Record<string, ProtoField>;
 }
+
+/** A property's protobuf field: its number, or the number with the facts below. */
+export type ProtoField = number | ProtoFieldSpec;
+
+export interface ProtoFieldSpec {
+  /** Field number in upstream's generated.proto. */
+  field: number;
+  /**
+   * A zero value on the wire is a value JSON keeps (Go pointer, or no omitempty in the
+   * JSON tag). Go writes non-pointer scalars to protobuf even when zero, so without this
+   * a zero ("" / 0 / false) is decoded as unset and left out, as Go's omitempty would.
+   */
+  keepZero?: boolean;
+  /**
+   * The field lives in the embedded message at this field number (a Go struct inlined into
+   * the JSON object, e.g. Volume's VolumeSource at 2, Probe's ProbeHandler at 1).
+   */
+  inline?: number;
+  /** The protobuf message when the JSON schema alone does not say it. */
+  message?: ProtoMessage;
+}
+
+/**
+ * Messages the JSON schema cannot tell apart: MicroTime (a date-time string with
+ * microseconds), FieldsV1 and RawExtension (raw JSON bytes), Verbs (a wrapped string list).
+ */
+export type ProtoMessage = 'MicroTime' | 'FieldsV1' | 'RawExtension' | 'Verbs';
 
 /** An object with free keys (labels, data): additionalProperties. */
 export interface MapSchema extends Described {

@@ -32,7 +32,9 @@ function Loading() {
 function Themed({ children }: { children: ReactNode }) {
   const { lang } = useI18n();
   return (
-    <ConfigProvider locale={lang === 'zh' ? zhCN : enUS} theme={{ token: { colorPrimary: '#1668dc', borderRadius: 4 } }}>
+    // motion off: a tool should answer at once, and antd's leave animations can leave a button's
+    // loading icon (aria-label "loading") in place when the transition never ends.
+    <ConfigProvider locale={lang === 'zh' ? zhCN : enUS} theme={{ token: { colorPrimary: '#1668dc', borderRadius: 4, motion: false } }}>
       <AntApp>{children}</AntApp>
     </ConfigProvider>
   );

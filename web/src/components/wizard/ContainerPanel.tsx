@@ -2,7 +2,7 @@
 // environment variables, health checks, lifecycle, volumes, log service.
 import { AppstoreAddOutlined } from '@ant-design/icons';
 import { Alert, AutoComplete, Badge, Button, Checkbox, Collapse, Input, Space, Typography } from 'antd';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useI18n } from '../../i18n/i18n.js';
 import { tagsOf } from '../../lib/images/image-sources.js';
 import { splitImage, hasTagOrDigest } from '../../lib/job-form/image-ref.js';
@@ -23,8 +23,24 @@ export function ContainerPanel({ index, container, refs, volumeSources, imagesEr
   const base: FormPath = ['containers', index];
   const p = (...k: (string | number)[]): FormPath => [...base, ...k];
   const own = errorsAt(base);
-  const section = (key: string, label: string, under: FormPath[], children: React.ReactNode) => {
-    const n = under.reduce((s, u) => s + errorCountUnder(u), 0);
+  // Sections with errors open by themselves, so every error is seen on its field.
+  const sections: Record<string, FormPath[]> = {
+    basic: [p('name'), p('image'), p('tag'), p('imagePullPolicy'), p('limits'), p('requests'), p('init')],
+    env: [p('env')],
+    probes: [p('livenessProbe'), p('readinessProbe')],
+    lifecycle: [p('stdin'), p('tty'), p('command'), p('args'), p('postStart'), p('preStop')],
+    volumes: [p('volumes')],
+    logs: [p('logs')],
+  };
+  const errorsIn = (key: string) => sections[key].reduce((s, u) => s + errorCountUnder(u), 0);
+  const withErrors = Object.keys(sections).filter((k) => errorsIn(k) > 0);
+  const [open, setOpen] = useState<string[]>(() => [...new Set(['basic', ...withErrors])]);
+  const errorKey = withErrors.join(',');
+  useEffect(() => {
+    if (errorKey) setOpen((o) => [...new Set([...o, ...errorKey.split(',')])]);
+  }, [errorKey]);
+  const section = (key: string, label: string, _under: FormPath[], children: React.ReactNode) => {
+    const n = errorsIn(key);
     return { key, label: n > 0 ? <Badge count={n} size="small" offset={[10, 0]}>{label}</Badge> : label, children, forceRender: true };
   };
   const tagOptions = tagsOf(images, container.image).map((v) => ({ value: v }));
@@ -33,7 +49,8 @@ export function ContainerPanel({ index, container, refs, volumeSources, imagesEr
     <>
       {own.length > 0 && <Alert type="error" showIcon message={own.join('; ')} style={{ marginBottom: 12 }} />}
       <Collapse
-        defaultActiveKey={['basic']}
+        activeKey={open}
+        onChange={(keys) => setOpen(Array.isArray(keys) ? keys.map(String) : [String(keys)])}
         items={[
           section(
             'basic',

@@ -19,7 +19,7 @@ export function JobSettingsStep() {
       <Typography.Paragraph type="secondary">{t('settings.templatesHelp')}</Typography.Paragraph>
       <Row gutter={[12, 12]} style={{ marginBottom: 24 }} role="radiogroup" aria-label={t('settings.templates')}>
         {JOB_TEMPLATES.map((tpl) => (
-          <Col key={tpl.shape} xs={24} md={12} xl={6}>
+          <Col key={tpl.shape} xs={24} md={12} xxl={6}>
             <Card
               hoverable
               size="small"

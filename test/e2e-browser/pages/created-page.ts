@@ -1,0 +1,29 @@
+// The page after Create (F17): every object the application created.
+import type { Page } from 'playwright-core';
+
+export class CreatedPage {
+  readonly page: Page;
+
+  constructor(page: Page) {
+    this.page = page;
+  }
+
+  async waitUntilShown(): Promise<void> {
+    await this.page.getByRole('button', { name: /View application details|查看应用详情/ }).waitFor();
+  }
+
+  /** Rows of the created-objects table as "Kind/name". */
+  async objects(): Promise<string[]> {
+    const rows = this.page.locator('.ant-table-tbody tr.ant-table-row');
+    const out: string[] = [];
+    for (let i = 0; i < (await rows.count()); i++) {
+      const cells = rows.nth(i).locator('td');
+      out.push(`${((await cells.nth(0).textContent()) ?? '').trim()}/${((await cells.nth(1).textContent()) ?? '').trim()}`);
+    }
+    return out;
+  }
+
+  async viewDetails(): Promise<void> {
+    await this.page.getByRole('button', { name: /View application details|查看应用详情/ }).click();
+  }
+}

@@ -48,7 +48,7 @@ describe('signing in to the console', () => {
     expect(session?.httpOnly).toBe(true);
     expect(session?.sameSite).toBe('Strict');
     // Scripts cannot read the session, and a write without the CSRF header is refused.
-    expect(await page.evaluate(() => document.cookie)).not.toContain('jobyard_session');
+    expect(await page.evaluate('document.cookie')).not.toContain('jobyard_session');
     const results = await page.evaluate(async () => {
       const body = JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'csrf-check' } });
       const headers = { 'Content-Type': 'application/json' };

@@ -33,6 +33,7 @@ program
   .option('--tls-san <name...>', 'extra names or addresses for the serving certificate', [])
   .option('--no-controllers', 'do not run the controllers in this process')
   .option('--no-agent', 'do not run the node agent in this process')
+  .option('--node-name <name>', "the node agent's Node name (default: the host's name)")
   .option('--job-backoff-base <seconds>', "the Job controller's first pod-failure backoff", seconds, 10)
   .option('--job-backoff-max <seconds>', "the Job controller's backoff cap (the seed's console: 6 minutes)", seconds, 360)
   .option('--watch-history-max-age <seconds>', 'how long watch events are kept for clients that resume', nonNegative, 900)
@@ -44,6 +45,7 @@ program
     tlsSan: string[];
     controllers: boolean;
     agent: boolean;
+    nodeName?: string;
     jobBackoffBase: number;
     jobBackoffMax: number;
     watchHistoryMaxAge: number;
@@ -55,6 +57,7 @@ program
       port: opts.port,
       controllers: opts.controllers,
       agent: opts.agent,
+      nodeName: opts.nodeName,
       jobBackoffBaseSeconds: opts.jobBackoffBase,
       jobBackoffMaxSeconds: opts.jobBackoffMax,
       tlsSans: opts.tlsSan,

@@ -19,7 +19,10 @@ import { isLoopback, listenDual } from '../server/serving/listener.js';
 import { buildOpenAPIProvider } from './openapi.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { type ControllerManager, startControllers } from '../controllers/manager.js';
-import { consoleLogger, noopLogger } from '../client/index.js';
+import { consoleLogger, loadKubeconfig, noopLogger, RestClientset } from '../client/index.js';
+import { type PodLogProvider, type RunningAgent, startAgent } from '../agent/index.js';
+import { DockerRuntime } from '../agent/runtime/docker/index.js';
+import { serviceUnavailable } from '../machinery/index.js';
 
 export interface ServerOptions {
   dataDir: string;
@@ -29,6 +32,8 @@ export interface ServerOptions {
   controllers: boolean;
   /** Run the node agent in this process. */
   agent: boolean;
+  /** The agent's Node name (default: the host's name). */
+  nodeName?: string;
   /** Base and cap of the Job controller's pod-failure backoff (seed: 10 s and 6 min). */
   jobBackoffBaseSeconds: number;
   jobBackoffMaxSeconds: number;
@@ -89,9 +94,39 @@ function bootstrap(registry: GenericRegistry): void {
   }
 }
 
+/** The engine the agent runs pods on: DOCKER_HOST or the default socket; fails with how to start one. */
+async function connectRuntime(): Promise<DockerRuntime> {
+  const runtime = new DockerRuntime();
+  try {
+    await runtime.info();
+  } catch (err) {
+    const where = process.env.DOCKER_HOST || 'unix:///var/run/docker.sock';
+    const why = err instanceof Error ? err.message : String(err);
+    throw new Error(
+      `no container engine answers at ${where} (${why}): start one (sudo systemctl start docker, or sudo dockerd &), point DOCKER_HOST at it, or run without the node agent (--no-agent)`,
+      { cause: err },
+    );
+  }
+  return runtime;
+}
+
+/** The API server is built before the agent runs: pods/log goes through this until it does. */
+function forwardingLogProvider(): PodLogProvider & { target?: PodLogProvider } {
+  const forward: PodLogProvider & { target?: PodLogProvider } = {
+    streamLogs(pod, options, signal) {
+      if (!forward.target) return Promise.reject(serviceUnavailable('the node agent is not running yet'));
+      return forward.target.streamLogs(pod, options, signal);
+    },
+  };
+  return forward;
+}
+
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const root = repoRoot();
   const dataDir = resolve(opts.dataDir);
+  // Fail before anything else when the agent has no engine to run pods on.
+  const runtime = opts.agent ? await connectRuntime() : undefined;
+  const podLogs = forwardingLogProvider();
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const token = readOrCreateToken(join(dataDir, 'token'));
   const certs = await ensureServingCerts(join(dataDir, 'pki'), [opts.host, hostname(), ...opts.tlsSans].filter((h) => h && h !== '0.0.0.0' && h !== '::'));
@@ -128,6 +163,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     consoleDir: join(root, 'web', 'dist'),
     serverAddress: `${clientHost}:${opts.port}`,
     logger: opts.quiet ? false : { level: 'warn' },
+    ...(runtime ? { podLogs } : {}),
   };
   const { app, handler } = await buildApiServer(deps);
   const listener = await listenDual({ host: opts.host, port: opts.port, tls: { cert: certs.certPem, key: certs.keyPem }, handler });
@@ -154,6 +190,28 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     });
   }
 
+  // The node agent, also an API client over HTTPS; pods/log is answered by it from now on.
+  let agent: RunningAgent | undefined;
+  if (runtime) {
+    try {
+      agent = await startAgent({
+        client: new RestClientset(loadKubeconfig(kubeconfigPath)),
+        runtime,
+        nodeName: opts.nodeName,
+        dataDir,
+        kubeletVersion: deps.version.gitVersion,
+        logger: opts.quiet ? noopLogger : consoleLogger('warn', 'agent'),
+      });
+      podLogs.target = agent.logs;
+    } catch (err) {
+      await controllers?.stop();
+      await listener.close();
+      await app.close().catch(() => {});
+      store.close();
+      throw err;
+    }
+  }
+
   const consoleScheme = isLoopback(opts.host) ? 'http' : 'https';
   const consoleUrl = `${consoleScheme}://${clientHost}:${port}/auth/login?token=${encodeURIComponent(token)}`;
 
@@ -164,7 +222,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     consoleUrl,
     async stop() {
       clearInterval(compaction);
-      // Controllers first: their in-flight requests still need the listener.
+      // The agent and the controllers first: their in-flight requests still need the listener.
+      await agent?.stop();
       await controllers?.stop();
       await listener.close();
       await app.close().catch(() => {});

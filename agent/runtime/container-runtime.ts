@@ -259,6 +259,8 @@ export type Mount =
       source: string;
       target: string;
       readOnly?: boolean;
+      /** Mount only this path inside the volume (volumeMounts[].subPath); it must exist. */
+      subPath?: string;
     }
   | {
       /** A tmpfs private to this one container. */

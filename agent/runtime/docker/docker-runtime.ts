@@ -486,6 +486,17 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
+  /** Where the engine keeps a volume's files on its host. */
+  private async volumeMountpoint(name: string): Promise<string> {
+    try {
+      const v = (await this.docker.getVolume(name).inspect()) as { Mountpoint?: string };
+      if (!v.Mountpoint) throw new Error(`volume "${name}" has no mountpoint`);
+      return v.Mountpoint.replace(/\/+$/, '');
+    } catch (err) {
+      throw toRuntimeError(err, 'CreateContainerError', `failed to inspect volume "${name}"`);
+    }
+  }
+
   async removeVolume(name: string): Promise<void> {
     try {
       await this.docker.getVolume(name).remove();
@@ -582,7 +593,11 @@ export class DockerRuntime implements ContainerRuntime {
     const mounts: Docker.MountSettings[] = [];
     for (const m of config.mounts ?? []) {
       if (m.type === 'bind') binds.push(`${m.source}:${m.target}:${m.readOnly ? 'ro' : 'rw'}${m.propagation ? ',' + m.propagation : ''}`);
-      else if (m.type === 'volume') mounts.push({ Type: 'volume', Source: m.source, Target: m.target, ReadOnly: !!m.readOnly });
+      else if (m.type === 'volume' && m.subPath) {
+        // Engines before API 1.45 cannot mount part of a volume: bind its directory instead.
+        const base = await this.volumeMountpoint(m.source);
+        binds.push(`${base}/${m.subPath.replace(/^\/+/, '')}:${m.target}:${m.readOnly ? 'ro' : 'rw'}`);
+      } else if (m.type === 'volume') mounts.push({ Type: 'volume', Source: m.source, Target: m.target, ReadOnly: !!m.readOnly });
       else {
         const tmpfs: { SizeBytes?: number; Mode?: number } = {};
         if (m.sizeBytes !== undefined) tmpfs.SizeBytes = m.sizeBytes;

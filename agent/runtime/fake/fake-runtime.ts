@@ -269,6 +269,26 @@ function normalizePath(p: string): string {
   return '/' + out.join('/');
 }
 
+/**
+ * A file of a volume by path, following symlinks inside the volume (the atomic writer's
+ * `..data` and top-level links of configMap and secret volumes).
+ */
+function resolveInVolume(files: Map<string, FakeFile>, path: string, depth = 0): FakeFile | undefined {
+  if (depth > 8) return undefined;
+  const parts = normalizePath(path).split('/').filter(Boolean);
+  let cur = '';
+  for (let i = 0; i < parts.length; i++) {
+    cur = `${cur}/${parts[i]}`;
+    const f = files.get(cur);
+    if (f?.type === 'symlink' && f.linkTarget !== undefined) {
+      const base = cur.slice(0, cur.lastIndexOf('/'));
+      const target = f.linkTarget.startsWith('/') ? f.linkTarget : `${base}/${f.linkTarget}`;
+      return resolveInVolume(files, [target, ...parts.slice(i + 1)].join('/'), depth + 1);
+    }
+  }
+  return files.get(normalizePath(path));
+}
+
 function splitLabels(all: Record<string, string>): { labels: Record<string, string>; annotations: Record<string, string> } {
   const labels: Record<string, string> = {};
   const annotations: Record<string, string> = {};
@@ -1045,7 +1065,10 @@ export class FakeRuntime implements ContainerRuntime {
     for (const m of c.config.mounts ?? []) {
       const t = normalizePath(m.target);
       if (path === t || path.startsWith(t === '/' ? '/' : t + '/')) {
-        if (!best || t.length > normalizePath(best.mount.target).length) best = { mount: m, rel: normalizePath(path.slice(t.length)) };
+        if (!best || t.length > normalizePath(best.mount.target).length) {
+          const sub = m.type === 'volume' && m.subPath ? `/${m.subPath}` : '';
+          best = { mount: m, rel: normalizePath(sub + path.slice(t.length)) };
+        }
       }
     }
     return best;
@@ -1054,7 +1077,10 @@ export class FakeRuntime implements ContainerRuntime {
   private lookupFile(c: FakeContainer, path: string): FakeFile | undefined {
     const m = this.mountFor(c, path);
     if (m) {
-      if (m.mount.type === 'volume') return this.volumes.get(m.mount.source)?.files.get(m.rel);
+      if (m.mount.type === 'volume') {
+        const files = this.volumes.get(m.mount.source)?.files;
+        return files ? resolveInVolume(files, m.rel) : undefined;
+      }
       if (m.mount.type === 'tmpfs') return this.tmpfsFiles.get(`${c.id}:${m.mount.target}`)?.get(m.rel);
       const host = this.hostFiles.get(normalizePath(m.mount.source + m.rel));
       return host === undefined ? undefined : { type: 'file', data: Buffer.from(host), mode: 0o644, mtime: new Date(0) };
@@ -1071,8 +1097,12 @@ export class FakeRuntime implements ContainerRuntime {
       const t = normalizePath(m.target);
       const join = (rel: string) => normalizePath(`${t}/${rel}`);
       let files: Iterable<[string, FakeFile]> = [];
-      if (m.type === 'volume') files = this.volumes.get(m.source)?.files ?? [];
-      else if (m.type === 'tmpfs') files = this.tmpfsFiles.get(`${c.id}:${m.target}`) ?? [];
+      if (m.type === 'volume') {
+        const sub = m.subPath ? normalizePath(m.subPath) : '';
+        files = [...(this.volumes.get(m.source)?.files ?? [])]
+          .filter(([p]) => !sub || p.startsWith(sub + '/'))
+          .map(([p, f]): [string, FakeFile] => [p.slice(sub.length), f]);
+      } else if (m.type === 'tmpfs') files = this.tmpfsFiles.get(`${c.id}:${m.target}`) ?? [];
       else {
         const src = normalizePath(m.source);
         files = [...this.hostFiles]

@@ -1,0 +1,123 @@
+// The node agent, assembled: the Node's registration and status, the kubelet (pods as
+// containers), the local volume provisioner for PersistentVolumeClaims, and the log provider
+// the API server serves pods/log from. cmd/ builds the client and the runtime and calls
+// startAgent; everything here talks to the API as a client.
+import { networkInterfaces } from 'node:os';
+import { join } from 'node:path';
+import { ClientEventRecorder, type Clientset, type Logger, noopLogger, type Scheduler, realScheduler } from '../client/index.js';
+import { Kubelet, type KubeletOptions } from './kubelet.js';
+import { defaultNodeName, NodeStatusManager, type NodeStatusOptions } from './node-status.js';
+import { PodLogs, type PodLogProvider } from './pod-logs.js';
+import type { NetworkProber } from './prober/prober.js';
+import type { ContainerRuntime } from './runtime/index.js';
+import type { HostFS } from './volumes/host-fs.js';
+import { LocalVolumeProvisioner } from './volumes/pvc-provisioner.js';
+
+export interface AgentOptions {
+  client: Clientset;
+  runtime: ContainerRuntime;
+  /** Default: the host's name. */
+  nodeName?: string;
+  /** The agent keeps node-side files (termination logs) under `<dataDir>/agent`. */
+  dataDir?: string;
+  /** Default: the first non-loopback IPv4 address of the host. */
+  nodeIP?: string;
+  /** nodeInfo.kubeletVersion. */
+  kubeletVersion: string;
+  logger?: Logger;
+  scheduler?: Scheduler;
+  network?: NetworkProber;
+  hostFS?: HostFS;
+  kubelet?: KubeletOptions;
+  nodeStatus?: NodeStatusOptions;
+}
+
+export interface RunningAgent {
+  nodeName: string;
+  kubelet: Kubelet;
+  /** What the API server serves pods/log from. */
+  logs: PodLogProvider;
+  /** Stops syncing; containers keep running and are adopted by the next agent. */
+  stop(): Promise<void>;
+}
+
+/** The node's address: the first IPv4 address of an interface that is not loopback or a container bridge. */
+export function detectNodeIP(): string {
+  const ifaces = networkInterfaces();
+  for (const [name, addrs] of Object.entries(ifaces)) {
+    if (/^(docker|br-|veth|virbr|cni|flannel|lo)/.test(name)) continue;
+    for (const a of addrs ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return '127.0.0.1';
+}
+
+/** Registers the node and starts running its pods. Rejects when the runtime does not answer. */
+export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
+  const nodeName = opts.nodeName || defaultNodeName();
+  const logger = opts.logger ?? noopLogger;
+  const scheduler = opts.scheduler ?? realScheduler;
+  const nodeIP = opts.nodeIP ?? detectNodeIP();
+  await opts.runtime.info();
+  const recorder = new ClientEventRecorder({
+    events: opts.client.events,
+    component: 'kubelet',
+    host: nodeName,
+    clock: scheduler,
+    logger,
+    defaultKind: { kind: 'Pod', apiVersion: 'v1' },
+  });
+  const nodeStatus = new NodeStatusManager({
+    client: opts.client,
+    runtime: opts.runtime,
+    nodeName,
+    nodeIP,
+    kubeletVersion: opts.kubeletVersion,
+    recorder,
+    scheduler,
+    logger,
+    options: opts.nodeStatus,
+  });
+  await nodeStatus.start();
+  const kubelet = new Kubelet({
+    client: opts.client,
+    runtime: opts.runtime,
+    nodeName,
+    recorder,
+    scheduler,
+    logger,
+    network: opts.network,
+    hostFS: opts.hostFS,
+    rootDir: opts.dataDir ? join(opts.dataDir, 'agent') : undefined,
+    hostIP: nodeIP,
+    nodeAllocatable: () => nodeStatus.allocatable(),
+    options: opts.kubelet,
+  });
+  const abort = new AbortController();
+  await kubelet.start(abort.signal);
+  const provisioner = new LocalVolumeProvisioner({
+    client: opts.client,
+    runtime: opts.runtime,
+    recorder: new ClientEventRecorder({ events: opts.client.events, component: 'persistentvolume-controller', clock: scheduler, logger, defaultKind: { kind: 'PersistentVolumeClaim', apiVersion: 'v1' } }),
+    scheduler,
+    logger,
+  });
+  provisioner.start(abort.signal);
+  const logs = new PodLogs({ runtime: opts.runtime, clock: scheduler });
+  let stopped: Promise<void> | undefined;
+  return {
+    nodeName,
+    kubelet,
+    logs,
+    stop() {
+      stopped ??= (async () => {
+        nodeStatus.stop();
+        provisioner.stop();
+        abort.abort();
+        await kubelet.stop();
+        recorder.stop();
+        await recorder.flush();
+      })();
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,259 @@
+// The pod's volumes (the kubelet's volume manager and volume plugins, for one node):
+// - emptyDir: a runtime volume of the pod (medium Memory → tmpfs, with sizeLimit);
+// - configMap / secret: a Memory runtime volume filled through the sandbox with the atomic
+//   writer's layout (secret bytes never touch a disk), mounted read-only;
+// - hostPath: a bind mount of the node's path after upstream's `type` checks
+//   (DirectoryOrCreate / FileOrCreate create it);
+// - persistentVolumeClaim: the runtime volume the local provisioner bound the claim to
+//   (./pvc-provisioner.ts), which outlives the pod.
+// Errors carry upstream's messages; the kubelet reports them as FailedMount events and the
+// pod keeps waiting in ContainerCreating.
+import type { Container, PersistentVolumeClaim, Pod, Volume } from '../../api/index.js';
+import { isNotFound, quantityValue } from '../../machinery/index.js';
+import { configMapValues, secretValues, type ConfigSource } from '../env.js';
+import { type ContainerRuntime, LABEL_POD_UID, type Mount, type VolumeFile } from '../runtime/index.js';
+import { atomicWriterFiles, makePayload } from './atomic-writer.js';
+import type { HostFS } from './host-fs.js';
+
+/** Label on every runtime volume the agent creates: "pod" (dies with the pod) or "pvc" (outlives it). */
+export const LABEL_VOLUME_TYPE = 'jobyard.io/volume-type';
+/** Label naming the pod volume a runtime volume serves. */
+export const LABEL_VOLUME_NAME = 'jobyard.io/volume-name';
+
+/** A volume could not be set up: the kubelet's FailedMount. */
+export class VolumeError extends Error {
+  readonly volume: string;
+
+  constructor(volume: string, message: string) {
+    super(`MountVolume.SetUp failed for volume ${JSON.stringify(volume)} : ${message}`);
+    this.name = 'VolumeError';
+    this.volume = volume;
+  }
+}
+
+/** How one pod volume is provided. */
+export type PreparedVolume =
+  | { name: string; kind: 'runtime'; runtimeVolume: string; readOnly: boolean; files?: VolumeFile[] }
+  | { name: string; kind: 'bind'; hostPath: string; readOnly: boolean };
+
+export interface VolumePlan {
+  volumes: Map<string, PreparedVolume>;
+  /** Runtime volumes the sandbox must keep mounted (Memory ones, and those written through it). */
+  sandboxVolumes: string[];
+}
+
+export interface VolumeManagerDeps {
+  runtime: ContainerRuntime;
+  hostFS: HostFS;
+  config: ConfigSource;
+  getClaim(namespace: string, name: string): Promise<PersistentVolumeClaim>;
+  now(): Date;
+}
+
+/** The runtime volume name of a pod volume. */
+export function podVolumeName(uid: string, volume: string): string {
+  return `jobyard-${uid}-${volume}`;
+}
+
+export class VolumeManager {
+  private readonly deps: VolumeManagerDeps;
+
+  constructor(deps: VolumeManagerDeps) {
+    this.deps = deps;
+  }
+
+  /**
+   * Sets up every volume that does not need the sandbox: creates runtime volumes, checks and
+   * creates host paths, reads ConfigMaps/Secrets/claims. Throws VolumeError for the first
+   * volume that cannot be set up.
+   */
+  async prepare(pod: Pod): Promise<VolumePlan> {
+    const volumes = new Map<string, PreparedVolume>();
+    const sandboxVolumes: string[] = [];
+    for (const v of pod.spec.volumes ?? []) {
+      const prepared = await this.prepareOne(pod, v);
+      volumes.set(v.name, prepared);
+      if (prepared.kind === 'runtime' && prepared.files) sandboxVolumes.push(prepared.runtimeVolume);
+      else if (prepared.kind === 'runtime' && v.emptyDir?.medium === 'Memory') sandboxVolumes.push(prepared.runtimeVolume);
+    }
+    return { volumes, sandboxVolumes };
+  }
+
+  /** Writes ConfigMap and Secret contents through the running sandbox. */
+  async populate(sandboxId: string, plan: VolumePlan): Promise<void> {
+    for (const v of plan.volumes.values()) {
+      if (v.kind !== 'runtime' || !v.files) continue;
+      try {
+        await this.deps.runtime.writeVolumeFiles(sandboxId, v.runtimeVolume, v.files);
+      } catch (err) {
+        throw new VolumeError(v.name, err instanceof Error ? err.message : String(err));
+      }
+    }
+  }
+
+  /** The mounts of a container (volumeMounts), read-only where the mount or the volume says so. */
+  mountsFor(container: Container, plan: VolumePlan): Mount[] {
+    const out: Mount[] = [];
+    for (const vm of container.volumeMounts ?? []) {
+      const v = plan.volumes.get(vm.name);
+      if (!v) throw new VolumeError(vm.name, `volume "${vm.name}" is not prepared`);
+      const readOnly = !!vm.readOnly || v.readOnly;
+      const subPath = (vm.subPath ?? '').replace(/^\/+/, '');
+      if (v.kind === 'bind') {
+        const m: Mount = { type: 'bind', source: subPath ? `${v.hostPath.replace(/\/+$/, '')}/${subPath}` : v.hostPath, target: vm.mountPath };
+        if (readOnly) m.readOnly = true;
+        out.push(m);
+      } else {
+        const m: Mount = { type: 'volume', source: v.runtimeVolume, target: vm.mountPath };
+        if (subPath) m.subPath = subPath;
+        if (readOnly) m.readOnly = true;
+        out.push(m);
+      }
+    }
+    return out;
+  }
+
+  /** Subpaths of writable runtime volumes that must exist before a container mounts them. */
+  subPathDirs(container: Container, plan: VolumePlan): { runtimeVolume: string; path: string }[] {
+    const out: { runtimeVolume: string; path: string }[] = [];
+    for (const vm of container.volumeMounts ?? []) {
+      const v = plan.volumes.get(vm.name);
+      const subPath = (vm.subPath ?? '').replace(/^\/+/, '');
+      if (v?.kind === 'runtime' && !v.files && subPath) out.push({ runtimeVolume: v.runtimeVolume, path: subPath });
+    }
+    return out;
+  }
+
+  /** Removes the runtime volumes of a pod (claims' volumes stay). */
+  async cleanup(uid: string): Promise<void> {
+    const volumes = await this.deps.runtime.listVolumes({ [LABEL_VOLUME_TYPE]: 'pod', [LABEL_POD_UID]: uid });
+    for (const v of volumes) await this.deps.runtime.removeVolume(v.name);
+  }
+
+  private async runtimeVolume(pod: Pod, v: Volume, medium: '' | 'Memory', sizeLimitBytes?: number): Promise<string> {
+    const uid = pod.metadata.uid ?? '';
+    const name = podVolumeName(uid, v.name);
+    const config: Parameters<ContainerRuntime['createVolume']>[0] = {
+      name,
+      medium,
+      labels: { [LABEL_VOLUME_TYPE]: 'pod', [LABEL_POD_UID]: uid, [LABEL_VOLUME_NAME]: v.name },
+    };
+    if (sizeLimitBytes !== undefined) config.sizeLimitBytes = sizeLimitBytes;
+    try {
+      await this.deps.runtime.createVolume(config);
+    } catch (err) {
+      throw new VolumeError(v.name, err instanceof Error ? err.message : String(err));
+    }
+    return name;
+  }
+
+  private async prepareOne(pod: Pod, v: Volume): Promise<PreparedVolume> {
+    const ns = pod.metadata.namespace ?? 'default';
+    if (v.emptyDir) {
+      const medium = v.emptyDir.medium === 'Memory' ? 'Memory' : '';
+      const size = medium === 'Memory' && v.emptyDir.sizeLimit ? Number(quantityValue(v.emptyDir.sizeLimit)) : undefined;
+      return { name: v.name, kind: 'runtime', runtimeVolume: await this.runtimeVolume(pod, v, medium, size), readOnly: false };
+    }
+    if (v.hostPath) {
+      await this.checkHostPath(v.name, v.hostPath.path, v.hostPath.type ?? '');
+      return { name: v.name, kind: 'bind', hostPath: v.hostPath.path, readOnly: false };
+    }
+    if (v.configMap) {
+      const cmName = v.configMap.name ?? '';
+      const optional = !!v.configMap.optional;
+      let values: Record<string, Buffer> = {};
+      try {
+        const cm = await this.deps.config.getConfigMap(ns, cmName);
+        values = Object.fromEntries(Object.entries(configMapValues(cm)).map(([k, s]) => [k, Buffer.from(s)]));
+        for (const [k, b] of Object.entries(cm.binaryData ?? {})) values[k] = Buffer.from(b, 'base64');
+      } catch (err) {
+        if (!isNotFound(err)) throw new VolumeError(v.name, err instanceof Error ? err.message : String(err));
+        if (!optional) throw new VolumeError(v.name, `configmap "${cmName}" not found`);
+      }
+      let files: VolumeFile[];
+      try {
+        files = atomicWriterFiles(makePayload(values, v.configMap.items, v.configMap.defaultMode, optional, (k) => `configmap references non-existent config key: ${k}`), this.deps.now());
+      } catch (err) {
+        throw new VolumeError(v.name, (err as Error).message);
+      }
+      return { name: v.name, kind: 'runtime', runtimeVolume: await this.runtimeVolume(pod, v, 'Memory'), readOnly: true, files };
+    }
+    if (v.secret) {
+      const secretName = v.secret.secretName ?? '';
+      const optional = !!v.secret.optional;
+      let values: Record<string, Buffer> = {};
+      try {
+        const secret = await this.deps.config.getSecret(ns, secretName);
+        values = Object.fromEntries(Object.entries(secret.data ?? {}).map(([k, b]) => [k, Buffer.from(b, 'base64')]));
+        for (const [k, s] of Object.entries(secretValues({ ...secret, data: {} }))) values[k] = Buffer.from(s);
+      } catch (err) {
+        if (!isNotFound(err)) throw new VolumeError(v.name, err instanceof Error ? err.message : String(err));
+        if (!optional) throw new VolumeError(v.name, `secret "${secretName}" not found`);
+      }
+      let files: VolumeFile[];
+      try {
+        files = atomicWriterFiles(makePayload(values, v.secret.items, v.secret.defaultMode, optional, (k) => `references non-existent secret key: ${k}`), this.deps.now());
+      } catch (err) {
+        throw new VolumeError(v.name, (err as Error).message);
+      }
+      return { name: v.name, kind: 'runtime', runtimeVolume: await this.runtimeVolume(pod, v, 'Memory'), readOnly: true, files };
+    }
+    if (v.persistentVolumeClaim) {
+      const claimName = v.persistentVolumeClaim.claimName;
+      let claim: PersistentVolumeClaim;
+      try {
+        claim = await this.deps.getClaim(ns, claimName);
+      } catch (err) {
+        if (isNotFound(err)) throw new VolumeError(v.name, `persistentvolumeclaim "${claimName}" not found`);
+        throw new VolumeError(v.name, err instanceof Error ? err.message : String(err));
+      }
+      const phase = claim.status?.phase ?? '';
+      const volumeName = claim.spec.volumeName ?? '';
+      if (phase !== 'Bound' || !volumeName) {
+        throw new VolumeError(v.name, `PVC ${ns}/${claimName} has non-bound phase (${JSON.stringify(phase)}) or empty pvc.Spec.VolumeName (${JSON.stringify(volumeName)})`);
+      }
+      return { name: v.name, kind: 'runtime', runtimeVolume: volumeName, readOnly: !!v.persistentVolumeClaim.readOnly };
+    }
+    const kind = Object.keys(v).find((k) => k !== 'name') ?? 'unknown';
+    throw new VolumeError(v.name, `${kind} volumes are not supported by this node`);
+  }
+
+  /** hostPath's type checks (pkg/volume/hostpath checkType), creating what *OrCreate asks for. */
+  private async checkHostPath(volume: string, path: string, type: string): Promise<void> {
+    const fs = this.deps.hostFS;
+    const fail = (what: string) => {
+      throw new VolumeError(volume, `hostPath type check failed: ${path} is not ${what}`);
+    };
+    switch (type) {
+      case '':
+        return;
+      case 'DirectoryOrCreate':
+      case 'Directory':
+        if (type === 'DirectoryOrCreate' && (await fs.stat(path)) === undefined) {
+          await fs.mkdir(path, 0o755);
+          return;
+        }
+        if ((await fs.stat(path)) !== 'directory') fail('a directory');
+        return;
+      case 'FileOrCreate':
+      case 'File':
+        if (type === 'FileOrCreate' && (await fs.stat(path)) === undefined) {
+          await fs.writeFile(path, '', 0o644);
+          return;
+        }
+        if ((await fs.stat(path)) !== 'file') fail('a file');
+        return;
+      case 'Socket':
+        if ((await fs.stat(path)) !== 'socket') fail('a socket file');
+        return;
+      case 'CharDevice':
+        if ((await fs.stat(path)) !== 'char') fail('a character device');
+        return;
+      case 'BlockDevice':
+        if ((await fs.stat(path)) !== 'block') fail('a block device');
+        return;
+      default:
+        throw new VolumeError(volume, `${type} is an invalid volume type`);
+    }
+  }
+}

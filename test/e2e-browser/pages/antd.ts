@@ -12,3 +12,8 @@ export async function chooseOption(page: Page, select: Locator, optionText: stri
 export async function textOf(l: Locator): Promise<string> {
   return ((await l.count()) > 0 ? ((await l.first().textContent()) ?? '') : '').trim();
 }
+
+/** An attribute of the first match, or '' when nothing matches (never waits for the element to appear). */
+export async function attrOf(l: Locator, name: string): Promise<string> {
+  return (await l.count()) > 0 ? ((await l.first().getAttribute(name)) ?? '') : '';
+}

@@ -1,6 +1,6 @@
 // Job detail (F18): summary, failure card, pods live, events, logs, YAML, actions.
 import type { Page } from 'playwright-core';
-import { textOf } from './antd.js';
+import { attrOf, textOf } from './antd.js';
 
 export interface PodRow {
   name: string;
@@ -31,7 +31,7 @@ export class JobDetailPage {
   }
 
   async status(): Promise<string> {
-    return (await this.page.locator('h3 ~ [data-status], [data-status]').first().getAttribute('data-status')) ?? '';
+    return attrOf(this.page.locator('[data-status]'), 'data-status');
   }
 
   async completions(): Promise<string> {
@@ -39,7 +39,7 @@ export class JobDetailPage {
   }
 
   async completionTime(): Promise<string> {
-    return (await this.page.getByTestId('detail-completion-time').locator('time').getAttribute('datetime').catch(() => null)) ?? '';
+    return attrOf(this.page.getByTestId('detail-completion-time').locator('time'), 'datetime');
   }
 
   async failureCard(): Promise<{ text: string; exitCode: string; log: string } | undefined> {
@@ -49,11 +49,11 @@ export class JobDetailPage {
   }
 
   async pods(): Promise<PodRow[]> {
-    const rows = this.page.locator('.ant-tabs-tabpane-active tr', { has: this.page.locator('a[href^="/pods/"]') });
+    const rows = this.page.locator('tr', { has: this.page.locator('a[href^="/pods/"]') });
     const out: PodRow[] = [];
     for (let i = 0; i < (await rows.count()); i++) {
       const r = rows.nth(i);
-      out.push({ name: await textOf(r.locator('a')), status: (await r.locator('[data-status]').getAttribute('data-status')) ?? '', exitCode: await textOf(r.locator('td').nth(4)) });
+      out.push({ name: await textOf(r.locator('a')), status: await attrOf(r.locator('[data-status]'), 'data-status'), exitCode: await textOf(r.locator('td').nth(4)) });
     }
     return out;
   }
@@ -75,15 +75,15 @@ export class JobDetailPage {
   }
 
   async suspend(): Promise<void> {
-    await this.page.getByRole('button', { name: /^(Suspend|暂停)$/ }).click();
+    await this.page.getByRole('button', { name: /(^|\s)(Suspend|暂停)$/ }).click();
   }
 
   async resume(): Promise<void> {
-    await this.page.getByRole('button', { name: /^(Resume|恢复)$/ }).click();
+    await this.page.getByRole('button', { name: /(^|\s)(Resume|恢复)$/ }).click();
   }
 
   async changeParallelism(n: number): Promise<void> {
-    await this.page.getByRole('button', { name: /^(Parallelism|并行数)$/ }).click();
+    await this.page.getByRole('button', { name: /(^|\s)(Parallelism|并行数)$/ }).click();
     const dialog = this.page.getByRole('dialog');
     await dialog.getByRole('spinbutton').fill(String(n));
     await dialog.getByRole('button', { name: /OK|确定/ }).click();
@@ -91,17 +91,17 @@ export class JobDetailPage {
   }
 
   async clone(): Promise<void> {
-    await this.page.getByRole('button', { name: /^(Clone|复制创建)$/ }).click();
+    await this.page.getByRole('button', { name: /(^|\s)(Clone|复制创建)$/ }).click();
   }
 
   async rerun(): Promise<void> {
-    await this.page.getByRole('button', { name: /^(Rerun|重新运行)$/ }).click();
+    await this.page.getByRole('button', { name: /(^|\s)(Rerun|重新运行)$/ }).click();
   }
 
   async delete(keepPods: boolean): Promise<void> {
-    await this.page.getByRole('button', { name: /^(Delete|删除)$/ }).click();
+    await this.page.getByRole('button', { name: /(^|\s)(Delete|删除)$/ }).click();
     const dialog = this.page.getByRole('dialog');
     await dialog.getByRole('radio', { name: keepPods ? /keep its pods|保留其容器组/ : /and its pods|及其容器组/ }).check();
-    await dialog.getByRole('button', { name: /^(Delete|删除)$/ }).click();
+    await dialog.getByRole('button', { name: /(^|\s)(Delete|删除)$/ }).click();
   }
 }

@@ -1,6 +1,6 @@
 // The Job list (F19): one row per Job, live.
 import type { Locator, Page } from 'playwright-core';
-import { chooseOption, textOf } from './antd.js';
+import { attrOf, chooseOption, textOf } from './antd.js';
 
 export interface JobRow {
   name: string;
@@ -42,12 +42,12 @@ export class JobListPage {
     return {
       name,
       namespace: await textOf(cells.nth(1)),
-      status: (await r.locator('[data-status]').first().getAttribute('data-status')) ?? '',
+      status: await attrOf(r.locator('[data-status]'), 'data-status'),
       failureReason: await textOf(r.getByTestId('failure-reason')),
       completions: await textOf(r.getByTestId('completions').locator('span').first()),
-      progress: (await r.getByRole('progressbar').getAttribute('aria-valuenow')) ?? '',
+      progress: await attrOf(r.getByRole('progressbar'), 'aria-valuenow'),
       duration: await textOf(r.getByTestId('duration')),
-      completionTime: (await r.getByTestId('completion-time').locator('time').getAttribute('datetime').catch(() => null)) ?? '',
+      completionTime: await attrOf(r.getByTestId('completion-time').locator('time'), 'datetime'),
     };
   }
 

@@ -45,7 +45,7 @@ fi
 # --- 1. Debian packages -------------------------------------------------------------
 # docker.io's Recommends are skipped (they pull needrestart, git, ...); of them we keep
 # cgroupfs-mount (mounts cgroups where no init did) and apparmor where the kernel uses it.
-packages=(docker.io busybox-static docker-registry apache2-utils cgroupfs-mount ca-certificates)
+packages=(docker.io busybox-static docker-registry apache2-utils cgroupfs-mount ca-certificates curl)
 if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null || true)" = Y ]; then
   packages+=(apparmor)
 fi
@@ -130,6 +130,8 @@ fi
 
 # --- 3. images (before the build: they need only the engine) ---------------------
 scripts/images/build.sh
+# The local mirror, so `image: busybox` (pull policy Always) pulls without internet.
+scripts/images/mirror.sh
 
 # --- 4. node_modules ----------------------------------------------------------------
 # npm writes node_modules/.package-lock.json last; it is older than package-lock.json

@@ -504,6 +504,23 @@ const controllerSyncCases: Record<string, SyncCase> = {
     expectedReady: 0,
     expectedTerminating: 2,
   },
+  'suspending a started job clears startTime (kubernetes#134521: the resume must be allowed to set a new one)': {
+    job: { suspend: true, parallelism: 2, completions: 4 },
+    initialStatus: { active: 2, startTimeAgoMs: 60_000 },
+    pods: { active: 2 },
+    expectedDeletions: 2,
+    expectedActive: 0,
+    expectedConditions: [SUSPENDED],
+    expectedPodPatches: 2,
+    expectedTerminating: 2,
+    expectedEvents: ['Normal Suspended Job suspended'],
+  },
+  'an already suspended Job that kept its startTime loses it': {
+    wasSuspended: true,
+    job: { suspend: true, parallelism: 2, completions: 4 },
+    initialStatus: { startTimeAgoMs: 60_000 },
+    expectedConditions: [SUSPENDED],
+  },
   'suspending a job with unsatisfied expectations': {
     // The controller waits for its expectations before suspending.
     job: { suspend: true, parallelism: 2, completions: 4 },

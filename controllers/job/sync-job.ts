@@ -287,6 +287,14 @@ export async function syncJob(d: JobSyncDeps, key: string): Promise<void> {
           suspendCondChanged = true;
           d.recorder.event(job, 'Normal', 'Suspended', 'Job suspended');
         }
+        // A suspended Job has no startTime (upstream KEP-5440, kubernetes#134980): the /status
+        // strategy lets startTime change only while spec.suspend is true, so the reset on resume
+        // below must start from none. Cleared on every suspended sync, so a Job suspended before
+        // this rule existed is repaired too.
+        if (job.status.startTime) {
+          delete job.status.startTime;
+          suspendCondChanged = true;
+        }
       } else {
         const r = ensureJobConditionStatus(job.status.conditions, 'Suspended', 'False', 'JobResumed', 'Job resumed', now);
         job.status.conditions = r.conditions;

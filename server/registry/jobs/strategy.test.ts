@@ -358,6 +358,20 @@ describe('Job /status (V13)', () => {
     delete cleared.status!.startTime;
     expect(updateStatus(jobs, cleared, suspended).errors).toEqual([]);
   });
+
+  it('lets the status write that resumes a Job (Suspended True -> False) reset startTime (kubernetes#134769)', () => {
+    const suspendedCond = { type: 'Suspended' as const, status: 'True' as const, reason: 'JobSuspended', message: 'Job suspended', lastProbeTime: '2026-01-01T00:01:00Z', lastTransitionTime: '2026-01-01T00:01:00Z' };
+    const old = running();
+    old.status = { ...old.status, conditions: [suspendedCond] };
+    const resumed = structuredClone(old);
+    resumed.status!.startTime = '2026-01-01T00:05:00Z';
+    resumed.status!.conditions = [{ ...suspendedCond, status: 'False', reason: 'JobResumed', message: 'Job resumed' }];
+    expect(updateStatus(jobs, resumed, old).errors).toEqual([]);
+    // Still suspended by its condition: the rule holds.
+    const stillSuspended = structuredClone(old);
+    stillSuspended.status!.startTime = '2026-01-01T00:05:00Z';
+    expect(updateStatus(jobs, stillSuspended, old).messages).toEqual(['status.startTime: Required value: startTime cannot be removed for unsuspended job']);
+  });
 });
 
 describe('Job definition', () => {

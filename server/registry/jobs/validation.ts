@@ -598,7 +598,8 @@ function validateJobStatus(job: JobObject, checks: StatusChecks): FieldError[] {
  * on the fields that changed) terminal conditions are never removed, counters never go
  * down, Complete needs SuccessCriteriaMet and completionTime, Failed needs FailureTarget,
  * a finished Job has no active or terminating pods, ready <= active, completionTime is
- * never changed once set, and startTime changes only while the Job is suspended.
+ * never changed once set, and startTime changes only while the Job is suspended or
+ * in the status write that resumes it.
  */
 export function validateJobStatusUpdate(job: JobObject, old: JobObject): FieldError[] {
   const errs = validateObjectMetaUpdate(job.metadata, old.metadata);
@@ -619,7 +620,10 @@ export function validateJobStatusUpdate(job: JobObject, old: JobObject): FieldEr
   if (s.completionTime && o.completionTime && s.completionTime !== o.completionTime) {
     errs.push(fieldErrors.invalid(p.child('completionTime'), s.completionTime, 'completionTime cannot be mutated'));
   }
-  if (checks.rejectStartTimeUpdateForUnsuspended && o.startTime && o.startTime !== s.startTime && job.spec?.suspend !== true) {
+  // Resuming (Suspended True -> False) resets startTime: allowed (kubernetes#134769, for Jobs
+  // suspended while they kept a startTime).
+  const resuming = isConditionTrue(o.conditions, 'Suspended') && (s.conditions ?? []).some((c) => c.type === 'Suspended' && c.status === 'False');
+  if (checks.rejectStartTimeUpdateForUnsuspended && o.startTime && o.startTime !== s.startTime && job.spec?.suspend !== true && !resuming) {
     errs.push(fieldErrors.required(p.child('startTime'), 'startTime cannot be removed for unsuspended job'));
   }
   if (isConditionTrue(o.conditions, 'SuccessCriteriaMet') && !isConditionTrue(s.conditions, 'SuccessCriteriaMet')) {

@@ -66,7 +66,7 @@ export class JobDetailPage {
   async logLines(): Promise<string[]> {
     const lines = this.page.locator('.log-line');
     const out: string[] = [];
-    for (let i = 0; i < (await lines.count()); i++) out.push(`${await lines.nth(i).getAttribute('data-pod')}: ${(await lines.nth(i).locator('span').last().textContent()) ?? ''}`);
+    for (let i = 0; i < (await lines.count()); i++) out.push(`${await lines.nth(i).getAttribute('data-pod')}: ${(await lines.nth(i).locator('.log-text').textContent()) ?? ''}`);
     return out;
   }
 

@@ -1,5 +1,6 @@
 // The failure card: why the Job failed, the failing pod and container, its exit code and last log lines.
-import { Alert, Descriptions, Space, Typography } from 'antd';
+import { Alert, Flex, Space, Typography } from 'antd';
+import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
 import { useI18n } from '../../i18n/i18n.js';
 import type { JobFailureSummary } from '../../lib/k8s/job-status.js';
@@ -11,6 +12,15 @@ export interface FailureCardProps {
   logLines?: string[];
   logError?: string;
   onShowLogs?(): void;
+}
+
+function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <span style={{ whiteSpace: 'nowrap' }}>
+      <Typography.Text type="secondary">{label}: </Typography.Text>
+      {children}
+    </span>
+  );
 }
 
 export function FailureCard({ summary, namespace, logLines, logError, onShowLogs }: FailureCardProps) {
@@ -32,28 +42,28 @@ export function FailureCard({ summary, namespace, logLines, logError, onShowLogs
       description={
         <Space direction="vertical" style={{ width: '100%' }}>
           {summary.message && <Typography.Text>{summary.message}</Typography.Text>}
-          <Descriptions size="small" column={{ xs: 1, md: 2, xl: 4 }}>
+          <Flex wrap gap="4px 24px">
             {summary.pod && (
-              <Descriptions.Item label={t('failure.pod')}>
+              <Fact label={t('failure.pod')}>
                 <Link to={`/pods/${namespace}/${summary.pod}`}>{summary.pod}</Link>
-              </Descriptions.Item>
+              </Fact>
             )}
             {c && (
-              <Descriptions.Item label={t('failure.container')}>
+              <Fact label={t('failure.container')}>
                 {c.container}
                 {c.init ? ` (${t('failure.init')})` : ''}
-              </Descriptions.Item>
+              </Fact>
             )}
             {c && (
-              <Descriptions.Item label={t('failure.exitCode')}>
+              <Fact label={t('failure.exitCode')}>
                 <span data-testid="exit-code">{c.exitCode}</span>
                 {c.reason ? ` (${c.reason})` : ''}
                 {c.previous ? ` — ${t('failure.previousRun')}` : ''}
-              </Descriptions.Item>
+              </Fact>
             )}
-            {summary.waiting && <Descriptions.Item label={t('failure.waiting')}>{summary.waiting.reason}</Descriptions.Item>}
-            {c?.reason === 'OOMKilled' && <Descriptions.Item label={t('failure.hint')}>{t('failure.oomHint')}</Descriptions.Item>}
-          </Descriptions>
+            {summary.waiting && <Fact label={t('failure.waiting')}>{summary.waiting.reason}</Fact>}
+          </Flex>
+          {c?.reason === 'OOMKilled' && <Typography.Text>{t('failure.hint')}: {t('failure.oomHint')}</Typography.Text>}
           {summary.pod && (
             <div>
               <Space>

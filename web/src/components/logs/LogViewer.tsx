@@ -147,15 +147,17 @@ export function LogViewerRenderer({ state, pods, containers, options, onOptionsC
                 </Tag>
               )}
               {options.timestamps && l.timestamp && <span style={{ color: '#8a94a6', marginRight: 6 }}>{l.timestamp}</span>}
-              {highlightParts(l.text, matcher).map((p, i) =>
-                p.match ? (
-                  <mark key={i} style={{ background: '#ffd666', color: '#000', padding: 0 }}>
-                    {p.text}
-                  </mark>
-                ) : (
-                  <span key={i}>{p.text}</span>
-                ),
-              )}
+              <span className="log-text">
+                {highlightParts(l.text, matcher).map((p, i) =>
+                  p.match ? (
+                    <mark key={i} style={{ background: '#ffd666', color: '#000', padding: 0 }}>
+                      {p.text}
+                    </mark>
+                  ) : (
+                    <span key={i}>{p.text}</span>
+                  ),
+                )}
+              </span>
             </div>
           ))
         )}

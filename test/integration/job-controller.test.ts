@@ -365,6 +365,19 @@ describe.concurrent('Job controller with a simulated node', () => {
       expect(ev.map((e) => [e.type, e.message])).toEqual([['Warning', MSG_BACKOFF]]);
     });
 
+    it('pods the controller deletes because the Job failed are counted failed: backoffLimit 0, one pod fails, the running one is killed and counted (research §0.5)', async () => {
+      const ns = await newNamespace(c, 'kill-counted');
+      c.node.script(ns, (_p, info) => (info.seq === 0 ? { runMs: 300, exit: { exitCode: 1 } } : { terminationMs: 500, killedExitCode: 143 }));
+      await jobsOf(c, ns).create(newJob('kc', { completions: 2, parallelism: 2, backoffLimit: 0 }));
+      const job = await waitForFinished(c, ns, 'kc');
+      expect(conds(job)).toEqual([
+        ['FailureTarget', 'True', 'BackoffLimitExceeded'],
+        ['Failed', 'True', 'BackoffLimitExceeded'],
+      ]);
+      await expectSettled(c, ns, job, { failed: 2 });
+      expect(c.node.history(ns).length).toBe(2);
+    });
+
     it('OnFailure counts container restarts toward backoffLimit (restartCount >= backoffLimit): the pod is deleted and counted failed (A18, TestJobBackoffForOnFailure)', async () => {
       const ns = await newNamespace(c, 'onfailure-limit');
       // Two restarts, then the container keeps running: only the ">= backoffLimit" rule can fail the Job.
@@ -416,6 +429,36 @@ describe.concurrent('Job controller with a simulated node', () => {
       const stopped = Math.max(...c.node.history(ns).map((r) => r.endedAtMs ?? 0));
       expect(seconds(cond(job, 'Failed')?.lastTransitionTime) * 1000).toBeGreaterThanOrEqual(Math.floor(stopped / 1000) * 1000);
       expect((await eventsOf(c, ns, 'dl')).some((e) => e.type === 'Warning' && e.reason === 'DeadlineExceeded' && e.message === MSG_DEADLINE)).toBe(true);
+    });
+
+    it('an updated activeDeadlineSeconds re-arms the deadline timer', async () => {
+      const ns = await newNamespace(c, 'ads-update');
+      await jobsOf(c, ns).create(newJob('au', { activeDeadlineSeconds: 3600 }));
+      await waitForPods(c, ns, 'au', 'running', (p) => running(p).length === 1);
+      const started = await waitForJob(c, ns, 'au', 'active 1', (j) => j.status?.active === 1);
+      const patchedAt = Date.now();
+      // Two seconds from now (startTime has whole seconds).
+      const ads = Math.ceil((patchedAt - Date.parse(started.status!.startTime!)) / 1000) + 2;
+      await jobsOf(c, ns).patch('au', 'merge', { spec: { activeDeadlineSeconds: ads } });
+      const job = await waitForFinished(c, ns, 'au');
+      expect(conds(job)).toEqual([
+        ['FailureTarget', 'True', 'DeadlineExceeded'],
+        ['Failed', 'True', 'DeadlineExceeded'],
+      ]);
+      const at = seconds(cond(job, 'FailureTarget')?.lastTransitionTime) * 1000;
+      expect(at - Date.parse(started.status!.startTime!)).toBeGreaterThanOrEqual(ads * 1000);
+      expect(at - patchedAt).toBeLessThan(4000);
+      await expectSettled(c, ns, job, { failed: 1 });
+    });
+
+    it('completions 0 completes at once with zero pods', async () => {
+      const ns = await newNamespace(c, 'zero-completions');
+      await jobsOf(c, ns).create(newJob('zc', { completions: 0 }));
+      const job = await waitForFinished(c, ns, 'zc');
+      expect(conds(job).map((x) => x[0])).toEqual(['SuccessCriteriaMet', 'Complete']);
+      await expectSettled(c, ns, job, {});
+      expect(job.status?.completionTime).toBeDefined();
+      expect(await podsOf(c, ns, 'zc')).toEqual([]);
     });
 
     it('activeDeadlineSeconds 0 is accepted and fails the Job at once with DeadlineExceeded, with no pods (A5)', async () => {

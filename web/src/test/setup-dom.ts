@@ -1,6 +1,6 @@
 // What antd needs from a browser that jsdom lacks; imported first by component tests.
 import { afterEach, vi } from 'vitest';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 
 if (!window.matchMedia) {
   window.matchMedia = (query: string) =>
@@ -30,3 +30,4 @@ afterEach(() => cleanup());
 
 // antd's first render in jsdom is slow on a busy machine.
 vi.setConfig({ testTimeout: 60_000 });
+configure({ asyncUtilTimeout: 15_000 });

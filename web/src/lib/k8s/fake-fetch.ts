@@ -5,6 +5,7 @@ export interface FakeRequest {
   url: URL;
   headers: Record<string, string>;
   body?: unknown;
+  signal?: AbortSignal;
 }
 
 export interface WatchStream {
@@ -40,18 +41,20 @@ export class FakeFetch {
   readonly fetch = async (input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> => {
     const url = new URL(String(input), 'http://console.test');
     const headers = Object.fromEntries(Object.entries((init.headers ?? {}) as Record<string, string>));
-    const req: FakeRequest = { method: init.method ?? 'GET', url, headers, body: typeof init.body === 'string' ? JSON.parse(init.body) : undefined };
+    const req: FakeRequest = { method: init.method ?? 'GET', url, headers, body: typeof init.body === 'string' ? JSON.parse(init.body) : undefined, signal: init.signal ?? undefined };
     this.requests.push(req);
     this.notify();
     for (const h of this.handlers) {
       const r = await h(req);
       if (r) return r;
     }
-    if (url.searchParams.get('watch') === '1') return this.openWatch(req, init.signal ?? undefined);
+    if (url.searchParams.get('watch') === '1') return this.openStream(req);
     return statusResponse(404, 'NotFound', `no fake for ${req.method} ${url.pathname}`);
   };
 
-  private openWatch(request: FakeRequest, signal?: AbortSignal): Response {
+  /** Answers with a body that stays open until the test ends it (a watch, or a followed log). */
+  openStream(request: FakeRequest): Response {
+    const signal = request.signal;
     const enc = new TextEncoder();
     let ctrl!: ReadableStreamDefaultController<Uint8Array>;
     const stream: WatchStream = {

@@ -59,3 +59,21 @@ describe('LogStreams', () => {
     s.close();
   });
 });
+
+describe('LogStreams concurrency', () => {
+  it('keeps at most maxConcurrent streams open and starts queued ones as others end', async () => {
+    const fake = new FakeFetch();
+    const client = new KubeClient({ baseUrl: '', fetch: fake.fetch });
+    let last: LogStreamsState = { lines: [], status: {} };
+    // Log requests answered with open streams (like follow=true on running containers).
+    fake.on((r) => (r.url.pathname.endsWith('/log') ? fake.openStream(r) : undefined));
+    const s = new LogStreams(client, { follow: true, maxConcurrent: 2 }, (st) => (last = st));
+    s.setTargets(['a', 'b', 'c'].map((pod) => ({ namespace: 'ns', pod, container: 'c' })));
+    await fake.until(() => fake.watches.length === 2, 'two streams');
+    expect(last.status['ns/c/c']?.status).toBe('queued');
+    fake.watches[0].end();
+    await fake.until(() => fake.watches.length === 3, 'the queued one starts');
+    expect(fake.watches[2].request.url.pathname).toBe('/api/v1/namespaces/ns/pods/c/log');
+    s.close();
+  });
+});

@@ -10,7 +10,7 @@ export interface LogTarget {
   container: string;
 }
 
-export type LogStreamStatus = 'connecting' | 'streaming' | 'ended' | 'waiting' | 'error';
+export type LogStreamStatus = 'queued' | 'connecting' | 'streaming' | 'ended' | 'waiting' | 'error';
 
 export interface LogStreamsState {
   lines: LogLine[];
@@ -23,7 +23,14 @@ export interface LogStreamOptions {
   previous?: boolean;
   /** Delay before asking again for a container that has not started yet. */
   retryMs?: number;
+  /**
+   * Streams open at once. A browser keeps at most 6 HTTP/1.1 connections per origin and the
+   * console's watches need some of them, so further containers wait for a free slot.
+   */
+  maxConcurrent?: number;
 }
+
+export const MAX_CONCURRENT_LOG_STREAMS = 3;
 
 export const targetKey = (t: LogTarget): string => `${t.namespace}/${t.pod}/${t.container}`;
 
@@ -44,6 +51,8 @@ export class LogStreams {
   private pending: LogLine[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
+  private active = 0;
+  private readonly waitingForSlot: (() => void)[] = [];
 
   constructor(client: KubeClient, o: LogStreamOptions, onChange: (s: LogStreamsState) => void) {
     this.client = client;
@@ -89,7 +98,35 @@ export class LogStreams {
     this.onChange(this.state);
   }
 
+  private async acquire(key: string, signal: AbortSignal): Promise<boolean> {
+    const max = this.o.maxConcurrent ?? MAX_CONCURRENT_LOG_STREAMS;
+    if (this.active >= max) {
+      this.setStatus(key, 'queued');
+      await new Promise<void>((resolve) => {
+        this.waitingForSlot.push(resolve);
+        signal.addEventListener('abort', () => resolve());
+      });
+    }
+    if (signal.aborted) return false;
+    this.active++;
+    return true;
+  }
+
+  private release(): void {
+    this.active--;
+    this.waitingForSlot.shift()?.();
+  }
+
   private async run(t: LogTarget, signal: AbortSignal) {
+    if (!(await this.acquire(targetKey(t), signal))) return;
+    try {
+      await this.stream(t, signal);
+    } finally {
+      this.release();
+    }
+  }
+
+  private async stream(t: LogTarget, signal: AbortSignal) {
     const key = targetKey(t);
     for (;;) {
       this.setStatus(key, 'connecting');
@@ -137,14 +174,14 @@ export function useLogStreams(client: KubeClient, targets: readonly LogTarget[],
   latestTargets.current = targets;
   useEffect(() => {
     setState({ lines: [], status: {} });
-    const s = new LogStreams(client, { follow: o.follow, tailLines: o.tailLines, previous: o.previous, retryMs: o.retryMs }, setState);
+    const s = new LogStreams(client, { follow: o.follow, tailLines: o.tailLines, previous: o.previous, retryMs: o.retryMs, maxConcurrent: o.maxConcurrent }, setState);
     streams.current = s;
     s.setTargets(latestTargets.current);
     return () => {
       s.close();
       streams.current = undefined;
     };
-  }, [client, o.follow, o.tailLines, o.previous, o.retryMs]);
+  }, [client, o.follow, o.tailLines, o.previous, o.retryMs, o.maxConcurrent]);
   const key = targets.map(targetKey).join('|');
   useEffect(() => {
     streams.current?.setTargets(latestTargets.current);

@@ -6,6 +6,7 @@ import http from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { StatusError, failureStatus, type Clock } from '../machinery/index.js';
+import { PROTOBUF_CONTENT_TYPE } from '../machinery/protobuf/index.js';
 import type { GenericRegistry } from './registry/generic-registry.js';
 import type { ResourceDefinition } from './registry/resource.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, groupsOf, groupVersionOf, type VersionInfo } from './handlers/discovery.js';
@@ -74,6 +75,8 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<BuiltApiServe
   // Bodies are parsed by the handlers, which know the content types Kubernetes uses.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  // Kubernetes protobuf (kubectl's typed clients send it): bytes, decoded with the resource's schema.
+  app.addContentTypeParser(PROTOBUF_CONTENT_TYPE, { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
   const resolveIndex = new Map<string, ResourceDefinition>();
   for (const def of deps.resources) {

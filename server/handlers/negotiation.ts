@@ -1,9 +1,11 @@
 // Content negotiation: the response forms kubectl and client libraries ask for in Accept
 // (plain JSON, meta.k8s.io Table, PartialObjectMetadata) and the request body types.
-import type { KubeObject, ObjectMeta, Table, TableColumnDefinition, TableRow } from '../../api/index.js';
+import type { DeleteOptions, KubeObject, ObjectMeta, Table, TableColumnDefinition, TableRow } from '../../api/index.js';
+import { META, type Schema } from '../../api/schema/index.js';
 import type { PatchType } from '../registry/generic-registry.js';
 import type { ResourceDefinition } from '../registry/resource.js';
 import { badRequest, notAcceptable, unsupportedMediaType } from '../../machinery/index.js';
+import { PROTOBUF_CONTENT_TYPE, decodeKubernetesProtobuf } from '../../machinery/protobuf/index.js';
 import YAML from 'yaml';
 
 export type ResponseForm =
@@ -88,12 +90,24 @@ export function partialList(def: ResourceDefinition, items: KubeObject[], versio
   };
 }
 
-/** Parses a create/update body by its content type (JSON or YAML). */
-export function parseBody(contentType: string | undefined, raw: string | undefined): unknown {
-  const type = (contentType ?? 'application/json').split(';')[0].trim().toLowerCase();
-  const text = raw ?? '';
+/** A request body as Fastify hands it over: text, or bytes for protobuf (see app.ts). */
+export type RawBody = string | Uint8Array | undefined;
+
+/**
+ * Parses a create/update body by its content type: JSON, YAML, or Kubernetes protobuf, which
+ * is decoded with `schema` (the resource's wire schema) into the object a JSON client would
+ * have sent. Without a schema (subresources like pods/binding) protobuf is a 415.
+ */
+export function parseBody(contentType: string | undefined, raw: RawBody, schema?: Schema): unknown {
+  const type = mediaType(contentType) || 'application/json';
+  if (raw === undefined || raw.length === 0) throw badRequest('the request body is empty');
+  if (type === PROTOBUF_CONTENT_TYPE) {
+    if (!schema) throw unsupportedMediaType(type);
+    return decodeKubernetesProtobuf(bytesOf(raw), schema).object;
+  }
+  const text = textOf(raw);
   if (text.trim() === '') throw badRequest('the request body is empty');
-  if (type === 'application/json' || type === '' || type === 'text/plain') return parseJson(text);
+  if (type === 'application/json' || type === 'text/plain') return parseJson(text);
   if (type === 'application/yaml' || type === 'application/x-yaml' || type === 'text/yaml') {
     try {
       return YAML.parse(text);
@@ -102,6 +116,28 @@ export function parseBody(contentType: string | undefined, raw: string | undefin
     }
   }
   throw unsupportedMediaType(type);
+}
+
+/** A DELETE body: JSON as before, or a protobuf meta.k8s.io/v1 DeleteOptions; empty is none. */
+export function parseDeleteOptionsBody(contentType: string | undefined, raw: RawBody): DeleteOptions {
+  if (raw === undefined || raw.length === 0) return {};
+  if (mediaType(contentType) === PROTOBUF_CONTENT_TYPE) {
+    return decodeKubernetesProtobuf(bytesOf(raw), { type: 'ref', ref: META + 'DeleteOptions' }).object as DeleteOptions;
+  }
+  const text = textOf(raw);
+  return text.trim() === '' ? {} : (parseJson(text) as DeleteOptions);
+}
+
+function mediaType(contentType: string | undefined): string {
+  return (contentType ?? '').split(';')[0].trim().toLowerCase();
+}
+
+function bytesOf(raw: string | Uint8Array): Uint8Array {
+  return typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
+}
+
+function textOf(raw: string | Uint8Array): string {
+  return typeof raw === 'string' ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
 }
 
 export function parseJson(text: string): unknown {

@@ -19,7 +19,7 @@ import {
 import { type FieldValidation, type GenericRegistry, deleteSuccessStatus, withTypeMeta } from '../registry/generic-registry.js';
 import type { ResourceDefinition } from '../registry/resource.js';
 import { parseRequestInfo, type RequestInfo } from './request-info.js';
-import { type IncludeObject, negotiate, parseBody, parseJson, parsePatch, partialList, partialMetadata, patchTypeOf, toTable } from './negotiation.js';
+import { type IncludeObject, type RawBody, negotiate, parseBody, parseDeleteOptionsBody, parsePatch, partialList, partialMetadata, patchTypeOf, toTable } from './negotiation.js';
 import { type PodLogProvider, handlePodLog } from './pod-log.js';
 import { handlePodBinding } from './pod-binding.js';
 
@@ -140,7 +140,7 @@ async function serve(
   }
   if (sub === 'binding' && def.names.resource === 'pods') {
     if (info.verb !== 'create') throw methodNotAllowed(`the server does not allow this method on the requested resource`);
-    const body = parseBody(request.headers['content-type'], request.body as string);
+    const body = parseBody(request.headers['content-type'], request.body as RawBody);
     const status = handlePodBinding(registry, def, ns, info.name, body, clock.now());
     return sendJson(reply, 201, status);
   }
@@ -180,12 +180,12 @@ async function serve(
     case 'create': {
       if (sub) throw methodNotAllowed('the server does not allow this method on the requested resource');
       if (info.name) throw methodNotAllowed('the server does not allow this method on the requested resource');
-      const body = parseBody(request.headers['content-type'], request.body as string);
+      const body = parseBody(request.headers['content-type'], request.body as RawBody, def.schema);
       const { object, warnings } = registry.create(def, ns, body, { dryRun: dryRunParam(query), fieldValidation: fieldValidation() });
       return sendJson(reply, 201, object, warnings);
     }
     case 'update': {
-      const body = parseBody(request.headers['content-type'], request.body as string);
+      const body = parseBody(request.headers['content-type'], request.body as RawBody, def.schema);
       const { object, warnings } = registry.update(def, ns, info.name, body, {
         dryRun: dryRunParam(query),
         fieldValidation: fieldValidation(),
@@ -226,9 +226,7 @@ async function serve(
 }
 
 function deleteOptions(request: FastifyRequest, query: Query): DeleteOptions {
-  let options: DeleteOptions = {};
-  const raw = request.body as string | undefined;
-  if (raw && raw.trim() !== '') options = parseJson(raw) as DeleteOptions;
+  const options = parseDeleteOptionsBody(request.headers['content-type'], request.body as RawBody);
   const grace = intParam(query, 'gracePeriodSeconds');
   if (grace !== undefined) options.gracePeriodSeconds = grace;
   const policy = q(query, 'propagationPolicy');

@@ -150,6 +150,45 @@ describe('kubectl against jobyard', () => {
     expect(table.split('\n')[0].split(/\s+/)).toEqual(['NAME', 'DATA', 'AGE']);
   });
 
+  // kubectl's typed clients post these bodies as application/vnd.kubernetes.protobuf.
+  it('creates a namespace and objects in it', async () => {
+    const ns = unique('ns');
+    expect(await ok(['create', 'namespace', ns])).toContain(`namespace/${ns} created`);
+    const created = await getJson(['get', 'namespace', ns]);
+    expect(created.metadata.name).toBe(ns);
+    expect(created.status.phase).toBe('Active');
+    expect(await ok(['create', 'configmap', 'inside', '-n', ns, '--from-literal=a=b'])).toContain('configmap/inside created');
+    expect((await getJson(['get', 'configmap', 'inside', '-n', ns])).metadata.namespace).toBe(ns);
+  });
+
+  it('creates a docker-registry secret', async () => {
+    const name = unique('regcred');
+    const args = ['create', 'secret', 'docker-registry', name, '--docker-server=registry.example.com', '--docker-username=jo', '--docker-password=hunter2', '--docker-email=jo@example.com'];
+    expect(await ok(args)).toContain(`secret/${name} created`);
+    const s = await getJson(['get', 'secret', name]);
+    expect(s.type).toBe('kubernetes.io/dockerconfigjson');
+    const config = JSON.parse(Buffer.from(s.data['.dockerconfigjson'], 'base64').toString());
+    expect(config.auths['registry.example.com']).toEqual({
+      username: 'jo',
+      password: 'hunter2',
+      email: 'jo@example.com',
+      auth: Buffer.from('jo:hunter2').toString('base64'),
+    });
+  });
+
+  it('creates a job from an image and a command', async () => {
+    const name = unique('hello');
+    expect(await ok(['create', 'job', name, '--image=busybox:1.36', '--', 'sh', '-c', 'echo hi'])).toContain(`job.batch/${name} created`);
+    const job = await getJson(['get', 'job', name]);
+    const pod = job.spec.template.spec;
+    expect(pod.containers).toEqual([expect.objectContaining({ name, image: 'busybox:1.36', command: ['sh', '-c', 'echo hi'] })]);
+    expect(pod.restartPolicy).toBe('Never');
+    // The server's defaults, as for a Job sent as JSON.
+    expect(job.spec.backoffLimit).toBe(6);
+    expect(job.spec.completionMode).toBe('NonIndexed');
+    expect(job.spec.template.metadata.labels['batch.kubernetes.io/job-name']).toBe(name);
+  });
+
   it('labels, annotates and patches with each patch type', async () => {
     const name = unique('patch');
     await ok(['apply', '-f', '-'], jobManifest(name));

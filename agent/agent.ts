@@ -2,6 +2,8 @@
 // containers), the local volume provisioner for PersistentVolumeClaims, and the log provider
 // the API server serves pods/log from. cmd/ builds the client and the runtime and calls
 // startAgent; everything here talks to the API as a client.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { ClientEventRecorder, type Clientset, type Logger, noopLogger, type Scheduler, realScheduler } from '../client/index.js';
@@ -51,6 +53,28 @@ export function detectNodeIP(): string {
   return '127.0.0.1';
 }
 
+/** Label naming the agent that owns a container or volume (see KubeletDeps.instanceLabels). */
+export const LABEL_AGENT = 'jobyard.io/agent';
+
+/**
+ * The agent's identity on the engine: kept in `<dataDir>/agent/instance`, so the agent of a
+ * restarted server (same data directory) adopts its containers and never touches those of
+ * another server on the same engine. Without a data directory: the node name.
+ */
+export function agentInstanceId(dataDir: string | undefined, nodeName: string): string {
+  if (!dataDir) return nodeName;
+  const dir = join(dataDir, 'agent');
+  const file = join(dir, 'instance');
+  if (existsSync(file)) {
+    const id = readFileSync(file, 'utf8').trim();
+    if (id) return id;
+  }
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const id = `${nodeName}-${randomBytes(6).toString('hex')}`;
+  writeFileSync(file, `${id}\n`);
+  return id;
+}
+
 /** Registers the node and starts running its pods. Rejects when the runtime does not answer. */
 export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   const nodeName = opts.nodeName || defaultNodeName();
@@ -58,6 +82,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   const scheduler = opts.scheduler ?? realScheduler;
   const nodeIP = opts.nodeIP ?? detectNodeIP();
   await opts.runtime.info();
+  const instanceLabels = { [LABEL_AGENT]: agentInstanceId(opts.dataDir, nodeName) };
   const recorder = new ClientEventRecorder({
     events: opts.client.events,
     component: 'kubelet',
@@ -90,6 +115,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     rootDir: opts.dataDir ? join(opts.dataDir, 'agent') : undefined,
     hostIP: nodeIP,
     nodeAllocatable: () => nodeStatus.allocatable(),
+    instanceLabels,
     options: opts.kubelet,
   });
   const abort = new AbortController();
@@ -100,6 +126,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     recorder: new ClientEventRecorder({ events: opts.client.events, component: 'persistentvolume-controller', clock: scheduler, logger, defaultKind: { kind: 'PersistentVolumeClaim', apiVersion: 'v1' } }),
     scheduler,
     logger,
+    instanceLabels,
   });
   provisioner.start(abort.signal);
   const logs = new PodLogs({ runtime: opts.runtime, clock: scheduler });

@@ -114,6 +114,12 @@ export interface KubeletDeps {
   rootDir?: string;
   /** The node's IP (status.hostIP). */
   hostIP: string;
+  /**
+   * Labels on every sandbox, container and volume this agent creates, and the filter for what
+   * it adopts or removes: agents of several servers can share one engine without touching
+   * each other's containers.
+   */
+  instanceLabels?: Record<string, string>;
   /** Node allocatable, the default of resourceFieldRef limits. */
   nodeAllocatable?: () => { cpuMilli: number; memoryBytes: number };
   options?: KubeletOptions;
@@ -199,6 +205,7 @@ export class Kubelet {
       config: this.config,
       getClaim: (ns, name) => deps.client.persistentvolumeclaims.namespace(ns).get(name),
       now: () => this.scheduler.now(),
+      labels: deps.instanceLabels ?? {},
     });
     this.workers = new PodWorkers({ sync: (uid) => this.syncPod(uid), scheduler: this.scheduler, logger: this.logger });
     this.probes = new ProbeManager({
@@ -220,6 +227,10 @@ export class Kubelet {
       update: (_old, pod) => this.onPod(pod),
       delete: (obj) => this.onPodDeleted(isTombstone(obj) ? obj.obj : obj),
     });
+  }
+
+  private get instanceLabels(): Record<string, string> {
+    return this.deps.instanceLabels ?? {};
   }
 
   private get resyncMs(): number {
@@ -294,7 +305,7 @@ export class Kubelet {
     const signal = this.abort.signal;
     while (!signal.aborted) {
       try {
-        for await (const ev of this.runtime.events({ labels: { [LABEL_MANAGED]: 'true' }, signal })) {
+        for await (const ev of this.runtime.events({ labels: { [LABEL_MANAGED]: 'true', ...this.instanceLabels }, signal })) {
           const uid = ev.labels[LABEL_POD_UID];
           if (uid && this.states.has(uid) && ev.type !== 'created') this.workers.requestSync(uid);
         }
@@ -578,7 +589,7 @@ export class Kubelet {
       id = await this.runtime.runPodSandbox({
         metadata: { name: pod.metadata.name ?? '', namespace: pod.metadata.namespace ?? 'default', uid: st.uid, attempt },
         hostname: podHostname(pod),
-        labels: { ...(pod.metadata.labels ?? {}) },
+        labels: { ...(pod.metadata.labels ?? {}), ...this.instanceLabels },
         portMappings: ports,
         hostNetwork: !!pod.spec.hostNetwork,
         volumes: this.sandboxVolumes(plan),
@@ -640,12 +651,14 @@ export class Kubelet {
         await this.runtime.removeContainer(latest.id).catch(() => undefined);
       }
     }
-    await this.startContainer(st, pod, c, sandbox, plan, attempt);
-    return true;
+    return this.startContainer(st, pod, c, sandbox, plan, attempt);
   }
 
-  /** The kubelet's startContainer: image, config, create, start, postStart. Failures become waiting reasons. */
-  private async startContainer(st: PodState, pod: Pod, c: Container, sandbox: PodSandboxStatus, plan: VolumePlan, attempt: number): Promise<void> {
+  /**
+   * The kubelet's startContainer: image, config, create, start, postStart. Failures become
+   * waiting reasons. True when a container was created (the runtime changed).
+   */
+  private async startContainer(st: PodState, pod: Pod, c: Container, sandbox: PodSandboxStatus, plan: VolumePlan, attempt: number): Promise<boolean> {
     const rec = this.deps.recorder;
     const fail = (reason: string, message: string, event = true) => {
       st.reasons.set(c.name, { reason, message });
@@ -702,7 +715,7 @@ export class Kubelet {
           fail(err.reason, err.message);
       }
       st.wakeAt = Math.min(st.wakeAt ?? Infinity, this.scheduler.now().getTime() + Math.max(1_000, this.images.backoff.get(backoffKey) || BACKOFF_INITIAL_MS));
-      return;
+      return false;
     }
 
     // 2. Its configuration.
@@ -712,12 +725,12 @@ export class Kubelet {
     } catch (err) {
       if (err instanceof ContainerConfigError) {
         fail('CreateContainerConfigError', err.message);
-        return;
+        return false;
       }
       if (err instanceof VolumeError) {
         this.failedMount(pod, err);
         fail('CreateContainerConfigError', err.message, false);
-        return;
+        return false;
       }
       throw err;
     }
@@ -728,14 +741,14 @@ export class Kubelet {
       id = await this.runtime.createContainer(sandbox.id, config);
     } catch (err) {
       fail('CreateContainerError', errorText(err));
-      return;
+      return false;
     }
     rec.event(pod, 'Normal', 'Created', `Created container: ${c.name}`);
     try {
       await this.runtime.startContainer(id);
     } catch (err) {
       fail('RunContainerError', errorText(err));
-      return;
+      return true;
     }
     rec.event(pod, 'Normal', 'Started', `Started container ${c.name}`);
     st.reasons.delete(c.name);
@@ -757,6 +770,7 @@ export class Kubelet {
     } else {
       this.lastPullError.delete(backoffKey);
     }
+    return true;
   }
 
   private async keyring(pod: Pod): Promise<DockerKeyring | undefined> {
@@ -835,6 +849,7 @@ export class Kubelet {
       resources: linuxResources(c.resources),
       security,
       sharePidNamespace: !!pod.spec.shareProcessNamespace,
+      labels: { ...this.instanceLabels },
       annotations,
     };
     if (expanded.command) config.command = expanded.command;
@@ -928,8 +943,8 @@ export class Kubelet {
     const known = new Set<string>();
     for (const p of this.informer.lister().list()) if (p.metadata?.uid) known.add(p.metadata.uid);
     for (const [uid, st] of this.states) if (!st.deleted) known.add(uid);
-    const sandboxes = await this.runtime.listPodSandboxes();
-    const containers = await this.runtime.listContainers();
+    const sandboxes = await this.runtime.listPodSandboxes({ labels: this.instanceLabels });
+    const containers = await this.runtime.listContainers({ labels: this.instanceLabels });
     for (const c of containers) {
       const uid = c.labels[LABEL_POD_UID];
       if (uid && !known.has(uid)) {
@@ -943,7 +958,7 @@ export class Kubelet {
         await this.runtime.removePodSandbox(s.id).catch(() => undefined);
       }
     }
-    const volumes = await this.runtime.listVolumes({ [LABEL_VOLUME_TYPE]: 'pod' });
+    const volumes = await this.runtime.listVolumes({ [LABEL_VOLUME_TYPE]: 'pod', ...this.instanceLabels });
     for (const v of volumes) {
       const uid = v.labels[LABEL_POD_UID];
       if (uid && !known.has(uid)) await this.runtime.removeVolume(v.name).catch(() => undefined);

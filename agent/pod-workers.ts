@@ -102,7 +102,10 @@ export class PodWorkers {
   private async run(w: Worker): Promise<void> {
     w.running = true;
     try {
+      let rounds = 0;
       while (w.pending && !this.stopped) {
+        // A sync may only await promises that settle at once (fakes): let timers and I/O run between rounds.
+        if (rounds++ > 0) await new Promise<void>((r) => setImmediate(r));
         w.pending = false;
         let result: PodSyncResult;
         try {

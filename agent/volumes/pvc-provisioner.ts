@@ -33,6 +33,8 @@ export interface LocalProvisionerDeps {
   recorder: EventRecorder;
   scheduler?: Scheduler;
   logger?: Logger;
+  /** Labels on the volumes this provisioner creates, and the filter of its garbage collection. */
+  instanceLabels?: Record<string, string>;
   /** How often leftover volumes of deleted claims are looked for. @defaultValue 30 s */
   gcIntervalMs?: number;
 }
@@ -114,10 +116,10 @@ export class LocalVolumeProvisioner {
     if (!isLocalClass(pvc.spec.storageClassName)) return;
     if (pvc.spec.volumeName === volume && pvc.status?.phase === 'Bound') {
       // Bound already: make sure the volume exists (it may have been removed by hand).
-      await this.deps.runtime.createVolume({ name: volume, labels: { [LABEL_VOLUME_TYPE]: 'pvc', [LABEL_CLAIM_UID]: uid } });
+      await this.deps.runtime.createVolume({ name: volume, labels: this.volumeLabels(uid) });
       return;
     }
-    await this.deps.runtime.createVolume({ name: volume, labels: { [LABEL_VOLUME_TYPE]: 'pvc', [LABEL_CLAIM_UID]: uid } });
+    await this.deps.runtime.createVolume({ name: volume, labels: this.volumeLabels(uid) });
     const client = this.deps.client.persistentvolumeclaims.namespace(ns);
     if (pvc.spec.volumeName !== volume) {
       await client.patch(name, 'merge', {
@@ -143,6 +145,10 @@ export class LocalVolumeProvisioner {
     );
   }
 
+  private volumeLabels(uid: string): Record<string, string> {
+    return { ...this.deps.instanceLabels, [LABEL_VOLUME_TYPE]: 'pvc', [LABEL_CLAIM_UID]: uid };
+  }
+
   /** Removes a deleted claim's volume; a volume still in use is left for the next collection. */
   async release(uid: string): Promise<void> {
     if (!uid) return;
@@ -159,7 +165,7 @@ export class LocalVolumeProvisioner {
     const live = new Set(this.informer.lister().list().map((p) => p.metadata?.uid));
     let volumes;
     try {
-      volumes = await this.deps.runtime.listVolumes({ [LABEL_VOLUME_TYPE]: 'pvc' });
+      volumes = await this.deps.runtime.listVolumes({ ...this.deps.instanceLabels, [LABEL_VOLUME_TYPE]: 'pvc' });
     } catch {
       return;
     }

@@ -48,6 +48,8 @@ export interface VolumeManagerDeps {
   config: ConfigSource;
   getClaim(namespace: string, name: string): Promise<PersistentVolumeClaim>;
   now(): Date;
+  /** Added to every runtime volume (the agent's instance labels). */
+  labels?: Record<string, string>;
 }
 
 /** The runtime volume name of a pod volume. */
@@ -136,7 +138,7 @@ export class VolumeManager {
     const config: Parameters<ContainerRuntime['createVolume']>[0] = {
       name,
       medium,
-      labels: { [LABEL_VOLUME_TYPE]: 'pod', [LABEL_POD_UID]: uid, [LABEL_VOLUME_NAME]: v.name },
+      labels: { ...this.deps.labels, [LABEL_VOLUME_TYPE]: 'pod', [LABEL_POD_UID]: uid, [LABEL_VOLUME_NAME]: v.name },
     };
     if (sizeLimitBytes !== undefined) config.sizeLimitBytes = sizeLimitBytes;
     try {

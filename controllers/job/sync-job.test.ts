@@ -243,6 +243,23 @@ const controllerSyncCases: Record<string, SyncCase> = {
     expectedPodPatches: 5,
     expectedEvents: [EV_COMPLETED],
   },
+  'job finish across a second boundary: completionTime is the Complete condition\'s lastTransitionTime': {
+    // Each status write takes a second: the Complete condition is stamped after the interim write.
+    job: { parallelism: 1, completions: 1 },
+    pods: { succeeded: 1 },
+    setup: (t) => {
+      const write = t.controller.updateStatusHandler;
+      t.controller.updateStatusHandler = async (j) => {
+        const r = await write(j);
+        t.clock.step(1000);
+        return r;
+      };
+    },
+    expectedSucceeded: 1,
+    expectedConditions: [SCM, COMPLETE],
+    expectedPodPatches: 1,
+    expectedEvents: [EV_COMPLETED],
+  },
   'WQ job finishing': {
     job: { parallelism: 2, completions: null },
     pods: { active: 1, succeeded: 1 },

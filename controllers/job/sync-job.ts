@@ -900,7 +900,11 @@ function enactJobFinished(d: JobSyncDeps, ctx: SyncJobCtx): boolean {
   }
   const r = ensureJobConditionStatus(status.conditions, cond.type, cond.status, cond.reason ?? '', cond.message ?? '', d.clock.now());
   status.conditions = r.conditions;
-  if (cond.type === 'Complete') status.completionTime = cond.lastTransitionTime;
+  // The condition as written (stamped now, after the interim writes of this sync), so that
+  // completionTime always equals Complete's lastTransitionTime, even across a second boundary.
+  const written = findConditionByType(status.conditions, cond.type) ?? cond;
+  ctx.finishedCondition = written;
+  if (cond.type === 'Complete') status.completionTime = written.lastTransitionTime;
   return true;
 }
 

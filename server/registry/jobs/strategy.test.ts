@@ -359,6 +359,26 @@ describe('Job /status (V13)', () => {
     expect(updateStatus(jobs, cleared, suspended).errors).toEqual([]);
   });
 
+  it('lets a suspended Job with completions 0 become Complete without startTime (kubernetes#132614)', () => {
+    const old = create(jobs, newJob('zero', { completions: 0, suspend: true })).obj;
+    const complete = structuredClone(old);
+    const t = '2026-01-01T00:00:00Z';
+    complete.status = {
+      completionTime: t,
+      conditions: [
+        { type: 'SuccessCriteriaMet', status: 'True', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods', lastProbeTime: t, lastTransitionTime: t },
+        { type: 'Complete', status: 'True', reason: 'CompletionsReached', message: 'Reached expected number of succeeded pods', lastProbeTime: t, lastTransitionTime: t },
+      ],
+    };
+    expect(updateStatus(jobs, complete, old).errors).toEqual([]);
+    // Not suspended: startTime is required.
+    const unsuspended = structuredClone(old);
+    unsuspended.spec.suspend = false;
+    const finishedUnstarted = structuredClone(complete);
+    finishedUnstarted.spec.suspend = false;
+    expect(updateStatus(jobs, finishedUnstarted, unsuspended).messages).toEqual(['status.startTime: Required value: startTime is required for finished job']);
+  });
+
   it('lets the status write that resumes a Job (Suspended True -> False) reset startTime (kubernetes#134769)', () => {
     const suspendedCond = { type: 'Suspended' as const, status: 'True' as const, reason: 'JobSuspended', message: 'Job suspended', lastProbeTime: '2026-01-01T00:01:00Z', lastTransitionTime: '2026-01-01T00:01:00Z' };
     const old = running();

@@ -470,7 +470,8 @@ function statusChecks(job: JobObject, old: JobObject): StatusChecks {
     rejectFailedIndexesForNoBackoffLimitPerIndex: failedIndexesChanged,
     rejectFailedIndexesOverlappingCompleted: failedIndexesChanged || completedIndexesChanged,
     rejectFinishedWithActive: finishedChanged || activeChanged,
-    rejectFinishedWithoutStartTime: finishedChanged || startTimeChanged,
+    // A suspended Job with completions 0 completes without ever starting (kubernetes#132144, #132614).
+    rejectFinishedWithoutStartTime: (finishedChanged || startTimeChanged) && !(job.spec?.suspend === true && job.spec?.completions === 0),
     rejectFinishedWithUncounted: finishedChanged || uncountedChanged,
     rejectStartTimeUpdateForUnsuspended: startTimeChanged,
     rejectCompletionTimeBeforeStartTime: startTimeChanged || completionTimeChanged,

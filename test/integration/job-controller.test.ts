@@ -566,7 +566,9 @@ describe.concurrent('Job controller with a simulated node', () => {
     it('should create pods for an Indexed job with completion indexes and specified hostname (A25)', async () => {
       const ns = await newNamespace(c, 'indexed');
       c.node.script(ns, { runMs: 200 });
-      await jobsOf(c, ns).create(newJob('ix', { completions: 4, parallelism: 2, completionMode: 'Indexed' }));
+      await jobsOf(c, ns).create(
+        newJob('ix', { completions: 4, parallelism: 2, completionMode: 'Indexed' }, { initContainers: [{ name: 'init', image: 'busybox:1.36', command: ['true'] }] }),
+      );
       const job = await waitForFinished(c, ns, 'ix');
       expect(job.status?.completedIndexes).toBe('0-3');
       await expectSettled(c, ns, job, { succeeded: 4 });
@@ -580,8 +582,10 @@ describe.concurrent('Job controller with a simulated node', () => {
         expect(p.metadata.labels?.[INDEX_KEY]).toBe(i);
         expect(p.spec.hostname).toBe(`ix-${i}`);
         expect(p.metadata.name).toMatch(new RegExp(`^ix-${i}-[a-z0-9]{5}$`));
-        const env = p.spec.containers[0].env?.find((e) => e.name === 'JOB_COMPLETION_INDEX');
-        expect(env?.valueFrom?.fieldRef?.fieldPath).toBe(`metadata.labels['${INDEX_KEY}']`);
+        for (const ctr of [...p.spec.containers, ...(p.spec.initContainers ?? [])]) {
+          const env = ctr.env?.find((e) => e.name === 'JOB_COMPLETION_INDEX');
+          expect(env?.valueFrom?.fieldRef?.fieldPath, ctr.name).toBe(`metadata.labels['${INDEX_KEY}']`);
+        }
       }
     });
 
@@ -887,7 +891,8 @@ describe.concurrent('Job controller with a simulated node', () => {
 
     it('keeps a Job deleted in the foreground until its pods are gone (A39c)', async () => {
       const ns = await newNamespace(c, 'foreground');
-      c.node.script(ns, { terminationMs: 1200 });
+      // The node stops the containers when the deletionTimestamp passes (grace 1 s).
+      c.node.script(ns, { terminationMs: 'grace' });
       await jobsOf(c, ns).create(newJob('fg', { completions: 2, parallelism: 2 }));
       await waitForPods(c, ns, 'fg', '2 running', (p) => running(p).length === 2);
       await jobsOf(c, ns).delete('fg', { propagationPolicy: 'Foreground' });
@@ -896,17 +901,28 @@ describe.concurrent('Job controller with a simulated node', () => {
       expect(waiting.metadata.finalizers).toContain('foregroundDeletion');
       await waitFor('fg gone', async () => getJob(c, ns, 'fg').then(() => false, (e) => isNotFound(e)));
       expect(await podsOf(c, ns, 'fg')).toEqual([]);
+      // A Job being deleted gets no replacement pods (R17), though its pods counted as failed.
+      expect(c.node.history(ns).length).toBe(2);
     });
 
     it('job should be deleted once it finishes after TTL seconds (A40)', async () => {
       const ns = await newNamespace(c, 'ttl');
-      c.node.script(ns, { runMs: 100 });
+      c.node.script(ns, (pod) => ({ runMs: 100, exit: { exitCode: pod.metadata.labels?.['batch.kubernetes.io/job-name'] === 'ttl-failed' ? 1 : 0 } }));
       await jobsOf(c, ns).create(newJob('ttl', { ttlSecondsAfterFinished: 2 }));
-      const job = await waitForFinished(c, ns, 'ttl');
-      const finishedAt = Date.parse(cond(job, 'Complete')!.lastTransitionTime!);
-      await waitFor('ttl gone', async () => getJob(c, ns, 'ttl').then(() => false, (e) => isNotFound(e)));
-      expect(Date.now()).toBeGreaterThanOrEqual(finishedAt + 2000);
-      await waitForPods(c, ns, 'ttl', 'pods gone', (p) => p.length === 0);
+      await jobsOf(c, ns).create(newJob('ttl-failed', { ttlSecondsAfterFinished: 2, backoffLimit: 0 }));
+      const finished = await Promise.all(
+        (
+          [
+            ['ttl', 'Complete'],
+            ['ttl-failed', 'Failed'],
+          ] as const
+        ).map(async ([name, type]) => [name, Date.parse(cond(await waitForFinished(c, ns, name), type)!.lastTransitionTime!)] as const),
+      );
+      for (const [name, finishedAt] of finished) {
+        await waitFor(`${name} gone`, async () => getJob(c, ns, name).then(() => false, (e) => isNotFound(e)));
+        expect(Date.now()).toBeGreaterThanOrEqual(finishedAt + 2000);
+        await waitForPods(c, ns, name, 'pods gone', (p) => p.length === 0);
+      }
     });
 
     it('should allow to delegate reconciliation to external controller: managedBy another controller gets no pods and no status (A43)', async () => {

@@ -39,7 +39,7 @@ export interface NodeStatusDeps {
 
 /** What the node reports while the engine answers, from its info and images. */
 export function nodeStatusFromRuntime(info: RuntimeInfo, images: ImageSummary[], nodeIP: string, nodeName: string, kubeletVersion: string): NonNullable<Node['status']> {
-  const capacity = { cpu: String(info.cpus), memory: formatBinaryBytes(Math.floor(info.memoryBytes / 1024) * 1024), pods: String(MAX_PODS) };
+  const capacity = { cpu: String(info.cpus), memory: formatBinaryBytes(info.memoryBytes), pods: String(MAX_PODS) };
   const sorted = [...images].filter((i) => i.names.length > 0).sort((a, b) => b.sizeBytes - a.sizeBytes);
   return {
     capacity,

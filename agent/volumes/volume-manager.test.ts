@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import type { ConfigMap, PersistentVolumeClaim, Pod, Secret, Volume } from '../../api/index.js';
+import { FakeClock, notFound } from '../../machinery/index.js';
+import { FakeRuntime } from '../runtime/index.js';
+import { FakeHostFS } from '../testing/harness.js';
+import { atomicWriterFiles, makePayload } from './atomic-writer.js';
+import { VolumeManager } from './volume-manager.js';
+
+const cm: ConfigMap = { metadata: { name: 'cfg', namespace: 'ns' }, data: { 'app.conf': 'debug=true', other: 'x' } };
+const secret: Secret = { metadata: { name: 'creds', namespace: 'ns' }, data: { password: Buffer.from('s3cret').toString('base64') } };
+const bound: PersistentVolumeClaim = { metadata: { name: 'data', namespace: 'ns' }, spec: { volumeName: 'pvc-123' }, status: { phase: 'Bound' } };
+const pending: PersistentVolumeClaim = { metadata: { name: 'waiting', namespace: 'ns' }, spec: {}, status: { phase: 'Pending' } };
+
+function setup() {
+  const runtime = new FakeRuntime({ clock: new FakeClock('2026-01-01T00:00:00Z'), autoAdvance: false });
+  const hostFS = new FakeHostFS(runtime);
+  const vm = new VolumeManager({
+    runtime,
+    hostFS,
+    now: () => new Date('2026-01-01T00:00:00Z'),
+    config: {
+      getConfigMap: async (_ns, name) => (name === 'cfg' ? cm : Promise.reject(notFound('configmaps', '', name))),
+      getSecret: async (_ns, name) => (name === 'creds' ? secret : Promise.reject(notFound('secrets', '', name))),
+    },
+    getClaim: async (_ns, name) => [bound, pending].find((c) => c.metadata.name === name) ?? Promise.reject(notFound('persistentvolumeclaims', '', name)),
+  });
+  return { runtime, hostFS, vm };
+}
+
+const pod = (volumes: Volume[]): Pod => ({ metadata: { name: 'p', namespace: 'ns', uid: 'u1' }, spec: { containers: [], volumes } });
+
+describe('VolumeManager', () => {
+  it('emptyDir: a runtime volume of the pod; Memory is a tmpfs with the size limit', async () => {
+    const { runtime, vm } = setup();
+    const plan = await vm.prepare(pod([{ name: 'scratch', emptyDir: {} }, { name: 'fast', emptyDir: { medium: 'Memory', sizeLimit: '64Mi' } }]));
+    expect(await runtime.listVolumes()).toEqual([
+      { name: 'jobyard-u1-scratch', medium: '', labels: { 'jobyard.io/volume-type': 'pod', 'io.kubernetes.pod.uid': 'u1', 'jobyard.io/volume-name': 'scratch' } },
+      { name: 'jobyard-u1-fast', medium: 'Memory', sizeLimitBytes: 64 * 1024 * 1024, labels: { 'jobyard.io/volume-type': 'pod', 'io.kubernetes.pod.uid': 'u1', 'jobyard.io/volume-name': 'fast' } },
+    ]);
+    expect(plan.sandboxVolumes).toEqual(['jobyard-u1-fast']);
+    expect(vm.mountsFor({ name: 'c', volumeMounts: [{ name: 'scratch', mountPath: '/work', subPath: 'a/b' }, { name: 'fast', mountPath: '/fast', readOnly: true }] }, plan)).toEqual([
+      { type: 'volume', source: 'jobyard-u1-scratch', target: '/work', subPath: 'a/b' },
+      { type: 'volume', source: 'jobyard-u1-fast', target: '/fast', readOnly: true },
+    ]);
+    await vm.cleanup('u1');
+    expect(await runtime.listVolumes()).toEqual([]);
+  });
+
+  it('hostPath: type checks with upstream messages; *OrCreate creates', async () => {
+    const { hostFS, vm } = setup();
+    hostFS.dirs.add('/srv/data');
+    await hostFS.writeFile('/etc/app.conf', 'x');
+    hostFS.special.set('/run/app.sock', 'socket');
+    await expect(vm.prepare(pod([{ name: 'd', hostPath: { path: '/srv/data', type: 'Directory' } }]))).resolves.toBeDefined();
+    await expect(vm.prepare(pod([{ name: 'd', hostPath: { path: '/etc/app.conf', type: 'Directory' } }]))).rejects.toThrow(
+      'MountVolume.SetUp failed for volume "d" : hostPath type check failed: /etc/app.conf is not a directory',
+    );
+    await expect(vm.prepare(pod([{ name: 'f', hostPath: { path: '/srv/data', type: 'File' } }]))).rejects.toThrow('hostPath type check failed: /srv/data is not a file');
+    await expect(vm.prepare(pod([{ name: 's', hostPath: { path: '/etc/app.conf', type: 'Socket' } }]))).rejects.toThrow('is not a socket file');
+    await expect(vm.prepare(pod([{ name: 's', hostPath: { path: '/run/app.sock', type: 'Socket' } }]))).resolves.toBeDefined();
+    await expect(vm.prepare(pod([{ name: 'x', hostPath: { path: '/x', type: 'Bogus' } }]))).rejects.toThrow('Bogus is an invalid volume type');
+    await vm.prepare(pod([{ name: 'n', hostPath: { path: '/srv/new', type: 'DirectoryOrCreate' } }, { name: 'm', hostPath: { path: '/srv/new.log', type: 'FileOrCreate' } }]));
+    expect(await hostFS.stat('/srv/new')).toBe('directory');
+    expect(await hostFS.stat('/srv/new.log')).toBe('file');
+    const plan = await vm.prepare(pod([{ name: 'd', hostPath: { path: '/srv/data' } }]));
+    expect(vm.mountsFor({ name: 'c', volumeMounts: [{ name: 'd', mountPath: '/data', subPath: 'sub', readOnly: true }] }, plan)).toEqual([{ type: 'bind', source: '/srv/data/sub', target: '/data', readOnly: true }]);
+  });
+
+  it('configMap and secret: Memory volumes written through the sandbox, read-only, keys as files', async () => {
+    const { runtime, vm } = setup();
+    const plan = await vm.prepare(
+      pod([
+        { name: 'cfg', configMap: { name: 'cfg', items: [{ key: 'app.conf', path: 'conf/app.conf', mode: 0o600 }] } },
+        { name: 'sec', secret: { secretName: 'creds', defaultMode: 0o400 } },
+      ]),
+    );
+    expect((await runtime.listVolumes()).map((v) => [v.name, v.medium])).toEqual([
+      ['jobyard-u1-cfg', 'Memory'],
+      ['jobyard-u1-sec', 'Memory'],
+    ]);
+    const sandbox = await runtime.runPodSandbox({ metadata: { name: 'p', namespace: 'ns', uid: 'u1', attempt: 0 }, hostname: 'p', volumes: plan.sandboxVolumes });
+    await vm.populate(sandbox, plan);
+    runtime.addImage('x:1', { config: { cmd: ['/app'] } });
+    const seen: Record<string, string | undefined> = {};
+    runtime.program(['/app'], (p) => {
+      seen.conf = p.readFile('/etc/cfg/conf/app.conf');
+      seen.other = p.readFile('/etc/cfg/other');
+      seen.password = p.readFile('/secrets/password');
+    });
+    const mounts = vm.mountsFor({ name: 'c', volumeMounts: [{ name: 'cfg', mountPath: '/etc/cfg' }, { name: 'sec', mountPath: '/secrets' }] }, plan);
+    expect(mounts.every((m) => 'readOnly' in m && m.readOnly)).toBe(true);
+    const id = await runtime.createContainer(sandbox, { metadata: { name: 'c', attempt: 0 }, image: 'x:1', mounts });
+    await runtime.startContainer(id);
+    await runtime.waitContainer(id);
+    expect(seen).toEqual({ conf: 'debug=true', other: undefined, password: 's3cret' });
+  });
+
+  it.each<[string, Volume, string]>([
+    ['a missing ConfigMap', { name: 'v', configMap: { name: 'absent' } }, 'MountVolume.SetUp failed for volume "v" : configmap "absent" not found'],
+    ['a missing key', { name: 'v', configMap: { name: 'cfg', items: [{ key: 'nope', path: 'x' }] } }, 'configmap references non-existent config key: nope'],
+    ['a missing Secret', { name: 'v', secret: { secretName: 'absent' } }, 'secret "absent" not found'],
+    ['a missing secret key', { name: 'v', secret: { secretName: 'creds', items: [{ key: 'nope', path: 'x' }] } }, 'references non-existent secret key: nope'],
+    ['a missing claim', { name: 'v', persistentVolumeClaim: { claimName: 'absent' } }, 'persistentvolumeclaim "absent" not found'],
+    ['an unbound claim', { name: 'v', persistentVolumeClaim: { claimName: 'waiting' } }, 'PVC ns/waiting has non-bound phase ("Pending") or empty pvc.Spec.VolumeName ("")'],
+    ['an unsupported kind', { name: 'v', nfs: { server: 's', path: '/' } }, 'nfs volumes are not supported by this node'],
+  ])('%s fails the mount', async (_name, volume, message) => {
+    await expect(setup().vm.prepare(pod([volume]))).rejects.toThrow(message);
+  });
+
+  it('optional ConfigMaps and Secrets may be missing', async () => {
+    const plan = await setup().vm.prepare(pod([{ name: 'v', configMap: { name: 'absent', optional: true } }, { name: 's', secret: { secretName: 'absent', optional: true } }]));
+    expect(plan.volumes.size).toBe(2);
+  });
+
+  it('a bound claim mounts its runtime volume (read-only when the pod says so)', async () => {
+    const { vm } = setup();
+    const plan = await vm.prepare(pod([{ name: 'data', persistentVolumeClaim: { claimName: 'data', readOnly: true } }]));
+    expect(vm.mountsFor({ name: 'c', volumeMounts: [{ name: 'data', mountPath: '/data' }] }, plan)).toEqual([{ type: 'volume', source: 'pvc-123', target: '/data', readOnly: true }]);
+  });
+});
+
+describe('atomic writer layout', () => {
+  it('files in a timestamped directory, ..data linking to it, top-level names linking into ..data', () => {
+    const payload = makePayload({ a: Buffer.from('1'), b: Buffer.from('2') }, [{ key: 'a', path: 'dir/a.txt' }, { key: 'b', path: 'b' }], 0o440, false, (k) => k);
+    const files = atomicWriterFiles(payload, new Date('2026-01-01T00:00:00.123Z'));
+    expect(files.map((f) => [f.path, f.linkTarget ?? (f.isDirectory ? 'dir' : f.data?.toString()), f.mode])).toEqual([
+      ['..2026_01_01_00_00_00.123000000', 'dir', 0o755],
+      ['..2026_01_01_00_00_00.123000000/b', '2', 0o440],
+      ['..2026_01_01_00_00_00.123000000/dir/a.txt', '1', 0o440],
+      ['..data', '..2026_01_01_00_00_00.123000000', undefined],
+      ['b', '..data/b', undefined],
+      ['dir', '..data/dir', undefined],
+    ]);
+    expect(makePayload({ a: Buffer.from('1') }, undefined, undefined, false, (k) => k).files[0].mode).toBe(0o644);
+  });
+});

@@ -3,11 +3,13 @@
 import { BATCH, CORE, META, list, object, ref, str } from './builders.js';
 import { batchDefinitions } from './batch.js';
 import { coreDefinitions } from './core.js';
+import { LOGS, logsDefinitions } from './logs.js';
 import { metaDefinitions } from './meta.js';
 import type { Definitions, RefSchema, Schema } from './types.js';
 
 export * from './types.js';
 export { BATCH, CORE, META } from './builders.js';
+export { LOGS } from './logs.js';
 
 /** A group/version/kind as the x-kubernetes-group-version-kind extension spells it. */
 export interface GroupVersionKind {
@@ -26,6 +28,7 @@ export const topLevelKinds: Record<string, GroupVersionKind> = {
   [CORE + 'Secret']: { group: '', version: 'v1', kind: 'Secret' },
   [CORE + 'Event']: { group: '', version: 'v1', kind: 'Event' },
   [CORE + 'PersistentVolumeClaim']: { group: '', version: 'v1', kind: 'PersistentVolumeClaim' },
+  [LOGS + 'Logstore']: { group: 'logs.jobyard.io', version: 'v1', kind: 'Logstore' },
 };
 
 function listDefinitions(): Definitions {
@@ -49,6 +52,7 @@ export const definitions: Definitions = {
   ...metaDefinitions,
   ...coreDefinitions,
   ...batchDefinitions,
+  ...logsDefinitions,
   ...listDefinitions(),
 };
 

@@ -13,19 +13,22 @@ describe('allResources', () => {
       'core/v1/events',
       'core/v1/persistentvolumeclaims',
       'batch/v1/jobs',
+      'logs.jobyard.io/v1/logstores',
     ]);
     for (const d of allResources) {
       expect(d.names.listKind).toBe(`${d.names.kind}List`);
-      expect(d.schema).toEqual({ type: 'ref', ref: `io.k8s.api.${d.names.group || 'core'}.${d.names.version}.${d.names.kind}` });
+      // Upstream groups under io.k8s.api; our own group reversed, as a CRD's definitions are.
+      const prefix = d.names.group.includes('.') ? d.names.group.split('.').reverse().join('.') : `io.k8s.api.${d.names.group || 'core'}`;
+      expect(d.schema).toEqual({ type: 'ref', ref: `${prefix}.${d.names.version}.${d.names.kind}` });
     }
   });
 
   it('has a status subresource exactly where upstream does', () => {
-    expect(allResources.filter((d) => d.status).map((d) => d.names.resource)).toEqual(['namespaces', 'nodes', 'pods', 'persistentvolumeclaims', 'jobs']);
+    expect(allResources.filter((d) => d.status).map((d) => d.names.resource)).toEqual(['namespaces', 'nodes', 'pods', 'persistentvolumeclaims', 'jobs', 'logstores']);
   });
 
-  it('marks only namespaces and nodes cluster-scoped', () => {
-    expect(allResources.filter((d) => !d.names.namespaced).map((d) => d.names.resource)).toEqual(['namespaces', 'nodes']);
+  it('marks only namespaces, nodes and logstores cluster-scoped', () => {
+    expect(allResources.filter((d) => !d.names.namespaced).map((d) => d.names.resource)).toEqual(['namespaces', 'nodes', 'logstores']);
   });
 
   it.each(allResources.map((d) => [d.names.resource, d] as const))('%s: survives a bare object and reports instead of throwing', (_name, def) => {

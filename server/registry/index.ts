@@ -3,6 +3,7 @@ import type { ResourceDefinition } from './resource.js';
 import { configMaps } from './configmaps/index.js';
 import { events } from './events/index.js';
 import { jobs } from './jobs/index.js';
+import { logstores } from './logstores/index.js';
 import { namespaces } from './namespaces/index.js';
 import { nodes } from './nodes/index.js';
 import { persistentVolumeClaims } from './persistentvolumeclaims/index.js';
@@ -12,11 +13,12 @@ import { secrets } from './secrets/index.js';
 export { configMaps } from './configmaps/index.js';
 export { events } from './events/index.js';
 export { jobs } from './jobs/index.js';
+export { logstores } from './logstores/index.js';
 export { namespaces } from './namespaces/index.js';
 export { nodes } from './nodes/index.js';
 export { persistentVolumeClaims } from './persistentvolumeclaims/index.js';
 export { pods } from './pods/index.js';
 export { secrets } from './secrets/index.js';
 
-/** All served resources; discovery, handlers and OpenAPI iterate this list (core/v1 first, then batch/v1). */
-export const allResources: ResourceDefinition[] = [namespaces, nodes, pods, configMaps, secrets, events, persistentVolumeClaims, jobs];
+/** All served resources; discovery, handlers and OpenAPI iterate this list (core/v1 first, then batch/v1, then logs.jobyard.io/v1). */
+export const allResources: ResourceDefinition[] = [namespaces, nodes, pods, configMaps, secrets, events, persistentVolumeClaims, jobs, logstores];

@@ -1064,7 +1064,7 @@ export class DockerRuntime implements ContainerRuntime {
     const status: ContainerStatus = {
       ...summary,
       oomKilled: !!st.OOMKilled,
-      imageRef: await this.imageRef(info.Image),
+      imageRef: await this.imageRef(info.Image, info.Config.Image),
       mounts: mountsOf(info),
     };
     const startedAt = parseTime(st.StartedAt);
@@ -1089,14 +1089,26 @@ export class DockerRuntime implements ContainerRuntime {
     return status;
   }
 
-  /** "repo@sha256:..." of an image when it came from a registry, else its id. */
-  private async imageRef(imageId: string): Promise<string> {
-    const cached = this.imageRefs.get(imageId);
+  /**
+   * "repo@sha256:..." of an image when it came from a registry, else its id. An image pulled
+   * under several names has one digest per repository: the one of `image` (the container's
+   * reference) wins.
+   */
+  private async imageRef(imageId: string, image?: string): Promise<string> {
+    let repo: string | undefined;
+    try {
+      if (image && !/^sha256:/.test(image)) repo = parseImageReference(image).familiar.replace(/[:@][^/]*$/, '');
+    } catch {
+      repo = undefined;
+    }
+    const key = `${imageId} ${repo ?? ''}`;
+    const cached = this.imageRefs.get(key);
     if (cached) return cached;
     try {
       const i = await this.docker.getImage(imageId).inspect();
-      const ref = i.RepoDigests?.[0] ?? imageId;
-      if (i.RepoDigests?.length) this.imageRefs.set(imageId, ref);
+      const digests = i.RepoDigests ?? [];
+      const ref = (repo && digests.find((d) => d.slice(0, d.lastIndexOf('@')) === repo)) || digests[0] || imageId;
+      if (digests.length) this.imageRefs.set(key, ref);
       return ref;
     } catch {
       return imageId;

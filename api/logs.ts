@@ -43,6 +43,13 @@ export interface Logstore {
   status?: LogstoreStatus;
 }
 
+/**
+ * Longest line kept whole, in bytes (UTF-8). A longer line keeps its first LOG_LINE_MAX_BYTES
+ * bytes followed by LOG_TRUNCATED_MARKER, and is flagged `truncated`.
+ */
+export const LOG_LINE_MAX_BYTES = 256 * 1024;
+export const LOG_TRUNCATED_MARKER = '…[truncated]';
+
 export type LogStreamKind = 'stdout' | 'stderr' | 'file';
 
 /** One stored line as search and follow return it. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConfigMap, Pod } from '../api/index.js';
+import { goDuration } from './kubelet.js';
 import { KubeletHarness, NODE_IP, newPod } from './testing/harness.js';
 
 function states(pod: Pod): Record<string, string> {
@@ -155,6 +156,33 @@ describe('Kubelet: a pod runs to completion', () => {
     );
     expect(answer).toBe('pong');
     expect(hostname).toBe('p');
+  });
+  it('a sidecar (restartable init container) starts first, keeps running beside the app, and stops when the pod is done', async () => {
+    const h = new KubeletHarness();
+    const order: string[] = [];
+    h.runtime.program((ctx) => !ctx.isExec && ctx.containerName === 'sidecar', (p) => {
+      order.push('sidecar');
+      return p.forever();
+    });
+    h.runtime.program((ctx) => !ctx.isExec && ctx.containerName !== 'sidecar', (p) => {
+      order.push(p.containerName);
+    });
+    await h.start();
+    await h.createPod(
+      newPod('p', {
+        restartPolicy: 'Never',
+        terminationGracePeriodSeconds: 1,
+        initContainers: [
+          { name: 'sidecar', image: 'busybox:1.36', restartPolicy: 'Always' },
+          { name: 'setup', image: 'busybox:1.36' },
+        ],
+      }),
+    );
+    expect(order).toEqual(['sidecar', 'setup', 'main']);
+    await h.advance(3_000);
+    const pod = await h.pod('p');
+    expect(pod.status?.phase).toBe('Succeeded');
+    expect(states(pod)).toEqual({ sidecar: 'terminated:Error:137', setup: 'terminated:Completed:0', main: 'terminated:Completed:0' });
   });
 });
 
@@ -470,5 +498,11 @@ describe('Kubelet: adoption', () => {
     expect(await second.instances('gone', 'main')).toEqual([]);
     expect(first.runtime.calls.filter((c) => c.op === 'startContainer').length).toBe(starts);
     expect((await second.pod('keep')).status?.phase).toBe('Running');
+  });
+});
+
+describe('goDuration', () => {
+  it('prints pull durations as Go does', () => {
+    expect([0, 523, 1_234, 61_500].map(goDuration)).toEqual(['0ms', '523ms', '1.234s', '1m1.5s']);
   });
 });

@@ -525,16 +525,27 @@ export class Kubelet {
     }
     const plan = st.plan!;
 
-    // Init containers, one at a time.
-    const inits = (pod.spec.initContainers ?? []).filter((c) => !isRestartableInit(c));
+    // Init containers, one at a time; a restartable one (a sidecar, restartPolicy Always)
+    // only has to be running for the next one to start.
     const regularStarted = pod.spec.containers.some((c) => rt.containers.some((rc) => rc.name === c.name && rc.sandboxId === sandbox!.id));
     if (!regularStarted) {
-      for (const c of inits) {
+      for (const c of pod.spec.initContainers ?? []) {
         const latest = latestContainer(rt, c.name);
+        if (isRestartableInit(c)) {
+          if (latest?.state === 'running') continue;
+          return (await this.startWithBackoff(st, pod, c, rt, sandbox, plan)) || changed;
+        }
         if (latest?.state === 'exited' && latest.exitCode === 0) continue;
         if (latest?.state === 'running') return changed;
         if (latest?.state === 'exited' && (pod.spec.restartPolicy ?? 'Always') === 'Never') return changed;
         return (await this.startWithBackoff(st, pod, c, rt, sandbox, plan)) || changed;
+      }
+    } else {
+      // Sidecars keep running alongside the app containers whatever the pod's restartPolicy.
+      for (const c of (pod.spec.initContainers ?? []).filter(isRestartableInit)) {
+        const latest = latestContainer(rt, c.name);
+        if (latest?.state === 'running') continue;
+        if (await this.startWithBackoff(st, pod, c, rt, sandbox, plan)) changed = true;
       }
     }
 
@@ -683,8 +694,8 @@ export class Kubelet {
       const res = await this.images.ensureImage({ podUID: st.uid, image, pullPolicy, keyring });
       imageRef = applyDefaultImageTag(image);
       if (res.pulled) {
-        const secs = ((res.pullDurationMs ?? 0) / 1000).toFixed(3).replace(/\.?0+$/, '');
-        rec.event(pod, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${secs}s (${secs}s including waiting). Image size: ${res.image.sizeBytes} bytes.`);
+        const took = goDuration(res.pullDurationMs ?? 0);
+        rec.event(pod, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${took} (${took} including waiting). Image size: ${res.image.sizeBytes} bytes.`);
       } else {
         rec.event(pod, 'Normal', 'Pulled', `Container image "${image}" already present on machine`);
       }
@@ -964,6 +975,15 @@ export class Kubelet {
       if (uid && !known.has(uid)) await this.runtime.removeVolume(v.name).catch(() => undefined);
     }
   }
+}
+
+/** Go's time.Duration String at millisecond precision: "523ms", "1.234s", "2m3.5s". */
+export function goDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  const trim = (x: number) => x.toFixed(3).replace(/\.?0+$/, '');
+  if (ms < 60_000) return `${trim(ms / 1000)}s`;
+  const m = Math.floor(ms / 60_000);
+  return `${m}m${trim((ms - m * 60_000) / 1000)}s`;
 }
 
 function errorText(err: unknown): string {

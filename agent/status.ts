@@ -88,7 +88,8 @@ export function shouldContainerBeRestarted(container: Container, pod: Pod, runti
   if (!latest) return true;
   if (latest.state === 'running') return false;
   if (latest.state === 'unknown' || latest.state === 'created') return true;
-  const policy = restartPolicyOf(pod);
+  // A sidecar (restartable init container) always restarts.
+  const policy = container.restartPolicy === 'Always' ? 'Always' : restartPolicyOf(pod);
   if (policy === 'Never') return false;
   if (policy === 'OnFailure' && latest.exitCode === 0) return false;
   return true;

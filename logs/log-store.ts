@@ -259,6 +259,11 @@ export class LogStore {
     if (this.db.open) this.db.close();
   }
 
+  /** Listeners registered with onIngest (followers). */
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+
   /** Called after each committed ingest with the logstores that got lines. */
   onIngest(listener: IngestListener): () => void {
     this.listeners.add(listener);
@@ -396,6 +401,8 @@ export class LogStore {
 
   /** The WHERE clause (without time bounds and cursor) of a query; undefined when nothing can match. */
   private where(q: LogQuery): { sql: string[]; args: unknown[] } | undefined {
+    // A malformed expression is an error even where nothing could match.
+    if (q.match?.trim()) this.run(() => this.db.prepare('SELECT rowid FROM records_fts WHERE records_fts MATCH ? LIMIT 1').all(q.match!.trim()));
     const storeId = this.storeId(q.logstore);
     if (storeId === undefined) return undefined;
     const sql = ['r.logstore = ?'];

@@ -1,0 +1,7 @@
+// The log service: the log store (logs.db), its HTTP endpoints and its control loop.
+// Imports api/, machinery/ and client/ only; cmd/ wires it into `jobyard server`.
+export * from './log-store.js';
+export * from './log-time.js';
+export * from './fts-query.js';
+export * from './http-routes.js';
+export * from './log-service.js';

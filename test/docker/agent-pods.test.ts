@@ -290,6 +290,37 @@ describe('probes and lifecycle hooks', () => {
     expect((await eventsFor(server, n, 'ready')).some((e) => e.startsWith('Unhealthy: Readiness probe failed: HTTP probe failed with statuscode: 404'))).toBe(true);
   });
 
+  it("readiness drives the Job's ready count", async () => {
+    const n = await ns();
+    await apply(server, {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'ready-job', namespace: n },
+      spec: {
+        template: {
+          spec: {
+            restartPolicy: 'Never',
+            terminationGracePeriodSeconds: 1,
+            containers: [
+              {
+                name: 'main',
+                image: BUSYBOX,
+                command: ['sh', '-c', 'sleep 2; touch /tmp/ready; sleep 600'],
+                readinessProbe: { exec: { command: ['test', '-f', '/tmp/ready'] }, periodSeconds: 1 },
+              },
+            ],
+          },
+        },
+      },
+    });
+    const job = await waitFor('job ready 1', async () => {
+      const j = JSON.parse(await kubectl(server, ['get', 'job', 'ready-job', '-n', n, '-o', 'json'])) as { status?: { ready?: number; active?: number } };
+      return j.status?.ready === 1 ? j : undefined;
+    }, 30_000);
+    expect(job.status?.active).toBe(1);
+    await kubectl(server, ['delete', 'job', 'ready-job', '-n', n, '--wait']);
+  });
+
   it('an exec liveness probe that fails restarts the container (Unhealthy, then Killing)', async () => {
     const n = await ns();
     await apply(

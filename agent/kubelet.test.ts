@@ -386,6 +386,21 @@ describe('Kubelet: termination', () => {
     await expect(h.pod('p')).rejects.toThrow(/not found/);
   });
 
+  it('retries the final DELETE when it fails, without killing anything twice', async () => {
+    const h = new KubeletHarness();
+    h.runtime.program(['/app'], (p) => p.forever());
+    await h.start();
+    await h.createPod(newPod('p', { terminationGracePeriodSeconds: 1 }));
+    let failures = 1;
+    h.client.prependReactor('delete', 'pods', (a) => (a.deleteOptions?.gracePeriodSeconds === 0 && failures-- > 0 ? { error: new Error('connection reset') } : undefined));
+    await h.client.pods.namespace('default').delete('p', { gracePeriodSeconds: 1 });
+    await h.advance(3_000);
+    expect(await h.runtime.listContainers()).toEqual([]);
+    await h.advance(10_000, 1_000); // the worker's error back-off
+    await expect(h.pod('p')).rejects.toThrow(/not found/);
+    expect(h.events.filter((e) => e.includes('Killing'))).toHaveLength(1);
+  });
+
   it('kills a pod that runs past activeDeadlineSeconds: Failed, DeadlineExceeded', async () => {
     const h = new KubeletHarness();
     h.runtime.program(['/app'], (p) => p.forever());

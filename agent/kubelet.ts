@@ -131,8 +131,10 @@ interface PodState {
   pod: Pod;
   /** Removed from the API. */
   deleted: boolean;
-  /** The agent finished terminating it (containers removed, DELETE sent). */
+  /** The agent finished terminating it: containers, sandbox and volumes are gone. */
   finalized: boolean;
+  /** The final DELETE (gracePeriodSeconds 0) went through. */
+  deleteSent?: boolean;
   /** Succeeded/Failed: nothing runs again. */
   terminal: boolean;
   startTime?: string;
@@ -331,12 +333,12 @@ export class Kubelet {
       this.states.delete(uid);
       return { done: true };
     }
-    if (st.finalized) return {};
     const pod = deepClone(st.pod);
     if (pod.metadata.deletionTimestamp) {
       await this.terminatePod(st, true);
       return {};
     }
+    if (st.finalized) return {};
     const now = this.scheduler.now();
     st.startTime ??= pod.status?.startTime ?? rfc3339(now);
     let rt = await this.readRuntime(pod);
@@ -937,12 +939,13 @@ export class Kubelet {
       this.backoff.forgetPrefix(`${st.uid}/`);
       st.finalized = true;
     }
-    if (apiDelete) {
+    if (apiDelete && !st.deleteSent) {
       try {
         await this.deps.client.pods.namespace(pod.metadata.namespace ?? 'default').delete(pod.metadata.name ?? '', { gracePeriodSeconds: 0, preconditions: { uid: st.uid } });
       } catch (err) {
         if (!isNotFound(err) && !isConflict(err)) throw err;
       }
+      st.deleteSent = true;
     }
   }
 

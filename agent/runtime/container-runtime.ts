@@ -36,7 +36,8 @@
 //     kubelet's labels (LABEL_POD_UID ...): containers of pods that still exist are adopted,
 //     everything else carrying LABEL_MANAGED is removed.
 //  9. Logs (`containerLogs`) and files inside containers (`statFiles` / `readFile`, for the log
-//     service) work for running *and* exited containers until they are removed.
+//     service) work for running *and* exited containers until they are removed;
+//     `containerLogInfo` tells a collector on the engine's host where to read them directly.
 //
 // Deliberately not here: pod phases, restart policy, probe scheduling, status computation,
 // image garbage collection policy, back-off of crashing containers — those are agent logic.
@@ -429,6 +430,23 @@ export interface ReadFileOptions {
   limitBytes?: number;
 }
 
+/**
+ * Where a container's output and files are, for a reader on the engine's host (the log
+ * collectors in agent/logs read them directly, with byte offsets that survive restarts).
+ * Paths are host paths; they may be unreadable when the engine runs on another machine.
+ */
+export interface ContainerLogInfo {
+  /** The container's final environment (the image's variables merged with the config's). */
+  env: KeyValue[];
+  tty: boolean;
+  /** The engine's json-file log; rotated files are `<logPath>.1`, `<logPath>.2`, ... (newest first). */
+  logPath?: string;
+  /** The host directory that holds what the container wrote to its root filesystem (overlay2 UpperDir). */
+  rootfsDir?: string;
+  /** Every mount: its path inside the container and, for binds and volumes, its host directory. */
+  mounts: { destination: string; source?: string }[];
+}
+
 // ---------------------------------------------------------------------------------------------
 // The interface
 
@@ -495,4 +513,7 @@ export interface ContainerRuntime {
   statFiles(id: string, pattern: string): Promise<FileInfo[]>;
   /** Bytes of one file inside the container (running or exited), from offsetBytes. */
   readFile(id: string, path: string, options?: ReadFileOptions): Promise<Buffer>;
+
+  /** Env and host locations of a container's output and files (running or exited), for log collectors. */
+  containerLogInfo(id: string): Promise<ContainerLogInfo>;
 }

@@ -17,8 +17,8 @@
 //   /containers/{id}/archive`), which works for running and exited containers alike, for
 //   local and remote engines, without root on the host. Cost: a wildcard search streams the
 //   directory it starts from, and a read streams the file up to the requested range.
-//   TODO: read overlay2 upper dirs directly when the engine is local and we may, for O(new
-//   bytes) tailing.
+//   `containerLogInfo` gives the json-file LogPath, the overlay2 UpperDir and mount sources,
+//   so the log collectors on a local engine read host files directly (O(new bytes) tailing).
 // Engine facts this relies on (Docker 20.10, cgroup v1): an OOM kill sets State.OOMKilled
 // (also when only a child process was killed; the exit code is then the main process's);
 // a failed start leaves Status "created" with ExitCode 127 and State.Error set.
@@ -40,6 +40,7 @@ import {
   type ContainerEventType,
   type ContainerExitReason,
   type ContainerFilter,
+  type ContainerLogInfo,
   type ContainerRuntime,
   type ContainerState,
   type ContainerStatus,
@@ -968,6 +969,22 @@ export class DockerRuntime implements ContainerRuntime {
       throw toRuntimeError(err, 'Unknown', `failed to read ${path}`);
     }
     return this.finishRead(id, path, first, link, out, options, depth);
+  }
+
+  async containerLogInfo(id: string): Promise<ContainerLogInfo> {
+    const info = await this.inspect(id, 'container');
+    const out: ContainerLogInfo = {
+      env: (info.Config.Env ?? []).map((e) => {
+        const i = e.indexOf('=');
+        return i < 0 ? { name: e, value: '' } : { name: e.slice(0, i), value: e.slice(i + 1) };
+      }),
+      tty: !!info.Config.Tty,
+      mounts: (info.Mounts ?? []).map((m) => ({ destination: m.Destination, ...(m.Type === 'bind' || m.Type === 'volume' ? { source: m.Source } : {}) })),
+    };
+    if (info.LogPath) out.logPath = info.LogPath;
+    const upper = (info.GraphDriver?.Data as Record<string, string> | undefined)?.UpperDir;
+    if (info.GraphDriver?.Name === 'overlay2' && upper) out.rootfsDir = upper;
+    return out;
   }
 
   private finishRead(

@@ -29,6 +29,7 @@ import {
   type ContainerEventType,
   type ContainerExitReason,
   type ContainerFilter,
+  type ContainerLogInfo,
   type ContainerRuntime,
   type ContainerState,
   type ContainerStatus,
@@ -897,6 +898,13 @@ export class FakeRuntime implements ContainerRuntime {
       if (f.type === 'file' && matchPathGlob(pattern, path)) out.push({ path, sizeBytes: f.data.length, modifiedAt: f.mtime, mode: f.mode });
     }
     return out.sort((a, b) => (a.path < b.path ? -1 : 1));
+  }
+
+  /** The env the process sees; no host paths (a fake has no host): collectors read through the API. */
+  async containerLogInfo(id: string): Promise<ContainerLogInfo> {
+    const c = this.containers.get(id);
+    if (!c || c.type !== 'container') throw new RuntimeError('NotFound', `no such container: ${id}`);
+    return { env: c.env.map((e) => ({ ...e })), tty: !!c.config.tty, mounts: (c.config.mounts ?? []).map((m) => ({ destination: m.target })) };
   }
 
   async readFile(id: string, path: string, options: ReadFileOptions = {}): Promise<Buffer> {

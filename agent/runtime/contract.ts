@@ -648,6 +648,38 @@ export function describeRuntimeContract(name: string, makeHarness: () => Promise
         await rt.removeVolume(vol);
       });
 
+      it('mounts a sub-path of a volume (volumeMounts[].subPath)', async () => {
+        const vol = `${h.runId}-subpath`;
+        await rt.createVolume({ name: vol, labels: h.runLabels });
+        const { id } = await newPod('subpath', { volumes: [vol] });
+        await rt.writeVolumeFiles(id, vol, [
+          { path: 'sub/dir', isDirectory: true },
+          { path: 'sub/dir/f', data: 'inside' },
+        ]);
+        const part = await runToExit(
+          id,
+          containerConfig(
+            'part',
+            sh('cat /mnt/f; echo; echo more > /mnt/g; ls /mnt | tr "\\n" " "', (p) => {
+              p.out(p.readFile('/mnt/f') ?? 'missing');
+              p.writeFile('/mnt/g', 'more\n');
+              p.out('f g ');
+            }),
+            { mounts: [{ type: 'volume', source: vol, target: '/mnt', subPath: 'sub/dir' }] },
+          ),
+        );
+        expect(text(part.logs)).toEqual(['inside', 'f g ']);
+        const whole = await runToExit(
+          id,
+          containerConfig('whole', sh('cat /data/sub/dir/g', (p) => p.write('stdout', p.readFile('/data/sub/dir/g') ?? 'missing')), {
+            mounts: [{ type: 'volume', source: vol, target: '/data' }],
+          }),
+        );
+        expect(text(whole.logs)).toEqual(['more']);
+        await rt.removePodSandbox(id);
+        await rt.removeVolume(vol);
+      });
+
       it('bind-mounts a host directory', async () => {
         const dir = await h.hostDir({ 'data.txt': 'from-host' });
         const { id } = await newPod('hostpath');

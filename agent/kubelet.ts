@@ -937,6 +937,7 @@ export class Kubelet {
       await this.volumes.cleanup(st.uid).catch((err: unknown) => this.logger.warn('removing pod volumes failed', { error: errorText(err) }));
       if (this.deps.rootDir) await this.hostFS.remove(`${this.deps.rootDir}/pods/${st.uid}`).catch(() => undefined);
       this.backoff.forgetPrefix(`${st.uid}/`);
+      for (const k of [...this.lastPullError.keys()]) if (k.startsWith(`${st.uid}_`)) this.lastPullError.delete(k);
       st.finalized = true;
     }
     if (apiDelete && !st.deleteSent) {

@@ -97,8 +97,14 @@ export class JobyardServer {
     await this.signal('SIGKILL');
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops the server, then removes the containers and volumes its node agent left (a stopped
+   * agent leaves pods running, as a stopped kubelet does, for the next start to adopt).
+   * Pass keepContainers to restart on the same data dir and see them adopted.
+   */
+  async stop(opts: { keepContainers?: boolean } = {}): Promise<void> {
     await this.signal('SIGTERM');
+    if (!opts.keepContainers) await removeAgentContainers(this.dataDir);
   }
 
   private async signal(sig: NodeJS.Signals): Promise<void> {
@@ -108,6 +114,22 @@ export class JobyardServer {
       this.proc.kill(sig);
     });
   }
+}
+
+/** Removes every container and volume labelled with the agent instance of `dataDir`. */
+export async function removeAgentContainers(dataDir: string): Promise<void> {
+  let id: string;
+  try {
+    id = readFileSync(join(dataDir, 'agent', 'instance'), 'utf8').trim();
+  } catch {
+    return; // the agent never ran
+  }
+  const label = `label=jobyard.io/agent=${id}`;
+  const run = (args: string[]) => execFileAsync('docker', args).then((r) => r.stdout.split('\n').filter(Boolean), () => [] as string[]);
+  const containers = await run(['ps', '-aq', '--filter', label]);
+  if (containers.length) await run(['rm', '-f', '-v', ...containers]);
+  const volumes = await run(['volume', 'ls', '-q', '--filter', label]);
+  if (volumes.length) await run(['volume', 'rm', '-f', ...volumes]);
 }
 
 export async function runKubectl(args: string[], input?: string): Promise<KubectlResult> {

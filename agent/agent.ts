@@ -8,6 +8,8 @@ import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { ClientEventRecorder, type Clientset, type Logger, noopLogger, type Scheduler, realScheduler } from '../client/index.js';
 import { Kubelet, type KubeletOptions } from './kubelet.js';
+import { LogCollector, type LogCollectorOptions } from './logs/log-collector.js';
+import type { LogSink } from './logs/log-sink.js';
 import { defaultNodeName, NodeStatusManager, type NodeStatusOptions } from './node-status.js';
 import { PodLogs, type PodLogProvider } from './pod-logs.js';
 import type { NetworkProber } from './prober/prober.js';
@@ -32,6 +34,11 @@ export interface AgentOptions {
   hostFS?: HostFS;
   kubelet?: KubeletOptions;
   nodeStatus?: NodeStatusOptions;
+  /**
+   * The log service the collectors send to (containers with `aliyun_logs_*` env); no log
+   * collection without one.
+   */
+  logs?: { sink: LogSink; options?: LogCollectorOptions };
 }
 
 export interface RunningAgent {
@@ -39,6 +46,8 @@ export interface RunningAgent {
   kubelet: Kubelet;
   /** What the API server serves pods/log from. */
   logs: PodLogProvider;
+  /** The log service's collectors, when AgentOptions.logs was given. */
+  logCollector?: LogCollector;
   /** Stops syncing; containers keep running and are adopted by the next agent. */
   stop(): Promise<void>;
 }
@@ -103,6 +112,9 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     options: opts.nodeStatus,
   });
   await nodeStatus.start();
+  const logCollector = opts.logs
+    ? new LogCollector({ runtime: opts.runtime, sink: opts.logs.sink, client: opts.client, instanceLabels, scheduler, logger, options: opts.logs.options })
+    : undefined;
   const kubelet = new Kubelet({
     client: opts.client,
     runtime: opts.runtime,
@@ -117,8 +129,10 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     nodeAllocatable: () => nodeStatus.allocatable(),
     instanceLabels,
     options: opts.kubelet,
+    ...(logCollector ? { beforeContainerRemoval: (id: string) => logCollector.drainContainer(id) } : {}),
   });
   const abort = new AbortController();
+  logCollector?.start();
   await kubelet.start(abort.signal);
   const provisioner = new LocalVolumeProvisioner({
     client: opts.client,
@@ -135,12 +149,14 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     nodeName,
     kubelet,
     logs,
+    ...(logCollector ? { logCollector } : {}),
     stop() {
       stopped ??= (async () => {
         nodeStatus.stop();
         provisioner.stop();
         abort.abort();
         await kubelet.stop();
+        await logCollector?.stop();
         recorder.stop();
         await recorder.flush();
       })();

@@ -18,3 +18,4 @@ export * from './volumes/host-fs.js';
 export * from './volumes/atomic-writer.js';
 export * from './volumes/volume-manager.js';
 export * from './volumes/pvc-provisioner.js';
+export * from './logs/index.js';

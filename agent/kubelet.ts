@@ -122,6 +122,11 @@ export interface KubeletDeps {
   instanceLabels?: Record<string, string>;
   /** Node allocatable, the default of resourceFieldRef limits. */
   nodeAllocatable?: () => { cpuMilli: number; memoryBytes: number };
+  /**
+   * Called before a container is removed (the log collectors read its logs to the end, so
+   * nothing is lost with its files). Failures are logged; the removal goes on.
+   */
+  beforeContainerRemoval?: (containerId: string) => Promise<void>;
   options?: KubeletOptions;
 }
 
@@ -655,6 +660,7 @@ export class Kubelet {
         this.backoff.next(key, finishedAt, now);
         // Keep only the instance just ended (for logs --previous).
         for (const old of rt.containers.filter((x) => x.name === c.name && x.id !== latest.id)) {
+          await this.drainLogs([old.id]);
           await this.runtime.removeContainer(old.id).catch(() => undefined);
           this.reader.forget(old.id);
         }
@@ -929,6 +935,7 @@ export class Kubelet {
         rt = await this.readRuntime(pod);
       }
       if (apiDelete) await this.writeStatus(st, this.generate(st, st.pod, rt, true)).catch((err: unknown) => this.logger.warn('final status write failed', { error: errorText(err) }));
+      await this.drainLogs(rt.containers.map((c) => c.id));
       for (const s of rt.sandboxes) await this.runtime.removePodSandbox(s.id);
       for (const c of rt.containers) {
         await this.runtime.removeContainer(c.id);
@@ -950,6 +957,15 @@ export class Kubelet {
     }
   }
 
+  /** The beforeContainerRemoval hook for each container (the log collectors drain them). */
+  private async drainLogs(ids: string[]): Promise<void> {
+    const hook = this.deps.beforeContainerRemoval;
+    if (!hook) return;
+    for (const id of ids) {
+      await hook(id).catch((err: unknown) => this.logger.warn('draining container logs failed', { id, error: errorText(err) }));
+    }
+  }
+
   // ------------------------------------------------------------------------ housekeeping
 
   /** Removes sandboxes, containers and pod volumes whose pod this node no longer has. */
@@ -964,6 +980,7 @@ export class Kubelet {
       const uid = c.labels[LABEL_POD_UID];
       if (uid && !known.has(uid)) {
         this.logger.info('removing an orphaned container', { id: c.id, pod: uid });
+        await this.drainLogs([c.id]);
         await this.runtime.removeContainer(c.id).catch(() => undefined);
       }
     }

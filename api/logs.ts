@@ -8,6 +8,9 @@ export const LOGS_GROUP = 'logs.jobyard.io';
 export const LOGS_VERSION = 'v1';
 export const LOGS_API_VERSION = 'logs.jobyard.io/v1';
 
+/** The Logstore resource as clients address it (cluster-scoped). */
+export const LOGSTORE_RESOURCE = { group: LOGS_GROUP, version: LOGS_VERSION, resource: 'logstores', kind: 'Logstore', namespaced: false } as const;
+
 /** How long and how much a logstore keeps. */
 export interface LogstoreSpec {
   /** Lines older than this many days (by their time) are removed. Default 7. */

@@ -2,7 +2,7 @@
 // Logstore objects (their retention), writes their status (lines, size, sources, oldest and
 // newest line), removes the lines of deleted logstores, and enforces retention in the
 // background, a bounded amount of work at a time so the API server stays responsive.
-import type { Logstore, LogstoreStatus } from '../api/index.js';
+import { LOGSTORE_RESOURCE, type Logstore, type LogstoreStatus } from '../api/index.js';
 import {
   type Clientset,
   type DeepReadonly,
@@ -20,7 +20,7 @@ import { DEFAULT_MAX_BYTES, DEFAULT_RETENTION_DAYS, type LogStore, type Logstore
 import { microsToRfc3339 } from './log-time.js';
 
 /** The Logstore resource, for clients. */
-export const LogstoreResource: ResourceInfo = { group: 'logs.jobyard.io', version: 'v1', resource: 'logstores', kind: 'Logstore', namespaced: false };
+export const LogstoreResource: ResourceInfo = LOGSTORE_RESOURCE;
 
 export interface LogServiceDeps {
   store: LogStore;

@@ -89,6 +89,11 @@ export class DockerJsonLogParser {
     return this.pending.stdout !== undefined || this.pending.stderr !== undefined;
   }
 
+  /** Skips bytes that will not be fed (a damaged end of a rotated file): the next chunk starts at `at`. */
+  skipTo(at: number): void {
+    if (at > this.consumed) this.consumed = at;
+  }
+
   reset(at: number): void {
     this.pending.stdout = undefined;
     this.pending.stderr = undefined;

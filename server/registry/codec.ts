@@ -25,7 +25,7 @@ export class SchemaCodec implements Codec {
     if (body.kind !== undefined && body.kind !== kind) {
       throw badRequest(`${String(body.kind)} in version "${version}" cannot be handled as a ${kind}: no kind "${String(body.kind)}" is registered for the expected kind`);
     }
-    const obj = structuredClone(body) as KubeObject;
+    let obj = structuredClone(body) as KubeObject;
     obj.apiVersion = apiVersion;
     obj.kind = kind;
     if (obj.metadata === undefined || obj.metadata === null) obj.metadata = {};
@@ -37,7 +37,7 @@ export class SchemaCodec implements Codec {
       if (fieldValidation === 'Strict') throw cannotHandle(`strict decoding error: ${text.join(', ')}`);
       if (fieldValidation === 'Warn') warnings.push(...text);
       // Upstream's Go structs cannot hold unknown fields: they are dropped either way.
-      pruneUnknownFields(obj, def.schema, definitions);
+      obj = pruneUnknownFields(obj, def.schema, definitions);
     }
     return { obj, warnings };
   }

@@ -168,3 +168,44 @@ describe('@kubernetes/client-node against jobyard', () => {
     expect(denied.code).toBe(401);
   });
 });
+
+describe('fieldValidation and dryRun through the raw API', () => {
+  it('warns about unknown fields under Warn, drops them silently under Ignore, refuses under Strict', async () => {
+    const { apiRequest } = await import('../support/api.js');
+    const body = (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { a: '1' }, extra: { x: 1 } });
+    const warn = await apiRequest(server, 'POST', '/api/v1/namespaces/default/configmaps?fieldValidation=Warn', { body: body('fv-warn') });
+    expect(warn.code).toBe(201);
+    expect(String(warn.headers.warning)).toContain('unknown field \\"extra\\"');
+    expect(warn.json().extra).toBeUndefined();
+    const ignore = await apiRequest(server, 'POST', '/api/v1/namespaces/default/configmaps?fieldValidation=Ignore', { body: body('fv-ignore') });
+    expect(ignore.code).toBe(201);
+    expect(ignore.headers.warning).toBeUndefined();
+    const strict = await apiRequest(server, 'POST', '/api/v1/namespaces/default/configmaps?fieldValidation=Strict', { body: body('fv-strict') });
+    expect(strict.code).toBe(400);
+    expect(strict.json().message).toBe('ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "extra"');
+    expect((await apiRequest(server, 'GET', '/api/v1/namespaces/default/configmaps/fv-strict')).code).toBe(404);
+  });
+
+  it('answers a dry-run create with the defaulted object and stores nothing', async () => {
+    const { apiRequest } = await import('../support/api.js');
+    const r = await apiRequest(server, 'POST', '/apis/batch/v1/namespaces/default/jobs?dryRun=All', { body: job('dry-run-job') });
+    expect(r.code).toBe(201);
+    expect(r.json().spec.backoffLimit).toBe(6);
+    expect(r.json().metadata.resourceVersion).toBeUndefined();
+    expect((await apiRequest(server, 'GET', '/apis/batch/v1/namespaces/default/jobs/dry-run-job')).code).toBe(404);
+  });
+
+  it('serves pods as a table with upstream columns and field selectors on pods and events', async () => {
+    const { apiRequest } = await import('../support/api.js');
+    const table = await apiRequest(server, 'GET', '/api/v1/namespaces/default/pods', { headers: { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' } });
+    expect(table.json().kind).toBe('Table');
+    expect(table.json().columnDefinitions.filter((c: any) => c.priority === 0).map((c: any) => c.name)).toEqual(['Name', 'Ready', 'Status', 'Restarts', 'Age']);
+    const pending = await apiRequest(server, 'GET', '/api/v1/pods?fieldSelector=status.phase%3DPending,spec.nodeName%3D');
+    expect(pending.code).toBe(200);
+    const events = await apiRequest(server, 'GET', '/api/v1/events?fieldSelector=involvedObject.kind%3DJob,involvedObject.name%3Dnone');
+    expect(events.code).toBe(200);
+    expect(events.json().items).toEqual([]);
+    const bad = await apiRequest(server, 'GET', '/api/v1/pods?fieldSelector=spec.bogus%3Dx');
+    expect(bad.code).toBe(400);
+  });
+});

@@ -133,4 +133,38 @@ describe('the seed’s example', () => {
     });
     await context.close();
   });
+  it('shows a wrong command’s failure card: the failing pod, exit code 127 and the shell’s last words', async () => {
+    const name = `wrong-cmd-${run}`;
+    await api.createJob({
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name, namespace: 'default' },
+      spec: {
+        backoffLimit: 0,
+        template: {
+          spec: {
+            restartPolicy: 'Never',
+            containers: [{ name: 'main', image: 'busybox:1.36', command: ['sh', '-c', 'echo starting; no-such-command --now'] }],
+          },
+        },
+      },
+    });
+    const { context, page } = await newPage(browser);
+    await withFailureShot(page, 'wrong-command', async () => {
+      const app = new ConsoleApp(page, server);
+      await app.signInWithLink();
+      const detail = app.job('default', name);
+      await detail.open();
+      const card = await eventually(async () => {
+        const c = await detail.failureCard();
+        expect(c?.exitCode).toBe('127');
+        expect(c?.log).toContain('no-such-command: not found');
+        expect(c?.text).toMatch(new RegExp(`${name}-[a-z0-9]{5}`));
+        return c!;
+      }, 120_000, 500);
+      expect(card.text).toContain('BackoffLimitExceeded');
+      await app.screenshot('wrong-command-failure-card');
+    });
+    await context.close();
+  });
 });

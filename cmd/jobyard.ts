@@ -2,6 +2,7 @@
 // The jobyard command line: `jobyard server` runs everything; other verbs talk to a server.
 import { Command, InvalidArgumentError } from 'commander';
 import { DEFAULT_DATA_DIR, startServer } from './server.js';
+import { logsCommand } from '../cli/index.js';
 
 function port(value: string): number {
   const n = Number(value);
@@ -83,6 +84,19 @@ program
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+
+// Ctrl-C ends a follow cleanly (the server keeps running its own handlers).
+const interrupted = new AbortController();
+program.addCommand(
+  logsCommand({
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+    signal: interrupted.signal,
+  }),
+);
+program.hook('preAction', (_cmd, action) => {
+  if (action.parent?.name() === 'logs') process.once('SIGINT', () => interrupted.abort());
+});
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`jobyard: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -23,6 +23,8 @@ import { consoleLogger, loadKubeconfig, noopLogger, RestClientset } from '../cli
 import { type PodLogProvider, type RunningAgent, startAgent } from '../agent/index.js';
 import { DockerRuntime } from '../agent/runtime/docker/index.js';
 import { serviceUnavailable } from '../machinery/index.js';
+import { LogService, LogStore, registerLogRoutes } from '../logs/index.js';
+import type { LogSink } from '../agent/logs/index.js';
 
 export interface ServerOptions {
   dataDir: string;
@@ -40,6 +42,10 @@ export interface ServerOptions {
   /** Extra names for the serving certificate (e.g. a DNS name when listening off loopback). */
   tlsSans: string[];
   quiet: boolean;
+  /** Options of the node agent's log collectors (tests shorten their intervals). */
+  logCollection?: { pollIntervalMs?: number; relistIntervalMs?: number };
+  /** How often Logstore status and retention run (tests shorten them). */
+  logServiceIntervals?: { statusMs?: number; retentionMs?: number };
   /** Watch history kept: events younger than this, and always the newest N. */
   watchHistoryMaxAgeSeconds?: number;
   watchHistoryMinEvents?: number;
@@ -110,6 +116,20 @@ async function connectRuntime(): Promise<DockerRuntime> {
   return runtime;
 }
 
+/** The agent's collectors write straight into the store of this process. */
+function inProcessLogSink(store: LogStore): LogSink {
+  return {
+    checkpoints: (logstore, prefix) => Promise.resolve(store.checkpoints(logstore, prefix)),
+    ingest: (batches) => {
+      try {
+        return Promise.resolve(store.ingest(batches));
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    },
+  };
+}
+
 /** The API server is built before the agent runs: pods/log goes through this until it does. */
 function forwardingLogProvider(): PodLogProvider & { target?: PodLogProvider } {
   const forward: PodLogProvider & { target?: PodLogProvider } = {
@@ -140,6 +160,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     lookup: (group, resource) => byName.get(`${group}/${resource}`),
   });
   bootstrap(registry);
+  // The log service's own database, apart from the API's.
+  const logStore = new LogStore({ path: join(dataDir, 'logs.db'), clock });
 
   const version = packageVersion(root);
   const clientHost = isLoopback(opts.host) || opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host;
@@ -164,6 +186,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     serverAddress: `${clientHost}:${opts.port}`,
     logger: opts.quiet ? false : { level: 'warn' },
     ...(runtime ? { podLogs } : {}),
+    extraRoutes: (app) => registerLogRoutes(app, { store: logStore, clock }),
   };
   const { app, handler } = await buildApiServer(deps);
   const listener = await listenDual({ host: opts.host, port: opts.port, tls: { cert: certs.certPem, key: certs.keyPem }, handler });
@@ -177,6 +200,17 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   compact();
   const compaction = setInterval(compact, 60_000);
   compaction.unref();
+
+  // The log service keeps the store in step with the Logstore objects, as an API client.
+  const logClient = new RestClientset(loadKubeconfig(kubeconfigPath));
+  const logService = new LogService({
+    store: logStore,
+    client: logClient,
+    logger: opts.quiet ? noopLogger : consoleLogger('warn', 'log-service'),
+    statusIntervalMs: opts.logServiceIntervals?.statusMs,
+    retentionIntervalMs: opts.logServiceIntervals?.retentionMs,
+  });
+  logService.start();
 
   // The controllers are API clients of this server, over HTTPS with the kubeconfig just written.
   let controllers: ControllerManager | undefined;
@@ -201,13 +235,19 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         dataDir,
         kubeletVersion: deps.version.gitVersion,
         logger: opts.quiet ? noopLogger : consoleLogger('warn', 'agent'),
+        // The collectors write to the store in this process: no HTTP, no JSON, same
+        // idempotent ingest (an agent elsewhere would use HttpLogSink).
+        logs: { sink: inProcessLogSink(logStore), options: opts.logCollection },
       });
       podLogs.target = agent.logs;
     } catch (err) {
       await controllers?.stop();
+      await logService.stop();
+      logClient.close();
       await listener.close();
       await app.close().catch(() => {});
       store.close();
+      logStore.close();
       throw err;
     }
   }
@@ -225,9 +265,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       // The agent and the controllers first: their in-flight requests still need the listener.
       await agent?.stop();
       await controllers?.stop();
+      await logService.stop();
+      logClient.close();
       await listener.close();
       await app.close().catch(() => {});
       store.close();
+      logStore.close();
     },
   };
 }

@@ -12,7 +12,7 @@
 import type { LogCheckpoint, LogIngestBatch, LogSource } from '../../api/index.js';
 import type { Logger } from '../../client/index.js';
 import type { ContainerLogInfo, ContainerRuntime } from '../runtime/index.js';
-import { HostFileReader } from './host-file-reader.js';
+import { HostFileReader, hostFileCursorPath } from './host-file-reader.js';
 import { HostView } from './host-view.js';
 import { JsonFileReader } from './json-file-reader.js';
 import type { LogConfig } from './log-config.js';
@@ -80,6 +80,7 @@ export class ContainerCollector {
   private readonly stored = new Map<string, Map<string, LogCheckpoint>>();
   private started = false;
   private lastScan = -Infinity;
+  private lookedForRenamed = false;
   private scannedAfterExit = false;
   private chain: Promise<unknown> = Promise.resolve();
   private closed = false;
@@ -182,7 +183,31 @@ export class ContainerCollector {
         }
       }
     }
+    if (!this.lookedForRenamed) await this.findRenamed(nowMicros);
     if (exited) this.scannedAfterExit = true;
+  }
+
+  /**
+   * Files with an unfinished checkpoint that no pattern matches any more were renamed (or
+   * deleted) while no collector ran: look for them beside where they were, and read them out.
+   */
+  private async findRenamed(nowMicros: () => number): Promise<void> {
+    this.lookedForRenamed = true;
+    if (!this.deps.hostAccess) return;
+    const prefix = `${this.container.id}/file/`;
+    for (const [logstore, cps] of this.stored) {
+      for (const [id, cp] of cps) {
+        if (!id.startsWith(prefix) || cp.finished || this.sources.has(`${logstore}\0${id}`)) continue;
+        const path = hostFileCursorPath(cp.cursor);
+        if (!path) continue;
+        const f = await this.view.findByKey(path.slice(0, path.lastIndexOf('/')) || '/', id.slice(prefix.length));
+        if (!f) continue;
+        await this.add(logstore, new HostFileReader(id, { path: f.path, hostPath: f.hostPath, nowMicros })).catch(() => undefined);
+        // Not matched by any pattern: it is over once read to its end.
+        const src = this.sources.get(`${logstore}\0${id}`);
+        if (src) src.seenAt = -Infinity;
+      }
+    }
   }
 
   /** Whether a source that is at its end now is over for good. */

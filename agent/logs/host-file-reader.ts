@@ -22,6 +22,17 @@ interface Cursor {
   /** sha256 of the first `len` bytes when the reader last looked. */
   head: string;
   len: number;
+  /** Where the file was found (a restarted collector looks for a renamed file beside it). */
+  path?: string;
+}
+
+/** The path a HostFileReader checkpoint's file was found at, if it says. */
+export function hostFileCursorPath(cursor: string | undefined): string | undefined {
+  try {
+    return cursor ? (JSON.parse(cursor) as Cursor).path : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface HostFileReaderOptions {
@@ -90,7 +101,7 @@ export class HostFileReader implements SourceReader {
 
   private checkpoint(): LogCheckpoint {
     const offset = this.splitter.pendingStart;
-    return { offset, cursor: JSON.stringify({ pos: offset - this.base, head: this.head, len: this.headLen } satisfies Cursor) };
+    return { offset, cursor: JSON.stringify({ pos: offset - this.base, head: this.head, len: this.headLen, path: this.path } satisfies Cursor) };
   }
 
   /** Restarts at the file's beginning; what was read stays below the new logical offsets. */

@@ -92,6 +92,27 @@ export class HostView {
     return [...out].map(([name, isDir]) => ({ name, isDir }));
   }
 
+  /** The regular file with this `<device>:<inode>` key in a directory (a file renamed beside where it was). */
+  async findByKey(dir: string, key: string): Promise<HostFile | undefined> {
+    const host = this.hostPath(dir);
+    if (!host) return undefined;
+    let names: string[];
+    try {
+      names = await readdir(host);
+    } catch {
+      return undefined;
+    }
+    for (const name of names) {
+      try {
+        const st = await lstat(`${host}/${name}`, { bigint: true });
+        if (st.isFile() && `${st.dev}:${st.ino}` === key) return { path: dir === '/' ? `/${name}` : `${dir}/${name}`, hostPath: `${host}/${name}`, key, sizeBytes: Number(st.size) };
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return undefined;
+  }
+
   /** Regular files matching `pattern` (`*`, `?`, `[...]` per segment, `**` for any directories), sorted by path. */
   async glob(pattern: string): Promise<HostFile[]> {
     const segs = normalize(pattern).split('/').filter(Boolean);

@@ -9,6 +9,7 @@
 // Offsets are logical, increasing across files: the checkpoint is `offset` (bytes of the
 // log consumed since the container started) and a cursor `{ino, pos}` naming the file and
 // the position in it, so a restarted reader finds its file again even after rotations.
+import { createHash } from 'node:crypto';
 import { type FileHandle, open, stat } from 'node:fs/promises';
 import type { LogCheckpoint, LogIngestEntry } from '../../api/index.js';
 import { DockerJsonLogParser } from './json-log-parser.js';
@@ -18,11 +19,24 @@ interface Segment {
   ino: string;
   /** Logical offset of the file's first byte. */
   base: number;
+  /** sha256 of the file's first HEAD_BYTES bytes (fewer while it is shorter), and how many. */
+  head: string;
+  len: number;
 }
 
 interface Cursor {
   ino: string;
   pos: number;
+  /** The file's head (Segment.head): an inode number can be reused by a later file. */
+  head?: string;
+  len?: number;
+}
+
+/** Docker's first json line carries a nanosecond time: its start tells files apart. */
+const HEAD_BYTES = 128;
+
+function sha(b: Buffer): string {
+  return createHash('sha256').update(b).digest('base64url');
 }
 
 export interface JsonFileReaderOptions {
@@ -81,9 +95,17 @@ export class JsonFileReader implements SourceReader {
     return out;
   }
 
-  private async openFile(path: string, ino: string, pos: number, base: number): Promise<boolean> {
+  private async headOf(fh: FileHandle, len: number): Promise<Buffer> {
+    const b = Buffer.alloc(len);
+    const { bytesRead } = await fh.read(b, 0, len, 0);
+    return b.subarray(0, bytesRead);
+  }
+
+  /** Opens a file at a position; with `expect`, only if its head is that one (the same file). */
+  private async openFile(path: string, ino: string, pos: number, base: number, expect?: { head: string; len: number }): Promise<boolean> {
     await this.fh?.close().catch(() => undefined);
     this.fh = undefined;
+    let head: Buffer;
     try {
       const fh = await open(path, 'r');
       // The name may have moved on between listing and opening.
@@ -91,6 +113,11 @@ export class JsonFileReader implements SourceReader {
         await fh.close();
         return false;
       }
+      if (expect && sha(await this.headOf(fh, expect.len)) !== expect.head) {
+        await fh.close();
+        return false;
+      }
+      head = await this.headOf(fh, HEAD_BYTES);
       this.fh = fh;
     } catch {
       return false;
@@ -99,9 +126,18 @@ export class JsonFileReader implements SourceReader {
     this.readPos = pos;
     this.base = base;
     this.carry = Buffer.alloc(0);
-    this.segments.push({ ino, base });
+    this.segments.push({ ino, base, head: sha(head), len: head.length });
     if (this.segments.length > 16) this.segments.shift();
     return true;
+  }
+
+  /** The current file's head once it has HEAD_BYTES bytes (it was shorter when opened). */
+  private async refreshHead(): Promise<void> {
+    const seg = this.segments.at(-1);
+    if (!this.fh || !seg || seg.len >= HEAD_BYTES || seg.ino !== this.ino) return;
+    const head = await this.headOf(this.fh, HEAD_BYTES);
+    seg.head = sha(head);
+    seg.len = head.length;
   }
 
   async resume(cp: LogCheckpoint | undefined): Promise<void> {
@@ -119,7 +155,8 @@ export class JsonFileReader implements SourceReader {
     const files = await this.files();
     if (cursor) {
       const f = files.find((x) => x.ino === cursor.ino);
-      if (f && (await this.openFile(f.path, f.ino, cursor.pos, offset - cursor.pos))) return;
+      const expect = cursor.head !== undefined && cursor.len !== undefined ? { head: cursor.head, len: cursor.len } : undefined;
+      if (f && (await this.openFile(f.path, f.ino, cursor.pos, offset - cursor.pos, expect))) return;
       if (offset > 0) this.opts.onGap?.(`log file of checkpoint ${offset} is gone (rotated away); lines between it and ${files.at(-1)?.path ?? 'the log'} are lost`);
     }
     // From the oldest file there is (a fresh start, or a file rotated away while we were down).
@@ -135,8 +172,8 @@ export class JsonFileReader implements SourceReader {
   private cursorFor(offset: number): string {
     let seg: Segment | undefined;
     for (const s of this.segments) if (s.base <= offset && (!seg || s.base >= seg.base)) seg = s;
-    seg ??= { ino: this.ino, base: this.base };
-    return JSON.stringify({ ino: seg.ino, pos: offset - seg.base } satisfies Cursor);
+    if (!seg) return JSON.stringify({ ino: this.ino, pos: offset - this.base } satisfies Cursor);
+    return JSON.stringify({ ino: seg.ino, pos: offset - seg.base, head: seg.head, len: seg.len } satisfies Cursor);
   }
 
   private checkpoint(): LogCheckpoint {
@@ -159,6 +196,7 @@ export class JsonFileReader implements SourceReader {
         continue;
       }
       this.readPos += bytesRead;
+      await this.refreshHead();
       const data = this.carry.length ? Buffer.concat([this.carry, this.buf.subarray(0, bytesRead)]) : this.buf.subarray(0, bytesRead);
       const { entries: got, used } = this.parser.push(data);
       for (const e of got) entries.push(e);

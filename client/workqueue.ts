@@ -216,3 +216,40 @@ export class WorkQueue<T> {
     this.armTimer();
   }
 }
+
+/** What a worker does with a key whose sync threw: by default retry it with backoff. */
+export type SyncErrorHandler<T> = (key: T, err: unknown, queue: WorkQueue<T>) => void;
+
+/** A SyncErrorHandler that logs once, here, and re-queues the key with rate limiting. */
+export function retryAfterBackoff<T>(logger: { error(msg: string, fields?: Record<string, unknown>): void }, what: string): SyncErrorHandler<T> {
+  return (key, err, queue) => {
+    logger.error(what, { key, error: err instanceof Error ? err.message : String(err) });
+    queue.addRateLimited(key);
+  };
+}
+
+/**
+ * One step of a controller worker, as client-go's processNextWorkItem: take a key, sync it,
+ * forget it on success or hand it to `onError`; always mark it done. False once the queue
+ * has shut down.
+ */
+export async function processNextWorkItem<T>(queue: WorkQueue<T>, sync: (key: T) => Promise<void>, onError: SyncErrorHandler<T>): Promise<boolean> {
+  const key = await queue.get();
+  if (key === undefined) return false;
+  try {
+    await sync(key);
+    queue.forget(key);
+  } catch (err) {
+    onError(key, err, queue);
+  } finally {
+    queue.done(key);
+  }
+  return true;
+}
+
+/** A worker: processNextWorkItem until the queue shuts down. */
+export async function runWorker<T>(queue: WorkQueue<T>, sync: (key: T) => Promise<void>, onError: SyncErrorHandler<T>): Promise<void> {
+  while (await processNextWorkItem(queue, sync, onError)) {
+    // next key
+  }
+}

@@ -22,7 +22,10 @@ import {
   WorkQueue,
   isTombstone,
   noopLogger,
+  processNextWorkItem,
   realScheduler,
+  retryAfterBackoff,
+  runWorker,
 } from '../../client/index.js';
 import { type Clock, controllerRef as getControllerRef, isNotFound, keyOf, labelSelectorAsSelector, splitKey } from '../../machinery/index.js';
 import { BackoffStore, DEFAULT_POD_FAILURE_BACKOFF, type PodFailureBackoffSettings } from './backoff.js';
@@ -160,46 +163,20 @@ export class JobController implements JobSyncDeps {
   }
 
   private async worker(): Promise<void> {
-    while (await this.processNextWorkItem()) {
-      // next
-    }
+    await runWorker(this.queue, (key) => this.syncHandler(key), retryAfterBackoff(this.logger, 'syncing job'));
   }
 
   /** Takes one key, syncs it, and forgets or rate-limits it. False once the queue shut down. */
   async processNextWorkItem(): Promise<boolean> {
-    const key = await this.queue.get();
-    if (key === undefined) return false;
-    try {
-      await this.syncHandler(key);
-      this.queue.forget(key);
-    } catch (err) {
-      this.logger.error('syncing job', { key, error: err instanceof Error ? err.message : String(err) });
-      this.queue.addRateLimited(key);
-    } finally {
-      this.queue.done(key);
-    }
-    return true;
+    return processNextWorkItem(this.queue, (key) => this.syncHandler(key), retryAfterBackoff(this.logger, 'syncing job'));
   }
 
   private async orphanWorker(): Promise<void> {
-    while (await this.processNextOrphanPod()) {
-      // next
-    }
+    await runWorker(this.orphanQueue, (key) => this.syncOrphanPod(key), retryAfterBackoff(this.logger, 'syncing orphan pod'));
   }
 
   async processNextOrphanPod(): Promise<boolean> {
-    const key = await this.orphanQueue.get();
-    if (key === undefined) return false;
-    try {
-      await this.syncOrphanPod(key);
-      this.orphanQueue.forget(key);
-    } catch (err) {
-      this.logger.error('syncing orphan pod', { key, error: err instanceof Error ? err.message : String(err) });
-      this.orphanQueue.addRateLimited(key);
-    } finally {
-      this.orphanQueue.done(key);
-    }
-    return true;
+    return processNextWorkItem(this.orphanQueue, (key) => this.syncOrphanPod(key), retryAfterBackoff(this.logger, 'syncing orphan pod'));
   }
 
   /** Removes the tracking finalizer from a pod no unfinished Job of ours controls. */

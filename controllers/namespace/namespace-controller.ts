@@ -20,6 +20,9 @@ import {
   WorkQueue,
   noopLogger,
   realScheduler,
+  processNextWorkItem,
+  runWorker,
+  type SyncErrorHandler,
 } from '../../client/index.js';
 import { type Clock, isNotFound, rfc3339 } from '../../machinery/index.js';
 
@@ -215,31 +218,23 @@ export class NamespaceController {
   }
 
   private async worker(): Promise<void> {
-    while (await this.processNextWorkItem()) {
-      // next
-    }
+    await runWorker(this.queue, (key) => this.syncNamespaceFromKey(key), this.onSyncError);
   }
 
   async processNextWorkItem(): Promise<boolean> {
-    const key = await this.queue.get();
-    if (key === undefined) return false;
-    try {
-      await this.syncNamespaceFromKey(key);
-      this.queue.forget(key);
-    } catch (err) {
-      if (err instanceof ResourcesRemainingError) {
-        // Not a failure: content is on its way out.
-        this.queue.forget(key);
-        this.queue.addAfter(key, this.remainingDelayMs(err.estimateSeconds));
-      } else {
-        this.logger.error('deletion of namespace failed', { namespace: key, error: err instanceof Error ? err.message : String(err) });
-        this.queue.addRateLimited(key);
-      }
-    } finally {
-      this.queue.done(key);
-    }
-    return true;
+    return processNextWorkItem(this.queue, (key) => this.syncNamespaceFromKey(key), this.onSyncError);
   }
+
+  private readonly onSyncError: SyncErrorHandler<string> = (key, err, queue) => {
+    if (err instanceof ResourcesRemainingError) {
+      // Not a failure: content is on its way out.
+      queue.forget(key);
+      queue.addAfter(key, this.remainingDelayMs(err.estimateSeconds));
+      return;
+    }
+    this.logger.error('deletion of namespace failed', { namespace: key, error: err instanceof Error ? err.message : String(err) });
+    queue.addRateLimited(key);
+  };
 
   /** Carries one namespace's deletion as far as it can go now. */
   async syncNamespaceFromKey(name: string): Promise<void> {

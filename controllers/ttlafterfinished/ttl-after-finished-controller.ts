@@ -17,7 +17,10 @@ import {
   type SharedInformer,
   WorkQueue,
   noopLogger,
+  processNextWorkItem,
   realScheduler,
+  retryAfterBackoff,
+  runWorker,
 } from '../../client/index.js';
 import { type Clock, isConflict, isNotFound, keyOf, splitKey } from '../../machinery/index.js';
 
@@ -112,24 +115,11 @@ export class TTLAfterFinishedController {
   }
 
   private async worker(): Promise<void> {
-    while (await this.processNextWorkItem()) {
-      // next
-    }
+    await runWorker(this.queue, (key) => this.processJob(key), retryAfterBackoff(this.logger, 'error cleaning up Job'));
   }
 
   async processNextWorkItem(): Promise<boolean> {
-    const key = await this.queue.get();
-    if (key === undefined) return false;
-    try {
-      await this.processJob(key);
-      this.queue.forget(key);
-    } catch (err) {
-      this.logger.error('error cleaning up Job', { key, error: err instanceof Error ? err.message : String(err) });
-      this.queue.addRateLimited(key);
-    } finally {
-      this.queue.done(key);
-    }
-    return true;
+    return processNextWorkItem(this.queue, (key) => this.processJob(key), retryAfterBackoff(this.logger, 'error cleaning up Job'));
   }
 
   /** Deletes the Job if it expired, or re-queues it for the time left. */

@@ -6,6 +6,12 @@ import { join } from 'node:path';
 import Docker from 'dockerode';
 import type { Event, Pod } from '../../api/index.js';
 import { JobyardServer, type KubectlResult } from '../support/jobyard-server.js';
+import { waitFor as waitForBase } from '../support/wait.js';
+
+/** waitFor with the docker tier's longer defaults (real containers: 60 s, every 250 ms). */
+export function waitFor<T>(what: string, probe: () => Promise<T | undefined | false | null>, timeoutMs = 60_000, intervalMs = 250): Promise<T> {
+  return waitForBase(what, probe, timeoutMs, intervalMs);
+}
 
 export const docker = new Docker();
 export const BUSYBOX = 'busybox:1.36';
@@ -52,21 +58,6 @@ export async function getPod(server: JobyardServer, ns: string, name: string): P
 }
 
 /** Polls `probe` until it returns a value that is not undefined/false, or fails after `timeoutMs` with `what`. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000, intervalMs = 250): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    // Polling a condition with a deadline, not waiting for luck.
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
 
 /** Waits until the pod matches `cond`; returns it. */
 export async function waitPod(server: JobyardServer, ns: string, name: string, what: string, cond: (p: Pod) => boolean, timeoutMs = 60_000): Promise<Pod> {

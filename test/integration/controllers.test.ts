@@ -10,6 +10,7 @@ import { RestClientset, loadKubeconfig } from '../../client/index.js';
 import { type RunningServer, startServer } from '../../cmd/server.js';
 import { type ControllerManager, type ControllersConfig, startControllers } from '../../controllers/manager.js';
 import { isNotFound } from '../../machinery/index.js';
+import { waitFor } from '../support/wait.js';
 
 const JOB_TRACKING_FINALIZER = 'batch.kubernetes.io/job-tracking';
 
@@ -47,20 +48,6 @@ async function startManager(controllers: ControllersConfig): Promise<ControllerM
 }
 
 /** Polls `fn` until it returns a truthy value, or fails after `timeoutMs`. */
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false | null>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function newNamespace(prefix: string): Promise<string> {
   const name = `${prefix}-${process.pid}-${++nsSeq}`;

@@ -16,6 +16,7 @@ import { type RunningServer, type ServerOptions, startServer } from '../../cmd/s
 import { type ControllerManager, startControllers } from '../../controllers/manager.js';
 import { JobyardServer } from '../support/jobyard-server.js';
 import { type PodScript, SimNode } from '../support/sim-node.js';
+import { waitFor } from '../support/wait.js';
 
 const TRACKING_FINALIZER = 'batch.kubernetes.io/job-tracking';
 
@@ -24,20 +25,6 @@ afterAll(async () => {
   for (const fn of cleanups.reverse()) await fn();
 });
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false | null>, timeoutMs = 60_000, everyMs = 50): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
 
 function newJob(name: string, spec: Partial<JobSpec>): Job {
   return {

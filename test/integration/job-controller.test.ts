@@ -16,6 +16,7 @@ import { type RunningServer, startServer } from '../../cmd/server.js';
 import { isNotFound } from '../../machinery/index.js';
 import { runKubectl } from '../support/jobyard-server.js';
 import { type PodRecord, SimNode } from '../support/sim-node.js';
+import { waitFor } from '../support/wait.js';
 
 const TRACKING_FINALIZER = 'batch.kubernetes.io/job-tracking';
 const INDEX_KEY = 'batch.kubernetes.io/job-completion-index';
@@ -75,20 +76,6 @@ afterAll(async () => {
 // --- helpers ---
 
 /** Polls `fn` until it returns a truthy value; fails after `timeoutMs`. */
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false | null>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function newNamespace(cl: Cluster, prefix: string): Promise<string> {
   const name = `${prefix}-${++nsSeq}`;

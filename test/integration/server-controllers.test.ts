@@ -8,6 +8,7 @@ import type { ConfigMap, Job } from '../../api/index.js';
 import { RestClientset, loadKubeconfig } from '../../client/index.js';
 import { type RunningServer, startServer } from '../../cmd/server.js';
 import { isNotFound } from '../../machinery/index.js';
+import { waitFor } from '../support/wait.js';
 
 let server: RunningServer | undefined;
 let dataDir: string;
@@ -35,13 +36,6 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function waitFor(what: string, fn: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await fn().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('jobyard server with controllers', () => {
   it('runs the Job controller and the garbage collector in process', async () => {

@@ -31,7 +31,7 @@ export interface CollectedContainer {
 }
 
 export interface ContainerCollectorOptions {
-  /** Lines per source per read. @defaultValue 5000 */
+  /** Lines per source per read. @defaultValue 20000 */
   maxBatchLines?: number;
   /** How often file patterns are matched again (new files). @defaultValue 1 s */
   scanIntervalMs?: number;
@@ -94,7 +94,7 @@ export class ContainerCollector {
   private get opts(): Required<ContainerCollectorOptions> {
     const o = this.deps.options ?? {};
     return {
-      maxBatchLines: o.maxBatchLines ?? 5000,
+      maxBatchLines: o.maxBatchLines ?? 20_000,
       scanIntervalMs: o.scanIntervalMs ?? 1000,
       vanishedGraceMs: o.vanishedGraceMs ?? 30_000,
       settleMs: o.settleMs ?? 300,

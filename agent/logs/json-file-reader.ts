@@ -82,17 +82,34 @@ export class JsonFileReader implements SourceReader {
     this.parser = new DockerJsonLogParser(0, opts.maxLineBytes);
   }
 
-  /** The log files, newest first: path, path.1, path.2, ... (those that exist). */
-  private async files(): Promise<{ path: string; ino: string }[]> {
-    const out: { path: string; ino: string }[] = [];
+  /** One look at the log files: path, path.1, path.2, ... with their inodes (holes included). */
+  private async look(): Promise<({ path: string; ino: string } | undefined)[]> {
     const max = this.opts.maxRotated ?? 9;
+    const out: ({ path: string; ino: string } | undefined)[] = [];
     for (let i = 0; i <= max; i++) {
       const path = i === 0 ? this.opts.logPath : `${this.opts.logPath}.${i}`;
       const ino = await inode(path);
-      if (ino !== undefined) out.push({ path, ino });
-      else if (i > 0) break;
+      out.push(ino === undefined ? undefined : { path, ino });
     }
+    while (out.length && out[out.length - 1] === undefined) out.pop();
     return out;
+  }
+
+  /**
+   * The log files, newest first. Docker renames them one by one when it rotates (.3 → .4,
+   * ..., log → .1, then a new log): a look in the middle sees holes or a file twice. Look
+   * again until two looks agree and show no hole.
+   */
+  private async files(): Promise<{ path: string; ino: string }[]> {
+    let prev = await this.look();
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const next = await this.look();
+      const same = next.length === prev.length && next.every((f, i) => f?.ino === prev[i]?.ino);
+      if (same && next.every((f) => f !== undefined)) return next as { path: string; ino: string }[];
+      prev = next;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return prev.filter((f): f is { path: string; ino: string } => f !== undefined);
   }
 
   private async headOf(fh: FileHandle, len: number): Promise<Buffer> {

@@ -130,6 +130,8 @@ export class LogCollector {
     const present = new Set<string>();
     for (const c of list) {
       present.add(c.id);
+      // Not started yet: the engine has no log file for it (LogPath is set at start); next time.
+      if (c.state === 'created' && !this.tracked.has(c.id)) continue;
       const t = this.tracked.get(c.id) ?? (await this.track(c).catch((err: unknown) => this.inspectFailed(c.id, err)));
       if (t && c.state === 'exited') t.exited = true;
     }

@@ -85,6 +85,19 @@ describe('LogService', () => {
     expect(store.stats()[0].lines).toBe(0);
   });
 
+  it('applies a shortened retention at once', async () => {
+    const { scheduler, store, clock, cs, get } = await setup([logstore('a', { retentionDays: 30, maxSize: '1Gi' })]);
+    store.ingest([batch('a', 3)]);
+    clock.set(new Date(Date.parse(T0) + 10 * 86_400_000));
+    scheduler.step(1000); // the first turn: nothing is 30 days old
+    expect(store.stats()[0].lines).toBe(3);
+    const ls = await get('a');
+    await cs.resource<Logstore>(LogstoreResource).update({ ...ls, spec: { retentionDays: 7, maxSize: '1Gi' } });
+    await settle();
+    scheduler.step(100);
+    expect(store.stats()[0].lines).toBe(0);
+  });
+
   it('drops the lines of a deleted Logstore, on the scheduler', async () => {
     const { store, cs, scheduler } = await setup([logstore('a'), logstore('b')]);
     store.ingest([batch('a', 5), batch('b', 2)]);

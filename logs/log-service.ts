@@ -110,7 +110,17 @@ export class LogService {
     const name = ls.metadata.name;
     if (!name) return;
     this.dropping.delete(name);
-    this.deps.store.setRetention(name, retentionOf(ls));
+    const r = retentionOf(ls);
+    const before = this.deps.store.stats().find((s) => s.name === name)?.retention;
+    this.deps.store.setRetention(name, r);
+    // A shorter retention applies at once, not at the next turn.
+    if (before && (r.retentionDays < before.retentionDays || r.maxBytes < before.maxBytes)) this.retentionSoon();
+  }
+
+  private retentionSoon(): void {
+    if (this.abort.signal.aborted || !this.retentionTimer) return;
+    this.scheduler.clearTimer(this.retentionTimer);
+    this.retentionTimer = this.scheduler.setTimer(() => this.retentionTick(), 100);
   }
 
   private onDelete(ls: DeepReadonly<Logstore>): void {

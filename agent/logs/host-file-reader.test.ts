@@ -82,6 +82,16 @@ describe('HostFileReader', () => {
     expect((await readAll(r)).lines).toEqual(['other content, longer than before', 'more']);
   });
 
+  it('notices a truncation that grew back to the same size before it looked (copytruncate with same-length lines)', async () => {
+    const { file, reader } = setup();
+    writeFileSync(file, 'line 101\nline 102\n');
+    const r = reader();
+    expect((await readAll(r)).lines).toEqual(['line 101', 'line 102']);
+    truncateSync(file, 0);
+    appendFileSync(file, 'line 201\nline 202\n');
+    expect((await readAll(r)).lines).toEqual(['line 201', 'line 202']);
+  });
+
   it('keeps reading a renamed file through its handle', async () => {
     const { dir, file, reader } = setup();
     writeFileSync(file, 'a\n');

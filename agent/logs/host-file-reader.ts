@@ -62,7 +62,6 @@ export class HostFileReader implements SourceReader {
   private head = '';
   private headLen = 0;
   private splitter: LineSplitter;
-  private lastSize = -1;
 
   constructor(id: string, opts: HostFileReaderOptions) {
     this.id = id;
@@ -96,7 +95,6 @@ export class HostFileReader implements SourceReader {
     this.splitter = new LineSplitter(offset, this.opts.maxLineBytes);
     this.head = cursor && pos ? cursor.head : '';
     this.headLen = cursor && pos ? cursor.len : 0;
-    this.lastSize = -1;
   }
 
   private checkpoint(): LogCheckpoint {
@@ -120,9 +118,11 @@ export class HostFileReader implements SourceReader {
     const entries: LogIngestEntry[] = [];
     const st = await this.fh!.stat();
     const time = Math.min(this.opts.nowMicros(), Math.trunc(st.mtimeMs * 1000));
+    // Content replaced since the last look (truncated and written again to the same size or
+    // more, within the same timestamp tick) shows only in the first bytes: compare them on
+    // every look (one small read).
     if (st.size < this.readPos) this.restart(entries, time);
-    else if (st.size !== this.lastSize && this.headLen > 0 && sha(await this.headOf(this.headLen)) !== this.head) this.restart(entries, time);
-    this.lastSize = st.size;
+    else if (this.headLen > 0 && sha(await this.headOf(this.headLen)) !== this.head) this.restart(entries, time);
     for (let rounds = 0; entries.length < maxEntries && rounds < 64; rounds++) {
       const { bytesRead } = await this.fh!.read(this.buf, 0, this.buf.length, this.readPos);
       if (bytesRead === 0) return { entries, checkpoint: this.checkpoint(), eof: true };

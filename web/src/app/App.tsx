@@ -20,6 +20,8 @@ const ConfigMapListPage = lazy(() => import('../pages/ConfigMapListPage.js'));
 const SecretListPage = lazy(() => import('../pages/SecretListPage.js'));
 const ImagesPage = lazy(() => import('../pages/ImagesPage.js'));
 const NotFoundPage = lazy(() => import('../pages/NotFoundPage.js'));
+const LogstoresPage = lazy(() => import('../components/logs/LogstoresPage.js'));
+const LogstorePage = lazy(() => import('../components/logs/LogstorePage.js'));
 
 function Loading() {
   return (
@@ -57,6 +59,8 @@ export function ConsoleRoutes() {
           <Route path="/configmaps" element={<ConfigMapListPage />} />
           <Route path="/secrets" element={<SecretListPage />} />
           <Route path="/images" element={<ImagesPage />} />
+          <Route path="/logstores" element={<LogstoresPage />} />
+          <Route path="/logstores/:name" element={<LogstorePage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Routes>
       </Suspense>

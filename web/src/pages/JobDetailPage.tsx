@@ -9,6 +9,8 @@ import { YamlView } from '../components/common/YamlView.js';
 import { JobActions, type JobActionHandlers } from '../components/jobs/JobActions.js';
 import { JobDetailsRenderer, type JobDetailTab } from '../components/jobs/JobDetails.js';
 import { LogPanel } from '../components/logs/LogPanel.js';
+import { JobCollectedLogs } from '../components/logs/JobCollectedLogs.js';
+import { logstoresOfJob } from '../components/logs/log-service.js';
 import { useI18n } from '../i18n/i18n.js';
 import { jobForRerun } from '../lib/job-form/clone.js';
 import { errorMessage } from '../lib/k8s/api-error.js';
@@ -122,6 +124,8 @@ export default function JobDetailPage() {
         }}
         logs={tab === 'logs' ? <LogPanel key={logPod ?? 'all'} pods={pods.items ?? []} initialPod={logPod} /> : null}
         yaml={tab === 'yaml' ? <YamlView object={j} /> : null}
+        hasCollectedLogs={logstoresOfJob(j).length > 0}
+        collectedLogs={tab === 'collected' ? <JobCollectedLogs job={j} /> : null}
       />
     </>
   );

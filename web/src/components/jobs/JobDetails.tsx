@@ -11,7 +11,7 @@ import { JobStatusTag } from '../common/StatusTag.js';
 import { TimeText } from '../common/TimeText.js';
 import { FailureCard } from './FailureCard.js';
 
-export type JobDetailTab = 'pods' | 'events' | 'logs' | 'yaml';
+export type JobDetailTab = 'pods' | 'events' | 'logs' | 'collected' | 'yaml';
 
 export interface JobDetailsRendererProps {
   job: Job;
@@ -26,11 +26,14 @@ export interface JobDetailsRendererProps {
   /** Slots filled by the shell (they talk to the API). */
   logs: ReactNode;
   yaml: ReactNode;
+  /** The log service's lines of this job (a tab, when its pods name logstores). */
+  hasCollectedLogs?: boolean;
+  collectedLogs?: ReactNode;
 }
 
 const dash = (v: unknown) => (v === undefined || v === null || v === '' ? '—' : String(v));
 
-export function JobDetailsRenderer({ job, pods, events, now, tab, onTabChange, failureLog, onPodLogs, logs, yaml }: JobDetailsRendererProps) {
+export function JobDetailsRenderer({ job, pods, events, now, tab, onTabChange, failureLog, onPodLogs, logs, yaml, hasCollectedLogs, collectedLogs }: JobDetailsRendererProps) {
   const { t } = useI18n();
   const summary = jobFailureSummary(job, pods ?? []);
   const st = job.status ?? {};
@@ -108,6 +111,7 @@ export function JobDetailsRenderer({ job, pods, events, now, tab, onTabChange, f
           { key: 'pods', label: `${t('detail.tab.pods')} (${pods?.length ?? 0})`, children: <PodTableRenderer pods={pods} now={now} onLogs={onPodLogs} /> },
           { key: 'events', label: t('detail.tab.events'), children: <EventTableRenderer events={events} /> },
           { key: 'logs', label: t('detail.tab.logs'), children: logs },
+          ...(hasCollectedLogs ? [{ key: 'collected', label: t('detail.tab.collected'), children: collectedLogs }] : []),
           { key: 'yaml', label: 'YAML', children: yaml },
         ]}
       />

@@ -1,5 +1,5 @@
 // The frame around every screen: navigation, cluster, language, sign-out.
-import { AppstoreOutlined, ContainerOutlined, FileTextOutlined, GlobalOutlined, KeyOutlined, LogoutOutlined, ScheduleOutlined } from '@ant-design/icons';
+import { AppstoreOutlined, ContainerOutlined, FileSearchOutlined, FileTextOutlined, GlobalOutlined, KeyOutlined, LogoutOutlined, ScheduleOutlined } from '@ant-design/icons';
 import { Button, Layout, Menu, Select, Space, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { Link, useLocation } from 'react-router-dom';
@@ -13,6 +13,7 @@ const NAV = [
   { key: '/configmaps', icon: <FileTextOutlined />, label: 'nav.configmaps' },
   { key: '/secrets', icon: <KeyOutlined />, label: 'nav.secrets' },
   { key: '/images', icon: <AppstoreOutlined />, label: 'nav.images' },
+  { key: '/logstores', icon: <FileSearchOutlined />, label: 'nav.logstores' },
 ] as const;
 
 export function Shell({ children }: { children: ReactNode }) {

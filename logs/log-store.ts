@@ -527,12 +527,14 @@ export class LogStore {
     const id = this.storeId(q.logstore);
     let from = q.from;
     let to = q.to;
+    const nowUs = this.clock.now().getTime() * 1000;
+    // "The last hour": the axis ends now, not at the newest line.
+    if (from !== undefined && to === undefined) to = Math.max(nowUs, from + 1);
     if ((from === undefined || to === undefined) && id !== undefined) {
       const range = this.db.prepare('SELECT min(time) AS lo, max(time) AS hi FROM records WHERE logstore = ?').get(id) as { lo: number | null; hi: number | null };
       from ??= range.lo ?? undefined;
       to ??= range.hi !== null ? range.hi + 1 : undefined;
     }
-    const nowUs = this.clock.now().getTime() * 1000;
     to ??= nowUs;
     from ??= to - 3_600_000_000;
     if (to <= from) to = from + 1_000_000;

@@ -69,6 +69,14 @@ export function HistogramBars({ histogram, onBucket }: { histogram: LogHistogram
           );
         })}
       </svg>
+      <Flex justify="space-between">
+        <Typography.Text type="secondary" style={{ fontSize: 11 }}>
+          {new Date(histogram.from).toLocaleString()}
+        </Typography.Text>
+        <Typography.Text type="secondary" style={{ fontSize: 11 }}>
+          {new Date(histogram.to).toLocaleString()}
+        </Typography.Text>
+      </Flex>
     </div>
   );
 }

@@ -259,7 +259,7 @@ describe('a server killed with SIGKILL while a container writes', () => {
     const before = await stored(server, 'kill-out');
     expect(before).toBeLessThan(TOTAL); // still writing
     await server.kill9();
-    servers.splice(servers.indexOf(server), 1);
+    // The restarted server (same data dir, same agent) adopts and later removes its containers.
     server = await startAgentServer({ dataDir });
     servers.push(server);
     await waitFor('every line stored', async () => (await stored(server, 'kill-out')) >= TOTAL && (await stored(server, 'kill-files')) >= TOTAL, 180_000);

@@ -1,7 +1,7 @@
 // Starts a real `jobyard server` process (from the sources, through tsx) on a free port with
 // its own data directory, for end-to-end tests with kubectl, client libraries and browsers.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -28,6 +28,8 @@ export class JobyardServer {
   readonly consoleUrl: string;
   private proc: ChildProcess;
   private output: string[];
+  /** Made by start() (no dataDir given): stop() removes it. */
+  private ownsDataDir = false;
 
   private constructor(dataDir: string, port: number, consoleUrl: string, proc: ChildProcess, output: string[]) {
     this.dataDir = dataDir;
@@ -38,6 +40,7 @@ export class JobyardServer {
   }
 
   static async start(opts: StartOptions = {}): Promise<JobyardServer> {
+    const ownsDataDir = opts.dataDir === undefined;
     const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'jobyard-e2e-'));
     const args = ['--import', 'tsx', join(REPO_ROOT, 'cmd', 'jobyard.ts'), 'server', '--data-dir', dataDir, '--port', String(opts.port ?? 0), ...(opts.args ?? [])];
     const proc = spawn(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -64,7 +67,9 @@ export class JobyardServer {
       });
     });
     proc.removeAllListeners('exit');
-    return new JobyardServer(dataDir, started.port, started.consoleUrl, proc, output);
+    const server = new JobyardServer(dataDir, started.port, started.consoleUrl, proc, output);
+    server.ownsDataDir = ownsDataDir;
+    return server;
   }
 
   get kubeconfig(): string {
@@ -104,7 +109,10 @@ export class JobyardServer {
    */
   async stop(opts: { keepContainers?: boolean } = {}): Promise<void> {
     await this.signal('SIGTERM');
-    if (!opts.keepContainers) await removeAgentContainers(this.dataDir);
+    if (opts.keepContainers) return;
+    await removeAgentContainers(this.dataDir);
+    // A data dir the harness made is the harness's to remove; one a test passed is the test's.
+    if (this.ownsDataDir) rmSync(this.dataDir, { recursive: true, force: true });
   }
 
   private async signal(sig: NodeJS.Signals): Promise<void> {

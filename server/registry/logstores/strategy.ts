@@ -1,15 +1,13 @@
 // The Logstore's rules (logs.jobyard.io/v1, cluster-scoped): retention defaults, status
 // cleared on create and kept on update (the log service writes it through /status),
 // generation bumps on spec changes.
-import type { KubeObject, Logstore, ObjectMeta } from '../../../api/index.js';
 import type { ResourceStrategy, StatusStrategy } from '../resource.js';
 import { semanticEqual } from '../semantic-equal.js';
 import { keepAllButStatus } from '../status-subresource.js';
+import type { LogstoreObject } from './types.js';
 import { validateLogstore, validateLogstoreStatusUpdate, validateLogstoreUpdate } from './validation.js';
 
-export interface LogstoreObject extends KubeObject, Logstore {
-  metadata: ObjectMeta;
-}
+export type { LogstoreObject } from './types.js';
 
 /** Defaults of spec.retentionDays and spec.maxSize. */
 export const DEFAULT_RETENTION_DAYS = 7;

@@ -3,7 +3,7 @@
 // day, the size bound a positive quantity.
 import { type FieldError, FieldPath, fieldErrors, parseQuantity, QUANTITY_FORMAT_ERROR, quantitySign } from '../../../machinery/index.js';
 import { nameIsDNSLabel, validateObjectMeta, validateObjectMetaUpdate } from '../meta-validation.js';
-import type { LogstoreObject } from './strategy.js';
+import type { LogstoreObject } from './types.js';
 
 /** Longest retention accepted (ten years). */
 export const MAX_RETENTION_DAYS = 3650;

@@ -5,7 +5,7 @@
 // tags and source, also after the pods are deleted; retention removes old lines and only
 // them; a server killed with SIGKILL while a container writes 100,000 lines stores every line
 // exactly once after its restart.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -224,6 +224,48 @@ describe('log service with real containers', () => {
       const ls = JSON.parse(await kubectl(server, ['get', 'logstore', 'retained', '-o', 'json']));
       return ls.status?.lines === 3 && ls.status?.sources === 2;
     }, 60_000);
+  });
+});
+
+describe('jobyard logs search -f against a real server', () => {
+  it('prints the newest lines, then the lines a container writes while it follows, and only matching ones', async () => {
+    const server = await startAgentServer();
+    servers.push(server);
+    await apply(server, namespace('follow'), { apiVersion: 'logs.jobyard.io/v1', kind: 'Logstore', metadata: { name: 'followed' } });
+    const before = { time: Date.now() * 1000, line: 'before the follower', end: 1 };
+    const r = await apiRequest(server, 'POST', '/apis/logs.jobyard.io/v1/logstores/followed/ingest', {
+      body: { batches: [{ logstore: 'followed', source: { id: 'earlier/stdio', namespace: 'follow', pod: 'earlier', container: 'c' }, entries: [before], checkpoint: { offset: 1 } }] },
+    });
+    expect(r.code).toBe(200);
+
+    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'cmd', 'jobyard.ts'), 'logs', 'search', 'followed', '-f', '-n', 'follow', '-o', 'json', '--kubeconfig', server.kubeconfig], { cwd: REPO_ROOT });
+    let out = '';
+    let errOut = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (errOut += c.toString()));
+    const printed = () => out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as LogRecord);
+    try {
+      await waitFor(`the stored line printed (stderr: ${errOut})`, async () => printed().length === 1);
+      await apply(server, {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'talker', namespace: 'follow' },
+        spec: {
+          restartPolicy: 'Never',
+          terminationGracePeriodSeconds: 1,
+          containers: [{ name: 'c', image: BUSYBOX, command: ['/bin/busybox', 'sh', '-c', 'for i in 1 2 3; do echo "talk $i"; sleep 1; done'], env: [{ name: 'aliyun_logs_followed', value: 'stdout' }] }],
+        },
+      });
+      // A line of another namespace, which the follower must not print.
+      await apiRequest(server, 'POST', '/apis/logs.jobyard.io/v1/logstores/followed/ingest', {
+        body: { batches: [{ logstore: 'followed', source: { id: 'other/stdio', namespace: 'other', pod: 'x', container: 'c' }, entries: [{ time: Date.now() * 1000, line: 'elsewhere', end: 1 }], checkpoint: { offset: 1 } }] },
+      });
+      await waitFor('the container’s lines printed as they come', async () => printed().length >= 4, 60_000);
+      expect(printed().map((x) => `${x.pod} ${x.line}`)).toEqual(['earlier before the follower', 'talker talk 1', 'talker talk 2', 'talker talk 3']);
+      expect(child.exitCode).toBeNull(); // still following
+    } finally {
+      child.kill('SIGINT');
+    }
   });
 });
 

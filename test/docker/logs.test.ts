@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LogRecord } from '../../api/index.js';
+import { LOG_LINE_MAX_BYTES, LOG_TRUNCATED_MARKER, type LogRecord } from '../../api/index.js';
 import { apiRequest } from '../support/api.js';
 import { JobyardServer, REPO_ROOT } from '../support/jobyard-server.js';
 import { BUSYBOX, apply, kubectl, namespace, removeAgentLeftovers, startAgentServer, waitFor } from './agent-harness.js';
@@ -188,6 +188,32 @@ describe('log service with real containers', () => {
     expect(table.split('\n')[0].split(/\s+/)).toEqual(['NAME', 'RETENTION', 'MAX-SIZE', 'LINES', 'SIZE', 'AGE']);
     expect(table).toMatch(/^demo-files\s+7d\s+1Gi\s+/m);
     expect(table).toMatch(/^demo-stdout\s+7d\s+1Gi\s+/m);
+  });
+
+  it('keeps a long line whole (Docker’s 16 KiB partial messages joined) and cuts one past the limit with a marker', async () => {
+    // busybox awk: one 100,000-byte line and one 300,000-byte line to stdout, the same to a file.
+    const script = `mkdir -p /var/log/long; /bin/busybox awk 'BEGIN { a = sprintf("%100000s", ""); gsub(/ /, "a", a); b = sprintf("%300000s", ""); gsub(/ /, "b", b); print a; print b; print "short"; print a > "/var/log/long/x.log"; print b > "/var/log/long/x.log"; print "short" > "/var/log/long/x.log" }'; sleep 1`;
+    await apply(server, {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'long-lines', namespace: NS },
+      spec: {
+        restartPolicy: 'Never',
+        terminationGracePeriodSeconds: 1,
+        containers: [{ name: 'c', image: BUSYBOX, command: ['/bin/busybox', 'sh', '-c', script], env: [{ name: 'aliyun_logs_long-out', value: 'stdout' }, { name: 'aliyun_logs_long-files', value: '/var/log/long/*.log' }] }],
+      },
+    });
+    await waitFor('long lines stored', async () => (await stored(server, 'long-out')) === 3 && (await stored(server, 'long-files')) === 3);
+    for (const store of ['long-out', 'long-files']) {
+      const lines = await search(server, store);
+      expect(lines.map((r) => [r.line.length, Boolean(r.truncated)])).toEqual([
+        [100_000, false],
+        [LOG_LINE_MAX_BYTES + LOG_TRUNCATED_MARKER.length, true],
+        [5, false],
+      ]);
+      expect(lines[0].line).toBe('a'.repeat(100_000));
+      expect(lines[1].line).toBe('b'.repeat(LOG_LINE_MAX_BYTES) + LOG_TRUNCATED_MARKER);
+    }
   });
 
   it('removes lines older than the retention, and only them', async () => {

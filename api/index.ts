@@ -3,3 +3,4 @@ export * from './meta.js';
 export * from './core.js';
 export * from './batch.js';
 export * from './logs.js';
+export * from './clusters.js';

@@ -24,6 +24,7 @@ import { type PodLogProvider, type RunningAgent, startAgent } from '../agent/ind
 import { DockerRuntime } from '../agent/runtime/docker/index.js';
 import { serviceUnavailable } from '../machinery/index.js';
 import { LogService, LogStore, registerLogRoutes } from '../logs/index.js';
+import { ClusterStore, registerClusterRoutes } from '../clusters/index.js';
 import type { LogSink } from '../agent/logs/index.js';
 
 export interface ServerOptions {
@@ -186,12 +187,18 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     serverAddress: `${clientHost}:${opts.port}`,
     logger: opts.quiet ? false : { level: 'warn' },
     ...(runtime ? { podLogs } : {}),
-    extraRoutes: (app) => registerLogRoutes(app, { store: logStore, clock }),
+    extraRoutes: (app) => {
+      registerLogRoutes(app, { store: logStore, clock });
+      registerClusterRoutes(app, { store: new ClusterStore(join(dataDir, 'clusters')), clock, local: () => ({ server: localServer, version: deps.version.gitVersion }) });
+    },
   };
+  // Known once listening (the port may be 0).
+  let localServer = `https://${clientHost}:${opts.port}`;
   const { app, handler } = await buildApiServer(deps);
   const listener = await listenDual({ host: opts.host, port: opts.port, tls: { cert: certs.certPem, key: certs.keyPem }, handler });
   const port = listener.port;
   const server = `https://${clientHost}:${port}`;
+  localServer = server;
   const kubeconfigPath = join(dataDir, 'kubeconfig');
   writeKubeconfig(kubeconfigPath, { server, caPem: certs.caPem, token });
 

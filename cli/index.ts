@@ -2,3 +2,4 @@
 // machinery/ and client/ only: every verb talks to a server through its kubeconfig.
 export * from './logs/logs-command.js';
 export * from './logs/logs-client.js';
+export * from './clusters/clusters-command.js';

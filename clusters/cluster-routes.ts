@@ -68,7 +68,8 @@ function transport(url: URL): typeof https | typeof http {
 /** Why a cluster did not answer, in words that hold no credentials. */
 function unreachableMessage(name: string, err: unknown): string {
   const e = err as NodeJS.ErrnoException;
-  const why = e.code ? `${e.code}${e.message && !e.message.includes(e.code) ? `: ${e.message}` : ''}` : (e.message ?? String(err));
+  const message = e.message || String(err);
+  const why = e.code && !message.includes(e.code) ? `${e.code}: ${message}` : message;
   return `cluster "${name}" is unreachable: ${why.split('\n')[0]}`;
 }
 

@@ -129,7 +129,7 @@ function describe(name: string, kc: KubeConfig, created: Date): Cluster {
 export function minimalKubeconfig(text: string, context: string | undefined, errs: FieldError[]): string | undefined {
   let raw: RawKubeconfig;
   try {
-    const doc = parseYaml(text, { prettyErrors: false }) as unknown;
+    const doc = parseYaml(text) as unknown;
     if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new Error('not a mapping');
     raw = doc as RawKubeconfig;
   } catch (err) {

@@ -2,7 +2,7 @@
 // The jobyard command line: `jobyard server` runs everything; other verbs talk to a server.
 import { Command, InvalidArgumentError } from 'commander';
 import { DEFAULT_DATA_DIR, startServer } from './server.js';
-import { logsCommand } from '../cli/index.js';
+import { clustersCommand, logsCommand } from '../cli/index.js';
 
 function port(value: string): number {
   const n = Number(value);
@@ -94,6 +94,7 @@ program.addCommand(
     signal: interrupted.signal,
   }),
 );
+program.addCommand(clustersCommand({ out: (text) => process.stdout.write(text) }));
 program.hook('preAction', (_cmd, action) => {
   if (action.parent?.name() === 'logs') process.once('SIGINT', () => interrupted.abort());
 });

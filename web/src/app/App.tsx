@@ -20,6 +20,7 @@ const ConfigMapListPage = lazy(() => import('../pages/ConfigMapListPage.js'));
 const SecretListPage = lazy(() => import('../pages/SecretListPage.js'));
 const ImagesPage = lazy(() => import('../pages/ImagesPage.js'));
 const NotFoundPage = lazy(() => import('../pages/NotFoundPage.js'));
+const ClustersPage = lazy(() => import('../pages/ClustersPage.js'));
 const LogstoresPage = lazy(() => import('../components/logs/LogstoresPage.js'));
 const LogstorePage = lazy(() => import('../components/logs/LogstorePage.js'));
 
@@ -61,6 +62,7 @@ export function ConsoleRoutes() {
           <Route path="/images" element={<ImagesPage />} />
           <Route path="/logstores" element={<LogstoresPage />} />
           <Route path="/logstores/:name" element={<LogstorePage />} />
+          <Route path="/clusters" element={<ClustersPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Routes>
       </Suspense>

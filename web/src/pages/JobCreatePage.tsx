@@ -17,7 +17,7 @@ export default function JobCreatePage() {
   const { t } = useI18n();
   const navigate = useNavigate();
   const [params] = useSearchParams();
-  const { clusters, current, clientFor } = useClusters();
+  const { clusters, current, clientFor, select } = useClusters();
   const from = params.get('from');
   const [initial, setInitial] = useState<JobForm>();
   const [error, setError] = useState<Error>();
@@ -49,6 +49,8 @@ export default function JobCreatePage() {
           onCancel={() => navigate('/jobs')}
           onCreated={(r) => {
             saveCreated(r);
+            // The console follows the job to the cluster it was created on.
+            if (r.cluster !== current.name) select(r.cluster);
             navigate('/jobs/created', { state: r });
           }}
         />

@@ -2,6 +2,7 @@
 import { Button, Result, Space, Table, Tag } from 'antd';
 import { Link, useLocation, useNavigate } from 'react-router-dom';
 import type { Pod } from '../../../api/core.js';
+import { useOptionalClusters } from '../app/cluster.js';
 import { useI18n } from '../i18n/i18n.js';
 import { useKubeList, useNow } from '../lib/k8s/hooks.js';
 import { jobPodSelector } from '../lib/k8s/job-status.js';
@@ -37,7 +38,16 @@ export default function JobCreatedPage() {
   useNow(1000);
   const result = (location.state as CreatedResult | null) ?? loadCreated();
   const job = result?.job;
-  const pods = useKubeList(resources.pods, { namespace: job?.metadata.namespace, labelSelector: job ? jobPodSelector(job) : undefined, enabled: !!job });
+  // The pods live on the cluster the job was created on (the wizard may deploy elsewhere).
+  const clusters = useOptionalClusters();
+  const cluster = result?.cluster;
+  const client = clusters && cluster ? clusters.clientFor(cluster) : undefined;
+  const pods = useKubeList(resources.pods, { namespace: job?.metadata.namespace, labelSelector: job ? jobPodSelector(job) : undefined, enabled: !!job, client });
+  /** Links and buttons open the job's cluster. */
+  const go = (to: string) => {
+    if (clusters && cluster && clusters.current.name !== cluster) clusters.select(cluster);
+    navigate(to);
+  };
   if (!result || !job) {
     return <Result status="info" title={t('created.nothing')} extra={<Link to="/jobs">{t('common.backToList')}</Link>} />;
   }
@@ -59,13 +69,17 @@ export default function JobCreatedPage() {
       <Result
         status="success"
         title={t('created.title', { name: job.metadata.name ?? '' })}
-        subTitle={t('created.subtitle')}
+        subTitle={
+          <>
+            {t('created.subtitle')} <span data-testid="created-cluster">{t('created.onCluster', { cluster: cluster ?? '' })}</span>
+          </>
+        }
         extra={
           <Space>
-            <Button type="primary" onClick={() => navigate(detail)}>
+            <Button type="primary" onClick={() => go(detail)}>
               {t('created.viewDetail')}
             </Button>
-            <Button onClick={() => navigate('/jobs')}>{t('common.backToList')}</Button>
+            <Button onClick={() => go('/jobs')}>{t('common.backToList')}</Button>
             <Button onClick={() => navigate('/jobs/create')}>{t('created.createAnother')}</Button>
           </Space>
         }
@@ -79,7 +93,15 @@ export default function JobCreatedPage() {
         dataSource={rows}
         columns={[
           { title: t('created.col.kind'), key: 'kind', render: (_, r) => <Tag>{r.kind}</Tag> },
-          { title: t('created.col.name'), key: 'name', render: (_, r) => (r.link ? <Link to={r.link}>{r.name}</Link> : r.name) },
+          { title: t('created.col.name'), key: 'name', render: (_, r) =>
+            r.link ? (
+              <Link to={r.link} onClick={() => clusters && cluster && clusters.current.name !== cluster && clusters.select(cluster)}>
+                {r.name}
+              </Link>
+            ) : (
+              r.name
+            ),
+        },
           { title: t('common.namespace'), key: 'ns', render: (_, r) => r.namespace ?? '—' },
           { title: t('pods.col.status'), key: 'status', render: (_, r) => r.status ?? '' },
           { title: t('pods.col.created'), key: 'created', render: (_, r) => (r.created ? <TimeText value={r.created} /> : '') },

@@ -11,6 +11,7 @@ import { JobDetailsRenderer, type JobDetailTab } from '../components/jobs/JobDet
 import { LogPanel } from '../components/logs/LogPanel.js';
 import { JobCollectedLogs } from '../components/logs/JobCollectedLogs.js';
 import { logstoresOfJob } from '../components/logs/log-service.js';
+import { useLogService } from '../components/logs/use-log-service.js';
 import { useI18n } from '../i18n/i18n.js';
 import { jobForRerun } from '../lib/job-form/clone.js';
 import { errorMessage } from '../lib/k8s/api-error.js';
@@ -31,6 +32,9 @@ export default function JobDetailPage() {
   const j = job.object;
   const pods = useKubeList(resources.pods, { namespace, labelSelector: j ? jobPodSelector(j) : undefined, enabled: !!j });
   const allEvents = useKubeList(resources.events, { namespace, enabled: !!j });
+  // Collected logs come from the log service of the cluster that ran the pods; a cluster
+  // without one (a Kubernetes cluster) has no such tab.
+  const logService = useLogService();
   const [tab, setTab] = useState<JobDetailTab>('pods');
   const [logPod, setLogPod] = useState<string>();
 
@@ -124,8 +128,8 @@ export default function JobDetailPage() {
         }}
         logs={tab === 'logs' ? <LogPanel key={logPod ?? 'all'} pods={pods.items ?? []} initialPod={logPod} /> : null}
         yaml={tab === 'yaml' ? <YamlView object={j} /> : null}
-        hasCollectedLogs={logstoresOfJob(j).length > 0}
-        collectedLogs={tab === 'collected' ? <JobCollectedLogs job={j} /> : null}
+        hasCollectedLogs={logService.state === 'served' && logstoresOfJob(j).length > 0}
+        collectedLogs={tab === 'collected' && logService.state === 'served' ? <JobCollectedLogs job={j} /> : null}
       />
     </>
   );

@@ -1,11 +1,12 @@
 // The frame around every screen: navigation, cluster, language, sign-out.
-import { AppstoreOutlined, ContainerOutlined, FileSearchOutlined, FileTextOutlined, GlobalOutlined, KeyOutlined, LogoutOutlined, ScheduleOutlined } from '@ant-design/icons';
-import { Button, Layout, Menu, Select, Space, Typography } from 'antd';
+import { AppstoreOutlined, ClusterOutlined, ContainerOutlined, FileSearchOutlined, FileTextOutlined, GlobalOutlined, KeyOutlined, LogoutOutlined, ScheduleOutlined } from '@ant-design/icons';
+import { Alert, Button, Layout, Menu, Select, Space, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { Link, useLocation } from 'react-router-dom';
 import { useClusters } from '../../app/cluster.js';
 import { useSession } from '../../app/session.js';
 import { useI18n, type Language } from '../../i18n/i18n.js';
+import { clusterOptions } from '../clusters/ClusterLabel.js';
 
 const NAV = [
   { key: '/jobs', icon: <ScheduleOutlined />, label: 'nav.jobs' },
@@ -14,11 +15,12 @@ const NAV = [
   { key: '/secrets', icon: <KeyOutlined />, label: 'nav.secrets' },
   { key: '/images', icon: <AppstoreOutlined />, label: 'nav.images' },
   { key: '/logstores', icon: <FileSearchOutlined />, label: 'nav.logstores' },
+  { key: '/clusters', icon: <ClusterOutlined />, label: 'nav.clusters' },
 ] as const;
 
 export function Shell({ children }: { children: ReactNode }) {
   const { t, lang, setLang } = useI18n();
-  const { clusters, current, select } = useClusters();
+  const { clusters, current, select, refresh } = useClusters();
   const session = useSession();
   const location = useLocation();
   const selected = NAV.find((n) => location.pathname.startsWith(n.key))?.key ?? '/jobs';
@@ -33,7 +35,17 @@ export function Shell({ children }: { children: ReactNode }) {
           <Space size="middle">
             <Space>
               <Typography.Text type="secondary">{t('shell.cluster')}</Typography.Text>
-              <Select aria-label={t('shell.cluster')} value={current.name} onChange={select} style={{ minWidth: 120 }} options={clusters.map((c) => ({ value: c.name, label: c.name }))} />
+              {/* Opening the list probes the clusters again, so the marks are current. */}
+              <Select
+                aria-label={t('shell.cluster')}
+                data-testid="cluster-picker"
+                value={current.name}
+                onChange={select}
+                onOpenChange={(open) => open && void refresh()}
+                style={{ minWidth: 140 }}
+                popupMatchSelectWidth={false}
+                options={clusterOptions(clusters.some((c) => c.name === current.name) ? clusters : [...clusters, current])}
+              />
             </Space>
             <Select<Language>
               aria-label={t('shell.language')}
@@ -51,7 +63,12 @@ export function Shell({ children }: { children: ReactNode }) {
             </Button>
           </Space>
         </Layout.Header>
-        <Layout.Content style={{ padding: 24 }}>{children}</Layout.Content>
+        <Layout.Content style={{ padding: 24 }}>
+          {current.reachable === false && (
+            <Alert type="warning" showIcon role="alert" data-testid="cluster-unreachable" style={{ marginBottom: 16 }} title={t('clusters.currentUnreachable', { name: current.name })} description={current.message} />
+          )}
+          {children}
+        </Layout.Content>
       </Layout>
     </Layout>
   );

@@ -6,10 +6,20 @@ import { useKubeObject } from '../../lib/k8s/hooks.js';
 import { ErrorAlert } from '../common/ErrorAlert.js';
 import { PageHeader } from '../common/PageHeader.js';
 import { LogSearch } from './LogSearch.js';
+import { LogServiceGate } from './LogServiceGate.js';
 import { humanBytes, logstoresResource } from './log-service.js';
 
 export default function LogstorePage() {
   const { name = '' } = useParams();
+  const { t } = useI18n();
+  return (
+    <LogServiceGate header={<PageHeader title={name} back="/logstores" backLabel={t('common.backToList')} />}>
+      <Logstore name={name} />
+    </LogServiceGate>
+  );
+}
+
+function Logstore({ name }: { name: string }) {
   const [params] = useSearchParams();
   const { t } = useI18n();
   const ls = useKubeObject(logstoresResource, undefined, name);

@@ -8,6 +8,7 @@ import { ErrorAlert } from '../common/ErrorAlert.js';
 import { PageHeader } from '../common/PageHeader.js';
 import { TimeText } from '../common/TimeText.js';
 import { humanBytes, logstoresResource } from './log-service.js';
+import { LogServiceGate } from './LogServiceGate.js';
 
 export function LogstoreTableRenderer({ items }: { items: Logstore[] | undefined }) {
   const { t } = useI18n();
@@ -32,10 +33,19 @@ export function LogstoreTableRenderer({ items }: { items: Logstore[] | undefined
   );
 }
 
-export default function LogstoresPage() {
-  const { t } = useI18n();
+function LogstoreList() {
   const list = useKubeList(logstoresResource);
   const items = list.items ? [...list.items].sort((a, b) => (a.metadata.name ?? '').localeCompare(b.metadata.name ?? '')) : undefined;
+  return (
+    <>
+      <ErrorAlert error={list.error} />
+      <LogstoreTableRenderer items={items} />
+    </>
+  );
+}
+
+export default function LogstoresPage() {
+  const { t } = useI18n();
   return (
     <>
       <PageHeader title={t('logstores.title')} />
@@ -44,8 +54,9 @@ export default function LogstoresPage() {
         <Tag>aliyun_logs_&lt;logstore&gt;=/var/log/app/*.log</Tag>
         <Tag>aliyun_logs_&lt;logstore&gt;_tags=k=v</Tag>
       </Typography.Paragraph>
-      <ErrorAlert error={list.error} />
-      <LogstoreTableRenderer items={items} />
+      <LogServiceGate>
+        <LogstoreList />
+      </LogServiceGate>
     </>
   );
 }

@@ -1,10 +1,11 @@
 // Step 1 of the seed: application name, deploy cluster, namespace (default `default`), type Job.
 import { PlusOutlined } from '@ant-design/icons';
-import { Button, Input, Radio, Select, Space } from 'antd';
+import { Button, Input, Radio, Select, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { useI18n } from '../../i18n/i18n.js';
 import type { ClusterInfo } from '../../lib/k8s/clusters.js';
 import type { KubeClient } from '../../lib/k8s/client.js';
+import { clusterOptions } from '../clusters/ClusterLabel.js';
 import { CreateNamespaceModal } from '../configs/CreateNamespaceModal.js';
 import { KeyValueEditor } from '../common/KeyValueEditor.js';
 import { Field, fid, useWizard } from './wizard-context.js';
@@ -13,14 +14,30 @@ export function BasicInfoStep({ clusters, namespaces, client }: { clusters: Clus
   const { t } = useI18n();
   const { form, set, recordCreated } = useWizard();
   const [nsOpen, setNsOpen] = useState(false);
+  const chosen = clusters.find((c) => c.name === form.cluster);
   const nsOptions = [...new Set([...namespaces, form.namespace].filter(Boolean))].sort();
   return (
     <>
       <Field path={['name']} label={t('basic.name')} help={t('basic.nameHelp')} required>
         <Input id={fid(['name'])} value={form.name} onChange={(e) => set(['name'], e.target.value)} placeholder="busybox" maxLength={63} style={{ maxWidth: 420 }} />
       </Field>
-      <Field path={['cluster']} label={t('basic.cluster')} help={t('basic.clusterHelp')}>
-        <Select id={fid(['cluster'])} value={form.cluster} onChange={(v) => set(['cluster'], v)} options={clusters.map((c) => ({ value: c.name, label: c.name }))} style={{ maxWidth: 420 }} />
+      <Field
+        path={['cluster']}
+        label={t('basic.cluster')}
+        help={
+          chosen?.reachable === false ? (
+            <>
+              <div>{t('basic.clusterHelp')}</div>
+              <Typography.Text type="warning" data-testid="deploy-cluster-unreachable">
+                {t('basic.clusterUnreachable', { name: chosen.name, message: chosen.message ?? '' })}
+              </Typography.Text>
+            </>
+          ) : (
+            t('basic.clusterHelp')
+          )
+        }
+      >
+        <Select id={fid(['cluster'])} value={form.cluster} onChange={(v) => set(['cluster'], v)} options={clusterOptions(clusters)} style={{ maxWidth: 420 }} />
       </Field>
       <Field path={['namespace']} label={t('basic.namespace')} help={t('basic.namespaceHelp')} required>
         <Space.Compact style={{ maxWidth: 420, width: '100%' }}>

@@ -41,16 +41,7 @@ export interface JobWizardProps {
 
 const NO_ERRORS: MappedErrors = { fields: [], general: [] };
 
-export function JobWizard(props: JobWizardProps) {
-  const client = props.clientFor(props.initial.cluster);
-  return (
-    <KubeClientContext.Provider value={client}>
-      <WizardBody {...props} />
-    </KubeClientContext.Provider>
-  );
-}
-
-function WizardBody({ initial, clusters, clientFor, imageSources, onCreated, onCancel }: JobWizardProps) {
+export function JobWizard({ initial, clusters, clientFor, imageSources, onCreated, onCancel }: JobWizardProps) {
   const { t } = useI18n();
   const { message } = App.useApp();
   const [form, setForm] = useState<JobForm>(initial);
@@ -59,8 +50,10 @@ function WizardBody({ initial, clusters, clientFor, imageSources, onCreated, onC
   const [busy, setBusy] = useState<'next' | 'create'>();
   const [showYaml, setShowYaml] = useState(false);
   const [created, setCreated] = useState<CreatedRef[]>([]);
+  // Everything the steps read (namespaces, secrets, config maps, images) comes from the deploy
+  // cluster chosen in step 1, not from the one the console shows.
   const client = clientFor(form.cluster);
-  const namespaces = useKubeList(resources.namespaces);
+  const namespaces = useKubeList(resources.namespaces, { client });
 
   const [images, setImages] = useState<ImageInfo[]>([]);
   const [imagesLoading, setImagesLoading] = useState(true);
@@ -179,6 +172,7 @@ function WizardBody({ initial, clusters, clientFor, imageSources, onCreated, onC
   );
 
   return (
+    <KubeClientContext.Provider value={client}>
     <WizardContext.Provider value={ctx}>
       <Row justify="space-between" align="middle" style={{ marginBottom: 16 }}>
         <Col flex="auto">
@@ -209,5 +203,6 @@ function WizardBody({ initial, clusters, clientFor, imageSources, onCreated, onC
         )}
       </Row>
     </WizardContext.Provider>
+    </KubeClientContext.Provider>
   );
 }

@@ -26,11 +26,14 @@ export interface LiveListOptions {
   fieldSelector?: string;
   /** False to wait (e.g. until a selector is known). */
   enabled?: boolean;
+  /** Another cluster's client than the current one (the wizard's deploy cluster). */
+  client?: KubeClient;
 }
 
 /** The live list of a resource: listed once, then kept current by a watch (relisting on 410). */
 export function useKubeList<T extends K8sObject>(resource: ResourceDescriptor<T>, o: LiveListOptions = {}): LiveList<T> {
-  const client = useKubeClient();
+  const current = useKubeClient();
+  const client = o.client ?? current;
   const [state, setState] = useState<ListWatchState<T>>({});
   const enabled = o.enabled ?? true;
   useEffect(() => {

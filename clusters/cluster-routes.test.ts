@@ -154,6 +154,19 @@ describe('cluster routes', () => {
     expect([notAdded.status, ((await notAdded.json()) as { message: string }).message]).toEqual([404, 'clusters.clusters.jobyard.io "nope" not found']);
     const local = await fetch(`${base}/clusters/local/api/v1/pods`);
     expect([local.status, ((await local.json()) as { message: string }).message]).toEqual([400, 'cluster "local" is this server: send the request to /api/v1/pods directly']);
+    await add('up');
+    for (const path of ['/clusters/up/api/%2e%2e/secret', '/clusters/up/api/v1/./pods']) {
+      const climb = await new Promise<{ code: number; body: string }>((resolve, reject) => {
+        // fetch would resolve the dot segments itself; send the path as written.
+        http.get({ host: '127.0.0.1', port: new URL(base).port, path }, (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => resolve({ code: res.statusCode ?? 0, body }));
+        }).on('error', reject);
+      });
+      expect([climb.code, (JSON.parse(climb.body) as { message: string }).message]).toEqual([400, 'the path may not contain "." or ".." segments']);
+    }
+    expect(seen.filter((s) => s.url !== '/version')).toEqual([]);
     await add('down', 'http://127.0.0.1:1');
     const down = await fetch(`${base}/clusters/down/api/v1/pods`);
     expect(down.status).toBe(503);

@@ -231,6 +231,15 @@ export function registerClusterRoutes(app: FastifyInstance, deps: ClusterRoutesD
       // The raw path after /clusters/{name}, query included, exactly as sent.
       const prefix = `${CLUSTERS_PATH}/${encodeURIComponent(name)}`;
       const raw = request.url.startsWith(prefix) ? request.url.slice(prefix.length) : request.url.slice(request.url.indexOf('/', CLUSTERS_PATH.length + 1));
+      // "/.." would climb out of a server URL's own path (a proxy's prefix) once resolved.
+      const pathOnly = raw.split('?')[0];
+      let decoded = pathOnly;
+      try {
+        decoded = decodeURIComponent(pathOnly);
+      } catch {
+        throw badRequest('the path is not valid percent-encoding');
+      }
+      if (decoded.split('/').some((seg) => seg === '..' || seg === '.')) throw badRequest('the path may not contain "." or ".." segments');
       await proxy(name, c.kubeConfig, raw.startsWith('/') ? raw : `/${raw}`, request, reply, deps.requestTimeoutMs ?? 30_000);
     });
   });

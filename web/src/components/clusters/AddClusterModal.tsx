@@ -52,7 +52,16 @@ export function AddClusterModal({ open, client, onClose, onAdded }: AddClusterMo
   const item = (f: ClusterFormField) => {
     const errs = errors.fields[f];
     return errs?.length
-      ? { validateStatus: 'error' as const, help: <span data-testid={`error-cluster-${f}`}>{errs.join('; ')}</span> }
+      ? {
+          validateStatus: 'error' as const,
+          help: (
+            <div data-testid={`error-cluster-${f}`}>
+              {errs.map((m) => (
+                <div key={m}>{m}</div>
+              ))}
+            </div>
+          ),
+        }
       : {};
   };
 
@@ -85,7 +94,7 @@ export function AddClusterModal({ open, client, onClose, onAdded }: AddClusterMo
           />
         </Form.Item>
         <Form.Item label={t('clusters.kubeconfig')} htmlFor="cluster-kubeconfig" required extra={t('clusters.kubeconfigHelp')} {...item('kubeconfig')}>
-          <Space direction="vertical" style={{ width: '100%' }}>
+          <Space orientation="vertical" style={{ width: '100%' }}>
             <Space wrap>
               <Upload
                 accept=".yaml,.yml,.json,.conf,.config,text/*,application/json"

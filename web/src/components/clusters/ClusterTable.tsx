@@ -27,7 +27,7 @@ export function ClusterTable({ clusters, current, onUse, onRemove }: ClusterTabl
           title: t('common.name'),
           key: 'name',
           render: (_, c) => (
-            <Space size={4}>
+            <Space size={4} wrap={false} style={{ whiteSpace: 'nowrap' }}>
               <Typography.Text strong data-testid="cluster-name">
                 {c.name}
               </Typography.Text>
@@ -36,7 +36,15 @@ export function ClusterTable({ clusters, current, onUse, onRemove }: ClusterTabl
             </Space>
           ),
         },
-        { title: t('clusters.col.server'), key: 'server', render: (_, c) => <Typography.Text code data-testid="cluster-server">{c.server ?? '—'}</Typography.Text> },
+        {
+          title: t('clusters.col.server'),
+          key: 'server',
+          render: (_, c) => (
+            <Typography.Text data-testid="cluster-server" style={{ whiteSpace: 'nowrap', fontFamily: 'ui-monospace, SFMono-Regular, Menlo, monospace', fontSize: 12 }}>
+              {c.server ?? '—'}
+            </Typography.Text>
+          ),
+        },
         { title: t('clusters.col.version'), key: 'version', render: (_, c) => <span data-testid="cluster-version">{c.version ?? '—'}</span> },
         {
           title: t('clusters.col.status'),
@@ -51,7 +59,7 @@ export function ClusterTable({ clusters, current, onUse, onRemove }: ClusterTabl
                 {t('clusters.reachable')}
               </Tag>
             ) : (
-              <Space direction="vertical" size={2}>
+              <Space orientation="vertical" size={2}>
                 <Tag color="error" data-testid="cluster-status" data-reachable="false">
                   {t('clusters.unreachable')}
                 </Tag>

@@ -30,8 +30,8 @@ export function logServiceServed(client: KubeClient): Promise<boolean> {
     p = client.requestJSON<APIResourceList>('GET', `/apis/${LOG_SERVICE_GROUP_VERSION}`).then(
       (list) => (list?.resources ?? []).some((r) => r.name === 'logstores'),
       (err: unknown) => {
-        answers.delete(client);
         if (isNotFound(err)) return false;
+        answers.delete(client);
         throw err;
       },
     );

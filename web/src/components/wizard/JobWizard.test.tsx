@@ -145,3 +145,71 @@ describe('JobWizard', () => {
     expect(input('f-completions').value).toBe('7');
   });
 });
+
+describe('JobWizard on another cluster (F2: deploy cluster)', () => {
+  it('reads namespaces and images from the chosen deploy cluster, marks an unreachable one, and creates the Job there', async () => {
+    const fake = new FakeFetch();
+    const list = (kind: string, items: unknown[] = []) => jsonResponse({ kind, apiVersion: 'v1', metadata: { resourceVersion: '1' }, items });
+    fake.on((r) => {
+      if (r.url.searchParams.get('watch')) return undefined;
+      const p = r.url.pathname;
+      const root = p.startsWith('/clusters/prod/') ? 'prod' : p.startsWith('/clusters/') ? 'other' : 'local';
+      const path = root === 'prod' ? p.slice('/clusters/prod'.length) : p;
+      if (r.method === 'GET' && path === '/api/v1/namespaces') return list('NamespaceList', [{ metadata: { name: 'default' } }, { metadata: { name: root === 'prod' ? 'batch-prod' : 'local-only' } }]);
+      if (r.method === 'GET' && path === '/api/v1/nodes') return list('NodeList', [{ metadata: { name: 'n' }, status: { images: [{ names: [root === 'prod' ? 'registry.prod/team/app:v3' : 'busybox:1.36'] }] } }]);
+      if (r.method === 'GET') return list('List');
+      if (r.method === 'POST' && path.endsWith('/jobs')) return jsonResponse({ ...(r.body as Job), metadata: { ...(r.body as Job).metadata, uid: 'u' } }, 201);
+      return undefined;
+    });
+    const clients = new Map<string, KubeClient>();
+    const clientFor = (name: string) => {
+      if (!clients.has(name)) clients.set(name, new KubeClient({ baseUrl: name === 'local' ? '' : `/clusters/${name}`, fetch: fake.fetch, csrfToken: () => 'csrf-test' }));
+      return clients.get(name)!;
+    };
+    const onCreated = vi.fn();
+    const clusters = [
+      { name: 'local', baseUrl: '', local: true, reachable: true },
+      { name: 'prod', baseUrl: '/clusters/prod', reachable: true, server: 'https://10.0.0.1:6443' },
+      { name: 'lab', baseUrl: '/clusters/lab', reachable: false, message: 'cluster "lab" is unreachable: ETIMEDOUT: no answer in 3 s' },
+    ];
+    renderConsole(<JobWizard initial={newJobForm()} clusters={clusters} clientFor={clientFor} onCreated={onCreated} onCancel={() => undefined} />, { fake });
+
+    // Every cluster is offered; the unreachable one is marked, with the reason on hover.
+    const select = document.getElementById('f-cluster')!;
+    fireEvent.mouseDown(select);
+    await waitFor(() => expect([...document.querySelectorAll('.ant-select-item-option [data-cluster]')].map((e) => e.getAttribute('data-cluster'))).toEqual(['local', 'prod', 'lab']));
+    const lab = document.querySelector('.ant-select-item-option [data-cluster="lab"]')!;
+    expect(lab.getAttribute('title')).toBe('cluster "lab" is unreachable: ETIMEDOUT: no answer in 3 s');
+    expect(lab.textContent).toBe('labUnreachable');
+    fireEvent.click(lab.closest('.ant-select-item-option')!);
+    expect((await screen.findByTestId('deploy-cluster-unreachable')).textContent).toBe('lab is unreachable: cluster "lab" is unreachable: ETIMEDOUT: no answer in 3 s');
+
+    // prod: its namespaces, its images.
+    fireEvent.mouseDown(select);
+    fireEvent.click(document.querySelector('.ant-select-item-option:has([data-cluster="prod"])')!);
+    await waitFor(() => expect(screen.queryByTestId('deploy-cluster-unreachable')).toBeNull());
+    await waitFor(() => expect(fake.requests.some((r) => r.url.pathname === '/clusters/prod/api/v1/namespaces')).toBe(true));
+    fireEvent.mouseDown(document.getElementById('f-namespace')!);
+    await waitFor(() => expect(document.querySelector('.ant-select-item-option[title="batch-prod"]')).toBeTruthy());
+    expect(document.querySelector('.ant-select-item-option[title="local-only"]')).toBeNull();
+    fireEvent.click(document.querySelector('.ant-select-item-option[title="batch-prod"]')!);
+    expect(fake.requests.some((r) => r.url.pathname === '/clusters/prod/api/v1/nodes')).toBe(true);
+
+    fireEvent.change(input('f-name'), { target: { value: 'nightly' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Next' }));
+    await waitFor(() => expect(input('f-containers-0-image')).toBeTruthy());
+    fireEvent.change(input('f-containers-0-image'), { target: { value: 'registry.prod/team/app:v3' } });
+    fireEvent.blur(input('f-containers-0-image'));
+    fireEvent.click(screen.getByRole('button', { name: 'Next' }));
+    await waitFor(() => expect(input('f-completions')).toBeTruthy());
+    fireEvent.click(screen.getByRole('button', { name: 'Create' }));
+    await waitFor(() => expect(onCreated).toHaveBeenCalledTimes(1));
+
+    // Every check and the create went to prod, through /clusters/prod.
+    const posts = fake.requests.filter((r) => r.method === 'POST');
+    expect(posts.length).toBeGreaterThanOrEqual(3);
+    for (const p of posts) expect(p.url.pathname).toBe('/clusters/prod/apis/batch/v1/namespaces/batch-prod/jobs');
+    expect(posts.at(-1)?.url.searchParams.get('dryRun')).toBeNull();
+    expect(onCreated.mock.calls[0][0]).toMatchObject({ cluster: 'prod', job: { metadata: { name: 'nightly', namespace: 'batch-prod' } } });
+  });
+});

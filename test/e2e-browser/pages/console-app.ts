@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import type { JobyardServer } from '../../support/jobyard-server.js';
 import { screenshot } from '../support/browser.js';
 import { chooseOption } from './antd.js';
+import { ClusterPicker, ClustersPage } from './clusters-page.js';
 import { CreateJobWizard } from './create-job-wizard.js';
 import { CreatedPage } from './created-page.js';
 import { JobDetailPage } from './job-detail-page.js';
@@ -49,6 +50,15 @@ export class ConsoleApp {
 
   job(namespace: string, name: string): JobDetailPage {
     return new JobDetailPage(this.page, this.origin, namespace, name);
+  }
+
+  clusters(): ClustersPage {
+    return new ClustersPage(this.page, this.origin);
+  }
+
+  /** The header's cluster picker. */
+  clusterPicker(): ClusterPicker {
+    return new ClusterPicker(this.page);
   }
 
   async setLanguage(label: 'English' | '简体中文'): Promise<void> {

@@ -37,6 +37,28 @@ export class CreateJobWizard {
     await this.field('f-name').fill(name);
   }
 
+  /** The deploy cluster chosen in step 1 (F2). */
+  async deployCluster(): Promise<string> {
+    const label = this.page.locator('.ant-select', { has: this.field('f-cluster') }).locator('[data-cluster]').first();
+    return (await label.count()) > 0 ? ((await label.getAttribute('data-cluster')) ?? '') : '';
+  }
+
+  /** The deploy cluster options as "name" or "name (unreachable)". */
+  async deployClusterOptions(): Promise<string[]> {
+    await this.field('f-cluster').click();
+    const list = this.page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
+    const labels = list.locator('.ant-select-item-option [data-cluster]');
+    await labels.first().waitFor();
+    const out: string[] = [];
+    for (let i = 0; i < (await labels.count()); i++) {
+      const l = labels.nth(i);
+      out.push(`${await l.getAttribute('data-cluster')}${(await l.getAttribute('data-reachable')) === 'false' ? ' (unreachable)' : ''}`);
+    }
+    await this.page.keyboard.press('Escape');
+    await list.waitFor({ state: 'hidden' });
+    return out;
+  }
+
   async namespace(): Promise<string> {
     return ((await this.page.locator('.ant-select', { has: this.field('f-namespace') }).locator('.ant-select-content, .ant-select-selection-item').first().textContent()) ?? '').trim();
   }

@@ -62,7 +62,8 @@ export function ConsoleRoutes() {
           <Route path="/images" element={<ImagesPage />} />
           <Route path="/logstores" element={<LogstoresPage />} />
           <Route path="/logstores/:name" element={<LogstorePage />} />
-          <Route path="/clusters" element={<ClustersPage />} />
+          {/* Not /clusters: that path is the server's cluster API (GET /clusters is a ClusterList). */}
+          <Route path="/settings/clusters" element={<ClustersPage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Routes>
       </Suspense>

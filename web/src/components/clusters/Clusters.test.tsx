@@ -199,7 +199,7 @@ describe('the header’s cluster picker', () => {
       </Shell>,
       { fake },
     );
-    expect((await screen.findByRole('link', { name: 'Clusters' })).getAttribute('href')).toBe('/clusters');
+    expect((await screen.findByRole('link', { name: 'Clusters' })).getAttribute('href')).toBe('/settings/clusters');
   });
 });
 

@@ -15,7 +15,8 @@ const NAV = [
   { key: '/secrets', icon: <KeyOutlined />, label: 'nav.secrets' },
   { key: '/images', icon: <AppstoreOutlined />, label: 'nav.images' },
   { key: '/logstores', icon: <FileSearchOutlined />, label: 'nav.logstores' },
-  { key: '/clusters', icon: <ClusterOutlined />, label: 'nav.clusters' },
+  // The console's page for deploy targets; /clusters itself is the server's cluster API.
+  { key: '/settings/clusters', icon: <ClusterOutlined />, label: 'nav.clusters' },
 ] as const;
 
 export function Shell({ children }: { children: ReactNode }) {

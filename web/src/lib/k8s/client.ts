@@ -1,5 +1,6 @@
 // The console's only way to a cluster: typed calls on its Kubernetes API, same-origin with the
-// session cookie. The base URL is the cluster's API root ('' for `local`; '/clusters/<name>' later).
+// session cookie. The base URL is the cluster's API root ('' for `local`; '/clusters/<name>' for an
+// added cluster, which the server proxies with the cluster's own credentials).
 import type { DeleteOptions, KubeList, WatchEvent } from '../../../../api/meta.js';
 import { ApiError, apiErrorFrom, isStatus } from './api-error.js';
 import { readLines } from './line-splitter.js';

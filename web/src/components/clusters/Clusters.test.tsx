@@ -212,12 +212,16 @@ function CurrentClient() {
 describe('ClusterProvider', () => {
   it('talks to a remembered cluster through /clusters/<name> from the first render, and falls back to local when it is gone', async () => {
     localStorage.setItem('jobyard.cluster', 'prod');
-    let answer!: (r: Response) => void;
+    let answer: ((r: Response) => void) | undefined;
     const fake = new FakeFetch().on((r) => (r.url.pathname === '/clusters' ? new Promise<Response>((res) => (answer = res)) : undefined));
     renderWithClusters(<CurrentClient />, { fake });
     // The list is not known yet: no flash of local's data.
     await waitFor(() => expect(screen.getByTestId('current').textContent).toBe('prod|/clusters/prod|false'));
-    await act(async () => answer(jsonResponse({ kind: 'ClusterList', items: [LOCAL, LAB] })));
+    // Answer once the provider has asked (its effect runs after the first render).
+    await waitFor(() => expect(listCalls(fake)).toBe(1));
+    await waitFor(() => expect(answer).toBeTypeOf('function'));
+    expect(screen.getByTestId('current').textContent).toBe('prod|/clusters/prod|false');
+    await act(async () => answer!(jsonResponse({ kind: 'ClusterList', items: [LOCAL, LAB] })));
     await waitFor(() => expect(screen.getByTestId('current').textContent).toBe('local||true'));
   });
 

@@ -2,5 +2,7 @@
 export * from './meta.js';
 export * from './core.js';
 export * from './batch.js';
+export * from './authentication.js';
+export * from './authorization.js';
 export * from './logs.js';
 export * from './clusters.js';

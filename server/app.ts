@@ -12,7 +12,7 @@ import type { ResourceDefinition } from './registry/resource.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, groupsOf, groupVersionOf, type VersionInfo } from './handlers/discovery.js';
 import { notFoundResponse, registerResourceRoutes, sendStatusError } from './handlers/resource-handlers.js';
 import type { PodLogProvider } from './handlers/pod-log.js';
-import { Authenticator, CSRF_HEADER, SESSION_COOKIE, clearSessionCookieHeader, readCookie, sessionCookieHeader } from './serving/auth.js';
+import { ADMIN_USER, Authenticator, CSRF_HEADER, SESSION_COOKIE, clearSessionCookieHeader, readCookie, sessionCookieHeader } from './serving/auth.js';
 
 /** What the OpenAPI documents look like to the server: built once, served as JSON. */
 export interface OpenAPIProvider {
@@ -210,6 +210,9 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<BuiltApiServe
     clock: deps.clock,
     resolve,
     podLogs: deps.podLogs,
+    // Every request that reaches the resource routes passed the authentication hook above,
+    // with the token or a session made from it: jobyard's one identity, the administrator.
+    userOf: () => ADMIN_USER,
     bookmarkIntervalSeconds: deps.bookmarkIntervalSeconds ?? 30,
     log: app.log,
   });

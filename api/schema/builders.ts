@@ -21,6 +21,8 @@ import type {
 export const META = 'io.k8s.apimachinery.pkg.apis.meta.v1.';
 export const CORE = 'io.k8s.api.core.v1.';
 export const BATCH = 'io.k8s.api.batch.v1.';
+export const AUTHENTICATION = 'io.k8s.api.authentication.v1.';
+export const AUTHORIZATION = 'io.k8s.api.authorization.v1.';
 
 function described<T extends Schema>(schema: T, description?: string): T {
   if (description) schema.description = description;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as upstream from '@kubernetes/client-node';
-import { BATCH, CORE, META, definitions, resolve, topLevelKinds } from './index.js';
+import { AUTHENTICATION, AUTHORIZATION, BATCH, CORE, META, definitions, kindsWithoutList, resolve, topLevelKinds } from './index.js';
 import type { ArraySchema, ObjectSchema, Schema } from './types.js';
 
 const objectDef = (name: string): ObjectSchema => {
@@ -47,7 +47,20 @@ describe('definitions', () => {
   it('has every top-level kind and its list', () => {
     for (const name of Object.keys(topLevelKinds)) {
       expect(objectDef(name).properties.metadata).toEqual(expect.objectContaining({ type: 'ref', ref: META + 'ObjectMeta' }));
+      if (kindsWithoutList.has(name)) continue;
       expect(objectDef(`${name}List`).properties.items).toEqual(expect.objectContaining({ type: 'array' }));
+    }
+  });
+
+  it('has no list for the create-only reviews, as upstream', () => {
+    expect([...kindsWithoutList].sort()).toEqual([
+      AUTHENTICATION + 'SelfSubjectReview',
+      AUTHORIZATION + 'SelfSubjectAccessReview',
+      AUTHORIZATION + 'SelfSubjectRulesReview',
+    ]);
+    for (const name of kindsWithoutList) {
+      expect(topLevelKinds[name]).toBeDefined();
+      expect(definitions[`${name}List`]).toBeUndefined();
     }
   });
 
@@ -97,6 +110,9 @@ describe('definitions', () => {
     visit('V1Secret', CORE + 'Secret');
     visit('CoreV1Event', CORE + 'Event');
     visit('V1PersistentVolumeClaim', CORE + 'PersistentVolumeClaim');
+    visit('V1SelfSubjectAccessReview', AUTHORIZATION + 'SelfSubjectAccessReview');
+    visit('V1SelfSubjectRulesReview', AUTHORIZATION + 'SelfSubjectRulesReview');
+    visit('V1SelfSubjectReview', AUTHENTICATION + 'SelfSubjectReview');
     visit('V1Status', META + 'Status');
     visit('V1DeleteOptions', META + 'DeleteOptions');
     expect(problems).toEqual([]);

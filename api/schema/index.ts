@@ -1,6 +1,8 @@
 // The wire schema of every served type, keyed by upstream OpenAPI definition names
 // (io.k8s.api.batch.v1.Job, io.k8s.api.core.v1.PodSpec, ...). See types.ts for what it is used for.
-import { BATCH, CORE, META, list, object, ref, str } from './builders.js';
+import { AUTHENTICATION, AUTHORIZATION, BATCH, CORE, META, list, object, ref, str } from './builders.js';
+import { authenticationDefinitions } from './authentication.js';
+import { authorizationDefinitions } from './authorization.js';
 import { batchDefinitions } from './batch.js';
 import { coreDefinitions } from './core.js';
 import { LOGS, logsDefinitions } from './logs.js';
@@ -8,7 +10,7 @@ import { metaDefinitions } from './meta.js';
 import type { Definitions, RefSchema, Schema } from './types.js';
 
 export * from './types.js';
-export { BATCH, CORE, META } from './builders.js';
+export { AUTHENTICATION, AUTHORIZATION, BATCH, CORE, META } from './builders.js';
 export { LOGS } from './logs.js';
 
 /** A group/version/kind as the x-kubernetes-group-version-kind extension spells it. */
@@ -18,7 +20,7 @@ export interface GroupVersionKind {
   kind: string;
 }
 
-/** The top-level kinds with a definition, and their list kinds. */
+/** The top-level kinds with a definition; each has a `<name>List` definition unless in kindsWithoutList. */
 export const topLevelKinds: Record<string, GroupVersionKind> = {
   [BATCH + 'Job']: { group: 'batch', version: 'v1', kind: 'Job' },
   [CORE + 'Pod']: { group: '', version: 'v1', kind: 'Pod' },
@@ -29,11 +31,25 @@ export const topLevelKinds: Record<string, GroupVersionKind> = {
   [CORE + 'Event']: { group: '', version: 'v1', kind: 'Event' },
   [CORE + 'PersistentVolumeClaim']: { group: '', version: 'v1', kind: 'PersistentVolumeClaim' },
   [LOGS + 'Logstore']: { group: 'logs.jobyard.io', version: 'v1', kind: 'Logstore' },
+  [AUTHENTICATION + 'SelfSubjectReview']: { group: 'authentication.k8s.io', version: 'v1', kind: 'SelfSubjectReview' },
+  [AUTHORIZATION + 'SelfSubjectAccessReview']: { group: 'authorization.k8s.io', version: 'v1', kind: 'SelfSubjectAccessReview' },
+  [AUTHORIZATION + 'SelfSubjectRulesReview']: { group: 'authorization.k8s.io', version: 'v1', kind: 'SelfSubjectRulesReview' },
 };
+
+/**
+ * Top-level kinds upstream defines no List for: the create-only reviews, which are never
+ * stored, so there is nothing to list.
+ */
+export const kindsWithoutList: ReadonlySet<string> = new Set([
+  AUTHENTICATION + 'SelfSubjectReview',
+  AUTHORIZATION + 'SelfSubjectAccessReview',
+  AUTHORIZATION + 'SelfSubjectRulesReview',
+]);
 
 function listDefinitions(): Definitions {
   const defs: Definitions = {};
   for (const [name, gvk] of Object.entries(topLevelKinds)) {
+    if (kindsWithoutList.has(name)) continue;
     defs[`${name}List`] = object(
       {
         apiVersion: str('The versioned schema of this representation of an object.'),
@@ -52,6 +68,8 @@ export const definitions: Definitions = {
   ...metaDefinitions,
   ...coreDefinitions,
   ...batchDefinitions,
+  ...authenticationDefinitions,
+  ...authorizationDefinitions,
   ...logsDefinitions,
   ...listDefinitions(),
 };

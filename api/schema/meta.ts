@@ -81,6 +81,18 @@ export const metaDefinitions: Definitions = {
     },
     { required: ['key', 'operator'], proto: { key: keepZero(1), operator: keepZero(2), values: 3 } },
   ),
+  [META + 'FieldSelectorRequirement']: object(
+    {
+      key: str('The field selector key the requirement applies to.'),
+      operator: str("The key's relationship to the values: In, NotIn, Exists or DoesNotExist (the list may grow)."),
+      values: list(str(), { listType: 'atomic' }, 'Values for In and NotIn; empty for Exists and DoesNotExist.'),
+    },
+    {
+      required: ['key', 'operator'],
+      description: 'A field selector requirement: a key, an operator and values.',
+      proto: { key: keepZero(1), operator: keepZero(2), values: 3 },
+    },
+  ),
   [META + 'Status']: object(
     {
       apiVersion: str(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BATCH, CORE, META, definitions, resolve } from './index.js';
+import { AUTHENTICATION, AUTHORIZATION, BATCH, CORE, META, definitions, resolve } from './index.js';
 import type { ObjectSchema, ProtoFieldSpec, Schema } from './types.js';
 
 const spec = (f: number | ProtoFieldSpec): ProtoFieldSpec => (typeof f === 'number' ? { field: f } : f);
@@ -84,6 +84,14 @@ describe('protobuf field tables', () => {
     [BATCH + 'JobSpec', 'backoffLimit', 7],
     [BATCH + 'JobSpec', 'successPolicy', 16],
     [BATCH + 'JobStatus', 'terminating', 11],
+    [AUTHORIZATION + 'SubjectAccessReviewStatus', 'denied', 4],
+    [AUTHORIZATION + 'SubjectAccessReviewStatus', 'evaluationError', 3],
+    [AUTHORIZATION + 'ResourceAttributes', 'labelSelector', 9],
+    [AUTHORIZATION + 'SelfSubjectAccessReviewSpec', 'nonResourceAttributes', 2],
+    [AUTHORIZATION + 'SubjectRulesReviewStatus', 'evaluationError', 4],
+    [META + 'FieldSelectorRequirement', 'values', 3],
+    [AUTHENTICATION + 'SelfSubjectReview', 'status', 2],
+    [AUTHENTICATION + 'UserInfo', 'extra', 4],
   ])('%s.%s is field %i', (def, prop, field) => {
     const s = definitions[def] as ObjectSchema;
     expect(spec(s.proto![prop]).field).toBe(field);

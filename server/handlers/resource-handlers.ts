@@ -2,7 +2,7 @@
 // It parses the request, calls the GenericRegistry, and encodes the answer in the form
 // the client asked for. It knows no resource; subresources are delegated by name.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { DeleteOptions, Pod, Status, WatchEvent } from '../../api/index.js';
+import type { DeleteOptions, Pod, Status, UserInfo, WatchEvent } from '../../api/index.js';
 import {
   type Clock,
   type FieldRequirement,
@@ -29,6 +29,8 @@ export interface ResourceHandlerDeps {
   /** Finds a served resource by group and plural (or short) name. */
   resolve(group: string, version: string, resource: string): ResourceDefinition | undefined;
   podLogs?: PodLogProvider;
+  /** The authenticated caller of a request (the reviews answer about it); undefined if unknown. */
+  userOf?(request: FastifyRequest): UserInfo | undefined;
   /** Seconds between BOOKMARK events on watches that allow them. */
   bookmarkIntervalSeconds: number;
   log: { error(obj: unknown, msg?: string): void; warn(obj: unknown, msg?: string): void };
@@ -128,6 +130,7 @@ async function serve(
     // Namespaced objects are addressed under /namespaces/{ns}/.
     return notFoundResponse(reply);
   }
+  if (def.createOnly) return serveCreateOnly(deps, def, info, request, reply, query);
   const sub = info.subresource;
   if (sub && sub !== 'status' && !(def.subresources ?? []).includes(sub)) return notFoundResponse(reply);
   if (sub === 'status' && !def.status) return notFoundResponse(reply);
@@ -223,6 +226,33 @@ async function serve(
       return sendJson(reply, 200, { kind: def.names.listKind, apiVersion, metadata: {}, items: items.map((o) => withTypeMeta(def, o)) });
     }
   }
+}
+
+/**
+ * A create-only resource (def.createOnly). Upstream registers only the collection's POST
+ * route for it: another method on that path is 405, any other path (an object, a
+ * subresource, the legacy /watch/ prefix) 404.
+ */
+async function serveCreateOnly(
+  deps: ResourceHandlerDeps,
+  def: ResourceDefinition,
+  info: RequestInfo,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  query: Query,
+): Promise<FastifyReply> {
+  const watchPrefix = info.verb === 'watch' && !boolParam(query, 'watch');
+  if (info.name || info.subresource || watchPrefix) return notFoundResponse(reply);
+  if (info.verb !== 'create') throw methodNotAllowed('the server does not allow this method on the requested resource');
+  const body = parseBody(request.headers['content-type'], request.body as RawBody, def.schema);
+  const { object, warnings } = deps.registry.createComputed(
+    def,
+    info.namespace,
+    body,
+    { dryRun: dryRunParam(query), fieldValidation: fieldValidationParam(query) },
+    deps.userOf?.(request),
+  );
+  return sendJson(reply, 201, object, warnings);
 }
 
 function deleteOptions(request: FastifyRequest, query: Query): DeleteOptions {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BATCH, CORE } from '../../api/schema/index.js';
+import { AUTHORIZATION, BATCH, CORE } from '../../api/schema/index.js';
 import { buildOpenAPIV2, buildOpenAPIV3, buildOpenAPIV3GroupVersion, groupVersionKey, openAPIHash, type OpenAPIResource } from './index.js';
 
 const resources: OpenAPIResource[] = [
@@ -230,5 +230,48 @@ describe('buildOpenAPIV2', () => {
     expect(v2.definitions['io.k8s.apimachinery.pkg.apis.meta.v1.WatchEvent']['x-kubernetes-group-version-kind']).toEqual(
       expect.arrayContaining([{ group: '', version: 'v1', kind: 'WatchEvent' }, { group: 'batch', version: 'v1', kind: 'WatchEvent' }]),
     );
+  });
+});
+
+describe('create-only resources (the access reviews)', () => {
+  const review: OpenAPIResource = {
+    group: 'authorization.k8s.io',
+    version: 'v1',
+    resource: 'selfsubjectaccessreviews',
+    kind: 'SelfSubjectAccessReview',
+    namespaced: false,
+    subresources: [],
+    definition: AUTHORIZATION + 'SelfSubjectAccessReview',
+    verbs: ['create'],
+  };
+  const withReview = [...resources, review];
+  const doc = buildOpenAPIV3(withReview, { version: 'v1.32.0' }).documents['apis/authorization.k8s.io/v1'] as Doc;
+
+  it('have one route, the collection\'s POST, with upstream\'s operation id and write parameters', () => {
+    expect(Object.keys(doc.paths).sort()).toEqual(['/apis/authorization.k8s.io/v1/', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews']);
+    const item = doc.paths['/apis/authorization.k8s.io/v1/selfsubjectaccessreviews'];
+    expect(Object.keys(item).sort()).toEqual(['parameters', 'post']);
+    expect(item.post.operationId).toBe('createAuthorizationV1SelfSubjectAccessReview');
+    expect(item.post['x-kubernetes-action']).toBe('post');
+    expect(item.post['x-kubernetes-group-version-kind']).toEqual({ group: 'authorization.k8s.io', version: 'v1', kind: 'SelfSubjectAccessReview' });
+    expect(item.post.parameters.map((p: Doc) => p.name)).toEqual(['dryRun', 'fieldManager', 'fieldValidation']);
+    expect(Object.keys(item.post.responses).sort()).toEqual(['200', '201', '202', '401']);
+  });
+
+  it('carry the kind\'s schema with its group-version-kind, and no list schema (upstream has none)', () => {
+    const schemas = doc.components.schemas as Doc;
+    expect(schemas[AUTHORIZATION + 'SelfSubjectAccessReview']['x-kubernetes-group-version-kind']).toEqual([
+      { group: 'authorization.k8s.io', version: 'v1', kind: 'SelfSubjectAccessReview' },
+    ]);
+    expect(schemas[AUTHORIZATION + 'SelfSubjectAccessReview'].required).toEqual(['spec']);
+    expect(schemas[AUTHORIZATION + 'ResourceAttributes'].properties.fieldSelector).toBeDefined();
+    expect(schemas[AUTHORIZATION + 'SelfSubjectAccessReviewList']).toBeUndefined();
+  });
+
+  it('are in OpenAPI v2 the same way', () => {
+    const v2 = buildOpenAPIV2(withReview, { version: 'v1.32.0' }) as Doc;
+    expect(Object.keys(v2.paths['/apis/authorization.k8s.io/v1/selfsubjectaccessreviews'])).toEqual(['post', 'parameters']);
+    expect(v2.definitions[AUTHORIZATION + 'SelfSubjectAccessReview']).toBeDefined();
+    expect(v2.definitions[AUTHORIZATION + 'SelfSubjectAccessReviewList']).toBeUndefined();
   });
 });

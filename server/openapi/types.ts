@@ -13,8 +13,8 @@ export interface OpenAPIResource {
   subresources: string[];
   /** Upstream OpenAPI definition name of the kind, e.g. "io.k8s.api.batch.v1.Job". */
   definition: string;
-  /** "JobList"; its definition is `${definition}List`. */
-  listKind: string;
+  /** "JobList"; its definition is `${definition}List`. Absent for create-only kinds, which upstream gives no List. */
+  listKind?: string;
   /** Verbs served; defaults to get, list, watch, create, update, patch, delete, deletecollection. */
   verbs?: string[];
 }

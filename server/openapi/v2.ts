@@ -5,7 +5,7 @@ import { META, definitions as allDefinitions, type Definitions, type GroupVersio
 import { PARAMETERS, discoveryPath, resourcePaths, type OperationSpec, type PathSpec } from './paths.js';
 import { collectDefinitions, renderDefinitions } from './schemas.js';
 import type { JsonObject, OpenAPIOptions, OpenAPIResource } from './types.js';
-import { kindsOfDefinitions } from './v3.js';
+import { definitionsOf, kindsOfDefinitions } from './v3.js';
 
 const ref = (name: string) => ({ $ref: `#/definitions/${name}` });
 
@@ -84,7 +84,7 @@ export function buildOpenAPIV2(resources: OpenAPIResource[], options: OpenAPIOpt
     }
   }
   for (const r of resources) for (const p of resourcePaths(r)) paths[p.path] = pathItem(p);
-  const roots = [...resources.flatMap((r) => [r.definition, `${r.definition}List`]), META + 'Status', META + 'DeleteOptions', META + 'WatchEvent', META + 'Patch', META + 'APIResourceList'];
+  const roots = [...resources.flatMap(definitionsOf), META + 'Status', META + 'DeleteOptions', META + 'WatchEvent', META + 'Patch', META + 'APIResourceList'];
   return {
     swagger: '2.0',
     info: { title: 'Kubernetes', version: options.version ?? 'unversioned' },

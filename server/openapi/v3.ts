@@ -70,6 +70,11 @@ function pathItem(p: PathSpec): JsonObject {
   return out;
 }
 
+/** The definitions a resource's routes name: its kind, and its list kind when it has one. */
+export function definitionsOf(r: OpenAPIResource): string[] {
+  return r.listKind ? [r.definition, `${r.definition}List`] : [r.definition];
+}
+
 /** The x-kubernetes-group-version-kind lists of components.schemas for one group-version. */
 export function kindsOfDefinitions(resources: OpenAPIResource[], group: string, version: string): Record<string, GroupVersionKind[]> {
   const gvks: Record<string, GroupVersionKind[]> = {};
@@ -79,7 +84,7 @@ export function kindsOfDefinitions(resources: OpenAPIResource[], group: string, 
   };
   for (const r of resources) {
     add(r.definition, { group: r.group, version: r.version, kind: r.kind });
-    add(`${r.definition}List`, { group: r.group, version: r.version, kind: r.listKind });
+    if (r.listKind) add(`${r.definition}List`, { group: r.group, version: r.version, kind: r.listKind });
   }
   // Kinds every group-version serves, listed upstream for each group.
   for (const kind of ['DeleteOptions', 'WatchEvent']) {
@@ -111,7 +116,7 @@ export function buildOpenAPIV3GroupVersion(
   };
   for (const r of resources) for (const p of resourcePaths(r)) paths[p.path] = pathItem(p);
 
-  const roots = [...resources.flatMap((r) => [r.definition, `${r.definition}List`]), META + 'Status', META + 'DeleteOptions', META + 'WatchEvent', META + 'Patch', META + 'APIResourceList'];
+  const roots = [...resources.flatMap(definitionsOf), META + 'Status', META + 'DeleteOptions', META + 'WatchEvent', META + 'Patch', META + 'APIResourceList'];
   const names = collectDefinitions(roots, defs);
   return {
     openapi: '3.0.0',

@@ -2,7 +2,7 @@
 // upstream's genericregistry.Store, run over any ResourceDefinition and an ObjectStore.
 // It knows no resource: everything resource-specific comes from the definition's strategy.
 import { randomUUID } from 'node:crypto';
-import type { DeleteOptions, KubeObject, ObjectMeta, Status, WatchEvent } from '../../api/index.js';
+import type { DeleteOptions, KubeObject, ObjectMeta, Status, UserInfo, WatchEvent } from '../../api/index.js';
 import {
   type Clock,
   type FieldError,
@@ -241,6 +241,30 @@ export class GenericRegistry {
         throw mapStorageError(def, meta.name!, err);
       }
     }
+  }
+
+  /**
+   * POST to a create-only resource (def.createOnly): decode → defaults → validate → compute.
+   * Nothing is stored and no system fields are set; dryRun answers the same as a real create,
+   * since nothing would be stored either way. `user` is the authenticated caller.
+   */
+  createComputed(def: ResourceDefinition, namespace: string, body: unknown, opts: WriteOptions = {}, user?: UserInfo): Written {
+    const hook = def.createOnly;
+    if (!hook) throw internal(`${storageResource(def)} is not a create-only resource`);
+    const { obj, warnings } = this.deps.codec.decode(def, body, opts.fieldValidation ?? 'Warn');
+    // Upstream's create handler (EnsureObjectNamespaceMatchesRequestNamespace), which runs
+    // for every storage: a cluster-scoped object's namespace is dropped, a namespaced one's
+    // must match the URL's.
+    const meta = obj.metadata;
+    if (!def.names.namespaced) delete meta.namespace;
+    else if (meta.namespace && meta.namespace !== namespace) throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    else if (namespace) meta.namespace = namespace;
+    const ctx: RequestContext = { now: this.deps.clock.now(), namespace, user };
+    def.strategy.defaults?.(obj);
+    const errs = def.strategy.validate(obj);
+    if (errs.length) throw invalid(hook.invalidKind ?? def.names.kind, def.names.group, meta.name ?? '', errs);
+    warnings.push(...(def.strategy.warningsOnCreate?.(obj) ?? []));
+    return { object: withTypeMeta(def, hook.compute(obj, ctx)), warnings };
   }
 
   // ---- update / patch -------------------------------------------------------------------

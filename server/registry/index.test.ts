@@ -12,13 +12,21 @@ describe('allResources', () => {
       'core/v1/secrets',
       'core/v1/events',
       'core/v1/persistentvolumeclaims',
+      'authentication.k8s.io/v1/selfsubjectreviews',
+      'authorization.k8s.io/v1/selfsubjectaccessreviews',
+      'authorization.k8s.io/v1/selfsubjectrulesreviews',
       'batch/v1/jobs',
       'logs.jobyard.io/v1/logstores',
     ]);
     for (const d of allResources) {
-      expect(d.names.listKind).toBe(`${d.names.kind}List`);
+      // Create-only reviews have no List kind upstream.
+      expect(d.names.listKind).toBe(d.createOnly ? undefined : `${d.names.kind}List`);
       // Upstream groups under io.k8s.api; our own group reversed, as a CRD's definitions are.
-      const prefix = d.names.group.includes('.') ? d.names.group.split('.').reverse().join('.') : `io.k8s.api.${d.names.group || 'core'}`;
+      const prefix = d.names.group.endsWith('.k8s.io')
+        ? `io.k8s.api.${d.names.group.slice(0, -'.k8s.io'.length)}`
+        : d.names.group.includes('.')
+          ? d.names.group.split('.').reverse().join('.')
+          : `io.k8s.api.${d.names.group || 'core'}`;
       expect(d.schema).toEqual({ type: 'ref', ref: `${prefix}.${d.names.version}.${d.names.kind}` });
     }
   });
@@ -27,17 +35,38 @@ describe('allResources', () => {
     expect(allResources.filter((d) => d.status).map((d) => d.names.resource)).toEqual(['namespaces', 'nodes', 'pods', 'persistentvolumeclaims', 'jobs', 'logstores']);
   });
 
-  it('marks only namespaces, nodes and logstores cluster-scoped', () => {
-    expect(allResources.filter((d) => !d.names.namespaced).map((d) => d.names.resource)).toEqual(['namespaces', 'nodes', 'logstores']);
+  it('marks only namespaces, nodes, the reviews and logstores cluster-scoped', () => {
+    expect(allResources.filter((d) => !d.names.namespaced).map((d) => d.names.resource)).toEqual([
+      'namespaces',
+      'nodes',
+      'selfsubjectreviews',
+      'selfsubjectaccessreviews',
+      'selfsubjectrulesreviews',
+      'logstores',
+    ]);
   });
+
+  it('serves the reviews create-only, with verbs ["create"] and nothing else of a stored resource', () => {
+    const createOnly = allResources.filter((d) => d.createOnly);
+    expect(createOnly.map((d) => d.names.resource)).toEqual(['selfsubjectreviews', 'selfsubjectaccessreviews', 'selfsubjectrulesreviews']);
+    for (const d of createOnly) {
+      expect(d.verbs).toEqual(['create']);
+      expect(d.status).toBeUndefined();
+      expect(d.subresources).toBeUndefined();
+      expect(d.table).toBeUndefined();
+    }
+    for (const d of allResources.filter((r) => !r.createOnly)) expect(d.verbs ?? []).not.toEqual(['create']);
+  });
+
+  const stored = allResources.filter((d) => !d.createOnly);
 
   it.each(allResources.map((d) => [d.names.resource, d] as const))('%s: survives a bare object and reports instead of throwing', (_name, def) => {
     const out = create(def, { metadata: { name: 'x' } });
     expect(Array.isArray(out.errors)).toBe(true);
-    expect(() => def.table!.cells(out.obj, TEST_NOW)).not.toThrow();
+    if (def.table) expect(() => def.table!.cells(out.obj, TEST_NOW)).not.toThrow();
   });
 
-  it.each(allResources.map((d) => [d.names.resource, d] as const))('%s: one cell per column', (_name, def) => {
+  it.each(stored.map((d) => [d.names.resource, d] as const))('%s: one cell per column', (_name, def) => {
     const cells = def.table!.cells({ metadata: { name: 'x', creationTimestamp: '2026-01-01T00:00:00Z' } }, TEST_NOW);
     expect(cells).toHaveLength(def.table!.columns.length);
   });

@@ -9,6 +9,9 @@ import { nodes } from './nodes/index.js';
 import { persistentVolumeClaims } from './persistentvolumeclaims/index.js';
 import { pods } from './pods/index.js';
 import { secrets } from './secrets/index.js';
+import { selfSubjectAccessReviews } from './selfsubjectaccessreviews/index.js';
+import { selfSubjectReviews } from './selfsubjectreviews/index.js';
+import { selfSubjectRulesReviews } from './selfsubjectrulesreviews/index.js';
 
 export { configMaps } from './configmaps/index.js';
 export { events } from './events/index.js';
@@ -19,6 +22,26 @@ export { nodes } from './nodes/index.js';
 export { persistentVolumeClaims } from './persistentvolumeclaims/index.js';
 export { pods } from './pods/index.js';
 export { secrets } from './secrets/index.js';
+export { selfSubjectAccessReviews } from './selfsubjectaccessreviews/index.js';
+export { selfSubjectReviews } from './selfsubjectreviews/index.js';
+export { selfSubjectRulesReviews } from './selfsubjectrulesreviews/index.js';
 
-/** All served resources; discovery, handlers and OpenAPI iterate this list (core/v1 first, then batch/v1, then logs.jobyard.io/v1). */
-export const allResources: ResourceDefinition[] = [namespaces, nodes, pods, configMaps, secrets, events, persistentVolumeClaims, jobs, logstores];
+/**
+ * All served resources; discovery, handlers and OpenAPI iterate this list. Groups come in
+ * upstream's discovery order: core/v1, authentication.k8s.io/v1 and authorization.k8s.io/v1
+ * (the create-only reviews), batch/v1, then our logs.jobyard.io/v1.
+ */
+export const allResources: ResourceDefinition[] = [
+  namespaces,
+  nodes,
+  pods,
+  configMaps,
+  secrets,
+  events,
+  persistentVolumeClaims,
+  selfSubjectReviews,
+  selfSubjectAccessReviews,
+  selfSubjectRulesReviews,
+  jobs,
+  logstores,
+];

@@ -2,7 +2,7 @@
 // strategy (defaults, validation, what an update may change) and its table columns.
 // One folder per resource under server/registry/ exports one ResourceDefinition.
 // The GenericRegistry runs the fixed create/update/delete sequence over any of them.
-import type { KubeObject, TableColumnDefinition } from '../../api/index.js';
+import type { KubeObject, TableColumnDefinition, UserInfo } from '../../api/index.js';
 import type { FieldError } from '../../machinery/index.js';
 import type { Schema } from '../../api/schema/index.js';
 
@@ -13,7 +13,8 @@ export interface ResourceNames {
   resource: string;
   singular: string;
   kind: string;
-  listKind: string;
+  /** Absent for create-only resources: upstream defines no List kind for them. */
+  listKind?: string;
   namespaced: boolean;
   shortNames?: string[];
   categories?: string[];
@@ -22,8 +23,10 @@ export interface ResourceNames {
 /** Per-request facts a strategy may need. */
 export interface RequestContext {
   now: Date;
-  /** Generates a uid; the registry sets metadata.uid before prepareForCreate. */
+  /** The request's namespace ('' for cluster-scoped resources). */
   namespace?: string;
+  /** The authenticated caller (upstream: genericapirequest.UserFrom), when the handler knows it. */
+  user?: UserInfo;
 }
 
 /**
@@ -82,6 +85,28 @@ export interface TableConvertor {
   cells(obj: KubeObject, now: Date): unknown[];
 }
 
+/**
+ * A resource that answers a create by computing, and stores nothing: upstream's REST storage
+ * that implements only rest.Creater (SelfSubjectAccessReview, SelfSubjectReview...).
+ *
+ * The handlers serve POST on the collection as decode (unknown fields per fieldValidation) →
+ * strategy.defaults → strategy.validate (422 Invalid) → compute → 201 with the answer; dryRun
+ * is accepted and answers the same, since nothing is stored either way. Any other method on
+ * the collection path is 405 MethodNotAllowed, any other path (an object, a subresource, the
+ * legacy /watch/ prefix) 404: upstream registers the create route only. Discovery and OpenAPI
+ * list the verbs in `verbs`, which must be ["create"]: createOnlyResource() sets both.
+ */
+export interface CreateOnly<T extends KubeObject = KubeObject> {
+  /** The answer to a decoded, defaulted and valid request (upstream's REST Create); may throw a StatusError. */
+  compute(obj: T, ctx: RequestContext): KubeObject;
+  /**
+   * The kind a 422 names; defaults to names.kind. Upstream's review storages name the decoded
+   * internal object's kind, which is empty, so their 422 reads `.authorization.k8s.io "" is
+   * invalid: ...` and kubectl prints "The request is invalid: ...".
+   */
+  invalidKind?: string;
+}
+
 export interface ResourceDefinition<T extends KubeObject = KubeObject> {
   names: ResourceNames;
   strategy: ResourceStrategy<T>;
@@ -95,4 +120,6 @@ export interface ResourceDefinition<T extends KubeObject = KubeObject> {
   subresources?: string[];
   /** Verbs for discovery; defaults to the full set. */
   verbs?: string[];
+  /** Set for create-only resources that compute an answer instead of storing (see CreateOnly). */
+  createOnly?: CreateOnly<T>;
 }

@@ -2,10 +2,23 @@
 // the console a session cookie derived from the same token, with a CSRF token for writes.
 // Sessions are stateless (HMAC-signed), so they survive a restart and die with the token.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { UserInfo } from '../../api/index.js';
 
 export const SESSION_COOKIE = 'jobyard_session';
 export const CSRF_HEADER = 'x-csrf-token';
 const SESSION_TTL_MS = 12 * 3600 * 1000;
+
+/**
+ * The one user jobyard knows: whoever holds the server's token, or a console session made
+ * from it, is the administrator. Its groups are the ones an upstream cluster gives its admin
+ * credentials: system:masters (the group upstream's authorizer allows everything, as in
+ * kubeadm's admin.conf) and system:authenticated (added to every authenticated user), so
+ * `kubectl auth whoami` and permission-driven UIs read it as they would on a real cluster.
+ */
+export const ADMIN_USER: Readonly<UserInfo> = Object.freeze({
+  username: 'jobyard-admin',
+  groups: Object.freeze(['system:masters', 'system:authenticated']) as string[],
+});
 
 export type Principal = { kind: 'token' } | { kind: 'session'; csrfToken: string };
 

@@ -49,6 +49,7 @@ export function JobDetailsRenderer({ job, pods, events, now, tab, onTabChange, f
             <JobStatusTag status={jobStatusText(job)} />
           </Descriptions.Item>
           <Descriptions.Item label={t('common.namespace')}>{job.metadata.namespace}</Descriptions.Item>
+          {/* succeeded/spec.completions, as kubectl's COMPLETIONS column (the spec value is its right side). */}
           <Descriptions.Item label={t('jobs.col.completions')}>
             <span data-testid="detail-completions">{jobCompletionsText(job)}</span>
           </Descriptions.Item>
@@ -56,7 +57,6 @@ export function JobDetailsRenderer({ job, pods, events, now, tab, onTabChange, f
             <span data-testid="pod-counts">{t('detail.podCounts', { active: st.active ?? 0, ready: st.ready ?? 0, succeeded: st.succeeded ?? 0, failed: st.failed ?? 0 })}</span>
           </Descriptions.Item>
           <Descriptions.Item label={t('settings.parallelism')}>{dash(job.spec.parallelism)}</Descriptions.Item>
-          <Descriptions.Item label={t('settings.completions')}>{dash(job.spec.completions)}</Descriptions.Item>
           <Descriptions.Item label={t('settings.backoffLimit')}>{dash(job.spec.backoffLimit)}</Descriptions.Item>
           <Descriptions.Item label={t('settings.activeDeadlineSeconds')}>{dash(job.spec.activeDeadlineSeconds)}</Descriptions.Item>
           <Descriptions.Item label={t('settings.restartPolicy')}>{dash(job.spec.template.spec.restartPolicy)}</Descriptions.Item>

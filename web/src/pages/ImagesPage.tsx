@@ -32,7 +32,7 @@ export default function ImagesPage() {
   return (
     <>
       <PageHeader title={t('images.title')} />
-      <Alert type="info" showIcon style={{ marginBottom: 16 }} message={t('images.helpCluster', { cluster })} />
+      <Alert type="info" showIcon style={{ marginBottom: 16 }} title={t('images.helpCluster', { cluster })} />
       {error instanceof ApiError && error.code === 403 && <Alert type="warning" showIcon role="note" data-testid="images-forbidden" style={{ marginBottom: 16 }} title={t('images.forbidden', { cluster })} />}
       <ErrorAlert error={error} />
       <Table<ImageInfo>

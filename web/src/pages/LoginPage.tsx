@@ -27,11 +27,11 @@ export function LoginPage() {
       <Card style={{ width: 420 }} title={<Typography.Title level={3} style={{ margin: 0 }}>jobyard</Typography.Title>} extra={
         <Select<Language> aria-label={t('shell.language')} size="small" value={lang} onChange={setLang} options={[{ value: 'en', label: 'English' }, { value: 'zh', label: '简体中文' }]} />
       }>
-        <Space direction="vertical" style={{ width: '100%' }} size="middle">
+        <Space orientation="vertical" style={{ width: '100%' }} size="middle">
           <Typography.Paragraph type="secondary" style={{ margin: 0 }}>{t('login.intro')}</Typography.Paragraph>
-          {session.expiredNotice && <Alert type="info" showIcon message={t('login.expired')} />}
-          {session.error && <Alert type="warning" showIcon message={t('login.unreachable', { error: session.error })} />}
-          {error && <Alert type="error" showIcon message={error} role="alert" />}
+          {session.expiredNotice && <Alert type="info" showIcon title={t('login.expired')} />}
+          {session.error && <Alert type="warning" showIcon title={t('login.unreachable', { error: session.error })} />}
+          {error && <Alert type="error" showIcon title={error} role="alert" />}
           <Form layout="vertical" onFinish={() => void submit()}>
             <Form.Item label={t('login.token')} extra={t('login.tokenHelp')}>
               <Input.Password autoFocus value={token} onChange={(e) => setToken(e.target.value)} autoComplete="current-password" aria-label={t('login.token')} />

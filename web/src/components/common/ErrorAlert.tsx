@@ -7,5 +7,5 @@ export function ErrorAlert({ error, title }: { error: Error | undefined; title?:
   const { t } = useI18n();
   if (!error) return null;
   const code = error instanceof ApiError && error.code ? ` (${error.code}${error.reason ? ` ${error.reason}` : ''})` : '';
-  return <Alert type="error" showIcon role="alert" style={{ marginBottom: 16 }} message={title ?? t('common.requestFailed')} description={`${error.message}${code}`} />;
+  return <Alert type="error" showIcon role="alert" style={{ marginBottom: 16 }} title={title ?? t('common.requestFailed')} description={`${error.message}${code}`} />;
 }

@@ -26,7 +26,7 @@ export function KeyValueEditor({
   const { t } = useI18n();
   const set = (i: number, patch: Partial<KeyValueRow>) => onChange(value.map((r, j) => (j === i ? { ...r, ...patch } : r)));
   return (
-    <Space direction="vertical" style={{ width: '100%' }}>
+    <Space orientation="vertical" style={{ width: '100%' }}>
       {value.map((row, i) => (
         <Space.Compact key={i} style={{ width: '100%' }}>
           <Input aria-label={`${ariaPrefix ?? ''}${t('common.key')} ${i + 1}`} placeholder={keyPlaceholder ?? t('common.key')} value={row.key} onChange={(e) => set(i, { key: e.target.value })} />

@@ -139,7 +139,7 @@ export function CreateDataObjectModal({ kind, open, namespace, client, onClose }
           <KeyValueEditor value={rows} onChange={setRows} />
         </Form.Item>
       </Form>
-      {error && <Alert type="error" showIcon message={error} />}
+      {error && <Alert type="error" showIcon title={error} />}
     </Modal>
   );
 }

@@ -33,7 +33,7 @@ export function CreateNamespaceModal({ open, client, onClose, onCreated }: { ope
           <Input id="new-namespace" value={name} onChange={(e) => setName(e.target.value)} autoFocus />
         </Form.Item>
       </Form>
-      {error && <Alert type="error" showIcon message={error} />}
+      {error && <Alert type="error" showIcon title={error} />}
     </Modal>
   );
 }

@@ -74,7 +74,7 @@ export function CreatePullSecretModal({ open, namespace, client, onClose, onCrea
         {field('password', t('pullSecret.password'), undefined, true)}
         {field('email', t('pullSecret.email'))}
       </Form>
-      {error && <Alert type="error" showIcon message={error} />}
+      {error && <Alert type="error" showIcon title={error} />}
     </Modal>
   );
 }

@@ -34,13 +34,13 @@ export function FailureCard({ summary, namespace, logLines, logError, onShowLogs
       role="alert"
       data-testid="failure-card"
       style={{ marginBottom: 16 }}
-      message={
+      title={
         <Typography.Text strong>
           {title}: {summary.reason}
         </Typography.Text>
       }
       description={
-        <Space direction="vertical" style={{ width: '100%' }}>
+        <Space orientation="vertical" style={{ width: '100%' }}>
           {summary.message && <Typography.Text>{summary.message}</Typography.Text>}
           <Flex wrap gap="4px 24px">
             {summary.pod && (

@@ -89,7 +89,7 @@ export function JobActions({ job, handlers }: { job: Job; handlers: JobActionHan
         }
       >
         <Radio.Group value={propagation} onChange={(e) => setPropagation(e.target.value as DeletePropagation)}>
-          <Space direction="vertical">
+          <Space orientation="vertical">
             <Radio value="Background">{t('actions.deleteWithPods')}</Radio>
             <Radio value="Orphan">{t('actions.deleteKeepPods')}</Radio>
           </Space>

@@ -53,7 +53,7 @@ export function JobListRenderer({ jobs, error, now, namespaces, filters, onFilte
       render: (_, j) => {
         const failure = jobFailure(j);
         return (
-          <Space direction="vertical" size={0}>
+          <Space orientation="vertical" size={0}>
             <JobStatusTag status={jobStatusText(j)} />
             {failure && (
               <Typography.Text type="danger" style={{ fontSize: 12 }} data-testid="failure-reason" title={failure.message}>

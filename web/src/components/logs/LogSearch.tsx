@@ -152,7 +152,7 @@ export function LogSearchRenderer(p: LogSearchRendererProps) {
         </Tooltip>
         <Button icon={<ReloadOutlined />} onClick={p.onSearch} loading={p.loading} aria-label={t('logsearch.refresh')} />
       </Flex>
-      {p.error && <Alert type="error" showIcon message={p.error} style={{ marginBottom: 8 }} />}
+      {p.error && <Alert type="error" showIcon title={p.error} style={{ marginBottom: 8 }} />}
       {p.histogram && <HistogramBars histogram={p.histogram} onBucket={p.onBucket} />}
       <div
         role="log"

@@ -121,9 +121,9 @@ export function LogViewerRenderer({ state, pods, containers, options, onOptionsC
           {t('logs.download')}
         </Button>
       </Space>
-      {matcher instanceof Error && <Alert type="warning" showIcon message={t('logs.badRegex', { error: matcher.message })} style={{ marginBottom: 8 }} />}
+      {matcher instanceof Error && <Alert type="warning" showIcon title={t('logs.badRegex', { error: matcher.message })} style={{ marginBottom: 8 }} />}
       {problems.map(([key, s]) => (
-        <Alert key={key} type={s.status === 'waiting' ? 'info' : 'warning'} showIcon style={{ marginBottom: 8 }} message={`${key}: ${s.status === 'waiting' ? t('logs.waiting') : ''} ${s.message ?? ''}`} />
+        <Alert key={key} type={s.status === 'waiting' ? 'info' : 'warning'} showIcon style={{ marginBottom: 8 }} title={`${key}: ${s.status === 'waiting' ? t('logs.waiting') : ''} ${s.message ?? ''}`} />
       ))}
       <div
         ref={box}

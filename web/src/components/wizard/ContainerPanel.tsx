@@ -47,7 +47,7 @@ export function ContainerPanel({ index, container, refs, volumeSources, imagesEr
 
   return (
     <>
-      {own.length > 0 && <Alert type="error" showIcon message={own.join('; ')} style={{ marginBottom: 12 }} />}
+      {own.length > 0 && <Alert type="error" showIcon title={own.join('; ')} style={{ marginBottom: 12 }} />}
       <Collapse
         activeKey={open}
         onChange={(keys) => setOpen(Array.isArray(keys) ? keys.map(String) : [String(keys)])}
@@ -112,7 +112,7 @@ export function ContainerPanel({ index, container, refs, volumeSources, imagesEr
             'probes',
             t('container.probes'),
             [p('livenessProbe'), p('readinessProbe')],
-            <Space direction="vertical" style={{ width: '100%' }} size="large">
+            <Space orientation="vertical" style={{ width: '100%' }} size="large">
               <ProbeFields base={p('livenessProbe')} probe={container.livenessProbe} kind="liveness" />
               <ProbeFields base={p('readinessProbe')} probe={container.readinessProbe} kind="readiness" />
             </Space>,

@@ -16,7 +16,7 @@ export function EnvFields({ base, env, refs }: { base: FormPath; env: EnvForm[];
   const { set } = useWizard();
   const path = [...base, 'env'];
   return (
-    <Space direction="vertical" style={{ width: '100%' }}>
+    <Space orientation="vertical" style={{ width: '100%' }}>
       <Typography.Paragraph type="secondary" style={{ margin: 0 }}>
         {t('env.help')}
       </Typography.Paragraph>

@@ -28,7 +28,7 @@ export function ImagePicker({ open, images, loading, error, onCancel, onPick }: 
   return (
     <Modal title={t('image.pickTitle')} open={open} onCancel={onCancel} onOk={() => pick(selected)} okButtonProps={{ disabled: !selected }} width={720} destroyOnHidden>
       <Input.Search placeholder={t('image.search')} aria-label={t('image.search')} allowClear value={query} onChange={(e) => setQuery(e.target.value)} style={{ marginBottom: 12 }} />
-      {error && <Alert type="warning" showIcon message={error} style={{ marginBottom: 12 }} />}
+      {error && <Alert type="warning" showIcon title={error} style={{ marginBottom: 12 }} />}
       <Table<ImageInfo>
         size="small"
         rowKey="repository"
@@ -45,7 +45,7 @@ export function ImagePicker({ open, images, loading, error, onCancel, onPick }: 
           { title: t('image.source'), key: 'source', render: (_, r) => (r.source === 'engine' ? t('images.source.engine') : t('images.source.registry')) },
         ]}
       />
-      <Alert type="info" showIcon style={{ marginTop: 12 }} message={t('image.privateHint')} />
+      <Alert type="info" showIcon style={{ marginTop: 12 }} title={t('image.privateHint')} />
     </Modal>
   );
 }

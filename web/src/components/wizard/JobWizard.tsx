@@ -147,7 +147,7 @@ export function JobWizard({ initial, clusters, clientFor, imageSources, onCreate
   const body = (
     <Card>
       {errors.general.length > 0 && (
-        <Alert type="error" showIcon role="alert" style={{ marginBottom: 16 }} message={t('wizard.serverSays')} description={<ul style={{ margin: 0, paddingLeft: 18 }}>{errors.general.map((g) => <li key={g}>{g}</li>)}</ul>} />
+        <Alert type="error" showIcon role="alert" style={{ marginBottom: 16 }} title={t('wizard.serverSays')} description={<ul style={{ margin: 0, paddingLeft: 18 }}>{errors.general.map((g) => <li key={g}>{g}</li>)}</ul>} />
       )}
       <Form layout="vertical" component="div" requiredMark>
         {step === 0 && <BasicInfoStep clusters={clusters} namespaces={(namespaces.items ?? []).map((n) => n.metadata.name ?? '')} client={client} />}

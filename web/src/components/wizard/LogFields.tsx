@@ -12,7 +12,7 @@ export function LogFields({ base, logs }: { base: FormPath; logs: LogConfigForm[
   const { set } = useWizard();
   const path = [...base, 'logs'];
   return (
-    <Space direction="vertical" style={{ width: '100%' }}>
+    <Space orientation="vertical" style={{ width: '100%' }}>
       <Typography.Paragraph type="secondary" style={{ margin: 0 }}>
         {t('logcfg.help')}
       </Typography.Paragraph>

@@ -22,7 +22,7 @@ export function VolumeFields({ base, volumes, sources }: { base: FormPath; volum
   const path = [...base, 'volumes'];
   const typeLabel = (v: VolumeType) => t(`vol.type.${v}` as MessageKey);
   return (
-    <Space direction="vertical" style={{ width: '100%' }}>
+    <Space orientation="vertical" style={{ width: '100%' }}>
       <Typography.Paragraph type="secondary" style={{ margin: 0 }}>
         {t('vol.help')}
       </Typography.Paragraph>

@@ -54,7 +54,7 @@ export default function YamlPanel({ form, onChange }: { form: JobForm; onChange(
   return (
     <div>
       <Typography.Paragraph type="secondary">{t('yaml.help')}</Typography.Paragraph>
-      {error && <Alert type="warning" showIcon message={t('yaml.invalid', { error })} style={{ marginBottom: 8 }} data-testid="yaml-error" />}
+      {error && <Alert type="warning" showIcon title={t('yaml.invalid', { error })} style={{ marginBottom: 8 }} data-testid="yaml-error" />}
       <Input.TextArea
         aria-label={t('yaml.editor')}
         value={text}

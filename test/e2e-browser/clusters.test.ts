@@ -10,7 +10,6 @@ import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster, ClusterList } from '../../api/clusters.js';
-import type { Node } from '../../api/core.js';
 import { JobyardServer } from '../support/jobyard-server.js';
 import { ConsoleApp } from './pages/console-app.js';
 import { ImagesPage } from './pages/images-page.js';
@@ -23,17 +22,6 @@ let browser: Browser;
 let firstApi: ApiDriver;
 let secondApi: ApiDriver;
 const run = Date.now().toString(36);
-
-async function waitForNode(api: ApiDriver): Promise<void> {
-  await eventually(
-    async () => {
-      const nodes = await api.call<{ items: Node[] }>('GET', '/api/v1/nodes');
-      if (nodes.items.length === 0) throw new Error('no node registered within 60 s: the node agent is not running (is the Docker engine up? scripts/setup.sh)');
-    },
-    60_000,
-    1000,
-  );
-}
 
 /** A loopback port nothing listens on (bound, then released). */
 async function closedPort(): Promise<number> {
@@ -70,7 +58,7 @@ beforeAll(async () => {
   [first, second] = await Promise.all([JobyardServer.start(), JobyardServer.start()]);
   firstApi = new ApiDriver(first);
   secondApi = new ApiDriver(second);
-  await Promise.all([waitForNode(firstApi), waitForNode(secondApi)]);
+  await Promise.all([firstApi.waitForNode(), secondApi.waitForNode()]);
   browser = await launchBrowser();
 }, 180_000);
 

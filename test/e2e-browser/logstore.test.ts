@@ -4,7 +4,7 @@
 // lines, also after its pods are deleted. Needs the whole `jobyard server` on a Docker engine.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Node, Pod } from '../../api/core.js';
+import type { Pod } from '../../api/core.js';
 import { JobyardServer } from '../support/jobyard-server.js';
 import { ConsoleApp } from './pages/console-app.js';
 import { LogSearchPanel, LogstoresPage } from './pages/logstore-page.js';
@@ -21,14 +21,7 @@ beforeAll(async () => {
   ensureConsoleBuilt();
   server = await JobyardServer.start();
   api = new ApiDriver(server);
-  await eventually(
-    async () => {
-      const nodes = await api.call<{ items: Node[] }>('GET', '/api/v1/nodes');
-      if (nodes.items.length === 0) throw new Error('no node registered: the node agent is not running (is the Docker engine up? scripts/setup.sh)');
-    },
-    60_000,
-    1000,
-  );
+  await api.waitForNode();
   browser = await launchBrowser();
 });
 

@@ -4,7 +4,6 @@
 // server` (controllers and node agent on a Docker engine).
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Node } from '../../api/core.js';
 import { JobyardServer } from '../support/jobyard-server.js';
 import { ConsoleApp } from './pages/console-app.js';
 import { ApiDriver } from './support/api-driver.js';
@@ -19,15 +18,7 @@ beforeAll(async () => {
   ensureConsoleBuilt();
   server = await JobyardServer.start();
   api = new ApiDriver(server);
-  // The node agent registers its node on start; without it nothing can run.
-  await eventually(
-    async () => {
-      const nodes = await api.call<{ items: Node[] }>('GET', '/api/v1/nodes');
-      if (nodes.items.length === 0) throw new Error('jobyard server registered no node within 60 s: the node agent is not running in `jobyard server` (or the Docker engine is unreachable; run scripts/setup.sh)');
-    },
-    60_000,
-    1000,
-  );
+  await api.waitForNode();
   browser = await launchBrowser();
 });
 

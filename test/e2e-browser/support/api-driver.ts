@@ -5,6 +5,7 @@ import type { Job } from '../../../api/batch.js';
 import type { Node, Pod } from '../../../api/core.js';
 import { apiRequest } from '../../support/api.js';
 import type { JobyardServer } from '../../support/jobyard-server.js';
+import { eventually } from './browser.js';
 
 export class ApiDriver {
   private readonly server: JobyardServer;
@@ -42,6 +43,18 @@ export class ApiDriver {
   async listPods(ns: string, labelSelector?: string): Promise<Pod[]> {
     const q = labelSelector ? `?labelSelector=${encodeURIComponent(labelSelector)}` : '';
     return (await this.call<{ items: Pod[] }>('GET', `/api/v1/namespaces/${ns}/pods${q}`)).items;
+  }
+
+  /** Waits (60 s) for the server's node agent to register its node: without it nothing runs. */
+  async waitForNode(): Promise<void> {
+    await eventually(
+      async () => {
+        const nodes = await this.call<{ items: Node[] }>('GET', '/api/v1/nodes');
+        if (nodes.items.length === 0) throw new Error('no node registered within 60 s: the node agent is not running in `jobyard server` (is the Docker engine up? scripts/setup.sh)');
+      },
+      60_000,
+      1000,
+    );
   }
 
   /** Registers a node reporting `images`, as the agent would (the picker lists them). */

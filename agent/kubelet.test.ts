@@ -132,6 +132,20 @@ describe('Kubelet: a pod runs to completion', () => {
     expect(states(pod)).toEqual({ main: 'terminated:OOMKilled:137' });
   });
 
+  it('rewrites a failed pod’s Error to OOMKilled when the engine reports the OOM after the exit', async () => {
+    const h = new KubeletHarness();
+    h.runtime.program(['/app'], (p) => p.exit(137));
+    await h.start();
+    await h.createPod(newPod('p', { restartPolicy: 'Never' }));
+    expect(states(await h.pod('p'))).toEqual({ main: 'terminated:Error:137' });
+    const [id] = await h.instances('p', 'main');
+    h.runtime.lateOom(id!);
+    await h.settle();
+    const pod = await h.pod('p');
+    expect(pod.status?.phase).toBe('Failed');
+    expect(states(pod)).toEqual({ main: 'terminated:OOMKilled:137' });
+  });
+
   it('two containers share the pod network and see the pod hostname', async () => {
     const h = new KubeletHarness();
     let answer = '';

@@ -314,6 +314,9 @@ export class Kubelet {
       try {
         for await (const ev of this.runtime.events({ labels: { [LABEL_MANAGED]: 'true', ...this.instanceLabels }, signal })) {
           const uid = ev.labels[LABEL_POD_UID];
+          // An exited container's status is cached as final, but the engine may learn of its OOM
+          // kill after the exit (Docker: containerd's TaskOOM after TaskExit): read it again.
+          if (ev.type === 'oom') this.reader.forget(ev.id);
           if (uid && this.states.has(uid) && ev.type !== 'created') this.workers.requestSync(uid);
         }
       } catch (err) {

@@ -77,7 +77,7 @@ export class RuntimePodReader {
     return { uid, sandboxes, containers };
   }
 
-  /** Remembers an exited container (with its termination message): it never changes again. */
+  /** Remembers an exited container (with its termination message): only a late OOM report changes it (the kubelet then forgets it). */
   rememberExited(c: RuntimeContainer): void {
     if (c.state === 'exited') this.exited.set(c.id, c);
   }

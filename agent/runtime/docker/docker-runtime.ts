@@ -20,7 +20,9 @@
 //   `containerLogInfo` gives the json-file LogPath, the overlay2 UpperDir and mount sources,
 //   so the log collectors on a local engine read host files directly (O(new bytes) tailing).
 // Engine facts this relies on (Docker 20.10, cgroup v1): an OOM kill sets State.OOMKilled
-// (also when only a child process was killed; the exit code is then the main process's);
+// (also when only a child process was killed; the exit code is then the main process's),
+// but only when containerd's OOM event reached dockerd before the exit event. The two race,
+// so the runtime also remembers the `oom` events it passes on (see `oomKilled`);
 // a failed start leaves Status "created" with ExitCode 127 and State.Error set.
 import { randomBytes } from 'node:crypto';
 import { Readable, type Writable } from 'node:stream';
@@ -196,6 +198,13 @@ export class DockerRuntime implements ContainerRuntime {
   private readonly network: string;
   private pauseReady: Promise<void> | undefined;
   private readonly imageRefs = new Map<string, string>();
+  /**
+   * Containers for which an `oom` event was seen. containerd publishes the OOM and the exit
+   * of a task separately; when the exit wins, dockerd never sets State.OOMKilled. The kubelet
+   * syncs the pod again on the `oom` event, and then reads OOMKilled from here (containerd's
+   * CRI does the same: it rewrites the exit reason when a late TaskOOM arrives).
+   */
+  private readonly oomKilled = new Set<string>();
 
   constructor(options: DockerRuntimeOptions = {}) {
     this.docker = options.docker instanceof Docker ? options.docker : new Docker(options.docker);
@@ -674,6 +683,7 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async removeContainer(id: string): Promise<void> {
+    this.oomKilled.delete(id);
     try {
       await this.docker.getContainer(id).remove({ force: true });
     } catch (err) {
@@ -771,6 +781,8 @@ export class DockerRuntime implements ContainerRuntime {
       time: e.timeNano ? new Date(Math.floor(e.timeNano / 1e6)) : new Date((e.time ?? 0) * 1000),
     };
     if (type === 'exited' && attrs.exitCode !== undefined) ev.exitCode = Number(attrs.exitCode);
+    if (type === 'oom' && ev.containerType === 'container') this.oomKilled.add(ev.id);
+    if (type === 'removed') this.oomKilled.delete(ev.id);
     return ev;
   }
 
@@ -1078,9 +1090,10 @@ export class DockerRuntime implements ContainerRuntime {
   private async containerStatusOf(info: Inspect): Promise<ContainerStatus> {
     const summary = this.summaryOf(info);
     const st = info.State;
+    const oomKilled = !!st.OOMKilled || this.oomKilled.has(info.Id);
     const status: ContainerStatus = {
       ...summary,
-      oomKilled: !!st.OOMKilled,
+      oomKilled,
       imageRef: await this.imageRef(info.Image, info.Config.Image),
       mounts: mountsOf(info),
     };
@@ -1091,7 +1104,7 @@ export class DockerRuntime implements ContainerRuntime {
       if (st.Pid) status.pid = st.Pid;
     } else if (finishedAt) {
       let reason: ContainerExitReason;
-      if (st.OOMKilled) reason = 'OOMKilled';
+      if (oomKilled) reason = 'OOMKilled';
       else reason = st.ExitCode === 0 ? 'Completed' : 'Error';
       // Docker stamps StartedAt after the start completed, so a process that exits at once can
       // show FinishedAt a little before StartedAt: never report an exit before the start.

@@ -371,6 +371,17 @@ export class FakeRuntime implements ContainerRuntime {
     if (c.state === 'running') this.finish(c, 137, true);
   }
 
+  /**
+   * The engine learns of an OOM kill only after it reported the exit (Docker: containerd's
+   * TaskOOM after TaskExit): the exited container becomes OOMKilled and an `oom` event follows.
+   */
+  lateOom(id: string): void {
+    const c = this.mustContainer(id);
+    if (c.state !== 'exited' || c.oomKilled) return;
+    c.oomKilled = true;
+    this.emit('oom', c.id, 'container', c.labels);
+  }
+
   /** Moves virtual time forward, firing due timers (grace periods, exec timeouts, sleeps). */
   advance(ms: number): Promise<void> {
     return this.time.advance(ms);

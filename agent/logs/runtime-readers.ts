@@ -8,12 +8,12 @@
 //   bytes changed, starts again (rotation by rename shows as a new, shorter file at the path).
 //   Unlike the host reader, a rotated file that still matches the pattern under its new name
 //   is read again from its start (no inode here to recognise it by).
-import { createHash } from 'node:crypto';
 import type { LogCheckpoint, LogIngestEntry } from '../../api/index.js';
 import { type ContainerRuntime, isRuntimeError, type LogLine } from '../runtime/index.js';
 import { LOG_LINE_MAX_BYTES, LOG_TRUNCATED_MARKER } from '../../api/index.js';
 import { dockerTimeToMicros } from './json-log-parser.js';
-import { cutUtf8, LineSplitter } from './line-splitter.js';
+import { FilePosition } from './file-position.js';
+import { cutUtf8 } from './line-splitter.js';
 import type { ReadResult, SourceReader } from './source-reader.js';
 
 interface StdioCursor {
@@ -181,18 +181,6 @@ function cut(p: { text: string; truncated: boolean }): string {
   return cutUtf8(b, LOG_LINE_MAX_BYTES) + LOG_TRUNCATED_MARKER;
 }
 
-interface FileCursor {
-  pos: number;
-  head: string;
-  len: number;
-}
-
-const HEAD_BYTES = 64;
-
-function sha(b: Buffer): string {
-  return createHash('sha256').update(b).digest('base64url');
-}
-
 /** One file inside a container by its path, through `statFiles` / `readFile`. */
 export class RuntimeFileReader implements SourceReader {
   readonly id: string;
@@ -201,11 +189,7 @@ export class RuntimeFileReader implements SourceReader {
   private readonly containerId: string;
   private readonly chunkBytes: number;
   private readonly nowMicros: () => number;
-  private base = 0;
-  private readPos = 0;
-  private head = '';
-  private headLen = 0;
-  private splitter = new LineSplitter(0);
+  private readonly position: FilePosition;
   private started = false;
 
   constructor(id: string, opts: { runtime: ContainerRuntime; containerId: string; path: string; chunkBytes?: number; nowMicros: () => number }) {
@@ -215,10 +199,7 @@ export class RuntimeFileReader implements SourceReader {
     this.containerId = opts.containerId;
     this.chunkBytes = opts.chunkBytes ?? 1024 * 1024;
     this.nowMicros = opts.nowMicros;
-  }
-
-  private async headOf(len: number): Promise<Buffer> {
-    return this.runtime.readFile(this.containerId, this.path, { offsetBytes: 0, limitBytes: len });
+    this.position = new FilePosition((len) => this.runtime.readFile(this.containerId, this.path, { offsetBytes: 0, limitBytes: len }));
   }
 
   private async size(): Promise<number | undefined> {
@@ -228,36 +209,7 @@ export class RuntimeFileReader implements SourceReader {
 
   async resume(cp: LogCheckpoint | undefined): Promise<void> {
     this.started = true;
-    const offset = cp?.offset ?? 0;
-    let cursor: FileCursor | undefined;
-    try {
-      cursor = cp?.cursor ? (JSON.parse(cp.cursor) as FileCursor) : undefined;
-    } catch {
-      cursor = undefined;
-    }
-    const size = (await this.size()) ?? 0;
-    let pos = 0;
-    if (cursor && cursor.pos <= size && (cursor.len === 0 || sha(await this.headOf(cursor.len)) === cursor.head)) pos = cursor.pos;
-    this.base = offset - pos;
-    this.readPos = pos;
-    this.splitter = new LineSplitter(offset);
-    this.head = cursor && pos ? cursor.head : '';
-    this.headLen = cursor && pos ? cursor.len : 0;
-  }
-
-  private checkpoint(): LogCheckpoint {
-    const offset = this.splitter.pendingStart;
-    return { offset, cursor: JSON.stringify({ pos: offset - this.base, head: this.head, len: this.headLen } satisfies FileCursor) };
-  }
-
-  private restart(entries: LogIngestEntry[], time: number): void {
-    const last = this.splitter.flush();
-    if (last) entries.push({ time, line: last.line, end: last.end, ...(last.truncated ? { truncated: true } : {}) });
-    this.base = this.splitter.position;
-    this.readPos = 0;
-    this.splitter.reset(this.base);
-    this.head = '';
-    this.headLen = 0;
+    await this.position.resume(cp, (await this.size()) ?? 0);
   }
 
   async read(maxEntries: number): Promise<ReadResult> {
@@ -265,27 +217,19 @@ export class RuntimeFileReader implements SourceReader {
     const entries: LogIngestEntry[] = [];
     const time = this.nowMicros();
     const size = await this.size();
-    if (size === undefined) return { entries, checkpoint: this.checkpoint(), eof: true };
-    if (size < this.readPos || (this.headLen > 0 && sha(await this.headOf(this.headLen)) !== this.head)) this.restart(entries, time);
-    while (entries.length < maxEntries && this.readPos < size) {
-      const data = await this.runtime.readFile(this.containerId, this.path, { offsetBytes: this.readPos, limitBytes: Math.min(this.chunkBytes, size - this.readPos) });
+    if (size === undefined) return { entries, checkpoint: this.position.checkpoint(), eof: true };
+    await this.position.restartIfRewritten(size, entries, time);
+    while (entries.length < maxEntries && this.position.readPos < size) {
+      const offsetBytes = this.position.readPos;
+      const data = await this.runtime.readFile(this.containerId, this.path, { offsetBytes, limitBytes: Math.min(this.chunkBytes, size - offsetBytes) });
       if (!data.length) break;
-      this.readPos += data.length;
-      for (const l of this.splitter.push(data)) entries.push(l.truncated ? { time, line: l.line, end: l.end, truncated: true } : { time, line: l.line, end: l.end });
-      if (this.headLen < HEAD_BYTES) {
-        const h = await this.headOf(Math.min(HEAD_BYTES, this.readPos));
-        this.head = sha(h);
-        this.headLen = h.length;
-      }
+      await this.position.consume(data, entries, time);
     }
-    return { entries, checkpoint: this.checkpoint(), eof: this.readPos >= size };
+    return { entries, checkpoint: this.position.checkpoint(), eof: this.position.readPos >= size };
   }
 
   finish(): ReadResult {
-    const entries: LogIngestEntry[] = [];
-    const last = this.splitter.flush();
-    if (last) entries.push({ time: this.nowMicros(), line: last.line, end: last.end, ...(last.truncated ? { truncated: true } : {}) });
-    return { entries, checkpoint: { ...this.checkpoint(), finished: true }, eof: true };
+    return this.position.finish(this.nowMicros());
   }
 
   async close(): Promise<void> {

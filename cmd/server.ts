@@ -20,7 +20,7 @@ import { buildOpenAPIProvider } from './openapi.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { type ControllerManager, startControllers } from '../controllers/manager.js';
 import { consoleLogger, loadKubeconfig, noopLogger, RestClientset } from '../client/index.js';
-import { type PodLogProvider, type RunningAgent, startAgent } from '../agent/index.js';
+import { PodExec, type PodLogProvider, type RunningAgent, startAgent } from '../agent/index.js';
 import { DockerRuntime } from '../agent/runtime/docker/index.js';
 import { serviceUnavailable } from '../machinery/index.js';
 import { LogService, LogStore, registerLogRoutes } from '../logs/index.js';
@@ -186,7 +186,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     consoleDir: join(root, 'web', 'dist'),
     serverAddress: `${clientHost}:${opts.port}`,
     logger: opts.quiet ? false : { level: 'warn' },
-    ...(runtime ? { podLogs } : {}),
+    // pods/exec needs only the engine: it is served from the start.
+    ...(runtime ? { podLogs, podExec: new PodExec({ runtime }) } : {}),
     extraRoutes: (app) => {
       registerLogRoutes(app, { store: logStore, clock });
       registerClusterRoutes(app, { store: new ClusterStore(join(dataDir, 'clusters')), clock, local: () => ({ server: localServer, version: deps.version.gitVersion }) });
@@ -194,8 +195,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   };
   // Known once listening (the port may be 0).
   let localServer = `https://${clientHost}:${opts.port}`;
-  const { app, handler } = await buildApiServer(deps);
-  const listener = await listenDual({ host: opts.host, port: opts.port, tls: { cert: certs.certPem, key: certs.keyPem }, handler });
+  const { app, handler, upgrade } = await buildApiServer(deps);
+  const listener = await listenDual({ host: opts.host, port: opts.port, tls: { cert: certs.certPem, key: certs.keyPem }, handler, upgrade });
   const port = listener.port;
   const server = `https://${clientHost}:${port}`;
   localServer = server;

@@ -12,6 +12,8 @@ import type { ResourceDefinition } from './registry/resource.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, groupsOf, groupVersionOf, type VersionInfo } from './handlers/discovery.js';
 import { notFoundResponse, registerResourceRoutes, sendStatusError } from './handlers/resource-handlers.js';
 import type { PodLogProvider } from './handlers/pod-log.js';
+import type { PodExecProvider } from './handlers/pod-exec.js';
+import { type UpgradeListener, upgradeDispatcher } from './serving/upgrade.js';
 import { ADMIN_USER, Authenticator, CSRF_HEADER, SESSION_COOKIE, clearSessionCookieHeader, readCookie, sessionCookieHeader } from './serving/auth.js';
 
 /** What the OpenAPI documents look like to the server: built once, served as JSON. */
@@ -32,6 +34,7 @@ export interface ApiServerDeps {
   version: VersionInfo;
   openapi?: OpenAPIProvider;
   podLogs?: PodLogProvider;
+  podExec?: PodExecProvider;
   /** The built console (web/dist); the console is not served when absent. */
   consoleDir?: string;
   /** host:port clients use, for /api's serverAddressByClientCIDRs. */
@@ -46,6 +49,8 @@ export interface BuiltApiServer {
   app: FastifyInstance;
   /** The request handler the listeners share (HTTP and HTTPS on one port). */
   handler: http.RequestListener;
+  /** Their 'upgrade' listener: upgrades go through the same routes and hooks. */
+  upgrade: UpgradeListener;
 }
 
 const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/auth/login', '/auth/session', '/auth/logout']);
@@ -210,6 +215,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<BuiltApiServe
     clock: deps.clock,
     resolve,
     podLogs: deps.podLogs,
+    podExec: deps.podExec,
     // Every request that reaches the resource routes passed the authentication hook above,
     // with the token or a session made from it: jobyard's one identity, the administrator.
     userOf: () => ADMIN_USER,
@@ -237,7 +243,8 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<BuiltApiServe
 
   await app.ready();
   if (!captured) throw new Error('fastify did not hand over its request handler');
-  return { app, handler: captured };
+  const handler = captured;
+  return { app, handler, upgrade: upgradeDispatcher(handler) };
 }
 
 function unauthorized(reply: FastifyReply): FastifyReply {

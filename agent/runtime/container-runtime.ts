@@ -41,7 +41,7 @@
 //
 // Deliberately not here: pod phases, restart policy, probe scheduling, status computation,
 // image garbage collection policy, back-off of crashing containers — those are agent logic.
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 
 /** Label keys the kubelet's Docker integration (dockershim) put on containers; we use the same. */
 export const LABEL_POD_NAME = 'io.kubernetes.pod.name';
@@ -387,6 +387,31 @@ export interface ExecResult {
   stderr: string;
 }
 
+/** What an interactive exec (`kubectl exec`, `kubectl cp`) attaches to. */
+export interface ExecOptions {
+  stdin: boolean;
+  stdout: boolean;
+  stderr: boolean;
+  /** A terminal: stdout and stderr arrive merged on stdout, and the size can be set. */
+  tty: boolean;
+}
+
+/** A process started in a running container, streaming while it runs. */
+export interface ExecSession {
+  /** The process's stdin when asked for; ending it closes the process's stdin. */
+  stdin?: Writable;
+  /** Ends when the process has exited and its output was read. */
+  stdout: Readable;
+  /** Empty with a tty. */
+  stderr: Readable;
+  /** Terminal size in characters (tty only; ignored otherwise). */
+  resize(width: number, height: number): Promise<void>;
+  /** The exit code, once the process has exited and its output ended. */
+  exitCode(): Promise<number>;
+  /** Drops the connection; the process gets EOF/SIGHUP as with a closed terminal. */
+  close(): void;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Logs and files
 
@@ -497,6 +522,11 @@ export interface ContainerRuntime {
 
   /** Runs cmd in a running container; DeadlineExceeded after timeoutMs (the process is abandoned). */
   execSync(id: string, cmd: string[], timeoutMs: number): Promise<ExecResult>;
+  /**
+   * Starts cmd in a running container with streams attached (NotRunning, NotFound). Optional:
+   * a runtime without it cannot serve `kubectl exec`.
+   */
+  exec?(id: string, cmd: string[], options: ExecOptions): Promise<ExecSession>;
   /**
    * Attaches to the container's stdin (config.stdin). Ending the stream closes stdin when
    * stdinOnce is set. Attach before startContainer to be sure nothing is missed.

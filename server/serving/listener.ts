@@ -5,12 +5,15 @@
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
+import type { UpgradeListener } from './upgrade.js';
 
 export interface DualListenerOptions {
   host: string;
   port: number;
   tls: { cert: string; key: string };
   handler: http.RequestListener;
+  /** HTTP upgrades (WebSocket); without it they are refused. */
+  upgrade?: UpgradeListener;
 }
 
 export interface DualListener {
@@ -34,6 +37,10 @@ export async function listenDual(opts: DualListenerOptions): Promise<DualListene
           res.end();
         },
   );
+  if (opts.upgrade) {
+    httpsServer.on('upgrade', opts.upgrade);
+    if (plainAllowed) httpServer.on('upgrade', opts.upgrade);
+  }
   // Long watches and log streams: no idle timeouts on requests.
   for (const s of [httpServer, httpsServer]) {
     s.requestTimeout = 0;

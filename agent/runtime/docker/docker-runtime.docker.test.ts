@@ -207,6 +207,48 @@ describe('DockerRuntime specifics', () => {
     }
   });
 
+  it('streams an exec: stdout and stderr apart, stdin to its end, a tty with its size, the exit code', async () => {
+    const runtime = new DockerRuntime();
+    const id = await runtime.runPodSandbox({ metadata: { name: 'exec', namespace: 'contract', uid: `${RUN_ID}-exec`, attempt: 0 }, hostname: 'exec', labels: RUN_LABELS });
+    const text = (s: NodeJS.ReadableStream) => new Promise<string>((resolve) => {
+      let out = '';
+      s.on('data', (c: Buffer) => (out += c.toString()));
+      s.on('end', () => resolve(out));
+    });
+    try {
+      const image = (await runtime.imageStatus('busybox:1.36')) ? 'busybox:1.36' : undefined;
+      if (!image) throw new Error('busybox:1.36 missing: run scripts/setup.sh');
+      const c = await runtime.createContainer(id, { metadata: { name: 'main', attempt: 0 }, image, command: ['/bin/busybox', 'sleep', '3600'] });
+      await runtime.startContainer(c);
+
+      const plain = await runtime.exec!(c, ['sh', '-c', 'echo out; echo err >&2; exit 4'], { stdin: false, stdout: true, stderr: true, tty: false });
+      expect(await Promise.all([text(plain.stdout), text(plain.stderr)])).toEqual(['out\n', 'err\n']);
+      expect(await plain.exitCode()).toBe(4);
+
+      const piped = await runtime.exec!(c, ['sh', '-c', 'wc -c; echo after-eof'], { stdin: true, stdout: true, stderr: true, tty: false });
+      const payload = Buffer.alloc(2 * 1024 * 1024, 'x');
+      piped.stdin!.end(payload);
+      expect((await text(piped.stdout)).split(/\s+/).filter(Boolean)).toEqual([String(payload.length), 'after-eof']);
+      expect(await piped.exitCode()).toBe(0);
+
+      const tty = await runtime.exec!(c, ['sh', '-c', 'read line; stty size; tty; echo "got $line" >&2'], { stdin: true, stdout: true, stderr: false, tty: true });
+      await tty.resize(100, 30);
+      tty.stdin!.write('hello\r');
+      const out = await text(tty.stdout);
+      expect(out).toContain('30 100');
+      expect(out).toMatch(/\/dev\/pts\/\d+/);
+      // With a terminal, stderr arrives on stdout.
+      expect(out).toContain('got hello');
+      expect(await tty.exitCode()).toBe(0);
+
+      await runtime.stopContainer(c, 0);
+      const err = await runtime.exec!(c, ['true'], { stdin: false, stdout: true, stderr: true, tty: false }).catch((e: unknown) => e);
+      expect(isRuntimeError(err, 'NotRunning')).toBe(true);
+    } finally {
+      await runtime.removePodSandbox(id);
+    }
+  });
+
   it('reports an unreachable engine as RuntimeUnavailable', async () => {
     const runtime = new DockerRuntime({ docker: { socketPath: '/nonexistent/docker.sock' } });
     const err = await runtime.info().catch((e: unknown) => e);

@@ -25,7 +25,8 @@
 // so the runtime also remembers the `oom` events it passes on (see `oomKilled`);
 // a failed start leaves Status "created" with ExitCode 127 and State.Error set.
 import { randomBytes } from 'node:crypto';
-import { Readable, type Writable } from 'node:stream';
+import type { Socket } from 'node:net';
+import { PassThrough, Readable, type Writable } from 'node:stream';
 import Docker from 'dockerode';
 import { AsyncQueue } from '../async-queue.js';
 import {
@@ -49,7 +50,9 @@ import {
   type ContainerSummary,
   type ContainerType,
   type EventsOptions,
+  type ExecOptions,
   type ExecResult,
+  type ExecSession,
   type FileInfo,
   type ImageConfig,
   type ImageStatus,
@@ -784,6 +787,76 @@ export class DockerRuntime implements ContainerRuntime {
     if (type === 'oom' && ev.containerType === 'container') this.oomKilled.add(ev.id);
     if (type === 'removed') this.oomKilled.delete(ev.id);
     return ev;
+  }
+
+  /**
+   * An exec over one hijacked connection: Docker multiplexes stdout and stderr in frames
+   * unless there is a tty; half-closing the connection closes the process's stdin.
+   */
+  async exec(id: string, cmd: string[], options: ExecOptions): Promise<ExecSession> {
+    const container = this.docker.getContainer(id);
+    let exec: Docker.Exec;
+    let socket: Socket;
+    try {
+      exec = await container.exec({
+        Cmd: cmd,
+        AttachStdin: options.stdin,
+        AttachStdout: options.stdout,
+        AttachStderr: options.stderr,
+        Tty: options.tty,
+      });
+      socket = (await exec.start({ hijack: true, stdin: options.stdin, Tty: options.tty } as object)) as unknown as Socket;
+    } catch (err) {
+      if (isStatus(err, 409)) throw new RuntimeError('NotRunning', `container ${id} is not running`);
+      if (isStatus(err, 404)) throw new RuntimeError('NotFound', `no such container: ${id}`);
+      throw toRuntimeError(err, 'Unknown', 'exec');
+    }
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    if (options.tty) {
+      socket.pipe(stdout);
+      stderr.end();
+    } else {
+      const demux = new FrameDemuxer();
+      socket.on('data', (chunk: Buffer) => {
+        for (const f of demux.push(chunk)) (f.streamType === 2 ? stderr : stdout).write(f.payload);
+      });
+      socket.on('end', () => {
+        stdout.end();
+        stderr.end();
+      });
+    }
+    // A dropped connection ends the output too (the exit code then says what became of it).
+    socket.on('close', () => {
+      if (!stdout.writableEnded) stdout.end();
+      if (!stderr.writableEnded) stderr.end();
+    });
+    socket.on('error', () => undefined);
+    const ended = Promise.all([stdout, stderr].map((s) => new Promise<void>((resolve) => (s.writableFinished ? resolve() : s.once('finish', () => resolve())))));
+    let stdin: Writable | undefined;
+    if (options.stdin) {
+      stdin = new PassThrough();
+      stdin.pipe(socket);
+    }
+    return {
+      ...(stdin ? { stdin } : {}),
+      stdout,
+      stderr,
+      resize: async (width, height) => {
+        if (!options.tty) return;
+        await exec.resize({ w: width, h: height }).catch(() => undefined);
+      },
+      exitCode: async () => {
+        await ended;
+        // The engine records the exit code a moment after the output ends.
+        for (let i = 0; ; i++) {
+          const inspected = await exec.inspect();
+          if (!inspected.Running || i >= 50) return inspected.ExitCode ?? -1;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      },
+      close: () => socket.destroy(),
+    };
   }
 
   async execSync(id: string, cmd: string[], timeoutMs: number): Promise<ExecResult> {

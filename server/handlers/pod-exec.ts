@@ -11,7 +11,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Pod } from '../../api/index.js';
-import { badRequest, serviceUnavailable } from '../../machinery/index.js';
+import { badRequest, forbidden, serviceUnavailable } from '../../machinery/index.js';
 import { upgradeOf } from '../serving/upgrade.js';
 import { logContainer } from './pod-log.js';
 
@@ -98,10 +98,24 @@ export async function handlePodExec(provider: PodExecProvider | undefined, pod: 
   if (!CHANNEL_PROTOCOLS.some((p) => offered.includes(p))) {
     throw badRequest(`unsupported streaming protocol ${JSON.stringify(offered.join(', '))}: this server speaks ${CHANNEL_PROTOCOLS.join(', ')}`);
   }
+  // Browsers send cookies with a WebSocket handshake from any page, and SameSite does not
+  // tell ports of one host apart: a session-authenticated upgrade must come from the console.
+  const origin = request.headers.origin;
+  if (!request.headers.authorization && origin !== undefined && !sameOrigin(origin, request.headers.host)) {
+    throw forbidden(`pods/exec from ${JSON.stringify(origin)}: a console session may open it only from the console's own origin`);
+  }
   if (!provider) throw serviceUnavailable('no node agent runs processes in containers on this server');
   const session = await provider.exec(pod, options);
   reply.hijack();
   wss.handleUpgrade(request.raw, upgrade.socket, upgrade.head, (ws) => bridge(ws, session, options));
+}
+
+function sameOrigin(origin: string, host: string | undefined): boolean {
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
 }
 
 /** Process ↔ channels, with back-pressure both ways, then the exit status, then close. */

@@ -99,11 +99,17 @@ interface Session {
   closed: Promise<number>;
 }
 
-async function connect(url: string, options: { protocols?: string[]; token?: string } = {}): Promise<Session> {
-  const ws = new WebSocket(url, options.protocols ?? ['v5.channel.k8s.io', 'v4.channel.k8s.io'], {
-    ca,
-    headers: { Authorization: `Bearer ${options.token ?? TOKEN}` },
-  });
+interface ConnectOptions {
+  protocols?: string[];
+  token?: string;
+  /** Authenticate with a console session cookie instead of the token. */
+  cookie?: string;
+  origin?: string;
+}
+
+async function connect(url: string, options: ConnectOptions = {}): Promise<Session> {
+  const headers: Record<string, string> = options.cookie ? { Cookie: options.cookie } : { Authorization: `Bearer ${options.token ?? TOKEN}` };
+  const ws = new WebSocket(url, options.protocols ?? ['v5.channel.k8s.io', 'v4.channel.k8s.io'], { ca, headers, ...(options.origin ? { origin: options.origin } : {}) });
   const channels = new Map<number, string>();
   ws.on('message', (data: Buffer) => channels.set(data[0]!, (channels.get(data[0]!) ?? '') + data.subarray(1).toString('utf8')));
   const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
@@ -119,7 +125,7 @@ async function connect(url: string, options: { protocols?: string[]; token?: str
   return { ws, protocol: ws.protocol, channels, closed };
 }
 
-async function refused(url: string, options: { protocols?: string[]; token?: string } = {}): Promise<{ statusCode: number; body: Record<string, unknown> }> {
+async function refused(url: string, options: ConnectOptions = {}): Promise<{ statusCode: number; body: Record<string, unknown> }> {
   try {
     await connect(url, options);
   } catch (err) {
@@ -203,6 +209,18 @@ describe('pods/exec over WebSocket', () => {
     const wrongToken = await refused(execUrl('worker', ['true']), { token: 'wrong' });
     expect(wrongToken.statusCode).toBe(401);
     expect(node.started.length).toBe(before);
+  });
+
+  it('takes a console session only from the console’s own origin', async () => {
+    const login = await fetch(`http://127.0.0.1:${listener.port}/auth/login`, { method: 'POST', body: JSON.stringify({ token: TOKEN }) });
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const before = node.started.length;
+    const foreign = await refused(execUrl('worker', ['true']), { cookie, origin: 'http://127.0.0.1:9999' });
+    expect([foreign.statusCode, foreign.body.reason]).toEqual([403, 'Forbidden']);
+    expect(node.started.length).toBe(before);
+    const s = await connect(execUrl('worker', ['echo', 'console']), { cookie, origin: `https://127.0.0.1:${listener.port}` });
+    await s.closed;
+    expect(s.channels.get(1)).toBe('console\n');
   });
 
   it('answers a plain GET (no upgrade) with 400 Upgrade request required', async () => {

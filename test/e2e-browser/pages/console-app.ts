@@ -9,6 +9,7 @@ import { CreatedPage } from './created-page.js';
 import { JobDetailPage } from './job-detail-page.js';
 import { JobListPage } from './job-list-page.js';
 import { LoginPage } from './login-page.js';
+import { PodDetailPage } from './pod-detail-page.js';
 
 export class ConsoleApp {
   readonly page: Page;
@@ -50,6 +51,10 @@ export class ConsoleApp {
 
   job(namespace: string, name: string): JobDetailPage {
     return new JobDetailPage(this.page, this.origin, namespace, name);
+  }
+
+  pod(namespace: string, name: string): PodDetailPage {
+    return new PodDetailPage(this.page, this.origin, namespace, name);
   }
 
   clusters(): ClustersPage {

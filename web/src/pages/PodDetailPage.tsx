@@ -1,4 +1,5 @@
-// A pod: summary, containers and their states, events, logs (any container, streaming), YAML.
+// A pod: summary, containers and their states, events, logs (any container, streaming), a
+// terminal in a running container, YAML.
 import { Card, Descriptions, Result, Spin, Table, Tabs, Tag } from 'antd';
 import { useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
@@ -10,6 +11,7 @@ import { TimeText } from '../components/common/TimeText.js';
 import { YamlView } from '../components/common/YamlView.js';
 import { EventTableRenderer } from '../components/events/EventTable.js';
 import { LogPanel } from '../components/logs/LogPanel.js';
+import { PodTerminal } from '../components/pods/PodTerminal.js';
 import { useI18n } from '../i18n/i18n.js';
 import { useKubeList, useKubeObject } from '../lib/k8s/hooks.js';
 import { podReadyText, podRestarts, podStatusText } from '../lib/k8s/pod-status.js';
@@ -80,6 +82,7 @@ export default function PodDetailPage() {
           },
           { key: 'events', label: t('detail.tab.events'), children: <EventTableRenderer events={events.items} /> },
           { key: 'logs', label: t('detail.tab.logs'), children: tab === 'logs' ? <LogPanel pods={[p]} /> : null },
+          { key: 'terminal', label: t('detail.tab.terminal'), children: tab === 'terminal' ? <PodTerminal pod={p} /> : null },
           { key: 'yaml', label: 'YAML', children: tab === 'yaml' ? <YamlView object={p} /> : null },
         ]}
       />

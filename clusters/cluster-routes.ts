@@ -17,6 +17,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { CLUSTERS_API_VERSION, CLUSTERS_PATH, type Cluster, type ClusterList, type ClusterStatus, LOCAL_CLUSTER_NAME, type Status } from '../api/index.js';
 import { badRequest, type Clock, failureStatus, notFound, realClock, StatusError } from '../machinery/index.js';
+import { type Upgrade, upgradeOf } from '../machinery/httpstream/upgrade.js';
 import type { ClusterStore, StoredCluster } from './cluster-store.js';
 
 export interface ClusterRoutesDeps {
@@ -164,6 +165,8 @@ async function proxy(name: string, kc: KubeConfig, path: string, request: Fastif
     throw new StatusError(failureStatus(503, 'ServiceUnavailable', unreachableMessage(name, err)));
   }
   const { url, options } = target;
+  const upgrade = upgradeOf(request.raw);
+  if (upgrade && request.headers.upgrade) return proxyUpgrade(name, url, options, String(request.headers.upgrade), upgrade, reply);
   const streaming = /[?&](watch=(true|1)|follow=(true|1))(&|$)/.test(path);
   reply.hijack();
   const res = reply.raw;
@@ -187,6 +190,44 @@ async function proxy(name: string, kc: KubeConfig, path: string, request: Fastif
     if (!res.writableFinished) upstream.destroy();
   });
   request.raw.pipe(upstream);
+}
+
+/**
+ * An upgrade (`kubectl exec`, the console's terminal) passed on: the cluster's 101 goes back
+ * as it came (without cookies), then bytes flow both ways until either side closes; any other
+ * answer (401, 400 Status) is passed back as an ordinary response.
+ */
+function proxyUpgrade(name: string, url: URL, options: https.RequestOptions, protocol: string, upgrade: Upgrade, reply: FastifyReply): void {
+  reply.hijack();
+  const res = reply.raw;
+  const client = upgrade.socket;
+  const upstream = transport(url).request(url, { ...options, headers: { ...options.headers, connection: 'Upgrade', upgrade: protocol } });
+  upstream.on('upgrade', (answer, remote, remoteHead) => {
+    const head = ['HTTP/1.1 101 Switching Protocols'];
+    for (let i = 0; i < answer.rawHeaders.length; i += 2) {
+      if (answer.rawHeaders[i]!.toLowerCase() !== 'set-cookie') head.push(`${answer.rawHeaders[i]}: ${answer.rawHeaders[i + 1]}`);
+    }
+    client.write(`${head.join('\r\n')}\r\n\r\n`);
+    if (remoteHead.length) client.write(remoteHead);
+    if (upgrade.head.length) remote.write(upgrade.head);
+    remote.pipe(client).on('error', () => remote.destroy());
+    client.pipe(remote).on('error', () => client.destroy());
+    remote.on('close', () => client.destroy());
+    client.on('close', () => remote.destroy());
+    remote.on('error', () => client.destroy());
+  });
+  upstream.on('response', (answer) => {
+    const out: http.OutgoingHttpHeaders = {};
+    for (const [k, v] of Object.entries(answer.headers)) if (v !== undefined && !DROPPED_RESPONSE_HEADERS.has(k)) out[k] = v;
+    res.writeHead(answer.statusCode ?? 502, out);
+    answer.pipe(res);
+  });
+  upstream.on('error', (err) => {
+    if (res.headersSent || !client.writable) return void client.destroy();
+    res.writeHead(503, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(failureStatus(503, 'ServiceUnavailable', unreachableMessage(name, err))));
+  });
+  upstream.end();
 }
 
 export function registerClusterRoutes(app: FastifyInstance, deps: ClusterRoutesDeps): void {

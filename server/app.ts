@@ -13,7 +13,7 @@ import { apiGroup, apiGroupList, apiResourceList, apiVersions, groupsOf, groupVe
 import { notFoundResponse, registerResourceRoutes, sendStatusError } from './handlers/resource-handlers.js';
 import type { PodLogProvider } from './handlers/pod-log.js';
 import type { PodExecProvider } from './handlers/pod-exec.js';
-import { type UpgradeListener, upgradeDispatcher } from './serving/upgrade.js';
+import { type UpgradeListener, upgradeDispatcher } from '../machinery/httpstream/upgrade.js';
 import { ADMIN_USER, Authenticator, CSRF_HEADER, SESSION_COOKIE, clearSessionCookieHeader, readCookie, sessionCookieHeader } from './serving/auth.js';
 
 /** What the OpenAPI documents look like to the server: built once, served as JSON. */

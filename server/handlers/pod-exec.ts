@@ -12,7 +12,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Pod } from '../../api/index.js';
 import { badRequest, forbidden, serviceUnavailable } from '../../machinery/index.js';
-import { upgradeOf } from '../serving/upgrade.js';
+import { upgradeOf } from '../../machinery/httpstream/upgrade.js';
 import { logContainer } from './pod-log.js';
 
 export interface PodExecOptions {

@@ -5,7 +5,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import type { UpgradeListener } from './upgrade.js';
+import type { UpgradeListener } from '../../machinery/httpstream/upgrade.js';
 
 export interface DualListenerOptions {
   host: string;

@@ -100,6 +100,16 @@ describe('clusters as deploy targets', () => {
     expect((await kubectl(viaHere, ['get', 'jobs'])).split('\n')[0].split(/\s+/)).toEqual(['NAME', 'STATUS', 'COMPLETIONS', 'DURATION', 'AGE']);
   });
 
+  it('runs kubectl exec in a pod of the added cluster, the WebSocket passed through the proxy', async () => {
+    await kubectl(viaHere, ['run', 'shell', '--image=busybox:1.36', '--restart=Never', '--', '/bin/busybox', 'sleep', '3600']);
+    await kubectl(viaHere, ['wait', '--for=condition=Ready', 'pod/shell', '--timeout=120s']);
+    expect(await kubectl(viaHere, ['exec', '-i', 'shell', '--', '/bin/busybox', 'sh', '-c', 'hostname; tr a-z A-Z'], 'through the proxy\n')).toBe('shell\nTHROUGH THE PROXY\n');
+    const r = await here.kubectl(['--kubeconfig', viaHere, 'exec', 'shell', '--', '/bin/busybox', 'sh', '-c', 'exit 5']);
+    expect(r.code).toBe(5);
+    // The cluster's own refusal comes back as it wrote it.
+    expect(await kubectlFails(viaHere, ['exec', 'shell', '-c', 'nope', '--', 'true'])).toContain('container nope is not valid for pod shell');
+  });
+
   it('passes the cluster’s own errors through unchanged', async () => {
     const bad = job.replace('name: hello', 'name: bad').replace('restartPolicy: Never', 'restartPolicy: Always');
     const stderr = await kubectlFails(viaHere, ['create', '-f', '-'], bad);

@@ -6,7 +6,13 @@
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
 
-const upgrades = new WeakMap<http.IncomingMessage, { socket: Duplex; head: Buffer }>();
+/** The raw connection of an upgrade request, and the bytes read past its head. */
+export interface Upgrade {
+  socket: Duplex;
+  head: Buffer;
+}
+
+const upgrades = new WeakMap<http.IncomingMessage, Upgrade>();
 
 export type UpgradeListener = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void;
 
@@ -26,6 +32,6 @@ export function upgradeDispatcher(handler: http.RequestListener): UpgradeListene
 }
 
 /** The socket and first bytes of an upgrade request; undefined for an ordinary request. */
-export function upgradeOf(req: http.IncomingMessage): { socket: Duplex; head: Buffer } | undefined {
+export function upgradeOf(req: http.IncomingMessage): Upgrade | undefined {
   return upgrades.get(req);
 }

@@ -7,7 +7,7 @@ export * from './kubelet.js';
 export * from './pod-workers.js';
 export * from './node-status.js';
 export * from './pod-logs.js';
-export { PodExec } from './pod-exec.js';
+export { PodStreams } from './pod-streams.js';
 export * from './status.js';
 export * from './env.js';
 export * from './lifecycle.js';

@@ -20,7 +20,7 @@ import { buildOpenAPIProvider } from './openapi.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { type ControllerManager, startControllers } from '../controllers/manager.js';
 import { consoleLogger, loadKubeconfig, noopLogger, RestClientset } from '../client/index.js';
-import { PodExec, type PodLogProvider, type RunningAgent, startAgent } from '../agent/index.js';
+import { PodStreams, type PodLogProvider, type RunningAgent, startAgent } from '../agent/index.js';
 import { DockerRuntime } from '../agent/runtime/docker/index.js';
 import { serviceUnavailable } from '../machinery/index.js';
 import { LogService, LogStore, registerLogRoutes } from '../logs/index.js';
@@ -187,7 +187,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     serverAddress: `${clientHost}:${opts.port}`,
     logger: opts.quiet ? false : { level: 'warn' },
     // pods/exec needs only the engine: it is served from the start.
-    ...(runtime ? { podLogs, podExec: new PodExec({ runtime }) } : {}),
+    ...(runtime ? { podLogs, podStreams: new PodStreams({ runtime }) } : {}),
     extraRoutes: (app) => {
       registerLogRoutes(app, { store: logStore, clock });
       registerClusterRoutes(app, { store: new ClusterStore(join(dataDir, 'clusters')), clock, local: () => ({ server: localServer, version: deps.version.gitVersion }) });

@@ -12,7 +12,7 @@ import type { ResourceDefinition } from './registry/resource.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, groupsOf, groupVersionOf, type VersionInfo } from './handlers/discovery.js';
 import { notFoundResponse, registerResourceRoutes, sendStatusError } from './handlers/resource-handlers.js';
 import type { PodLogProvider } from './handlers/pod-log.js';
-import type { PodExecProvider } from './handlers/pod-exec.js';
+import type { PodStreamProvider } from './handlers/pod-streams.js';
 import { type UpgradeListener, upgradeDispatcher } from '../machinery/httpstream/upgrade.js';
 import { ADMIN_USER, Authenticator, CSRF_HEADER, SESSION_COOKIE, clearSessionCookieHeader, readCookie, sessionCookieHeader } from './serving/auth.js';
 
@@ -34,7 +34,7 @@ export interface ApiServerDeps {
   version: VersionInfo;
   openapi?: OpenAPIProvider;
   podLogs?: PodLogProvider;
-  podExec?: PodExecProvider;
+  podStreams?: PodStreamProvider;
   /** The built console (web/dist); the console is not served when absent. */
   consoleDir?: string;
   /** host:port clients use, for /api's serverAddressByClientCIDRs. */
@@ -215,7 +215,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<BuiltApiServe
     clock: deps.clock,
     resolve,
     podLogs: deps.podLogs,
-    podExec: deps.podExec,
+    podStreams: deps.podStreams,
     // Every request that reaches the resource routes passed the authentication hook above,
     // with the token or a session made from it: jobyard's one identity, the administrator.
     userOf: () => ADMIN_USER,

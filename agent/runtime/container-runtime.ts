@@ -528,6 +528,11 @@ export interface ContainerRuntime {
    */
   exec?(id: string, cmd: string[], options: ExecOptions): Promise<ExecSession>;
   /**
+   * Attaches to a running container's main process (its tty is the container's own, whatever
+   * options.tty says). Optional, as exec.
+   */
+  attach?(id: string, options: ExecOptions): Promise<ExecSession>;
+  /**
    * Attaches to the container's stdin (config.stdin). Ending the stream closes stdin when
    * stdinOnce is set. Attach before startContainer to be sure nothing is missed.
    */

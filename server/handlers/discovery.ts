@@ -40,8 +40,8 @@ export function apiResourceList(groupVersion: string, defs: ResourceDefinition[]
       resources.push({ name: `${n.resource}/status`, singularName: '', namespaced: n.namespaced, kind: n.kind, verbs: ['get', 'patch', 'update'] });
     }
     for (const sub of def.subresources ?? []) {
-      const verbs = sub === 'log' ? ['get'] : sub === 'binding' ? ['create'] : sub === 'finalize' ? ['update'] : sub === 'exec' ? ['create', 'get'] : ['get'];
-      const kind = sub === 'log' ? 'Pod' : sub === 'binding' ? 'Binding' : sub === 'exec' ? 'PodExecOptions' : n.kind;
+      const verbs = sub === 'log' ? ['get'] : sub === 'binding' ? ['create'] : sub === 'finalize' ? ['update'] : sub === 'exec' || sub === 'attach' ? ['create', 'get'] : ['get'];
+      const kind = sub === 'log' ? 'Pod' : sub === 'binding' ? 'Binding' : sub === 'exec' ? 'PodExecOptions' : sub === 'attach' ? 'PodAttachOptions' : n.kind;
       resources.push({ name: `${n.resource}/${sub}`, singularName: '', namespaced: n.namespaced, kind, verbs });
     }
   }

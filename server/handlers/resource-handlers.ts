@@ -21,7 +21,7 @@ import type { ResourceDefinition } from '../registry/resource.js';
 import { parseRequestInfo, type RequestInfo } from './request-info.js';
 import { type IncludeObject, type RawBody, negotiate, parseBody, parseDeleteOptionsBody, parsePatch, partialList, partialMetadata, patchTypeOf, toTable } from './negotiation.js';
 import { type PodLogProvider, handlePodLog } from './pod-log.js';
-import { type PodExecProvider, handlePodExec } from './pod-exec.js';
+import { type PodStreamProvider, handlePodAttach, handlePodExec } from './pod-streams.js';
 import { handlePodBinding } from './pod-binding.js';
 
 export interface ResourceHandlerDeps {
@@ -30,7 +30,7 @@ export interface ResourceHandlerDeps {
   /** Finds a served resource by group and plural (or short) name. */
   resolve(group: string, version: string, resource: string): ResourceDefinition | undefined;
   podLogs?: PodLogProvider;
-  podExec?: PodExecProvider;
+  podStreams?: PodStreamProvider;
   /** The authenticated caller of a request (the reviews answer about it); undefined if unknown. */
   userOf?(request: FastifyRequest): UserInfo | undefined;
   /** Seconds between BOOKMARK events on watches that allow them. */
@@ -143,11 +143,11 @@ async function serve(
     const pod = registry.get(def, ns, info.name) as unknown as Pod;
     return handlePodLog(deps.podLogs, pod, query, request, reply);
   }
-  if (sub === 'exec' && def.names.resource === 'pods') {
+  if ((sub === 'exec' || sub === 'attach') && def.names.resource === 'pods') {
     // GET is what WebSocket clients send; POST is what SPDY clients sent.
     if (info.verb !== 'get' && info.verb !== 'create') throw methodNotAllowed(`the server does not allow this method on the requested resource`);
     const pod = registry.get(def, ns, info.name) as unknown as Pod;
-    return handlePodExec(deps.podExec, pod, query, request, reply);
+    return (sub === 'exec' ? handlePodExec : handlePodAttach)(deps.podStreams, pod, query, request, reply);
   }
   if (sub === 'binding' && def.names.resource === 'pods') {
     if (info.verb !== 'create') throw methodNotAllowed(`the server does not allow this method on the requested resource`);

@@ -38,14 +38,14 @@ export const PARAMETERS: Record<string, { type: ParamType; description: string }
   resourceVersionMatch: { type: 'string', description: 'How resourceVersion applies to a list: Exact or NotOlderThan.' },
   sendInitialEvents: { type: 'boolean', description: 'Start a watch with synthetic ADDED events for the current state.' },
   sinceSeconds: { type: 'integer', description: 'Only log lines newer than this many seconds.' },
-  stderr: { type: 'boolean', description: 'Attach the process’s stderr (exec).' },
-  stdin: { type: 'boolean', description: 'Attach the process’s stdin (exec).' },
-  stdout: { type: 'boolean', description: 'Attach the process’s stdout (exec).' },
+  stderr: { type: 'boolean', description: 'Attach the process’s stderr (exec, attach).' },
+  stdin: { type: 'boolean', description: 'Attach the process’s stdin (exec, attach).' },
+  stdout: { type: 'boolean', description: 'Attach the process’s stdout (exec, attach).' },
   stream: { type: 'string', description: 'The log stream: All, Stdout or Stderr.' },
   tailLines: { type: 'integer', description: 'Only the last lines of the log.' },
   timeoutSeconds: { type: 'integer', description: 'Timeout of the list or watch call.' },
   timestamps: { type: 'boolean', description: 'Prefix each log line with an RFC 3339 timestamp.' },
-  tty: { type: 'boolean', description: 'Run the process in a terminal (exec); stderr then arrives on stdout.' },
+  tty: { type: 'boolean', description: 'A terminal (exec; attach uses the container’s own): stderr then arrives on stdout.' },
   watch: { type: 'boolean', description: 'Watch for changes instead of listing.' },
 };
 
@@ -69,6 +69,7 @@ const DELETE_COLLECTION_PARAMS = [
   'timeoutSeconds',
 ];
 const EXEC_PARAMS = ['command', 'container', 'stderr', 'stdin', 'stdout', 'tty'];
+const ATTACH_PARAMS = ['container', 'stderr', 'stdin', 'stdout', 'tty'];
 const LOG_PARAMS = ['container', 'follow', 'insecureSkipTLSVerifyBackend', 'limitBytes', 'previous', 'sinceSeconds', 'stream', 'tailLines', 'timestamps'];
 
 /** The patch formats a PATCH accepts (kubectl checks for strategic merge before computing one). */
@@ -286,15 +287,15 @@ export function resourcePaths(r: OpenAPIResource): PathSpec[] {
       });
       continue;
     }
-    if (sub === 'exec') {
+    if (sub === 'exec' || sub === 'attach') {
       // Upstream's "connect" operations: GET for WebSocket clients, POST for SPDY ones.
       const connect = (method: 'get' | 'post') =>
         op({
           method,
-          operationId: `connect${gv}${capitalize(method)}${scope}${r.kind}Exec`,
-          description: `connect ${method.toUpperCase()} requests to exec of ${r.kind}`,
+          operationId: `connect${gv}${capitalize(method)}${scope}${r.kind}${capitalize(sub)}`,
+          description: `connect ${method.toUpperCase()} requests to ${sub} of ${r.kind}`,
           action: 'connect',
-          query: EXEC_PARAMS,
+          query: sub === 'exec' ? EXEC_PARAMS : ATTACH_PARAMS,
           responses: { '200': { description: 'OK', text: true }, '401': UNAUTHORIZED },
         });
       paths.push({ path: subPath, pathParams: itemParams, pretty: false, operations: [connect('get'), connect('post')] });

@@ -1,6 +1,6 @@
 // kubectl exec and kubectl cp against a real `jobyard server` whose node agent runs the pod
 // as a Docker container: kubectl's own WebSocket executor, the real engine's exec.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -73,6 +73,39 @@ describe('kubectl exec', () => {
     const r = await server.kubectl(['exec', POD, '-c', 'nope', '--', 'true']);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('container nope is not valid for pod toolbox');
+  });
+});
+
+describe('kubectl attach and kubectl run -i', () => {
+  it('runs a pod with kubectl run -i --rm: stdin reaches its main process, its output comes back, the pod is deleted', async () => {
+    const r = await server.kubectl(['run', 'upper', '-i', '--rm', '--restart=Never', '--image=busybox:latest', '--', 'sh', '-c', 'tr a-z A-Z'], 'from kubectl run\n');
+    expect(r.stderr).not.toContain('error');
+    expect(r.stdout).toContain('FROM KUBECTL RUN\n');
+    expect(r.stdout).toContain('pod "upper" deleted');
+    expect(r.code).toBe(0);
+  });
+
+  it('attaches to a running pod’s terminal with kubectl attach -it', async () => {
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'console' }, spec: { restartPolicy: 'Never', containers: [{ name: 'sh', image: 'busybox:latest', command: ['sh'], stdin: true, tty: true }] } };
+    await ok(['apply', '-f', '-'], YAML.stringify(pod));
+    await ok(['wait', '--for=condition=Ready', 'pod/console', '--timeout=120s']);
+    // `script` gives kubectl a terminal, and types into it what is written to script's stdin
+    // once kubectl says it is attached.
+    const session = spawn('script', ['-qec', `kubectl --kubeconfig ${server.kubeconfig} attach -it console`, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let seen = '';
+    const attached = new Promise<void>((resolve) =>
+      session.stdout.on('data', (c: Buffer) => {
+        seen += c.toString();
+        if (seen.includes('try pressing enter')) resolve();
+      }),
+    );
+    const exited = new Promise<number | null>((resolve) => session.once('exit', resolve));
+    await attached;
+    session.stdin.write('echo attached-$((40+2)); exit 3\r');
+    await exited;
+    expect(seen).toContain('attached-42');
+    await ok(['wait', '--for=jsonpath={.status.phase}=Failed', 'pod/console', '--timeout=60s']);
+    expect(await ok(['get', 'pod', 'console', '-o', 'jsonpath={.status.containerStatuses[0].state.terminated.exitCode}'])).toBe('3');
   });
 });
 

@@ -249,6 +249,44 @@ describe('DockerRuntime specifics', () => {
     }
   });
 
+  it('attaches to a container’s main process: its stdin (closed with the attachment when stdinOnce), its output, its tty', async () => {
+    const runtime = new DockerRuntime();
+    const id = await runtime.runPodSandbox({ metadata: { name: 'attach', namespace: 'contract', uid: `${RUN_ID}-attach`, attempt: 0 }, hostname: 'attach', labels: RUN_LABELS });
+    const text = (s: NodeJS.ReadableStream) => new Promise<string>((resolve) => {
+      let out = '';
+      s.on('data', (c: Buffer) => (out += c.toString()));
+      s.on('end', () => resolve(out));
+    });
+    try {
+      const image = (await runtime.imageStatus('busybox:1.36')) ? 'busybox:1.36' : undefined;
+      if (!image) throw new Error('busybox:1.36 missing: run scripts/setup.sh');
+      const reader = await runtime.createContainer(id, {
+        metadata: { name: 'reader', attempt: 0 },
+        image,
+        command: ['/bin/busybox', 'sh', '-c', 'while read l; do echo "got $l"; done; echo "stdin ended" >&2'],
+        stdin: true,
+        stdinOnce: true,
+      });
+      await runtime.startContainer(reader);
+      const session = await runtime.attach!(reader, { stdin: true, stdout: true, stderr: true, tty: false });
+      session.stdin!.end('one\ntwo\n');
+      expect(await Promise.all([text(session.stdout), text(session.stderr)])).toEqual(['got one\ngot two\n', 'stdin ended\n']);
+      expect(await session.exitCode()).toBe(0);
+      expect(await runtime.waitContainer(reader)).toMatchObject({ state: 'exited', exitCode: 0 });
+
+      const shell = await runtime.createContainer(id, { metadata: { name: 'shell', attempt: 0 }, image, command: ['/bin/busybox', 'sh'], stdin: true, tty: true });
+      await runtime.startContainer(shell);
+      const tty = await runtime.attach!(shell, { stdin: true, stdout: true, stderr: true, tty: true });
+      await tty.resize(90, 20);
+      const out = text(tty.stdout);
+      tty.stdin!.write('stty size; tty; exit\r');
+      expect(await out).toMatch(/20 90[\s\S]*\/dev\/pts\/\d+/);
+      expect(await runtime.waitContainer(shell)).toMatchObject({ state: 'exited', exitCode: 0 });
+    } finally {
+      await runtime.removePodSandbox(id);
+    }
+  });
+
   it('reports an unreachable engine as RuntimeUnavailable', async () => {
     const runtime = new DockerRuntime({ docker: { socketPath: '/nonexistent/docker.sock' } });
     const err = await runtime.info().catch((e: unknown) => e);

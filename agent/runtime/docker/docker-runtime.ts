@@ -194,6 +194,52 @@ async function followProgress(stream: NodeJS.ReadableStream): Promise<Record<str
   return out;
 }
 
+/**
+ * The streams of a hijacked exec or attach connection: raw with a tty, else Docker's frames
+ * split into stdout and stderr. Ending stdin half-closes the connection (the engine then
+ * closes the process's stdin); output ends when the connection does.
+ */
+function hijackedSession(socket: Socket, tty: boolean, withStdin: boolean, control: Pick<ExecSession, 'resize' | 'exitCode'>): ExecSession {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  if (tty) {
+    socket.pipe(stdout);
+    stderr.end();
+  } else {
+    const demux = new FrameDemuxer();
+    socket.on('data', (chunk: Buffer) => {
+      for (const f of demux.push(chunk)) (f.streamType === 2 ? stderr : stdout).write(f.payload);
+    });
+    socket.on('end', () => {
+      stdout.end();
+      stderr.end();
+    });
+  }
+  // A dropped connection ends the output too (the exit code then says what became of it).
+  socket.on('close', () => {
+    if (!stdout.writableEnded) stdout.end();
+    if (!stderr.writableEnded) stderr.end();
+  });
+  socket.on('error', () => undefined);
+  const ended = Promise.all([stdout, stderr].map((s) => new Promise<void>((resolve) => (s.writableFinished ? resolve() : s.once('finish', () => resolve())))));
+  let stdin: Writable | undefined;
+  if (withStdin) {
+    stdin = new PassThrough();
+    stdin.pipe(socket);
+  }
+  return {
+    ...(stdin ? { stdin } : {}),
+    stdout,
+    stderr,
+    resize: control.resize,
+    exitCode: async () => {
+      await ended;
+      return control.exitCode();
+    },
+    close: () => socket.destroy(),
+  };
+}
+
 export class DockerRuntime implements ContainerRuntime {
   readonly docker: Docker;
   readonly pauseImage: string;
@@ -811,43 +857,11 @@ export class DockerRuntime implements ContainerRuntime {
       if (isStatus(err, 404)) throw new RuntimeError('NotFound', `no such container: ${id}`);
       throw toRuntimeError(err, 'Unknown', 'exec');
     }
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    if (options.tty) {
-      socket.pipe(stdout);
-      stderr.end();
-    } else {
-      const demux = new FrameDemuxer();
-      socket.on('data', (chunk: Buffer) => {
-        for (const f of demux.push(chunk)) (f.streamType === 2 ? stderr : stdout).write(f.payload);
-      });
-      socket.on('end', () => {
-        stdout.end();
-        stderr.end();
-      });
-    }
-    // A dropped connection ends the output too (the exit code then says what became of it).
-    socket.on('close', () => {
-      if (!stdout.writableEnded) stdout.end();
-      if (!stderr.writableEnded) stderr.end();
-    });
-    socket.on('error', () => undefined);
-    const ended = Promise.all([stdout, stderr].map((s) => new Promise<void>((resolve) => (s.writableFinished ? resolve() : s.once('finish', () => resolve())))));
-    let stdin: Writable | undefined;
-    if (options.stdin) {
-      stdin = new PassThrough();
-      stdin.pipe(socket);
-    }
-    return {
-      ...(stdin ? { stdin } : {}),
-      stdout,
-      stderr,
+    return hijackedSession(socket, options.tty, options.stdin, {
       resize: async (width, height) => {
-        if (!options.tty) return;
-        await exec.resize({ w: width, h: height }).catch(() => undefined);
+        if (options.tty) await exec.resize({ w: width, h: height }).catch(() => undefined);
       },
       exitCode: async () => {
-        await ended;
         // The engine records the exit code a moment after the output ends.
         for (let i = 0; ; i++) {
           const inspected = await exec.inspect();
@@ -855,8 +869,34 @@ export class DockerRuntime implements ContainerRuntime {
           await new Promise((r) => setTimeout(r, 20));
         }
       },
-      close: () => socket.destroy(),
-    };
+    });
+  }
+
+  /**
+   * Attaches to the container's main process (`kubectl attach`, `kubectl run -it`). Whether
+   * there is a tty is the container's (ContainerConfig.tty); the session ends when the process
+   * does, or when the connection closes (the process goes on). Its exit code is always 0: the
+   * process's own end is in the container's status.
+   */
+  async attach(id: string, options: ExecOptions): Promise<ExecSession> {
+    const info = await this.inspect(id, 'container');
+    if (!info.State.Running) throw new RuntimeError('NotRunning', `container ${id} is not running`);
+    const tty = !!info.Config.Tty;
+    const container = this.docker.getContainer(id);
+    let socket: Socket;
+    try {
+      socket = (await container.attach({ stream: true, stdin: options.stdin, stdout: options.stdout, stderr: options.stderr && !tty, hijack: true })) as unknown as Socket;
+    } catch (err) {
+      if (isStatus(err, 409)) throw new RuntimeError('NotRunning', `container ${id} is not running`);
+      if (isStatus(err, 404)) throw new RuntimeError('NotFound', `no such container: ${id}`);
+      throw toRuntimeError(err, 'Unknown', 'attach');
+    }
+    return hijackedSession(socket, tty, options.stdin, {
+      resize: async (width, height) => {
+        if (tty) await container.resize({ w: width, h: height }).catch(() => undefined);
+      },
+      exitCode: async () => 0,
+    });
   }
 
   async execSync(id: string, cmd: string[], timeoutMs: number): Promise<ExecResult> {

@@ -41,5 +41,5 @@ export const pods: ResourceDefinition<PodObject> = {
   selectableFields: podSelectableFields,
   table: podTable,
   schema: { type: 'ref', ref: 'io.k8s.api.core.v1.Pod' },
-  subresources: ['binding', 'exec', 'log'],
+  subresources: ['attach', 'binding', 'exec', 'log'],
 };

@@ -1,6 +1,7 @@
-// pods/exec over WebSocket, as kubectl 1.30+ speaks it (KEP-4006): the request is validated
-// as the apiserver and kubelet do, the node starts the process (a PodExecProvider, the node
-// agent, wired in by cmd/), and this bridges the process's streams to the channel protocol.
+// pods/exec and pods/attach over WebSocket, as kubectl 1.30+ speaks them (KEP-4006): the
+// request is validated as the apiserver and kubelet do, the node starts the process or
+// attaches to the container's (a PodStreamProvider, the node agent, wired in by cmd/), and
+// this bridges the streams to the channel protocol.
 //
 // v4.channel.k8s.io / v5.channel.k8s.io: every binary message starts with a channel byte,
 // 0 stdin, 1 stdout, 2 stderr, 3 error (the final metav1.Status, JSON), 4 resize
@@ -12,20 +13,23 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Pod } from '../../api/index.js';
 import { badRequest, forbidden, serviceUnavailable } from '../../machinery/index.js';
-import { upgradeOf } from '../../machinery/httpstream/upgrade.js';
+import { type Upgrade, upgradeOf } from '../../machinery/httpstream/upgrade.js';
 import { logContainer } from './pod-log.js';
 
-export interface PodExecOptions {
+export interface PodAttachOptions {
   container: string;
-  command: string[];
   stdin: boolean;
   stdout: boolean;
   stderr: boolean;
   tty: boolean;
 }
 
-/** A process started in a pod's container (the runtime's ExecSession, seen from here). */
-export interface PodExecSession {
+export interface PodExecOptions extends PodAttachOptions {
+  command: string[];
+}
+
+/** A process in a pod's container, exec'd or attached to (the runtime's ExecSession, seen from here). */
+export interface PodStreamSession {
   stdin?: Writable;
   stdout: Readable;
   stderr: Readable;
@@ -34,9 +38,11 @@ export interface PodExecSession {
   close(): void;
 }
 
-export interface PodExecProvider {
+export interface PodStreamProvider {
   /** Starts the process; throws StatusError when the container cannot run it. */
-  exec(pod: Pod, options: PodExecOptions): Promise<PodExecSession>;
+  exec(pod: Pod, options: PodExecOptions): Promise<PodStreamSession>;
+  /** Attaches to the container's main process; its exit code is always 0. */
+  attach(pod: Pod, options: PodAttachOptions): Promise<PodStreamSession>;
 }
 
 export const CHANNEL_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'] as const;
@@ -54,17 +60,25 @@ const all = (query: Query, name: string): string[] => {
 };
 const flag = (query: Query, name: string): boolean => ['true', '1'].includes(all(query, name).at(-1) ?? '');
 
-/** The exec request's options, with the apiserver's and kubelet's messages for bad ones. */
-export function podExecOptions(pod: Pod, query: Query): PodExecOptions {
+/** Options of exec and attach, with the apiserver's, kubelet's and kubectl's messages for bad ones. */
+function streamOptions(pod: Pod, query: Query, verb: 'exec into' | 'attach to'): PodAttachOptions {
   const container = logContainer(pod, all(query, 'container').at(-1));
-  const command = all(query, 'command');
-  if (command.length === 0) throw badRequest('you must specify at least 1 command');
   const tty = flag(query, 'tty');
-  const options: PodExecOptions = { container, command, stdin: flag(query, 'stdin'), stdout: flag(query, 'stdout'), stderr: flag(query, 'stderr') && !tty, tty };
+  const options: PodAttachOptions = { container, stdin: flag(query, 'stdin'), stdout: flag(query, 'stdout'), stderr: flag(query, 'stderr') && !tty, tty };
   if (!options.stdin && !options.stdout && !flag(query, 'stderr')) throw badRequest('you must specify at least one of stdin, stdout, stderr');
   const phase = pod.status?.phase;
-  if (phase === 'Succeeded' || phase === 'Failed') throw badRequest(`cannot exec into a container in a completed pod; current phase is ${phase}`);
+  if (phase === 'Succeeded' || phase === 'Failed') throw badRequest(`cannot ${verb} a container in a completed pod; current phase is ${phase}`);
   return options;
+}
+
+export function podExecOptions(pod: Pod, query: Query): PodExecOptions {
+  const command = all(query, 'command');
+  if (command.length === 0) throw badRequest('you must specify at least 1 command');
+  return { ...streamOptions(pod, query, 'exec into'), command };
+}
+
+export function podAttachOptions(pod: Pod, query: Query): PodAttachOptions {
+  return streamOptions(pod, query, 'attach to');
 }
 
 /** The final Status the error channel carries (the kubelet's v4 status writer). */
@@ -85,12 +99,30 @@ const wss = new WebSocketServer({
   handleProtocols: (offered) => CHANNEL_PROTOCOLS.find((p) => offered.has(p)) ?? false,
 });
 
-export async function handlePodExec(provider: PodExecProvider | undefined, pod: Pod, query: Query, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+export async function handlePodExec(provider: PodStreamProvider | undefined, pod: Pod, query: Query, request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const options = podExecOptions(pod, query);
+  const upgrade = checkUpgrade('exec', request);
+  if (!provider) throw serviceUnavailable('no node agent runs processes in containers on this server');
+  const session = await provider.exec(pod, options);
+  reply.hijack();
+  wss.handleUpgrade(request.raw, upgrade.socket, upgrade.head, (ws) => bridge(ws, session, options.command, options.tty));
+}
+
+export async function handlePodAttach(provider: PodStreamProvider | undefined, pod: Pod, query: Query, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const options = podAttachOptions(pod, query);
+  const upgrade = checkUpgrade('attach', request);
+  if (!provider) throw serviceUnavailable('no node agent attaches to containers on this server');
+  const session = await provider.attach(pod, options);
+  reply.hijack();
+  wss.handleUpgrade(request.raw, upgrade.socket, upgrade.head, (ws) => bridge(ws, session, [], options.tty));
+}
+
+/** A WebSocket upgrade with a channel protocol this server speaks, from a caller allowed to open it. */
+function checkUpgrade(subresource: string, request: FastifyRequest): Upgrade {
   const upgrade = upgradeOf(request.raw);
   const wanted = String(request.headers.upgrade ?? '').toLowerCase();
   if (!upgrade || wanted !== 'websocket') {
-    throw badRequest(wanted.startsWith('spdy') ? 'pods/exec is served over WebSocket (v4.channel.k8s.io, v5.channel.k8s.io) only, not SPDY' : 'Upgrade request required');
+    throw badRequest(wanted.startsWith('spdy') ? `pods/${subresource} is served over WebSocket (v4.channel.k8s.io, v5.channel.k8s.io) only, not SPDY` : 'Upgrade request required');
   }
   const offered = String(request.headers['sec-websocket-protocol'] ?? '')
     .split(',')
@@ -102,12 +134,9 @@ export async function handlePodExec(provider: PodExecProvider | undefined, pod: 
   // tell ports of one host apart: a session-authenticated upgrade must come from the console.
   const origin = request.headers.origin;
   if (!request.headers.authorization && origin !== undefined && !sameOrigin(origin, request.headers.host)) {
-    throw forbidden(`pods/exec from ${JSON.stringify(origin)}: a console session may open it only from the console's own origin`);
+    throw forbidden(`pods/${subresource} from ${JSON.stringify(origin)}: a console session may open it only from the console's own origin`);
   }
-  if (!provider) throw serviceUnavailable('no node agent runs processes in containers on this server');
-  const session = await provider.exec(pod, options);
-  reply.hijack();
-  wss.handleUpgrade(request.raw, upgrade.socket, upgrade.head, (ws) => bridge(ws, session, options));
+  return upgrade;
 }
 
 function sameOrigin(origin: string, host: string | undefined): boolean {
@@ -119,7 +148,7 @@ function sameOrigin(origin: string, host: string | undefined): boolean {
 }
 
 /** Process ↔ channels, with back-pressure both ways, then the exit status, then close. */
-function bridge(ws: WebSocket, session: PodExecSession, options: PodExecOptions): void {
+function bridge(ws: WebSocket, session: PodStreamSession, command: string[], tty: boolean): void {
   const v5 = ws.protocol === 'v5.channel.k8s.io';
   let finished = false;
   const frame = (channel: number, data: Buffer | string) => Buffer.concat([Buffer.of(channel), typeof data === 'string' ? Buffer.from(data) : data]);
@@ -146,7 +175,7 @@ function bridge(ws: WebSocket, session: PodExecSession, options: PodExecOptions)
         ws.pause();
         stdin.once('drain', () => ws.resume());
       }
-    } else if (channel === RESIZE && options.tty) {
+    } else if (channel === RESIZE && tty) {
       try {
         const size = JSON.parse(msg.subarray(1).toString('utf8')) as { Width?: number; Height?: number };
         if (size.Width && size.Height) void session.resize(size.Width, size.Height).catch(() => undefined);
@@ -168,7 +197,7 @@ function bridge(ws: WebSocket, session: PodExecSession, options: PodExecOptions)
     await Promise.all([forward(session.stdout, STDOUT), forward(session.stderr, STDERR)]);
     let status: Record<string, unknown>;
     try {
-      status = exitStatus(options.command, await session.exitCode());
+      status = exitStatus(command, await session.exitCode());
     } catch (err) {
       status = { metadata: {}, status: 'Failure', message: `error executing command: ${err instanceof Error ? err.message : String(err)}`, reason: 'InternalError' };
     }

@@ -1,8 +1,8 @@
-// pods/exec's WebSocket channel protocol through the real listener (HTTPS, the token, the
-// Fastify routes), spoken by a `ws` client as client-go's WebSocket executor speaks it. The
-// node here runs the command as a local process (child_process), so the streams, the exit
-// code and stdin's end are real; the real container engine is in the e2e test
-// (test/e2e-kubectl/exec.test.ts, kubectl exec and kubectl cp).
+// pods/exec's and pods/attach's WebSocket channel protocol through the real listener (HTTPS,
+// the token, the Fastify routes), spoken by a `ws` client as client-go's WebSocket executor
+// speaks it. The node here runs commands as local processes (child_process), so the streams,
+// the exit code and stdin's end are real; the real container engine is in the e2e test
+// (test/e2e-kubectl/exec.test.ts: kubectl exec, attach, run -i and cp).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +13,7 @@ import WebSocket from 'ws';
 import type { KubeObject, Pod } from '../../api/index.js';
 import { FakeClock } from '../../machinery/index.js';
 import { buildApiServer } from '../../server/app.js';
-import type { PodExecOptions, PodExecProvider, PodExecSession } from '../../server/handlers/pod-exec.js';
+import type { PodAttachOptions, PodExecOptions, PodStreamProvider, PodStreamSession } from '../../server/handlers/pod-streams.js';
 import { SchemaCodec } from '../../server/registry/codec.js';
 import { GenericRegistry } from '../../server/registry/generic-registry.js';
 import { allResources } from '../../server/registry/index.js';
@@ -26,10 +26,34 @@ const TOKEN = 'pod-exec-test-token';
 const clock = new FakeClock(new Date('2026-03-01T10:00:00Z'));
 
 /** Runs the command on this machine, as a node would in the container. */
-class LocalProcessNode implements PodExecProvider {
+class LocalProcessNode implements PodStreamProvider {
   readonly started: { options: PodExecOptions; child: ChildProcess }[] = [];
 
-  async exec(_pod: Pod, options: PodExecOptions): Promise<PodExecSession> {
+  /** The "main process" of each attached container: reads lines, answers each, ends at end of input. */
+  readonly mains = new Map<string, ChildProcess>();
+
+  async attach(pod: Pod, options: PodAttachOptions): Promise<PodStreamSession> {
+    const key = `${pod.metadata.name}/${options.container}`;
+    let main = this.mains.get(key);
+    if (!main) {
+      main = spawn('sh', ['-c', 'while read l; do echo "got $l"; done; echo bye'], { stdio: ['pipe', 'pipe', 'pipe'] });
+      this.mains.set(key, main);
+    }
+    const child = main;
+    const stdout = new PassThrough();
+    child.stdout!.pipe(stdout);
+    child.once('exit', () => stdout.end());
+    return {
+      ...(options.stdin ? { stdin: child.stdin! } : {}),
+      stdout,
+      stderr: new PassThrough().end(),
+      resize: async () => undefined,
+      exitCode: async () => 0,
+      close: () => child.stdout!.unpipe(stdout),
+    };
+  }
+
+  async exec(_pod: Pod, options: PodExecOptions): Promise<PodStreamSession> {
     const child = spawn(options.command[0]!, options.command.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
     this.started.push({ options, child });
     const exited = new Promise<number>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 + 9 : -1))));
@@ -74,7 +98,7 @@ beforeAll(async () => {
     authenticator: new Authenticator(TOKEN),
     version: { major: '1', minor: '32', gitVersion: 'v1.32.0', gitCommit: '', gitTreeState: 'clean', buildDate: '', goVersion: '', compiler: '', platform: '' },
     serverAddress: '127.0.0.1:0',
-    podExec: node,
+    podStreams: node,
   });
   listener = await listenDual({ host: '127.0.0.1', port: 0, tls: { cert: certs.certPem, key: certs.keyPem }, handler, upgrade });
 });
@@ -229,9 +253,35 @@ describe('pods/exec over WebSocket', () => {
     expect(((await res.json()) as { message: string }).message).toBe('Upgrade request required');
   });
 
-  it('lists pods/exec in discovery with the verbs kubectl checks', async () => {
+  it('lists pods/exec and pods/attach in discovery with the verbs kubectl checks', async () => {
     const res = await fetch(`http://127.0.0.1:${listener.port}/api/v1`, { headers: { Authorization: `Bearer ${TOKEN}` } });
     const list = (await res.json()) as { resources: { name: string; verbs: string[]; kind: string }[] };
     expect(list.resources.find((r) => r.name === 'pods/exec')).toMatchObject({ verbs: ['create', 'get'], kind: 'PodExecOptions' });
+    expect(list.resources.find((r) => r.name === 'pods/attach')).toMatchObject({ verbs: ['create', 'get'], kind: 'PodAttachOptions' });
+  });
+});
+
+function attachUrl(pod: string, params: Record<string, string> = {}): string {
+  const q = new URLSearchParams({ stdout: 'true', stderr: 'true', ...params });
+  return `wss://127.0.0.1:${listener.port}/api/v1/namespaces/default/pods/${pod}/attach?${q}`;
+}
+
+describe('pods/attach over WebSocket', () => {
+  it('talks to the container’s main process, and ends with Success when it ends', async () => {
+    const s = await connect(attachUrl('worker', { stdin: 'true' }));
+    send(s.ws, 0, 'one\n');
+    send(s.ws, 0, 'two\n');
+    // v5's close of stdin: the process reads its end of input and exits.
+    s.ws.send(Buffer.of(255, 0));
+    expect(await s.closed).toBe(1000);
+    expect(s.channels.get(1)).toBe('got one\ngot two\nbye\n');
+    expect(JSON.parse(s.channels.get(3)!)).toEqual({ metadata: {}, status: 'Success' });
+  });
+
+  it('refuses a completed pod and a request without streams, with kubectl’s words', async () => {
+    const completed = await refused(attachUrl('done'));
+    expect([completed.statusCode, completed.body.message]).toEqual([400, 'cannot attach to a container in a completed pod; current phase is Succeeded']);
+    const none = await refused(attachUrl('worker', { stdout: 'false', stderr: 'false' }));
+    expect([none.statusCode, none.body.message]).toEqual([400, 'you must specify at least one of stdin, stdout, stderr']);
   });
 });

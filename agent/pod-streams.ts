@@ -1,0 +1,67 @@
+// pods/exec and pods/attach served by the node (the kubelet's GetExec and GetAttach): the API
+// server hands a validated request over through its PodStreamProvider interface
+// (server/handlers/pod-streams.ts), which this implements structurally, as PodLogs does for
+// pods/log. The container is the pod's running one of that name, as the runtime reports it
+// now (the pod's status may lag).
+import type { Pod } from '../api/index.js';
+import { badRequest, serviceUnavailable, StatusError, failureStatus } from '../machinery/index.js';
+import { type ContainerRuntime, type ExecSession, isRuntimeError, LABEL_CONTAINER_NAME, LABEL_POD_UID } from './runtime/index.js';
+
+/** The API server's PodAttachOptions, structurally. */
+export interface PodAttachOptions {
+  container: string;
+  stdin: boolean;
+  stdout: boolean;
+  stderr: boolean;
+  tty: boolean;
+}
+
+/** The API server's PodExecOptions, structurally. */
+export interface PodExecOptions extends PodAttachOptions {
+  command: string[];
+}
+
+/** The API server's PodStreamProvider, structurally. */
+export interface PodStreamProvider {
+  exec(pod: Pod, options: PodExecOptions): Promise<ExecSession>;
+  attach(pod: Pod, options: PodAttachOptions): Promise<ExecSession>;
+}
+
+export class PodStreams implements PodStreamProvider {
+  private readonly runtime: ContainerRuntime;
+
+  constructor(deps: { runtime: ContainerRuntime }) {
+    this.runtime = deps.runtime;
+  }
+
+  async exec(pod: Pod, options: PodExecOptions): Promise<ExecSession> {
+    const run = this.runtime.exec?.bind(this.runtime);
+    if (!run) throw serviceUnavailable('the container runtime of this node cannot run interactive processes');
+    return this.inRunningContainer(pod, options, 'executing command in', (id) => run(id, options.command, options));
+  }
+
+  async attach(pod: Pod, options: PodAttachOptions): Promise<ExecSession> {
+    const attach = this.runtime.attach?.bind(this.runtime);
+    if (!attach) throw serviceUnavailable('the container runtime of this node cannot attach to containers');
+    return this.inRunningContainer(pod, options, 'attaching to', (id) => attach(id, options));
+  }
+
+  private async inRunningContainer(pod: Pod, options: PodAttachOptions, doing: string, start: (id: string) => Promise<ExecSession>): Promise<ExecSession> {
+    const q = (s: string) => JSON.stringify(s);
+    const podName = pod.metadata.name ?? '';
+    const running = await this.runtime.listContainers({
+      labels: { [LABEL_POD_UID]: pod.metadata.uid ?? '', [LABEL_CONTAINER_NAME]: options.container },
+      state: 'running',
+    });
+    const id = running.at(-1)?.id;
+    if (!id) throw badRequest(`container ${q(options.container)} in pod ${q(podName)} is not running`);
+    try {
+      return await start(id);
+    } catch (err) {
+      if (isRuntimeError(err) && (err.reason === 'NotRunning' || err.reason === 'NotFound')) {
+        throw badRequest(`container ${q(options.container)} in pod ${q(podName)} is not running`);
+      }
+      throw new StatusError(failureStatus(500, 'InternalError', `error ${doing} container ${q(options.container)}: ${err instanceof Error ? err.message : String(err)}`));
+    }
+  }
+}

@@ -1,6 +1,6 @@
-// Wire types of k8s.io/api batch/v1 Job.
+// Wire types of k8s.io/api batch/v1 Job and CronJob.
 import type { LabelSelector, ObjectMeta, TypeMeta } from './meta.js';
-import type { ConditionStatus, PodTemplateSpec } from './core.js';
+import type { ConditionStatus, ObjectReference, PodTemplateSpec } from './core.js';
 
 export type CompletionMode = 'NonIndexed' | 'Indexed';
 export type PodReplacementPolicy = 'TerminatingOrFailed' | 'Failed';
@@ -90,6 +90,46 @@ export interface Job extends TypeMeta {
   spec: JobSpec;
   status?: JobStatus;
 }
+
+export type ConcurrencyPolicy = 'Allow' | 'Forbid' | 'Replace';
+
+/** The Job a CronJob creates at each scheduled time. */
+export interface JobTemplateSpec {
+  metadata?: ObjectMeta;
+  spec?: JobSpec;
+}
+
+export interface CronJobSpec {
+  /** Standard cron syntax (5 fields) or a descriptor such as @hourly. */
+  schedule: string;
+  /** IANA time zone of the schedule; the controller's local time (UTC here) when unset. */
+  timeZone?: string;
+  /** A run missed by more than this many seconds is skipped. */
+  startingDeadlineSeconds?: number;
+  /** Allow (default), Forbid (skip while one runs) or Replace (delete the running one). */
+  concurrencyPolicy?: ConcurrencyPolicy;
+  suspend?: boolean;
+  jobTemplate: JobTemplateSpec;
+  /** Finished Jobs kept, by outcome. Defaults 3 and 1. */
+  successfulJobsHistoryLimit?: number;
+  failedJobsHistoryLimit?: number;
+}
+
+export interface CronJobStatus {
+  /** The Jobs of this CronJob that are running. */
+  active?: ObjectReference[];
+  lastScheduleTime?: string;
+  lastSuccessfulTime?: string;
+}
+
+export interface CronJob extends TypeMeta {
+  metadata: ObjectMeta;
+  spec: CronJobSpec;
+  status?: CronJobStatus;
+}
+
+/** The annotation on each Job a CronJob creates: its scheduled time (RFC 3339). */
+export const CRONJOB_SCHEDULED_TIMESTAMP_ANNOTATION = 'batch.kubernetes.io/cronjob-scheduled-timestamp';
 
 /** Labels and annotations the Job controller and API server put on Jobs and their pods. */
 export const JobLabels = {

@@ -1,0 +1,68 @@
+// CronJob schedules as upstream reads them (robfig/cron's ParseStandard): five fields
+// (minute hour day-of-month month day-of-week, names and `?` allowed, day-of-month and
+// day-of-week OR-ed when both are restricted) or a descriptor (@yearly, @annually, @monthly,
+// @weekly, @daily, @midnight, @hourly), in an IANA time zone. cron-parser does the calendar
+// arithmetic (time zones and daylight saving included); this keeps upstream's syntax.
+import { CronExpressionParser } from 'cron-parser';
+
+export interface CronSchedule {
+  /** The first scheduled time strictly after `after`. */
+  next(after: Date): Date;
+}
+
+const DESCRIPTORS: Record<string, string> = {
+  '@yearly': '0 0 1 1 *',
+  '@annually': '0 0 1 1 *',
+  '@monthly': '0 0 1 * *',
+  '@weekly': '0 0 * * 0',
+  '@daily': '0 0 * * *',
+  '@midnight': '0 0 * * *',
+  '@hourly': '0 * * * *',
+};
+
+/** Why a time zone name is not one the schedule can use, or undefined when it is. */
+export function timeZoneError(timeZone: string): string | undefined {
+  if (timeZone === '' || timeZone === 'Local') return 'timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones';
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return undefined;
+  } catch {
+    return `unknown time zone ${timeZone}`;
+  }
+}
+
+/**
+ * Parses a schedule; throws an Error whose message says what is wrong (used as the
+ * validation detail of spec.schedule).
+ */
+export function parseCronSchedule(schedule: string, timeZone?: string): CronSchedule {
+  const text = schedule.trim();
+  if (/^(CRON_)?TZ=/.test(text)) throw new Error('cannot use TZ or CRON_TZ in schedule, use timeZone field instead');
+  if (text === '') throw new Error('empty spec string');
+  let expression: string;
+  if (text.startsWith('@')) {
+    if (text.startsWith('@every')) throw new Error('@every is not supported: write the interval as cron fields (e.g. */5 * * * *)');
+    const fields = DESCRIPTORS[text];
+    if (!fields) throw new Error(`unrecognized descriptor: ${text}`);
+    expression = fields;
+  } else {
+    const fields = text.split(/\s+/);
+    if (fields.length !== 5) throw new Error(`expected exactly 5 fields, found ${fields.length}: ${text}`);
+    expression = fields.join(' ');
+  }
+  if (timeZone !== undefined) {
+    const tzError = timeZoneError(timeZone);
+    if (tzError) throw new Error(tzError);
+  }
+  const options = { tz: timeZone ?? 'UTC' };
+  try {
+    CronExpressionParser.parse(expression, { ...options, currentDate: new Date(0) }).next();
+  } catch (err) {
+    throw new Error(err instanceof Error ? err.message : String(err));
+  }
+  return {
+    next(after: Date): Date {
+      return CronExpressionParser.parse(expression, { ...options, currentDate: after }).next().toDate();
+    },
+  };
+}

@@ -3,6 +3,7 @@ import type { ConfigMap, Job, OwnerReference, Pod } from '../../api/index.js';
 import { FakeClientset, FakeScheduler, InformerFactory, type ObjectLike, type ResourceInfo, Resources } from '../../client/index.js';
 import { FakeClock } from '../../machinery/index.js';
 import { GarbageCollector } from './garbage-collector.js';
+import { settle } from '../testing/settle.js';
 
 const NS = 'default';
 
@@ -26,10 +27,6 @@ function newPod(name: string, owners: OwnerReference[], finalizers?: string[]): 
     metadata: { name, namespace: NS, uid: `uid-${name}`, ownerReferences: owners, ...(finalizers ? { finalizers } : {}) },
     spec: { containers: [{ name: 'c', image: 'busybox' }] },
   };
-}
-
-async function settle(): Promise<void> {
-  for (let i = 0; i < 30; i++) await new Promise<void>((r) => setImmediate(r));
 }
 
 const aborts: AbortController[] = [];

@@ -3,6 +3,7 @@ import type { Namespace, NamespaceCondition } from '../../api/index.js';
 import { FakeClientset, FakeScheduler, InformerFactory, type ObjectLike, Resources } from '../../client/index.js';
 import { FakeClock, internal } from '../../machinery/index.js';
 import { NamespaceController, updateConditions } from './namespace-controller.js';
+import { settle } from '../testing/settle.js';
 
 const NOW = '2026-05-01T12:00:00Z';
 
@@ -28,10 +29,6 @@ function content(ns: string, finalizers?: string[]): [typeof Resources[keyof typ
     [Resources.persistentvolumeclaims, { metadata: meta('pvc'), spec: {} } as ObjectLike],
     [Resources.events, { metadata: meta('e'), involvedObject: {} } as ObjectLike],
   ];
-}
-
-async function settle(): Promise<void> {
-  for (let i = 0; i < 30; i++) await new Promise<void>((r) => setImmediate(r));
 }
 
 const aborts: AbortController[] = [];

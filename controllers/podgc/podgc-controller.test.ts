@@ -3,6 +3,7 @@ import type { Node, Pod, PodPhase } from '../../api/index.js';
 import { FakeClientset, FakeScheduler, InformerFactory, Resources } from '../../client/index.js';
 import { FakeClock } from '../../machinery/index.js';
 import { PodGCController } from './podgc-controller.js';
+import { settle } from '../testing/settle.js';
 
 const NOW = '2026-05-01T12:00:00Z';
 
@@ -17,10 +18,6 @@ function newPod(name: string, phase: PodPhase, created: string, nodeName = 'node
 }
 
 const node: Node = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-1' } };
-
-async function settle(): Promise<void> {
-  for (let i = 0; i < 30; i++) await new Promise<void>((r) => setImmediate(r));
-}
 
 const aborts: AbortController[] = [];
 afterEach(() => {

@@ -3,6 +3,7 @@ import type { Container, Node, Pod, PodPhase } from '../../api/index.js';
 import { type DeepReadonly, FakeClientset, FakeEventRecorder, FakeScheduler, InformerFactory, Resources } from '../../client/index.js';
 import { FakeClock, conflict } from '../../machinery/index.js';
 import { PodScheduler } from './scheduler.js';
+import { settle } from '../testing/settle.js';
 
 const NOW = '2026-05-01T12:00:00Z';
 const NS = 'default';
@@ -32,10 +33,6 @@ function newPod(name: string, o: { cpu?: string; memory?: string; init?: Contain
     },
     status: { phase: o.phase ?? (o.nodeName ? 'Running' : 'Pending') },
   };
-}
-
-async function settle(): Promise<void> {
-  for (let i = 0; i < 30; i++) await new Promise<void>((r) => setImmediate(r));
 }
 
 const aborts: AbortController[] = [];

@@ -3,6 +3,7 @@ import type { Job, JobCondition } from '../../api/index.js';
 import { FakeClientset, FakeScheduler, InformerFactory, Resources } from '../../client/index.js';
 import { FakeClock } from '../../machinery/index.js';
 import { TTLAfterFinishedController, timeLeftMs } from './ttl-after-finished-controller.js';
+import { settle } from '../testing/settle.js';
 
 const NOW = '2026-05-01T12:00:00Z';
 
@@ -20,10 +21,6 @@ function finishedJob(o: { name?: string; ttl?: number; type?: 'Complete' | 'Fail
     },
     status: { conditions },
   } as Job;
-}
-
-async function settle(): Promise<void> {
-  for (let i = 0; i < 30; i++) await new Promise<void>((r) => setImmediate(r));
 }
 
 const aborts: AbortController[] = [];

@@ -1,4 +1,4 @@
-// k8s.io/api batch/v1 definitions: Job with the complete JobSpec and JobStatus.
+// k8s.io/api batch/v1 definitions: Job with the complete JobSpec and JobStatus, and CronJob.
 // Field lists follow upstream (Kubernetes 1.34); patch tags from upstream's types.go; descriptions are ours.
 import { BATCH, CORE, META, bool, int32, int64, keepZero, list, object, ref, str, time } from './builders.js';
 import type { Definitions } from './types.js';
@@ -44,6 +44,51 @@ export const batchDefinitions: Definitions = {
         successPolicy: 16,
       },
     },
+  ),
+  [BATCH + 'CronJob']: object(
+    {
+      apiVersion: str('The versioned schema of this representation of an object, e.g. "batch/v1".'),
+      kind: str('The REST resource this object represents, in CamelCase, e.g. "CronJob".'),
+      metadata: ref(META + 'ObjectMeta', 'Standard object\'s metadata: name, namespace, labels, annotations...'),
+      spec: ref(BATCH + 'CronJobSpec', 'Desired behaviour of the CronJob: its schedule and the Job it creates.'),
+      status: ref(BATCH + 'CronJobStatus', 'Current status of the CronJob, written by the CronJob controller. Read-only.'),
+    },
+    { description: 'A CronJob creates a Job from its template at each time of its schedule.', proto: { metadata: 1, spec: 2, status: 3 } },
+  ),
+  [BATCH + 'CronJobSpec']: object(
+    {
+      concurrencyPolicy: str('What to do when a run is due while an earlier one is still running: Allow (default), Forbid (skip the new run) or Replace (delete the running one).'),
+      failedJobsHistoryLimit: int32('Number of failed finished Jobs to keep. Defaults to 1.'),
+      jobTemplate: ref(BATCH + 'JobTemplateSpec', 'The Job created at each scheduled time.'),
+      schedule: str('The schedule in Cron format (five fields, or a descriptor such as @hourly), see https://en.wikipedia.org/wiki/Cron.'),
+      startingDeadlineSeconds: int64('Seconds after its scheduled time a missed run may still start; a run missed by more is counted as failed.'),
+      successfulJobsHistoryLimit: int32('Number of successful finished Jobs to keep. Defaults to 3.'),
+      suspend: bool('Whether the controller should not start new runs; running Jobs are not affected. Defaults to false.'),
+      timeZone: str('The IANA time zone of the schedule (e.g. Europe/Berlin); the controller\'s time zone when unset.'),
+    },
+    {
+      required: ['schedule', 'jobTemplate'],
+      description: 'When a CronJob runs, and the Job it runs.',
+      proto: {
+        schedule: keepZero(1), startingDeadlineSeconds: keepZero(2), concurrencyPolicy: 3, suspend: keepZero(4), jobTemplate: 5,
+        successfulJobsHistoryLimit: keepZero(6), failedJobsHistoryLimit: keepZero(7), timeZone: keepZero(8),
+      },
+    },
+  ),
+  [BATCH + 'JobTemplateSpec']: object(
+    {
+      metadata: ref(META + 'ObjectMeta', 'Standard object\'s metadata of the Jobs created from this template.'),
+      spec: ref(BATCH + 'JobSpec', 'Specification of the Jobs created from this template.'),
+    },
+    { description: 'The Job a CronJob creates: metadata and spec.', proto: { metadata: 1, spec: 2 } },
+  ),
+  [BATCH + 'CronJobStatus']: object(
+    {
+      active: list(ref(CORE + 'ObjectReference'), { listType: 'atomic' }, 'A list of pointers to currently running jobs.'),
+      lastScheduleTime: time('Information when was the last time the job was successfully scheduled.'),
+      lastSuccessfulTime: time('Information when was the last time the job successfully completed.'),
+    },
+    { description: 'Observed state of a CronJob.', proto: { active: 1, lastScheduleTime: 4, lastSuccessfulTime: 5 } },
   ),
   [BATCH + 'PodFailurePolicy']: object(
     {

@@ -23,6 +23,7 @@ export interface GroupVersionKind {
 /** The top-level kinds with a definition; each has a `<name>List` definition unless in kindsWithoutList. */
 export const topLevelKinds: Record<string, GroupVersionKind> = {
   [BATCH + 'Job']: { group: 'batch', version: 'v1', kind: 'Job' },
+  [BATCH + 'CronJob']: { group: 'batch', version: 'v1', kind: 'CronJob' },
   [CORE + 'Pod']: { group: '', version: 'v1', kind: 'Pod' },
   [CORE + 'Node']: { group: '', version: 'v1', kind: 'Node' },
   [CORE + 'Namespace']: { group: '', version: 'v1', kind: 'Namespace' },

@@ -15,6 +15,7 @@ describe('allResources', () => {
       'authentication.k8s.io/v1/selfsubjectreviews',
       'authorization.k8s.io/v1/selfsubjectaccessreviews',
       'authorization.k8s.io/v1/selfsubjectrulesreviews',
+      'batch/v1/cronjobs',
       'batch/v1/jobs',
       'logs.jobyard.io/v1/logstores',
     ]);
@@ -32,7 +33,7 @@ describe('allResources', () => {
   });
 
   it('has a status subresource exactly where upstream does', () => {
-    expect(allResources.filter((d) => d.status).map((d) => d.names.resource)).toEqual(['namespaces', 'nodes', 'pods', 'persistentvolumeclaims', 'jobs', 'logstores']);
+    expect(allResources.filter((d) => d.status).map((d) => d.names.resource)).toEqual(['namespaces', 'nodes', 'pods', 'persistentvolumeclaims', 'cronjobs', 'jobs', 'logstores']);
   });
 
   it('marks only namespaces, nodes, the reviews and logstores cluster-scoped', () => {

@@ -1,6 +1,7 @@
 // Every resource the API server serves, one ResourceDefinition per folder.
 import type { ResourceDefinition } from './resource.js';
 import { configMaps } from './configmaps/index.js';
+import { cronJobs } from './cronjobs/index.js';
 import { events } from './events/index.js';
 import { jobs } from './jobs/index.js';
 import { logstores } from './logstores/index.js';
@@ -14,6 +15,7 @@ import { selfSubjectReviews } from './selfsubjectreviews/index.js';
 import { selfSubjectRulesReviews } from './selfsubjectrulesreviews/index.js';
 
 export { configMaps } from './configmaps/index.js';
+export { cronJobs } from './cronjobs/index.js';
 export { events } from './events/index.js';
 export { jobs } from './jobs/index.js';
 export { logstores } from './logstores/index.js';
@@ -29,7 +31,8 @@ export { selfSubjectRulesReviews } from './selfsubjectrulesreviews/index.js';
 /**
  * All served resources; discovery, handlers and OpenAPI iterate this list. Groups come in
  * upstream's discovery order: core/v1, authentication.k8s.io/v1 and authorization.k8s.io/v1
- * (the create-only reviews), batch/v1, then our logs.jobyard.io/v1.
+ * (the create-only reviews), batch/v1 (cronjobs before jobs, as upstream lists them), then our
+ * logs.jobyard.io/v1.
  */
 export const allResources: ResourceDefinition[] = [
   namespaces,
@@ -42,6 +45,7 @@ export const allResources: ResourceDefinition[] = [
   selfSubjectReviews,
   selfSubjectAccessReviews,
   selfSubjectRulesReviews,
+  cronJobs,
   jobs,
   logstores,
 ];

@@ -1,7 +1,7 @@
 // The Job's rules (pkg/registry/batch/job/strategy.go): generated selector and labels,
 // status cleared on create and kept on update, generation bumps on spec changes,
 // Orphan as the batch/v1 default for DELETE, and the /status strategy.
-import { JobLabels } from '../../../api/index.js';
+import { type JobSpec, JobLabels } from '../../../api/index.js';
 import { isDNS1123Label } from '../../../machinery/index.js';
 import type { ResourceStrategy, StatusStrategy } from '../resource.js';
 import { goStringList, podSpecWarnings } from '../pods/strategy.js';
@@ -29,16 +29,18 @@ export function generateSelector(job: JobObject): void {
   if (!(JobLabels.controllerUid in matchLabels)) matchLabels[JobLabels.controllerUid] = uid;
 }
 
-/** WarningsForJobSpec: very large Indexed Jobs, and the pod template's warnings. */
-function jobSpecWarnings(job: JobObject): string[] {
+/**
+ * WarningsForJobSpec: very large Indexed Jobs, and the pod template's warnings; `path` is
+ * where the JobSpec sits ("spec" in a Job, "spec.jobTemplate.spec" in a CronJob).
+ */
+export function jobSpecWarnings(spec: JobSpec | undefined, path = 'spec'): string[] {
   const warnings: string[] = [];
-  const spec = job.spec;
   if (spec?.completionMode === 'Indexed' && (spec.completions ?? 0) > 100_000 && (spec.parallelism ?? 0) > 10_000) {
     warnings.push(
-      'spec: In Indexed Jobs with a number of completions higher than 10^5 and a parallelism higher than 10^4, Kubernetes might not be able to track completedIndexes when a big number of indexes fail',
+      `${path}: In Indexed Jobs with a number of completions higher than 10^5 and a parallelism higher than 10^4, Kubernetes might not be able to track completedIndexes when a big number of indexes fail`,
     );
   }
-  warnings.push(...podSpecWarnings(spec?.template?.spec, 'spec.template.spec'));
+  warnings.push(...podSpecWarnings(spec?.template?.spec, `${path}.template.spec`));
   return warnings;
 }
 
@@ -84,12 +86,12 @@ export const jobStrategy: ResourceStrategy<JobObject> = {
     if (msgs.length) {
       warnings.push(`metadata.name: this is used in Pod names and hostnames, which can result in surprising behavior; a DNS label is recommended: ${goStringList(msgs)}`);
     }
-    warnings.push(...jobSpecWarnings(job));
+    warnings.push(...jobSpecWarnings(job.spec));
     return warnings;
   },
 
   warningsOnUpdate(job, old) {
-    return job.metadata.generation !== old.metadata.generation ? jobSpecWarnings(job) : [];
+    return job.metadata.generation !== old.metadata.generation ? jobSpecWarnings(job.spec) : [];
   },
 
   allowCreateOnUpdate: false,

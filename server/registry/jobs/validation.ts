@@ -227,8 +227,11 @@ function validateSuccessPolicyRule(spec: JobSpec, rule: SuccessPolicyRule, p: Fi
   return errs;
 }
 
-/** validateJobSpec: everything about the spec but the selector. */
-function validateJobSpecFields(spec: JobSpec, p: FieldPath): FieldError[] {
+/**
+ * validateJobSpec (upstream's unexported one): everything about the spec but the selector.
+ * ValidateJobSpec adds the selector rules; a CronJob's jobTemplate.spec uses this alone.
+ */
+export function validateJobSpecFields(spec: JobSpec, p: FieldPath): FieldError[] {
   const errs: FieldError[] = [];
   for (const f of ['parallelism', 'completions', 'activeDeadlineSeconds', 'backoffLimit', 'ttlSecondsAfterFinished', 'backoffLimitPerIndex'] as const) {
     const v = spec[f];

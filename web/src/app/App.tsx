@@ -14,6 +14,7 @@ import { SessionProvider, useSession } from './session.js';
 const JobCreatePage = lazy(() => import('../pages/JobCreatePage.js'));
 const JobCreatedPage = lazy(() => import('../pages/JobCreatedPage.js'));
 const JobDetailPage = lazy(() => import('../pages/JobDetailPage.js'));
+const CronJobListPage = lazy(() => import('../pages/CronJobListPage.js'));
 const PodListPage = lazy(() => import('../pages/PodListPage.js'));
 const PodDetailPage = lazy(() => import('../pages/PodDetailPage.js'));
 const ConfigMapListPage = lazy(() => import('../pages/ConfigMapListPage.js'));
@@ -55,6 +56,7 @@ export function ConsoleRoutes() {
           <Route path="/jobs/create" element={<JobCreatePage />} />
           <Route path="/jobs/created" element={<JobCreatedPage />} />
           <Route path="/jobs/:namespace/:name" element={<JobDetailPage />} />
+          <Route path="/cronjobs" element={<CronJobListPage />} />
           <Route path="/pods" element={<PodListPage />} />
           <Route path="/pods/:namespace/:name" element={<PodDetailPage />} />
           <Route path="/configmaps" element={<ConfigMapListPage />} />

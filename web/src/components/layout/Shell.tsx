@@ -1,5 +1,5 @@
 // The frame around every screen: navigation, cluster, language, sign-out.
-import { AppstoreOutlined, ClusterOutlined, ContainerOutlined, FileSearchOutlined, FileTextOutlined, GlobalOutlined, KeyOutlined, LogoutOutlined, ScheduleOutlined } from '@ant-design/icons';
+import { AppstoreOutlined, ClusterOutlined, ContainerOutlined, FieldTimeOutlined, FileSearchOutlined, FileTextOutlined, GlobalOutlined, KeyOutlined, LogoutOutlined, ScheduleOutlined } from '@ant-design/icons';
 import { Alert, Button, Layout, Menu, Select, Space, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { Link, useLocation } from 'react-router-dom';
@@ -10,6 +10,7 @@ import { clusterOptions } from '../clusters/ClusterLabel.js';
 
 const NAV = [
   { key: '/jobs', icon: <ScheduleOutlined />, label: 'nav.jobs' },
+  { key: '/cronjobs', icon: <FieldTimeOutlined />, label: 'nav.cronjobs' },
   { key: '/pods', icon: <ContainerOutlined />, label: 'nav.pods' },
   { key: '/configmaps', icon: <FileTextOutlined />, label: 'nav.configmaps' },
   { key: '/secrets', icon: <KeyOutlined />, label: 'nav.secrets' },

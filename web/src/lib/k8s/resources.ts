@@ -1,6 +1,6 @@
 // Resource descriptors: what the console needs to build a URL for a kind (Headlamp's apiName/isNamespaced).
 import type { ConfigMap, Event, Namespace, Node, PersistentVolumeClaim, Pod, Secret } from '../../../../api/core.js';
-import type { Job } from '../../../../api/batch.js';
+import type { CronJob, Job } from '../../../../api/batch.js';
 import type { ObjectMeta } from '../../../../api/meta.js';
 
 /** Any Kubernetes object as the console handles it: typed kinds (Job, Pod) fit without an index signature. */
@@ -27,6 +27,7 @@ function descriptor<T extends K8sObject>(group: string, version: string, resourc
 
 export const resources = {
   jobs: descriptor<Job>('batch', 'v1', 'jobs', 'Job', true),
+  cronjobs: descriptor<CronJob>('batch', 'v1', 'cronjobs', 'CronJob', true),
   pods: descriptor<Pod>('', 'v1', 'pods', 'Pod', true),
   events: descriptor<Event>('', 'v1', 'events', 'Event', true),
   configmaps: descriptor<ConfigMap>('', 'v1', 'configmaps', 'ConfigMap', true),

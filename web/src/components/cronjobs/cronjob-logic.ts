@@ -1,0 +1,133 @@
+// What the CronJobs page computes (pure): a CronJob's Jobs, the Job of "Run now" as
+// `kubectl create job --from=cronjob/NAME` makes it, and the small create form's CronJob.
+import type { ConcurrencyPolicy, CronJob, Job } from '../../../../api/batch.js';
+import { CRONJOB_SCHEDULED_TIMESTAMP_ANNOTATION } from '../../../../api/batch.js';
+import type { Container } from '../../../../api/core.js';
+import type { OwnerReference } from '../../../../api/meta.js';
+import { timeOf } from '../../lib/k8s/duration.js';
+
+/** kubectl's annotation on a Job made from a CronJob by hand. */
+export const INSTANTIATE_ANNOTATION = 'cronjob.kubernetes.io/instantiate';
+
+/** The controlling owner of an object (at most one has controller: true). */
+export function controllerOf(obj: { metadata: { ownerReferences?: OwnerReference[] } }): OwnerReference | undefined {
+  return obj.metadata.ownerReferences?.find((o) => o.controller === true);
+}
+
+/** The Jobs controlled by this CronJob (by the controlling ownerReference's uid), newest first. */
+export function jobsOfCronJob(cj: CronJob, jobs: readonly Job[]): Job[] {
+  const uid = cj.metadata.uid;
+  if (!uid) return [];
+  return jobs
+    .filter((j) => {
+      const c = controllerOf(j);
+      return c?.kind === 'CronJob' && c.uid === uid;
+    })
+    .sort(
+      (a, b) =>
+        (timeOf(b.metadata.creationTimestamp) ?? 0) - (timeOf(a.metadata.creationTimestamp) ?? 0) ||
+        (timeOf(b.metadata.annotations?.[CRONJOB_SCHEDULED_TIMESTAMP_ANNOTATION]) ?? 0) - (timeOf(a.metadata.annotations?.[CRONJOB_SCHEDULED_TIMESTAMP_ANNOTATION]) ?? 0) ||
+        (b.metadata.name ?? '').localeCompare(a.metadata.name ?? ''),
+    );
+}
+
+/** The CronJob's running Jobs, as its status lists them. */
+export function activeCount(cj: CronJob): number {
+  return cj.status?.active?.length ?? 0;
+}
+
+/** True for a Job made by hand from a CronJob (kubectl create job --from, or Run now). */
+export function isManualRun(job: Job): boolean {
+  return job.metadata.annotations?.[INSTANTIATE_ANNOTATION] === 'manual';
+}
+
+// utilrand.String's alphabet (no vowels, no confusable characters), as upstream's generated names use.
+const ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+const SUFFIX_LENGTH = 5;
+const MANUAL = '-manual-';
+const MAX_NAME = 63;
+
+/** Five characters of upstream's generated-name alphabet. */
+export function randomSuffix(random: () => number = Math.random): string {
+  let s = '';
+  for (let i = 0; i < SUFFIX_LENGTH; i++) s += ALPHABET[Math.floor(random() * ALPHABET.length) % ALPHABET.length];
+  return s;
+}
+
+/**
+ * `<cronjob>-manual-<5 random characters>`, at most 63 characters (the Job's name goes into its
+ * pods' job-name label, a label value): a long CronJob name is cut, without a trailing '-'.
+ */
+export function manualJobName(cronJobName: string, suffix: string = randomSuffix()): string {
+  const room = MAX_NAME - MANUAL.length - suffix.length;
+  const base = cronJobName.slice(0, room).replace(/-+$/, '');
+  return `${base}${MANUAL}${suffix}`;
+}
+
+/**
+ * The Job of "Run now", as `kubectl create job NAME --from=cronjob/CRONJOB` builds it: the
+ * template's spec, labels and annotations, the annotation cronjob.kubernetes.io/instantiate=manual,
+ * and an ownerReference to the CronJob with controller: true (kubectl leaves blockOwnerDeletion out).
+ */
+export function jobFromCronJob(cj: CronJob, name: string = manualJobName(cj.metadata.name ?? 'cronjob')): Job {
+  const template = JSON.parse(JSON.stringify(cj.spec.jobTemplate ?? {})) as CronJob['spec']['jobTemplate'];
+  const metadata: Job['metadata'] = {
+    name,
+    namespace: cj.metadata.namespace,
+    annotations: { ...(template.metadata?.annotations ?? {}), [INSTANTIATE_ANNOTATION]: 'manual' },
+    ownerReferences: [{ apiVersion: 'batch/v1', kind: 'CronJob', name: cj.metadata.name ?? '', uid: cj.metadata.uid ?? '', controller: true }],
+  };
+  if (template.metadata?.labels && Object.keys(template.metadata.labels).length > 0) metadata.labels = { ...template.metadata.labels };
+  return { apiVersion: 'batch/v1', kind: 'Job', metadata, spec: template.spec ?? { template: { spec: { containers: [] } } } };
+}
+
+export type RestartPolicy = 'Never' | 'OnFailure';
+export const CONCURRENCY_POLICIES: readonly ConcurrencyPolicy[] = ['Allow', 'Forbid', 'Replace'];
+export const RESTART_POLICIES: readonly RestartPolicy[] = ['Never', 'OnFailure'];
+
+/** The create modal's fields. */
+export interface CronJobForm {
+  namespace: string;
+  name: string;
+  schedule: string;
+  /** '' = unset (the controller's time zone). */
+  timeZone: string;
+  concurrencyPolicy: ConcurrencyPolicy;
+  image: string;
+  /** A shell line, run as `sh -c`; '' = the image's own command. */
+  command: string;
+  restartPolicy: RestartPolicy;
+}
+
+export function emptyCronJobForm(namespace: string): CronJobForm {
+  return { namespace, name: '', schedule: '', timeZone: '', concurrencyPolicy: 'Allow', image: '', command: '', restartPolicy: 'Never' };
+}
+
+/** The CronJob the form describes; only fields with a value are written (the server defaults the rest). */
+export function formToCronJob(f: CronJobForm): CronJob {
+  const container: Container = { name: 'container-0', image: f.image.trim() };
+  if (f.command.trim()) container.command = ['sh', '-c', f.command.trim()];
+  const spec: CronJob['spec'] = {
+    schedule: f.schedule.trim(),
+    concurrencyPolicy: f.concurrencyPolicy,
+    jobTemplate: { spec: { template: { spec: { containers: [container], restartPolicy: f.restartPolicy } } } },
+  };
+  if (f.timeZone.trim()) spec.timeZone = f.timeZone.trim();
+  return { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: f.name.trim(), namespace: f.namespace }, spec };
+}
+
+const CONTAINER = 'spec.jobTemplate.spec.template.spec.containers[0].';
+
+/** The form field a server field path (a 422 cause) belongs to, if the form shows it. */
+export function formFieldOf(path: string | undefined): keyof CronJobForm | undefined {
+  if (!path) return undefined;
+  if (path === 'metadata.name') return 'name';
+  if (path === 'metadata.namespace') return 'namespace';
+  if (path === 'spec.schedule') return 'schedule';
+  if (path === 'spec.timeZone') return 'timeZone';
+  if (path === 'spec.concurrencyPolicy') return 'concurrencyPolicy';
+  if (path === 'spec.jobTemplate.spec.template.spec.restartPolicy') return 'restartPolicy';
+  if (path.startsWith(`${CONTAINER}image`)) return 'image';
+  if (path.startsWith(`${CONTAINER}command`)) return 'command';
+  return undefined;
+}

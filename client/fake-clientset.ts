@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 // fast-json-patch is CommonJS: a default import works under Node's ESM loader, named ones do not.
 import jsonpatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
-import type { Event, ConfigMap, Job, KubeList, Namespace, Node, PersistentVolumeClaim, Pod, Secret, Status, WatchEvent } from '../api/index.js';
+import type { Event, ConfigMap, CronJob, Job, KubeList, Namespace, Node, PersistentVolumeClaim, Pod, Secret, Status, WatchEvent } from '../api/index.js';
 import {
   type Clock,
   OBJECT_MODIFIED,
@@ -590,6 +590,7 @@ export class FakeClientset implements Clientset {
   private readonly reactors: { verb: FakeVerb | '*'; resource: string; fn: Reactor }[] = [];
   readonly pods: ResourceClient<Pod>;
   readonly jobs: ResourceClient<Job>;
+  readonly cronjobs: ResourceClient<CronJob>;
   readonly nodes: ResourceClient<Node>;
   readonly namespaces: ResourceClient<Namespace>;
   readonly events: ResourceClient<Event>;
@@ -603,6 +604,7 @@ export class FakeClientset implements Clientset {
     this.gracefulPodDeletion = opts.gracefulPodDeletion ?? false;
     this.pods = this.resource<Pod>(Resources.pods);
     this.jobs = this.resource<Job>(Resources.jobs);
+    this.cronjobs = this.resource<CronJob>(Resources.cronjobs);
     this.nodes = this.resource<Node>(Resources.nodes);
     this.namespaces = this.resource<Namespace>(Resources.namespaces);
     this.events = this.resource<Event>(Resources.events);

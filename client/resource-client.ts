@@ -3,6 +3,7 @@
 // with the resources jobyard's parts use, plus `resource(info)` for any other.
 import type {
   ConfigMap,
+  CronJob,
   DeleteOptions,
   Event,
   Job,
@@ -46,6 +47,7 @@ export function apiVersionOf(info: Pick<ResourceInfo, 'group' | 'version'>): str
 export const Resources = {
   pods: { group: '', version: 'v1', resource: 'pods', kind: 'Pod', namespaced: true },
   jobs: { group: 'batch', version: 'v1', resource: 'jobs', kind: 'Job', namespaced: true },
+  cronjobs: { group: 'batch', version: 'v1', resource: 'cronjobs', kind: 'CronJob', namespaced: true },
   nodes: { group: '', version: 'v1', resource: 'nodes', kind: 'Node', namespaced: false },
   namespaces: { group: '', version: 'v1', resource: 'namespaces', kind: 'Namespace', namespaced: false },
   events: { group: '', version: 'v1', resource: 'events', kind: 'Event', namespaced: true },
@@ -348,6 +350,7 @@ export class RestResourceClient<T extends ObjectLike> implements ResourceClient<
 export interface Clientset {
   readonly pods: ResourceClient<Pod>;
   readonly jobs: ResourceClient<Job>;
+  readonly cronjobs: ResourceClient<CronJob>;
   readonly nodes: ResourceClient<Node>;
   readonly namespaces: ResourceClient<Namespace>;
   readonly events: ResourceClient<Event>;
@@ -362,6 +365,7 @@ export class RestClientset implements Clientset {
   readonly rest: RestClient;
   readonly pods: ResourceClient<Pod>;
   readonly jobs: ResourceClient<Job>;
+  readonly cronjobs: ResourceClient<CronJob>;
   readonly nodes: ResourceClient<Node>;
   readonly namespaces: ResourceClient<Namespace>;
   readonly events: ResourceClient<Event>;
@@ -373,6 +377,7 @@ export class RestClientset implements Clientset {
     this.rest = restOrConfig instanceof RestClient ? restOrConfig : new RestClient(restOrConfig);
     this.pods = this.resource<Pod>(Resources.pods);
     this.jobs = this.resource<Job>(Resources.jobs);
+    this.cronjobs = this.resource<CronJob>(Resources.cronjobs);
     this.nodes = this.resource<Node>(Resources.nodes);
     this.namespaces = this.resource<Namespace>(Resources.namespaces);
     this.events = this.resource<Event>(Resources.events);

@@ -23,13 +23,16 @@ describe('startControllers', () => {
     expect(cm.job).toBeDefined();
     expect(cm.garbageCollector).toBeDefined();
     expect(cm.scheduler).toBeUndefined();
-    // The Job controller and the GC share one pods informer: one list+watch of pods.
+    // The Job controller and the GC share one pods informer: one list+watch of pods; the
+    // CronJob controller shares the jobs informer.
     expect(cm.informers.forResource(Resources.pods)).toBe(cm.job?.podInformer);
+    expect(cm.cronJob?.jobInformer).toBe(cm.job?.jobInformer);
     expect(await cm.waitForCacheSync()).toBe(true);
     await waitFor('the dangling ConfigMap deleted', async () => cs.tracker.list(Resources.configmaps, 'default').length === 0);
     await cm.stop();
     expect(cm.garbageCollector?.attemptToDelete.isShuttingDown()).toBe(true);
     expect(cm.job?.queue.isShuttingDown()).toBe(true);
+    expect(cm.cronJob?.queue.isShuttingDown()).toBe(true);
     // Idempotent.
     await cm.stop();
   });

@@ -21,6 +21,7 @@ import {
   noopLogger,
   realScheduler,
 } from '../client/index.js';
+import { CronJobController } from './cronjob/index.js';
 import { GarbageCollector, type GarbageCollectorDeps } from './garbagecollector/index.js';
 import { JobController, type PodFailureBackoffSettings } from './job/index.js';
 import { NamespaceController } from './namespace/index.js';
@@ -34,6 +35,7 @@ export interface ControllersConfig {
   garbagecollector?: false | { workers?: number; resources?: GarbageCollectorDeps['resources'] };
   namespace?: false | { workers?: number; remainingContentDelayMs?: (estimateSeconds: number) => number };
   ttlafterfinished?: false | { workers?: number };
+  cronjob?: false | { workers?: number };
   podgc?: false | { terminatedPodThreshold?: number };
   scheduler?: false | { schedulerName?: string; queue?: SchedulingQueueOptions };
 }
@@ -61,6 +63,7 @@ export interface ControllerManager {
   readonly garbageCollector?: GarbageCollector;
   readonly namespace?: NamespaceController;
   readonly ttlAfterFinished?: TTLAfterFinishedController;
+  readonly cronJob?: CronJobController;
   readonly podGC?: PodGCController;
   readonly scheduler?: PodScheduler;
   /** Resolves once every informer has listed. */
@@ -152,6 +155,15 @@ export function startControllers(opts: ControllerManagerOptions): ControllerMana
     runs.push({ name: 'ttlafterfinished', run: (s) => tc.run(s, ttlCfg.workers ?? 1) });
   }
 
+  let cronJob: CronJobController | undefined;
+  const cronCfg = enabled(cfg.cronjob);
+  if (cronCfg) {
+    const log = withFields(logger, { controller: 'cronjob' });
+    const cc = new CronJobController({ clientset, informers, scheduler, recorder: recorder('cronjob-controller', log), logger: log });
+    cronJob = cc;
+    runs.push({ name: 'cronjob', run: (s) => cc.run(s, cronCfg.workers ?? 1) });
+  }
+
   let podGC: PodGCController | undefined;
   const podgcCfg = enabled(cfg.podgc);
   if (podgcCfg) {
@@ -202,6 +214,7 @@ export function startControllers(opts: ControllerManagerOptions): ControllerMana
     garbageCollector,
     namespace,
     ttlAfterFinished,
+    cronJob,
     podGC,
     scheduler: podScheduler,
     waitForCacheSync: () => informers.waitForCacheSync(ac.signal),

@@ -40,6 +40,7 @@ import {
 
 /** The resources the collector watches by default: everything jobyard serves that owns or depends. */
 export const DEFAULT_GC_RESOURCES: readonly ResourceInfo[] = [
+  Resources.cronjobs,
   Resources.jobs,
   Resources.pods,
   Resources.configmaps,

@@ -228,7 +228,7 @@ describe('scheduler', () => {
   let cm: ControllerManager;
   const nodeName = `node-${process.pid}`;
   beforeAll(async () => {
-    cm = await startManager({ job: false, garbagecollector: false, namespace: false, ttlafterfinished: false, podgc: false });
+    cm = await startManager({ job: false, garbagecollector: false, namespace: false, ttlafterfinished: false, cronjob: false, podgc: false });
     const node = await cs.nodes.create({ apiVersion: 'v1', kind: 'Node', metadata: { name: nodeName, labels: { 'kubernetes.io/hostname': nodeName } } } as Node);
     node.status = {
       capacity: { cpu: '1', memory: '1Gi', pods: '110' },

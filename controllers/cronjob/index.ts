@@ -1,0 +1,2 @@
+// The CronJob controller: creates Jobs on a schedule.
+export * from './cronjob-controller.js';

@@ -104,6 +104,7 @@ describe('definitions', () => {
     };
     visit('V1Pod', CORE + 'Pod');
     visit('V1Job', BATCH + 'Job');
+    visit('V1CronJob', BATCH + 'CronJob');
     visit('V1Node', CORE + 'Node');
     visit('V1Namespace', CORE + 'Namespace');
     visit('V1ConfigMap', CORE + 'ConfigMap');
@@ -136,6 +137,7 @@ describe('definitions', () => {
     expect(meta(CORE + 'Container', 'command')).toEqual({ mergeKey: undefined, patchStrategy: undefined, listType: 'atomic' });
     expect(meta(CORE + 'PodStatus', 'conditions')).toEqual({ mergeKey: 'type', patchStrategy: 'merge', listType: 'map' });
     expect(meta(BATCH + 'JobStatus', 'conditions')).toEqual({ mergeKey: 'type', patchStrategy: 'merge', listType: 'atomic' });
+    expect(meta(BATCH + 'CronJobStatus', 'active')).toEqual({ mergeKey: undefined, patchStrategy: undefined, listType: 'atomic' });
     expect(meta(META + 'ObjectMeta', 'ownerReferences')).toEqual({ mergeKey: 'uid', patchStrategy: 'merge', listType: 'map' });
     expect(meta(META + 'ObjectMeta', 'finalizers')).toEqual({ mergeKey: undefined, patchStrategy: 'merge', listType: 'set' });
   });

@@ -45,5 +45,8 @@ describe('CronJob schedules', () => {
     expect(why('0 * * * *', 'Mars/Olympus')).toBe('unknown time zone Mars/Olympus');
     expect(timeZoneError('Local')).toBe('timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones');
     expect(timeZoneError('Europe/Berlin')).toBeUndefined();
+    // Names are case-sensitive, as in the tz database; aliases are names too.
+    expect(timeZoneError('america/new_york')).toBe('unknown time zone america/new_york');
+    expect(timeZoneError('US/Eastern')).toBeUndefined();
   });
 });

@@ -23,12 +23,15 @@ const DESCRIPTORS: Record<string, string> = {
 /** Why a time zone name is not one the schedule can use, or undefined when it is. */
 export function timeZoneError(timeZone: string): string | undefined {
   if (timeZone === '' || timeZone === 'Local') return 'timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones';
+  let resolved: string;
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-    return undefined;
+    resolved = new Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions().timeZone;
   } catch {
     return `unknown time zone ${timeZone}`;
   }
+  // ICU matches names in any case; the tz database (and upstream, which reads its files) does not.
+  if (resolved !== timeZone && resolved.toLowerCase() === timeZone.toLowerCase()) return `unknown time zone ${timeZone}`;
+  return undefined;
 }
 
 /**

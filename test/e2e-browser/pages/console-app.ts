@@ -6,6 +6,7 @@ import { chooseOption } from './antd.js';
 import { ClusterPicker, ClustersPage } from './clusters-page.js';
 import { CreateJobWizard } from './create-job-wizard.js';
 import { CreatedPage } from './created-page.js';
+import { CronJobsPage } from './cronjobs-page.js';
 import { JobDetailPage } from './job-detail-page.js';
 import { JobListPage } from './job-list-page.js';
 import { LoginPage } from './login-page.js';
@@ -55,6 +56,10 @@ export class ConsoleApp {
 
   pod(namespace: string, name: string): PodDetailPage {
     return new PodDetailPage(this.page, this.origin, namespace, name);
+  }
+
+  cronJobs(): CronJobsPage {
+    return new CronJobsPage(this.page, this.origin);
   }
 
   clusters(): ClustersPage {

@@ -1,7 +1,7 @@
 // A small form for a CronJob: name, schedule (cron syntax), time zone, concurrency policy, image,
 // a shell command and the restart policy. The server checks it (fieldValidation=Strict); its 422
 // is shown in the form, which stays open.
-import { Alert, Form, Input, Modal, Radio, Space, Typography } from 'antd';
+import { Alert, Flex, Form, Input, Modal, Radio, Typography } from 'antd';
 import { useState } from 'react';
 import type { ConcurrencyPolicy } from '../../../../api/batch.js';
 import { useI18n, type MessageKey } from '../../i18n/i18n.js';
@@ -75,60 +75,68 @@ export function CreateCronJobModal({ open, namespace, client, onClose, onCreated
       okText={t('common.create')}
       okButtonProps={{ disabled: !ready, loading: busy }}
       destroyOnHidden
-      width={600}
+      width={680}
     >
       <Form layout="vertical" component="div">
-        <Form.Item label={t('common.namespace')} {...fieldStatus('namespace')}>
-          <NamespaceSelect value={form.namespace} onChange={(v) => set('namespace', v)} allowAll={false} />
-        </Form.Item>
-        <Form.Item label={t('common.name')} htmlFor="cj-name" extra={t('cronjobs.nameHelp')} {...fieldStatus('name')}>
-          <Input id="cj-name" value={form.name} onChange={(e) => set('name', e.target.value)} autoFocus />
-        </Form.Item>
+        <Flex gap={16}>
+          <Form.Item label={t('common.namespace')} style={{ flex: 1 }} {...fieldStatus('namespace')}>
+            <NamespaceSelect value={form.namespace} onChange={(v) => set('namespace', v)} allowAll={false} />
+          </Form.Item>
+          <Form.Item label={t('common.name')} htmlFor="cj-name" extra={t('cronjobs.nameHelp')} style={{ flex: 2 }} {...fieldStatus('name')}>
+            <Input id="cj-name" value={form.name} onChange={(e) => set('name', e.target.value)} autoFocus />
+          </Form.Item>
+        </Flex>
         <Form.Item
           label={t('cronjobs.schedule')}
           htmlFor="cj-schedule"
           {...fieldStatus('schedule')}
           extra={
-            <Space orientation="vertical" size={2} data-testid="schedule-help">
-              <span>{t('cronjobs.scheduleHelp')}</span>
-              <Space wrap size={[12, 0]}>
-                {SCHEDULE_EXAMPLES.map((ex) => (
-                  <Typography.Link key={ex.schedule} onClick={() => set('schedule', ex.schedule)}>
-                    <Typography.Text code>{ex.schedule}</Typography.Text> {t(ex.label)}
-                  </Typography.Link>
-                ))}
-              </Space>
-            </Space>
+            <div data-testid="schedule-help">
+              {t('cronjobs.scheduleHelp')}{' '}
+              {SCHEDULE_EXAMPLES.map((ex, i) => (
+                <span key={ex.schedule}>
+                  {i > 0 && ', '}
+                  <Typography.Link onClick={() => set('schedule', ex.schedule)} title={t(ex.label)}>
+                    <code>{ex.schedule}</code>
+                  </Typography.Link>{' '}
+                  ({t(ex.label)})
+                </span>
+              ))}
+            </div>
           }
         >
           <Input id="cj-schedule" value={form.schedule} placeholder="0 2 * * *" onChange={(e) => set('schedule', e.target.value)} style={{ fontFamily: 'monospace' }} />
         </Form.Item>
-        <Form.Item label={t('cronjobs.timeZone')} htmlFor="cj-timezone" extra={t('cronjobs.timeZoneHelp')} {...fieldStatus('timeZone')}>
-          <Input id="cj-timezone" value={form.timeZone} placeholder="Asia/Shanghai" onChange={(e) => set('timeZone', e.target.value)} />
-        </Form.Item>
-        <Form.Item label={t('cronjobs.concurrencyPolicy')} extra={t(`cronjobs.concurrency.${form.concurrencyPolicy}` as MessageKey)} {...fieldStatus('concurrencyPolicy')}>
-          <Radio.Group
-            aria-label={t('cronjobs.concurrencyPolicy')}
-            optionType="button"
-            value={form.concurrencyPolicy}
-            onChange={(e) => set('concurrencyPolicy', e.target.value as ConcurrencyPolicy)}
-            options={CONCURRENCY_POLICIES.map((p) => ({ value: p, label: p }))}
-          />
-        </Form.Item>
-        <Form.Item label={t('cronjobs.image')} htmlFor="cj-image" {...fieldStatus('image')}>
-          <Input id="cj-image" value={form.image} placeholder="busybox:latest" onChange={(e) => set('image', e.target.value)} />
-        </Form.Item>
+        <Flex gap={16}>
+          <Form.Item label={t('cronjobs.timeZone')} htmlFor="cj-timezone" extra={t('cronjobs.timeZoneHelp')} style={{ flex: 1 }} {...fieldStatus('timeZone')}>
+            <Input id="cj-timezone" value={form.timeZone} placeholder="Asia/Shanghai" onChange={(e) => set('timeZone', e.target.value)} />
+          </Form.Item>
+          <Form.Item label={t('cronjobs.concurrencyPolicy')} extra={t(`cronjobs.concurrency.${form.concurrencyPolicy}` as MessageKey)} style={{ flex: 1 }} {...fieldStatus('concurrencyPolicy')}>
+            <Radio.Group
+              aria-label={t('cronjobs.concurrencyPolicy')}
+              optionType="button"
+              value={form.concurrencyPolicy}
+              onChange={(e) => set('concurrencyPolicy', e.target.value as ConcurrencyPolicy)}
+              options={CONCURRENCY_POLICIES.map((p) => ({ value: p, label: p }))}
+            />
+          </Form.Item>
+        </Flex>
+        <Flex gap={16}>
+          <Form.Item label={t('cronjobs.image')} htmlFor="cj-image" style={{ flex: 1 }} {...fieldStatus('image')}>
+            <Input id="cj-image" value={form.image} placeholder="busybox:latest" onChange={(e) => set('image', e.target.value)} />
+          </Form.Item>
+          <Form.Item label={t('cronjobs.restartPolicy')} extra={t(`cronjobs.restart.${form.restartPolicy}` as MessageKey)} style={{ flex: 1 }} {...fieldStatus('restartPolicy')}>
+            <Radio.Group
+              aria-label={t('cronjobs.restartPolicy')}
+              optionType="button"
+              value={form.restartPolicy}
+              onChange={(e) => set('restartPolicy', e.target.value as RestartPolicy)}
+              options={RESTART_POLICIES.map((p) => ({ value: p, label: p }))}
+            />
+          </Form.Item>
+        </Flex>
         <Form.Item label={t('cronjobs.command')} htmlFor="cj-command" extra={t('cronjobs.commandHelp')} {...fieldStatus('command')}>
           <Input id="cj-command" value={form.command} placeholder={'echo "hello from $(hostname)"'} onChange={(e) => set('command', e.target.value)} style={{ fontFamily: 'monospace' }} />
-        </Form.Item>
-        <Form.Item label={t('cronjobs.restartPolicy')} extra={t(`cronjobs.restart.${form.restartPolicy}` as MessageKey)} {...fieldStatus('restartPolicy')}>
-          <Radio.Group
-            aria-label={t('cronjobs.restartPolicy')}
-            optionType="button"
-            value={form.restartPolicy}
-            onChange={(e) => set('restartPolicy', e.target.value as RestartPolicy)}
-            options={RESTART_POLICIES.map((p) => ({ value: p, label: p }))}
-          />
         </Form.Item>
       </Form>
       {error && <Alert type="error" showIcon role="alert" data-testid="cronjob-create-error" title={t('cronjobs.serverSays')} description={error.message} />}

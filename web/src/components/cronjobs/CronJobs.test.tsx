@@ -250,11 +250,11 @@ describe('Create CronJob', () => {
     expect(create.hasAttribute('disabled')).toBe(true);
     fill('cj-name', 'report');
     // An example fills the schedule.
-    fireEvent.click(dialog.getByText('every day at 02:00'));
+    fireEvent.click(dialog.getByTitle('every day at 02:00'));
     expect((document.getElementById('cj-schedule') as HTMLInputElement).value).toBe('0 2 * * *');
     fill('cj-timezone', 'Asia/Shanghai');
     fireEvent.click(dialog.getByRole('radio', { name: 'Forbid' }));
-    expect(dialog.getByText('Forbid: a run is skipped while an earlier one is still active.')).toBeTruthy();
+    expect(dialog.getByText('A run is skipped while an earlier one is active.')).toBeTruthy();
     fill('cj-image', 'busybox:latest');
     fill('cj-command', 'echo hello');
     fireEvent.click(dialog.getByRole('radio', { name: 'OnFailure' }));

@@ -130,7 +130,7 @@ else
 fi
 
 tier typecheck "" npm run --silent typecheck
-# The parts' folders (as `npm run lint:deps`), plus the console. Folders that do not exist yet
+# The parts' folders and the console (as `npm run lint:deps`). Folders that do not exist yet
 # are left out (git keeps no empty folder, and depcruise stops at a missing one).
 lint_dirs=()
 missing_dirs=()

@@ -5,13 +5,13 @@ import { Button, Popconfirm, Space, Switch, Table, Tag, Tooltip, Typography } fr
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import { CRONJOB_SCHEDULED_TIMESTAMP_ANNOTATION, type CronJob, type Job } from '../../../../api/batch.js';
+import type { CronJob, Job } from '../../../../api/batch.js';
 import { useI18n } from '../../i18n/i18n.js';
 import { humanDuration, timeOf } from '../../lib/k8s/duration.js';
 import { jobCompletionsText, jobCompletionTime, jobDurationText, jobFailure, jobStatusText } from '../../lib/k8s/job-status.js';
 import { JobStatusTag } from '../common/StatusTag.js';
 import { TimeText } from '../common/TimeText.js';
-import { activeCount, isManualRun, jobsOfCronJob } from './cronjob-logic.js';
+import { activeCount, CRONJOB_SCHEDULED_TIMESTAMP_ANNOTATION, isManualRun, jobsOfCronJob } from './cronjob-logic.js';
 
 export interface CronJobActions {
   onSuspend(cj: CronJob, suspend: boolean): Promise<void>;

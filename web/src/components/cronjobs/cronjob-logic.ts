@@ -1,10 +1,12 @@
 // What the CronJobs page computes (pure): a CronJob's Jobs, the Job of "Run now" as
 // `kubectl create job --from=cronjob/NAME` makes it, and the small create form's CronJob.
 import type { ConcurrencyPolicy, CronJob, Job } from '../../../../api/batch.js';
-import { CRONJOB_SCHEDULED_TIMESTAMP_ANNOTATION } from '../../../../api/batch.js';
 import type { Container } from '../../../../api/core.js';
 import type { OwnerReference } from '../../../../api/meta.js';
 import { timeOf } from '../../lib/k8s/duration.js';
+
+/** The annotation the CronJob controller puts on each Job it creates: the scheduled time (api/batch.ts; web/ imports only types from api/). */
+export const CRONJOB_SCHEDULED_TIMESTAMP_ANNOTATION = 'batch.kubernetes.io/cronjob-scheduled-timestamp';
 
 /** kubectl's annotation on a Job made from a CronJob by hand. */
 export const INSTANTIATE_ANNOTATION = 'cronjob.kubernetes.io/instantiate';

@@ -1,7 +1,7 @@
 // A pod: summary, containers and their states, events, logs (any container, streaming), a
 // terminal in a running container, YAML.
 import { Card, Descriptions, Result, Spin, Table, Tabs, Tag } from 'antd';
-import { useMemo, useState } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import type { ContainerStatus } from '../../../api/core.js';
 import { ErrorAlert } from '../components/common/ErrorAlert.js';
@@ -11,11 +11,13 @@ import { TimeText } from '../components/common/TimeText.js';
 import { YamlView } from '../components/common/YamlView.js';
 import { EventTableRenderer } from '../components/events/EventTable.js';
 import { LogPanel } from '../components/logs/LogPanel.js';
-import { PodTerminal } from '../components/pods/PodTerminal.js';
 import { useI18n } from '../i18n/i18n.js';
 import { useKubeList, useKubeObject } from '../lib/k8s/hooks.js';
 import { podReadyText, podRestarts, podStatusText } from '../lib/k8s/pod-status.js';
 import { resources } from '../lib/k8s/resources.js';
+
+// xterm.js is most of the terminal's weight: loaded when the Terminal tab is opened.
+const PodTerminal = lazy(() => import('../components/pods/PodTerminal.js').then((m) => ({ default: m.PodTerminal })));
 
 function stateText(c: ContainerStatus): string {
   if (c.state?.running) return 'Running';
@@ -82,7 +84,16 @@ export default function PodDetailPage() {
           },
           { key: 'events', label: t('detail.tab.events'), children: <EventTableRenderer events={events.items} /> },
           { key: 'logs', label: t('detail.tab.logs'), children: tab === 'logs' ? <LogPanel pods={[p]} /> : null },
-          { key: 'terminal', label: t('detail.tab.terminal'), children: tab === 'terminal' ? <PodTerminal pod={p} /> : null },
+          {
+            key: 'terminal',
+            label: t('detail.tab.terminal'),
+            children:
+              tab === 'terminal' ? (
+                <Suspense fallback={<Spin />}>
+                  <PodTerminal pod={p} />
+                </Suspense>
+              ) : null,
+          },
           { key: 'yaml', label: 'YAML', children: tab === 'yaml' ? <YamlView object={p} /> : null },
         ]}
       />

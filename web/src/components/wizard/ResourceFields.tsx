@@ -15,16 +15,18 @@ export function ResourceFields({ base, value, which }: { base: FormPath; value: 
   return (
     <Space wrap size="large" align="start">
       <Field path={cpuPath} label={t(which === 'limits' ? 'res.cpuLimit' : 'res.cpuRequest')} help={t('res.cpuHelp')}>
-        <InputNumber
-          id={fid(cpuPath)}
-          min={0}
-          precision={0}
-          value={value.cpu.millicores}
-          onChange={(v) => set([...base, which, 'cpu'], { millicores: v ?? null })}
-          addonAfter={t('res.millicores')}
-          placeholder={which === 'limits' ? '500' : '250'}
-          style={{ width: 200 }}
-        />
+        <Space.Compact>
+          <InputNumber
+            id={fid(cpuPath)}
+            min={0}
+            precision={0}
+            value={value.cpu.millicores}
+            onChange={(v) => set([...base, which, 'cpu'], { millicores: v ?? null })}
+            placeholder={which === 'limits' ? '500' : '250'}
+            style={{ width: 140 }}
+          />
+          <Space.Addon>{t('res.millicores')}</Space.Addon>
+        </Space.Compact>
       </Field>
       <Field path={memPath} label={t(which === 'limits' ? 'res.memoryLimit' : 'res.memoryRequest')} help={t('res.memoryHelp')}>
         <Space.Compact>

@@ -35,6 +35,16 @@ describe('JobDetailsRenderer (F18)', () => {
     expect(card.textContent).toContain('pull access denied for nope');
   });
 
+  it('links a CronJob’s run back to the CronJobs page, and a plain Job to nothing', () => {
+    const job = newJob({ name: 'nightly-29626620', active: 1, startTime: '2026-01-01T00:00:00Z' });
+    job.metadata.ownerReferences = [{ apiVersion: 'batch/v1', kind: 'CronJob', name: 'nightly', uid: 'cj-uid', controller: true, blockOwnerDeletion: true }];
+    const { unmount } = renderDetails({ job });
+    expect(screen.getByRole('link', { name: 'CronJob/nightly' }).getAttribute('href')).toBe('/cronjobs?namespace=default');
+    unmount();
+    renderDetails({ job: newJob({ active: 1, startTime: '2026-01-01T00:00:00Z' }) });
+    expect(screen.queryByRole('link', { name: /^CronJob\// })).toBeNull();
+  });
+
   it('has no failure card for a healthy job', () => {
     const job = newJob({ active: 1, startTime: '2026-01-01T00:00:00Z' });
     renderDetails({ job, pods: [newPod({ job, phase: 'Running', containerStatuses: [containerStatus('container-0', running(), { ready: true })] })] });

@@ -1,6 +1,7 @@
 // Job detail (F18): summary and conditions, the failure card, pods live, events, logs, YAML.
 import { Card, Descriptions, Table, Tabs, Tag, Typography } from 'antd';
 import type { ReactNode } from 'react';
+import { Link } from 'react-router-dom';
 import type { Job, JobCondition } from '../../../../api/batch.js';
 import type { Event, Pod } from '../../../../api/core.js';
 import { useI18n } from '../../i18n/i18n.js';
@@ -38,6 +39,8 @@ export function JobDetailsRenderer({ job, pods, events, now, tab, onTabChange, f
   const summary = jobFailureSummary(job, pods ?? []);
   const st = job.status ?? {};
   const images = [...(job.spec.template.spec.initContainers ?? []), ...job.spec.template.spec.containers].map((c) => c.image ?? '');
+  // Runs of a CronJob point back to it.
+  const cronJob = job.metadata.ownerReferences?.find((o) => o.controller && o.kind === 'CronJob')?.name;
   return (
     <>
       {summary && (
@@ -74,6 +77,11 @@ export function JobDetailsRenderer({ job, pods, events, now, tab, onTabChange, f
             </span>
           </Descriptions.Item>
           <Descriptions.Item label={t('jobs.col.duration')}>{dash(jobDurationText(job, now))}</Descriptions.Item>
+          {cronJob && (
+            <Descriptions.Item label={t('pods.owner')}>
+              <Link to={`/cronjobs?namespace=${encodeURIComponent(job.metadata.namespace ?? '')}`}>{`CronJob/${cronJob}`}</Link>
+            </Descriptions.Item>
+          )}
           <Descriptions.Item label={t('detail.images')}>
             {images.map((i) => (
               <Tag key={i}>{i}</Tag>

@@ -37,10 +37,30 @@ function sleepWith(s: Pick<Scheduler, 'setTimer' | 'clearTimer'>, delayMs: numbe
   });
 }
 
+/** The longest delay Node's setTimeout takes (2^31 - 1 ms, about 24.8 days). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * setTimeout for any delay: Node fires a timer of more than MAX_TIMER_MS at once (with a
+ * TimeoutOverflowWarning), and a monthly CronJob waits weeks, so long waits go in steps.
+ * Returns the cancel function.
+ */
+function longTimeout(fn: () => void, delayMs: number, unref: boolean): () => void {
+  const due = Date.now() + Math.max(0, delayMs);
+  let t: NodeJS.Timeout;
+  const arm = () => {
+    const left = due - Date.now();
+    t = setTimeout(() => (left > MAX_TIMER_MS ? arm() : fn()), Math.min(Math.max(0, left), MAX_TIMER_MS));
+    if (unref) t.unref?.();
+  };
+  arm();
+  return () => clearTimeout(t);
+}
+
 /** Wall-clock time and Node timers. Timers are unref'd so they never keep a process alive alone. */
 export class RealScheduler implements Scheduler {
   private nextId = 1;
-  private readonly timers = new Map<number, NodeJS.Timeout>();
+  private readonly timers = new Map<number, () => void>();
 
   now(): Date {
     return new Date();
@@ -48,18 +68,20 @@ export class RealScheduler implements Scheduler {
 
   setTimer(fn: () => void, delayMs: number): TimerHandle {
     const id = this.nextId++;
-    const t = setTimeout(() => {
-      this.timers.delete(id);
-      fn();
-    }, Math.max(0, delayMs));
-    t.unref?.();
-    this.timers.set(id, t);
+    const cancel = longTimeout(
+      () => {
+        this.timers.delete(id);
+        fn();
+      },
+      delayMs,
+      true,
+    );
+    this.timers.set(id, cancel);
     return { id };
   }
 
   clearTimer(handle: TimerHandle): void {
-    const t = this.timers.get(handle.id);
-    if (t) clearTimeout(t);
+    this.timers.get(handle.id)?.();
     this.timers.delete(handle.id);
   }
 
@@ -70,12 +92,16 @@ export class RealScheduler implements Scheduler {
         return;
       }
       // Not unref'd: somebody is awaiting it.
-      const t = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, Math.max(0, delayMs));
+      const cancel = longTimeout(
+        () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+        delayMs,
+        false,
+      );
       const onAbort = () => {
-        clearTimeout(t);
+        cancel();
         reject(abortError(signal as AbortSignal));
       };
       signal?.addEventListener('abort', onAbort, { once: true });

@@ -6,7 +6,7 @@ const nexts = (schedule: string, from: string, n: number, tz?: string) => {
   const s = parseCronSchedule(schedule, tz);
   const out: string[] = [];
   let t = at(from);
-  for (let i = 0; i < n; i++) out.push((t = s.next(t)).toISOString());
+  for (let i = 0; i < n; i++) out.push((t = s.next(t)!).toISOString());
   return out;
 };
 
@@ -25,6 +25,11 @@ describe('CronJob schedules', () => {
   it('follows a time zone, daylight saving included', () => {
     expect(nexts('0 9 * * *', '2026-03-07T00:00:00Z', 2, 'America/New_York')).toEqual(['2026-03-07T14:00:00.000Z', '2026-03-08T13:00:00.000Z']);
     expect(nexts('@daily', '2026-11-28T10:00:00Z', 1, 'Asia/Shanghai')).toEqual(['2026-11-28T16:00:00.000Z']);
+  });
+
+  it('accepts a day no month of the schedule has, as upstream does, and never fires it', () => {
+    expect(parseCronSchedule('0 0 31 2 *').next(at('2026-01-01T00:00:00Z'))).toBeUndefined();
+    expect(parseCronSchedule('0 0 31 4,6 *').next(at('2026-01-01T00:00:00Z'))).toBeUndefined();
   });
 
   it('says what is wrong with a schedule upstream rejects', () => {

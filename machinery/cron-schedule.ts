@@ -6,9 +6,12 @@
 import { CronExpressionParser } from 'cron-parser';
 
 export interface CronSchedule {
-  /** The first scheduled time strictly after `after`. */
-  next(after: Date): Date;
+  /** The first scheduled time strictly after `after`; undefined for a schedule that never fires. */
+  next(after: Date): Date | undefined;
 }
+
+/** A day of month no month of the schedule has (`0 0 31 2 *`): valid upstream, it never fires. */
+const NEVER = /Invalid explicit day of month definition/;
 
 const DESCRIPTORS: Record<string, string> = {
   '@yearly': '0 0 1 1 *',
@@ -61,10 +64,12 @@ export function parseCronSchedule(schedule: string, timeZone?: string): CronSche
   try {
     CronExpressionParser.parse(expression, { ...options, currentDate: new Date(0) }).next();
   } catch (err) {
-    throw new Error(err instanceof Error ? err.message : String(err));
+    const message = err instanceof Error ? err.message : String(err);
+    if (NEVER.test(message)) return { next: () => undefined };
+    throw new Error(message);
   }
   return {
-    next(after: Date): Date {
+    next(after: Date): Date | undefined {
       return CronExpressionParser.parse(expression, { ...options, currentDate: after }).next().toDate();
     },
   };

@@ -196,6 +196,13 @@ describe('CronJobController', () => {
     expect(await t.jobNames()).toEqual([jobNameFor('nightly', new Date('2026-05-01T12:00:00Z'))]);
   });
 
+  it('creates nothing and sets no timer for a schedule that never fires (31 February)', async () => {
+    const t = await setup('2026-05-01T12:00:10Z', cronJob({ schedule: '0 0 31 2 *' }));
+    await t.drain();
+    expect(await t.jobNames()).toEqual([]);
+    expect(t.controller.queue.waitingItems()).toEqual([]);
+  });
+
   it('reads the schedule in its time zone', async () => {
     // 09:00 in Shanghai is 01:00 UTC.
     const t = await setup('2026-05-02T01:00:05Z', cronJob({ schedule: '0 9 * * *', timeZone: 'Asia/Shanghai' }));

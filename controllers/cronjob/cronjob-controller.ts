@@ -97,7 +97,7 @@ export function mostRecentScheduleTime(cj: DeepReadonly<CronJob>, now: Date, sch
   }
   let missed = 0;
   let mostRecent: Date | undefined;
-  for (let t = schedule.next(earliest); t.getTime() <= now.getTime(); t = schedule.next(t)) {
+  for (let t = schedule.next(earliest); t && t.getTime() <= now.getTime(); t = schedule.next(t)) {
     mostRecent = t;
     missed++;
     // Enough to know there are too many: the most recent is found by jumping ahead.
@@ -114,7 +114,7 @@ function lastAtOrBefore(schedule: CronSchedule, from: Date, now: Date): Date {
   for (let back = 60_000; ; back *= 2) {
     const start = new Date(Math.max(from.getTime(), now.getTime() - back));
     let last: Date | undefined;
-    for (let t = schedule.next(start); t.getTime() <= now.getTime(); t = schedule.next(t)) last = t;
+    for (let t = schedule.next(start); t && t.getTime() <= now.getTime(); t = schedule.next(t)) last = t;
     if (last) return last;
     if (start.getTime() === from.getTime()) return from;
   }
@@ -260,7 +260,11 @@ export class CronJobController {
       recorder.event(cj, 'Warning', 'UnparseableSchedule', `unparseable schedule: ${JSON.stringify(cj.spec.schedule)} : ${(err as Error).message}`);
       return undefined;
     }
-    const untilNext = () => Math.max(0, schedule.next(now).getTime() - now.getTime()) + NEXT_SCHEDULE_DELTA_MS;
+    // A schedule that never fires (`0 0 31 2 *`) is not looked at again until it changes.
+    const untilNext = () => {
+      const next = schedule.next(now);
+      return next ? Math.max(0, next.getTime() - now.getTime()) + NEXT_SCHEDULE_DELTA_MS : undefined;
+    };
     const { mostRecent: scheduledTime, missed } = mostRecentScheduleTime(cj, now, schedule);
     if (missed > TOO_MANY_MISSED) {
       recorder.event(cj, 'Warning', 'TooManyMissedTimes', `too many missed start times: ${missed}. Set or decrease .spec.startingDeadlineSeconds or check clock skew`);

@@ -210,6 +210,22 @@ describe('the console deploys to another cluster', () => {
       }, 30_000);
       await app.screenshot('clusters-remote-detail-logs');
 
+      // The address names the cluster: the same link opened in a fresh tab shows the same Job on
+      // `remote`, whatever that tab's console last used.
+      const shared = new URL(page.url());
+      expect(shared.pathname).toBe(`/jobs/default/${name}`);
+      expect(shared.searchParams.get('cluster')).toBe('remote');
+      const other = await context.newPage();
+      await other.goto(`${app.origin}/jobs?cluster=local`);
+      await eventually(async () => expect(await new ConsoleApp(other, first).clusterPicker().current()).toBe('local'));
+      await other.goto(shared.href);
+      const sharedApp = new ConsoleApp(other, first);
+      await eventually(async () => expect(await sharedApp.clusterPicker().current()).toBe('remote'));
+      const sharedDetail = sharedApp.job('default', name);
+      await sharedDetail.waitUntilShown();
+      expect(await sharedDetail.completions()).toBe('2/2');
+      await other.close();
+
       // The Job is on the second server, run by its controller and node, and not on the first.
       const job = await secondApi.getJob('default', name);
       expect(job.spec.completions).toBe(2);

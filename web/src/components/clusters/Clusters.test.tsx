@@ -2,6 +2,7 @@ import '../../test/setup-dom.js';
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Cluster } from '../../../../api/clusters.js';
+import { useLocation, useNavigate } from 'react-router-dom';
 import { useClusters } from '../../app/cluster.js';
 import { useKubeClient } from '../../lib/k8s/hooks.js';
 import { FakeFetch, jsonResponse, statusResponse, type FakeRequest } from '../../lib/k8s/fake-fetch.js';
@@ -209,6 +210,21 @@ function CurrentClient() {
   return <output data-testid="current">{`${current.name}|${client.baseUrl}|${loaded}`}</output>;
 }
 
+/** The current cluster, the address, and ways to pick a cluster and to follow a plain link. */
+function ClusterAndAddress() {
+  const { current, select } = useClusters();
+  const location = useLocation();
+  const navigate = useNavigate();
+  return (
+    <>
+      <output data-testid="state">{`${current.name} ${location.pathname}${location.search}`}</output>
+      <button onClick={() => select('lab')}>pick lab</button>
+      <button onClick={() => select('local')}>pick local</button>
+      <button onClick={() => navigate('/pods')}>plain link</button>
+    </>
+  );
+}
+
 describe('ClusterProvider', () => {
   it('talks to a remembered cluster through /clusters/<name> from the first render, and falls back to local when it is gone', async () => {
     localStorage.setItem('jobyard.cluster', 'prod');
@@ -223,6 +239,34 @@ describe('ClusterProvider', () => {
     expect(screen.getByTestId('current').textContent).toBe('prod|/clusters/prod|false');
     await act(async () => answer!(jsonResponse({ kind: 'ClusterList', items: [LOCAL, LAB] })));
     await waitFor(() => expect(screen.getByTestId('current').textContent).toBe('local||true'));
+  });
+
+  it('puts the cluster in use in the address, keeps it across links, and takes it from a link', async () => {
+    const { fake } = clusterServer([LOCAL, LAB]);
+    renderWithClusters(<ClusterAndAddress />, { fake, route: '/jobs?namespace=batch' });
+    const state = () => screen.getByTestId('state').textContent;
+    await waitFor(() => expect(state()).toBe('local /jobs?namespace=batch'));
+    fireEvent.click(screen.getByRole('button', { name: 'pick lab' }));
+    await waitFor(() => expect(state()).toBe('lab /jobs?namespace=batch&cluster=lab'));
+    // A link inside the console drops the parameter: the address gets it back.
+    fireEvent.click(screen.getByRole('button', { name: 'plain link' }));
+    await waitFor(() => expect(state()).toBe('lab /pods?cluster=lab'));
+    fireEvent.click(screen.getByRole('button', { name: 'pick local' }));
+    await waitFor(() => expect(state()).toBe('local /pods'));
+  });
+
+  it('opens the cluster a shared link names, over the remembered one, and remembers it', async () => {
+    localStorage.setItem('jobyard.cluster', 'local');
+    const { fake } = clusterServer([LOCAL, LAB]);
+    renderWithClusters(<ClusterAndAddress />, { fake, route: '/jobs/batch/etl?cluster=lab' });
+    await waitFor(() => expect(screen.getByTestId('state').textContent).toBe('lab /jobs/batch/etl?cluster=lab'));
+    expect(localStorage.getItem('jobyard.cluster')).toBe('lab');
+  });
+
+  it('drops a linked cluster that does not exist, and shows local', async () => {
+    const { fake } = clusterServer([LOCAL]);
+    renderWithClusters(<ClusterAndAddress />, { fake, route: '/pods?cluster=gone' });
+    await waitFor(() => expect(screen.getByTestId('state').textContent).toBe('local /pods'));
   });
 
   it('keeps a remembered cluster that the list has', async () => {

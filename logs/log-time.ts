@@ -1,5 +1,6 @@
 // Times in the log service: stored as Unix microseconds (exact in a JS number until the year
 // 2255), shown as RFC 3339 with six fractional digits (metav1.MicroTime's form).
+import { parseGoDurationMs } from '../machinery/go-duration.js';
 
 /** Unix microseconds of a Date. */
 export function dateToMicros(d: Date): number {
@@ -28,18 +29,10 @@ export function rfc3339ToMicros(s: string): number | undefined {
 
 /**
  * A Go-style duration ("90s", "10m", "1h30m", "2d") in milliseconds; `d` (days) is accepted
- * besides Go's units since log retention is counted in days. Undefined when malformed.
+ * besides Go's units since log retention is counted in days. Undefined when malformed or
+ * negative.
  */
 export function parseDurationMs(text: string): number | undefined {
-  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-  const re = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
-  let total = 0;
-  let matched = 0;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(text)) !== null) {
-    total += Number(m[1]) * units[m[2]];
-    matched = re.lastIndex;
-  }
-  if (matched === 0 || matched !== text.length) return undefined;
-  return total;
+  const ms = parseGoDurationMs(text, { days: true });
+  return ms !== undefined && ms >= 0 ? ms : undefined;
 }

@@ -27,6 +27,11 @@ describe('CronJob schedules', () => {
     expect(nexts('@daily', '2026-11-28T10:00:00Z', 1, 'Asia/Shanghai')).toEqual(['2026-11-28T16:00:00.000Z']);
   });
 
+  it('reads @every as a constant delay from the previous time, in whole seconds', () => {
+    expect(nexts('@every 1h30m', '2026-11-28T10:07:30.250Z', 2)).toEqual(['2026-11-28T11:37:30.000Z', '2026-11-28T13:07:30.000Z']);
+    expect(nexts('@every 500ms', '2026-11-28T10:00:00Z', 1)).toEqual(['2026-11-28T10:00:01.000Z']);
+  });
+
   it('accepts a day no month of the schedule has, as upstream does, and never fires it', () => {
     expect(parseCronSchedule('0 0 31 2 *').next(at('2026-01-01T00:00:00Z'))).toBeUndefined();
     expect(parseCronSchedule('0 0 31 4,6 *').next(at('2026-01-01T00:00:00Z'))).toBeUndefined();
@@ -46,6 +51,7 @@ describe('CronJob schedules', () => {
     expect(why('* * * * * *')).toBe('expected exactly 5 fields, found 6: * * * * * *');
     expect(why('')).toBe('empty spec string');
     expect(why('@fortnightly')).toBe('unrecognized descriptor: @fortnightly');
+    expect(why('@every fortnight')).toBe('failed to parse duration @every fortnight: time: invalid duration "fortnight"');
     expect(why('61 * * * *')).toMatch(/61/);
     expect(why('0 * * * *', 'Mars/Olympus')).toBe('unknown time zone Mars/Olympus');
     expect(timeZoneError('Local')).toBe('timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones');

@@ -1,9 +1,10 @@
 // CronJob schedules as upstream reads them (robfig/cron's ParseStandard): five fields
 // (minute hour day-of-month month day-of-week, names and `?` allowed, day-of-month and
 // day-of-week OR-ed when both are restricted) or a descriptor (@yearly, @annually, @monthly,
-// @weekly, @daily, @midnight, @hourly), in an IANA time zone. cron-parser does the calendar
+// @weekly, @daily, @midnight, @hourly, `@every <Go duration>`), in an IANA time zone. cron-parser does the calendar
 // arithmetic (time zones and daylight saving included); this keeps upstream's syntax.
 import { CronExpressionParser } from 'cron-parser';
+import { parseGoDurationMs } from './go-duration.js';
 
 export interface CronSchedule {
   /** The first scheduled time strictly after `after`; undefined for a schedule that never fires. */
@@ -22,6 +23,17 @@ const DESCRIPTORS: Record<string, string> = {
   '@midnight': '0 0 * * *',
   '@hourly': '0 * * * *',
 };
+
+/**
+ * `@every <duration>` (robfig's ConstantDelaySchedule): the delay rounded down to whole seconds,
+ * at least one; each time is the previous one (whole second) plus the delay. No time zone applies.
+ */
+function everySchedule(text: string): CronSchedule {
+  const ms = parseGoDurationMs(text);
+  if (ms === undefined) throw new Error(`failed to parse duration @every ${text}: time: invalid duration ${JSON.stringify(text)}`);
+  const delay = Math.max(1000, ms - (ms % 1000));
+  return { next: (after) => new Date(after.getTime() - (after.getTime() % 1000) + delay) };
+}
 
 /** Why a time zone name is not one the schedule can use, or undefined when it is. */
 export function timeZoneError(timeZone: string): string | undefined {
@@ -47,7 +59,8 @@ export function parseCronSchedule(schedule: string, timeZone?: string): CronSche
   if (text === '') throw new Error('empty spec string');
   let expression: string;
   if (text.startsWith('@')) {
-    if (text.startsWith('@every')) throw new Error('@every is not supported: write the interval as cron fields (e.g. */5 * * * *)');
+    const every = /^@every\s+(.*)$/.exec(text);
+    if (every) return everySchedule(every[1]!);
     const fields = DESCRIPTORS[text];
     if (!fields) throw new Error(`unrecognized descriptor: ${text}`);
     expression = fields;

@@ -203,6 +203,13 @@ describe('CronJobController', () => {
     expect(t.controller.queue.waitingItems()).toEqual([]);
   });
 
+  it('runs @every from the CronJob’s creation, then from its last run', async () => {
+    const t = await setup('2026-05-01T12:00:10Z', cronJob({ schedule: '@every 1m' }));
+    await t.drain();
+    expect(await t.jobNames()).toEqual([jobNameFor('nightly', new Date('2026-05-01T11:59:30Z'))]);
+    expect((await t.cronJobNow()).status?.lastScheduleTime).toBe('2026-05-01T11:59:30Z');
+  });
+
   it('reads the schedule in its time zone', async () => {
     // 09:00 in Shanghai is 01:00 UTC.
     const t = await setup('2026-05-02T01:00:05Z', cronJob({ schedule: '0 9 * * *', timeZone: 'Asia/Shanghai' }));

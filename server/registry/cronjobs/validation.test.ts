@@ -80,10 +80,14 @@ describe('CronJob validation: spec.schedule', () => {
   it.each([
     ['61 * * * *', 'Constraint error, got value 61 expected range 0-59'],
     ['* * * *', 'expected exactly 5 fields, found 4: * * * *'],
-    ['@every 5m', '@every is not supported: write the interval as cron fields (e.g. */5 * * * *)'],
+    ['@every 5 minutes', 'failed to parse duration @every 5 minutes: time: invalid duration "5 minutes"'],
     ['@fortnightly', 'unrecognized descriptor: @fortnightly'],
   ])('reports %j with the parser\'s message', (schedule, detail) => {
     expect(messages(newCronJob('cj', { schedule }))).toEqual([`spec.schedule: Invalid value: ${JSON.stringify(schedule)}: ${detail}`]);
+  });
+
+  it('accepts @every with a Go duration, as upstream', () => {
+    expect(messages(newCronJob('cj', { schedule: '@every 1h30m' }))).toEqual([]);
   });
 
   it('refuses TZ= and CRON_TZ= in the schedule, once', () => {

@@ -1,12 +1,13 @@
 // A killed server loses nothing it acknowledged: objects keep their uid, resourceVersions
 // continue, and a watch resumed from an old resourceVersion gets every event since — or
-// 410 Expired once that history was compacted.
+// 410 Expired once that history was compacted; a CronJob runs once per scheduled time.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { JobyardServer } from '../support/jobyard-server.js';
 import { apiRequest, collectWatch } from '../support/api.js';
+import { waitFor } from '../support/wait.js';
 
 const running: JobyardServer[] = [];
 afterEach(async () => {
@@ -76,5 +77,45 @@ describe('restart after kill -9', () => {
     const rv = (await apiRequest(second, 'GET', '/api/v1/namespaces/default/configmaps')).json().metadata.resourceVersion;
     const resumed = await collectWatch(second, `/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${rv}`, 1, 1500);
     expect(resumed.events).toEqual([]);
+  });
+
+  it('runs a CronJob once per scheduled time across a kill -9 right after it created a Job', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'jobyard-restart-'));
+    // The controllers run (no node: the Jobs' pods wait, which is enough here).
+    const boot = async () => {
+      const s = await JobyardServer.start({ dataDir, args: ['--no-agent'] });
+      running.push(s);
+      return s;
+    };
+    const first = await boot();
+    const cronJob = {
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: 'minutely' },
+      spec: { schedule: '* * * * *', jobTemplate: { spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox:latest' }] } } } } },
+    };
+    expect((await apiRequest(first, 'POST', '/apis/batch/v1/namespaces/default/cronjobs', { body: cronJob })).code).toBe(201);
+    const jobs = async (server: JobyardServer) =>
+      ((await apiRequest(server, 'GET', '/apis/batch/v1/namespaces/default/jobs')).json().items as any[]).map((j) => ({
+        name: j.metadata.name as string,
+        scheduled: j.metadata.annotations?.['batch.kubernetes.io/cronjob-scheduled-timestamp'] as string,
+      }));
+    // Killed the moment the first Job exists: whether the CronJob's status was written yet is
+    // a matter of microseconds, and the restarted controller must be right either way.
+    const [firstRun] = await waitFor('the first Job', async () => ((await jobs(first)).length > 0 ? jobs(first) : undefined), 90_000, 20);
+    await first.kill9();
+    running.splice(running.indexOf(first), 1);
+
+    const second = await boot();
+    const cronJobStatus = async () => (await apiRequest(second, 'GET', '/apis/batch/v1/namespaces/default/cronjobs/minutely')).json().status ?? {};
+    await waitFor('the restarted controller to know the first run', async () => ((await cronJobStatus()).lastScheduleTime === firstRun!.scheduled ? true : undefined), 30_000, 200);
+    expect(await jobs(second)).toEqual([firstRun]);
+    // The next minute: one more Job, for the next scheduled time.
+    const runs = await waitFor('the second Job', async () => {
+      const list = await jobs(second);
+      return list.length > 1 ? list : undefined;
+    }, 90_000, 200);
+    expect(runs.map((r) => r.scheduled).sort()).toEqual([firstRun!.scheduled, new Date(Date.parse(firstRun!.scheduled) + 60_000).toISOString().replace('.000Z', 'Z')]);
+    expect(new Set(runs.map((r) => r.name)).size).toBe(2);
   });
 });

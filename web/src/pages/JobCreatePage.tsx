@@ -1,4 +1,5 @@
-// "Create from image": the wizard, empty with the seed's defaults or pre-filled from a Job (clone).
+// "Create from image": the wizard, empty with the seed's defaults or pre-filled from a Job (clone);
+// `?type=CronJob` opens it with the type CronJob chosen.
 import { Spin } from 'antd';
 import { useEffect, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router-dom';
@@ -26,6 +27,7 @@ export default function JobCreatePage() {
       const f = newJobForm();
       f.cluster = current.name;
       f.namespace = params.get('namespace') || 'default';
+      if (params.get('type') === 'CronJob') f.kind = 'CronJob';
       setInitial(f);
       return;
     }

@@ -1,4 +1,5 @@
 // After Create (F17): every object the application created, with links; the Job's pods appear live.
+// A CronJob has no pods yet (its Jobs start at the scheduled times): it links to the CronJobs page.
 import { Button, Result, Space, Table, Tag } from 'antd';
 import { Link, useLocation, useNavigate } from 'react-router-dom';
 import type { Pod } from '../../../api/core.js';
@@ -23,10 +24,17 @@ interface Row {
   created?: string;
 }
 
+/** The CronJobs page, filtered to the namespace. */
+export function cronJobsLink(namespace: string | undefined): string {
+  return `/cronjobs?namespace=${encodeURIComponent(namespace ?? '')}`;
+}
+
 function linkOf(o: CreatedRef): string | undefined {
   if (o.kind === 'Job') return `/jobs/${o.namespace}/${o.name}`;
+  if (o.kind === 'CronJob') return cronJobsLink(o.namespace);
   if (o.kind === 'Pod') return `/pods/${o.namespace}/${o.name}`;
   if (o.kind === 'Secret') return `/secrets?namespace=${encodeURIComponent(o.namespace ?? '')}`;
+  if (o.kind === 'ConfigMap') return `/configmaps?namespace=${encodeURIComponent(o.namespace ?? '')}`;
   if (o.kind === 'Namespace') return `/jobs?namespace=${encodeURIComponent(o.name)}`;
   return undefined;
 }
@@ -38,6 +46,7 @@ export default function JobCreatedPage() {
   useNow(1000);
   const result = (location.state as CreatedResult | null) ?? loadCreated();
   const job = result?.job;
+  const cronJob = result?.cronJob;
   // The pods live on the cluster the job was created on (the wizard may deploy elsewhere).
   const clusters = useOptionalClusters();
   const cluster = result?.cluster;
@@ -48,7 +57,7 @@ export default function JobCreatedPage() {
     if (clusters && cluster && clusters.current.name !== cluster) clusters.select(cluster);
     navigate(to);
   };
-  if (!result || !job) {
+  if (!result || (!job && !cronJob)) {
     return <Result status="info" title={t('created.nothing')} extra={<Link to="/jobs">{t('common.backToList')}</Link>} />;
   }
   const rows: Row[] = [
@@ -63,24 +72,26 @@ export default function JobCreatedPage() {
       created: p.metadata.creationTimestamp,
     })),
   ];
-  const detail = `/jobs/${job.metadata.namespace}/${job.metadata.name}`;
+  const made = (cronJob ?? job)!;
+  const detail = cronJob ? cronJobsLink(cronJob.metadata.namespace) : `/jobs/${made.metadata.namespace}/${made.metadata.name}`;
   return (
     <>
       <Result
         status="success"
-        title={t('created.title', { name: job.metadata.name ?? '' })}
+        title={t('created.title', { name: made.metadata.name ?? '' })}
         subTitle={
           <>
-            {t('created.subtitle')} <span data-testid="created-cluster">{t('created.onCluster', { cluster: cluster ?? '' })}</span>
+            {cronJob ? t('created.subtitleCron', { schedule: cronJob.spec.schedule }) : t('created.subtitle')}{' '}
+            <span data-testid="created-cluster">{t('created.onCluster', { cluster: cluster ?? '' })}</span>
           </>
         }
         extra={
           <Space>
             <Button type="primary" onClick={() => go(detail)}>
-              {t('created.viewDetail')}
+              {cronJob ? t('created.viewCronJobs') : t('created.viewDetail')}
             </Button>
             <Button onClick={() => go('/jobs')}>{t('common.backToList')}</Button>
-            <Button onClick={() => navigate('/jobs/create')}>{t('created.createAnother')}</Button>
+            <Button onClick={() => navigate(cronJob ? '/jobs/create?type=CronJob' : '/jobs/create')}>{t('created.createAnother')}</Button>
           </Space>
         }
       />

@@ -1,10 +1,12 @@
 // What the last Create made, kept for the "created" page across a reload.
-import type { Job } from '../../../api/batch.js';
+import type { CronJob, Job } from '../../../api/batch.js';
 import type { CreatedRef } from '../components/wizard/JobWizard.js';
 
+/** The Job, or the CronJob, the wizard created, and every object it made on the way. */
 export interface CreatedResult {
   cluster: string;
-  job: Job;
+  job?: Job;
+  cronJob?: CronJob;
   objects: CreatedRef[];
 }
 

@@ -1,4 +1,5 @@
-// Step 1 of the seed: application name, deploy cluster, namespace (default `default`), type Job.
+// Step 1 of the seed: application name, deploy cluster, namespace (default `default`), type Job
+// or CronJob (then the schedule settings too).
 import { PlusOutlined } from '@ant-design/icons';
 import { Button, Input, Radio, Select, Space, Typography } from 'antd';
 import { useState } from 'react';
@@ -8,6 +9,8 @@ import type { KubeClient } from '../../lib/k8s/client.js';
 import { clusterOptions } from '../clusters/ClusterLabel.js';
 import { CreateNamespaceModal } from '../configs/CreateNamespaceModal.js';
 import { KeyValueEditor } from '../common/KeyValueEditor.js';
+import { MAX_CRONJOB_NAME_LENGTH } from '../../lib/job-form/model.js';
+import { CronJobFields } from './CronJobFields.js';
 import { Field, fid, useWizard } from './wizard-context.js';
 
 export function BasicInfoStep({ clusters, namespaces, client }: { clusters: ClusterInfo[]; namespaces: string[]; client: KubeClient }) {
@@ -15,11 +18,12 @@ export function BasicInfoStep({ clusters, namespaces, client }: { clusters: Clus
   const { form, set, recordCreated } = useWizard();
   const [nsOpen, setNsOpen] = useState(false);
   const chosen = clusters.find((c) => c.name === form.cluster);
+  const isCron = form.kind === 'CronJob';
   const nsOptions = [...new Set([...namespaces, form.namespace].filter(Boolean))].sort();
   return (
     <>
-      <Field path={['name']} label={t('basic.name')} help={t('basic.nameHelp')} required>
-        <Input id={fid(['name'])} value={form.name} onChange={(e) => set(['name'], e.target.value)} placeholder="busybox" maxLength={63} style={{ maxWidth: 420 }} />
+      <Field path={['name']} label={t('basic.name')} help={t(isCron ? 'basic.nameHelpCron' : 'basic.nameHelp')} required>
+        <Input id={fid(['name'])} value={form.name} onChange={(e) => set(['name'], e.target.value)} placeholder="busybox" maxLength={isCron ? MAX_CRONJOB_NAME_LENGTH : 63} showCount={isCron} style={{ maxWidth: 420 }} />
       </Field>
       <Field
         path={['cluster']}
@@ -47,9 +51,19 @@ export function BasicInfoStep({ clusters, namespaces, client }: { clusters: Clus
           </Button>
         </Space.Compact>
       </Field>
-      <Field path={['type']} label={t('basic.type')} help={t('basic.typeHelp')}>
-        <Radio.Group id={fid(['type'])} value="Job" optionType="button" options={[{ value: 'Job', label: t('basic.typeJob') }]} />
+      <Field path={['kind']} label={t('basic.type')} help={t(isCron ? 'basic.typeHelpCron' : 'basic.typeHelp')}>
+        <Radio.Group
+          id={fid(['kind'])}
+          value={form.kind}
+          onChange={(e) => set(['kind'], e.target.value)}
+          optionType="button"
+          options={[
+            { value: 'Job', label: t('basic.typeJob') },
+            { value: 'CronJob', label: t('basic.typeCronJob') },
+          ]}
+        />
       </Field>
+      {isCron && <CronJobFields />}
       <Field path={['labels']} label={t('basic.labels')} help={t('basic.labelsHelp')}>
         <div style={{ maxWidth: 560 }}>
           <KeyValueEditor value={form.labels} onChange={(v) => set(['labels'], v)} addLabel={t('basic.addLabel')} ariaPrefix={t('basic.labels')} />

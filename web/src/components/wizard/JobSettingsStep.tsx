@@ -1,5 +1,5 @@
 // Step 3 of the seed: job settings, with the four job shapes (F1) as templates.
-import { Card, Col, InputNumber, Radio, Row, Typography } from 'antd';
+import { Alert, Card, Col, InputNumber, Radio, Row, Typography } from 'antd';
 import { useI18n, type MessageKey } from '../../i18n/i18n.js';
 import { applyJobTemplate, JOB_TEMPLATES, jobShapeOf } from '../../lib/job-form/templates.js';
 import { Field, fid, useWizard } from './wizard-context.js';
@@ -15,6 +15,9 @@ export function JobSettingsStep() {
   );
   return (
     <>
+      {form.kind === 'CronJob' && (
+        <Alert type="info" showIcon title={t('settings.cronNote')} style={{ marginBottom: 16 }} data-testid="cron-settings-note" />
+      )}
       <Typography.Title level={5}>{t('settings.templates')}</Typography.Title>
       <Typography.Paragraph type="secondary">{t('settings.templatesHelp')}</Typography.Paragraph>
       <Row gutter={[12, 12]} style={{ marginBottom: 24 }} role="radiogroup" aria-label={t('settings.templates')}>

@@ -1,8 +1,9 @@
 // The Create Job wizard: the seed's three steps, a server-side dry run before moving on and
-// before Create (errors shown on their fields), and a YAML view editable both ways.
+// before Create (errors shown on their fields), and a YAML view editable both ways. With type
+// CronJob (step 1) the same form becomes a CronJob's jobTemplate, sent to …/cronjobs.
 import { Alert, App, Button, Card, Col, Form, Row, Space, Spin, Steps, Switch } from 'antd';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
-import type { Job } from '../../../../api/batch.js';
+import type { CronJob, Job } from '../../../../api/batch.js';
 import { useI18n } from '../../i18n/i18n.js';
 import { engineImageSource, type ImageInfo, type ImageSource } from '../../lib/images/image-sources.js';
 import { errorMessage, isAlreadyExists, isInvalid, type ApiError } from '../../lib/k8s/api-error.js';
@@ -13,12 +14,13 @@ import { resources } from '../../lib/k8s/resources.js';
 import { mapCausesToForm, stepOfFormPath, type MappedErrors } from '../../lib/job-form/field-errors.js';
 import type { JobForm } from '../../lib/job-form/model.js';
 import { isUnder, pathKey, setIn } from '../../lib/job-form/paths.js';
-import { buildJob, type FormPath } from '../../lib/job-form/to-job.js';
+import { buildWorkload } from '../../lib/job-form/to-cronjob.js';
+import type { FormPath } from '../../lib/job-form/to-job.js';
 import { BasicInfoStep } from './BasicInfoStep.js';
 import { ContainersStep } from './ContainersStep.js';
 import { JobSettingsStep } from './JobSettingsStep.js';
 import { WizardContext, type WizardContextValue } from './wizard-context.js';
-import { dryRunJob, errorsUpToStep, firstErrorStep } from './wizard-logic.js';
+import { createWorkload, dryRunJob, errorsUpToStep, firstErrorStep } from './wizard-logic.js';
 
 const YamlPanel = lazy(() => import('./YamlPanel.js'));
 
@@ -29,13 +31,21 @@ export interface CreatedRef {
   name: string;
 }
 
+/** What Create made: the Job, or the CronJob (type CronJob), and every object created on the way. */
+export interface WizardResult {
+  cluster: string;
+  job?: Job;
+  cronJob?: CronJob;
+  objects: CreatedRef[];
+}
+
 export interface JobWizardProps {
   initial: JobForm;
   clusters: ClusterInfo[];
   clientFor(cluster: string): KubeClient;
   /** Image sources for the picker; default: the engine's images. */
   imageSources?: (client: KubeClient) => ImageSource[];
-  onCreated(result: { cluster: string; job: Job; objects: CreatedRef[] }): void;
+  onCreated(result: WizardResult): void;
   onCancel(): void;
 }
 
@@ -74,6 +84,8 @@ export function JobWizard({ initial, clusters, clientFor, imageSources, onCreate
 
   const set = useCallback((path: FormPath, value: unknown) => {
     setForm((f) => setIn(f, path, value));
+    // Another type is another object: the server's answers about the old one no longer apply.
+    if (path.length === 1 && path[0] === 'kind') return setErrors(NO_ERRORS);
     setErrors((e) => (e.fields.some((f) => isUnder(f.formPath, path)) ? { ...e, fields: e.fields.filter((f) => !isUnder(f.formPath, path)) } : e));
   }, []);
   const byPath = useMemo(() => new Map(errors.fields.map((f) => [pathKey(f.formPath), f.messages])), [errors]);
@@ -122,10 +134,14 @@ export function JobWizard({ initial, clusters, clientFor, imageSources, onCreate
         setStep(firstErrorStep(r.errors) ?? 2);
         return;
       }
-      const { job, fieldMap } = buildJob(form);
+      const build = buildWorkload(form);
+      const { fieldMap } = build;
       try {
-        const made = await client.create(resources.jobs, job, { fieldValidation: 'Strict' });
-        onCreated({ cluster: form.cluster, job: made, objects: [...created, { kind: 'Job', apiVersion: 'batch/v1', namespace: made.metadata.namespace, name: made.metadata.name ?? '' }] });
+        const made = await createWorkload(client, build, { fieldValidation: 'Strict' });
+        const ref: CreatedRef = { kind: build.kind, apiVersion: 'batch/v1', namespace: made.metadata.namespace, name: made.metadata.name ?? '' };
+        const objects = [...created, ref];
+        if (build.kind === 'CronJob') onCreated({ cluster: form.cluster, cronJob: made as CronJob, objects });
+        else onCreated({ cluster: form.cluster, job: made as Job, objects });
       } catch (err) {
         if (isInvalid(err)) {
           const mapped = mapCausesToForm((err as ApiError).causes, fieldMap);

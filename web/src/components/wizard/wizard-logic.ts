@@ -1,26 +1,33 @@
 // What the wizard asks the server, and how it reads the answers: a dry run whose field errors
 // map onto the form, and which step shows them.
-import type { Job } from '../../../../api/batch.js';
+import type { CronJob, Job } from '../../../../api/batch.js';
 import { ApiError, isAlreadyExists, isInvalid, isNotFound } from '../../lib/k8s/api-error.js';
 import type { KubeClient } from '../../lib/k8s/client.js';
 import { resources } from '../../lib/k8s/resources.js';
 import { mapCausesToForm, stepOfFormPath, type FormFieldError, type MappedErrors } from '../../lib/job-form/field-errors.js';
-import { buildJob, type FormPath } from '../../lib/job-form/to-job.js';
+import { buildWorkload, type WorkloadBuild } from '../../lib/job-form/to-cronjob.js';
+import type { FormPath } from '../../lib/job-form/to-job.js';
 import type { JobForm } from '../../lib/job-form/model.js';
 import { pathKey } from '../../lib/job-form/paths.js';
 
-export type DryRunResult = { ok: true; job: Job } | { ok: false; errors: MappedErrors };
+export type DryRunResult = { ok: true; object: Job | CronJob } | { ok: false; errors: MappedErrors };
+
+/** POSTs the Job or CronJob the form built to its collection (…/jobs or …/cronjobs). */
+export function createWorkload(client: KubeClient, build: WorkloadBuild, opts: { dryRun?: boolean; fieldValidation?: 'Strict' }): Promise<Job | CronJob> {
+  return build.kind === 'CronJob' ? client.create(resources.cronjobs, build.object, opts) : client.create(resources.jobs, build.object, opts);
+}
 
 /**
- * Validates the form's Job with the server's own rules (POST ?dryRun=All&fieldValidation=Strict).
- * A 422 becomes field errors; a missing namespace is an error on the namespace field; other
- * failures (network, 500) are thrown.
+ * Validates the form's Job (or CronJob, by the form's type) with the server's own rules
+ * (POST ?dryRun=All&fieldValidation=Strict). A 422 becomes field errors; a missing namespace is
+ * an error on the namespace field; other failures (network, 500) are thrown.
  */
 export async function dryRunJob(client: KubeClient, form: JobForm): Promise<DryRunResult> {
-  const { job, fieldMap } = buildJob(form);
+  const build = buildWorkload(form);
+  const { fieldMap } = build;
   try {
-    const defaulted = await client.create(resources.jobs, job, { dryRun: true, fieldValidation: 'Strict' });
-    return { ok: true, job: defaulted };
+    const defaulted = await createWorkload(client, build, { dryRun: true, fieldValidation: 'Strict' });
+    return { ok: true, object: defaulted };
   } catch (err) {
     if (isInvalid(err) || (err instanceof ApiError && err.code === 422)) return { ok: false, errors: mapCausesToForm((err as ApiError).causes, fieldMap) };
     if (isAlreadyExists(err)) return { ok: false, errors: { fields: [{ formPath: ['name'], messages: [(err as ApiError).message] }], general: [] } };

@@ -9,3 +9,5 @@ export * from './image-ref.js';
 export * from './shell-words.js';
 export * from './quantity.js';
 export * from './paths.js';
+export * from './to-cronjob.js';
+export * from './from-cronjob.js';

@@ -1,8 +1,9 @@
 // The wizard's form model: what a person edits in the three steps of the seed, one field per
 // control. formToJob / jobToForm convert it to and from a batch/v1 Job; fields the form does not
 // show travel unchanged in `extra` so that a YAML edit never loses them.
-import type { Job } from '../../../../api/batch.js';
+import type { ConcurrencyPolicy, CronJobSpec, Job } from '../../../../api/batch.js';
 import type { Container, EnvVar, PullPolicy, Volume } from '../../../../api/core.js';
+import type { ObjectMeta } from '../../../../api/meta.js';
 
 export interface KeyValue {
   key: string;
@@ -113,7 +114,51 @@ export interface ContainerForm {
 
 export type RestartPolicyForm = 'Never' | 'OnFailure';
 
+/** What the wizard creates: a Job, or a CronJob whose jobTemplate is that Job. */
+export type WorkloadKind = 'Job' | 'CronJob';
+
+export const CONCURRENCY_POLICIES: readonly ConcurrencyPolicy[] = ['Allow', 'Forbid', 'Replace'];
+
+/** CronJob fields the form does not edit (suspend, annotations, jobTemplate labels of its own...), kept as loaded. */
+export interface CronJobExtra {
+  metadata?: ObjectMeta;
+  spec?: Partial<CronJobSpec>;
+  [key: string]: unknown;
+}
+
+/** The schedule settings of step 1 when the type is CronJob (upstream's defaults: Allow, 3, 1). */
+export interface CronForm {
+  /** Cron syntax, five fields, or a descriptor (@daily). */
+  schedule: string;
+  /** An IANA time zone; '' = the controller's. */
+  timeZone: string;
+  concurrencyPolicy: ConcurrencyPolicy;
+  startingDeadlineSeconds: number | null;
+  successfulJobsHistoryLimit: number | null;
+  failedJobsHistoryLimit: number | null;
+  extra: CronJobExtra;
+}
+
+/** CronJob names are at most 52 characters: its Jobs add "-" and the scheduled minute (11 digits) within 63. */
+export const MAX_CRONJOB_NAME_LENGTH = 52;
+export const DEFAULT_SUCCESSFUL_JOBS_HISTORY_LIMIT = 3;
+export const DEFAULT_FAILED_JOBS_HISTORY_LIMIT = 1;
+
+export function newCronForm(): CronForm {
+  return {
+    schedule: '',
+    timeZone: '',
+    concurrencyPolicy: 'Allow',
+    startingDeadlineSeconds: null,
+    successfulJobsHistoryLimit: DEFAULT_SUCCESSFUL_JOBS_HISTORY_LIMIT,
+    failedJobsHistoryLimit: DEFAULT_FAILED_JOBS_HISTORY_LIMIT,
+    extra: {},
+  };
+}
+
 export interface JobForm {
+  /** Job (default) or CronJob: the rest of the form becomes the CronJob's jobTemplate. */
+  kind: WorkloadKind;
   /** The application name: the Job's metadata.name and its `app` label. */
   name: string;
   /** The deploy cluster (not part of the Job). */
@@ -135,6 +180,8 @@ export interface JobForm {
   volumeExtras: Record<string, Volume>;
   /** Pod volumes no form mount uses (or of kinds the form does not edit), kept as loaded. */
   otherVolumes: Volume[];
+  /** The schedule settings, used when `kind` is CronJob (kept while the type is Job). */
+  cron: CronForm;
 }
 
 /** The seed's probe defaults: initial delay by kind, period 10, timeout 1, success 1, failure 3. */
@@ -213,6 +260,7 @@ export function nextContainerName(form: Pick<JobForm, 'containers'>, init = fals
 /** The wizard's starting point: the seed's defaults (namespace default, completions 1, parallelism 1, backoffLimit 6, Never). */
 export function newJobForm(): JobForm {
   return {
+    kind: 'Job',
     name: '',
     cluster: 'local',
     namespace: 'default',
@@ -227,5 +275,6 @@ export function newJobForm(): JobForm {
     extra: { apiVersion: 'batch/v1', kind: 'Job', metadata: {}, spec: { template: { spec: { containers: [] } } } },
     volumeExtras: {},
     otherVolumes: [],
+    cron: newCronForm(),
   };
 }

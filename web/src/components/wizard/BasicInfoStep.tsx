@@ -23,7 +23,7 @@ export function BasicInfoStep({ clusters, namespaces, client }: { clusters: Clus
   return (
     <>
       <Field path={['name']} label={t('basic.name')} help={t(isCron ? 'basic.nameHelpCron' : 'basic.nameHelp')} required>
-        <Input id={fid(['name'])} value={form.name} onChange={(e) => set(['name'], e.target.value)} placeholder="busybox" maxLength={isCron ? MAX_CRONJOB_NAME_LENGTH : 63} showCount={isCron} style={{ maxWidth: 420 }} />
+        <Input id={fid(['name'])} value={form.name} onChange={(e) => set(['name'], e.target.value)} placeholder="busybox" maxLength={isCron ? MAX_CRONJOB_NAME_LENGTH : 63} showCount style={{ maxWidth: 420 }} />
       </Field>
       <Field
         path={['cluster']}

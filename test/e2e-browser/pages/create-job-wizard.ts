@@ -74,6 +74,53 @@ export class CreateJobWizard {
     await this.page.getByRole('dialog').waitFor({ state: 'hidden' });
   }
 
+  /** The type of step 1: Job or CronJob (the schedule settings appear with CronJob). */
+  async chooseType(type: 'Job' | 'CronJob'): Promise<void> {
+    const label = type === 'CronJob' ? /^(CronJob|定时任务)$/ : /^(Job|任务)$/;
+    await this.page.locator('.ant-radio-button-wrapper', { has: this.page.getByText(label) }).click();
+    if (type === 'CronJob') await this.field('f-cron-schedule').waitFor();
+    else await this.field('f-cron-schedule').waitFor({ state: 'detached' });
+  }
+
+  async setSchedule(schedule: string): Promise<void> {
+    await this.field('f-cron-schedule').fill(schedule);
+  }
+
+  /** Clicks one of the examples under the schedule field. */
+  async useScheduleExample(schedule: string): Promise<void> {
+    await this.page.locator(`[data-schedule="${schedule}"]`).click();
+  }
+
+  async setTimeZone(zone: string): Promise<void> {
+    await this.field('f-cron-timeZone').fill(zone);
+  }
+
+  async chooseConcurrencyPolicy(policy: 'Allow' | 'Forbid' | 'Replace'): Promise<void> {
+    await this.field('f-cron-concurrencyPolicy').locator('.ant-radio-button-wrapper', { hasText: policy }).click();
+  }
+
+  async setStartingDeadline(seconds: number): Promise<void> {
+    await this.field('f-cron-startingDeadlineSeconds').fill(String(seconds));
+  }
+
+  async setHistoryLimits(successful: number, failed: number): Promise<void> {
+    await this.field('f-cron-successfulJobsHistoryLimit').fill(String(successful));
+    await this.field('f-cron-failedJobsHistoryLimit').fill(String(failed));
+  }
+
+  /** The schedule settings as shown (the history limits come pre-filled with upstream's 3 and 1). */
+  async cronSettings(): Promise<{ schedule: string; timeZone: string; concurrencyPolicy: string; startingDeadlineSeconds: string; successfulJobsHistoryLimit: string; failedJobsHistoryLimit: string }> {
+    const checked = this.page.locator('#f-cron-concurrencyPolicy .ant-radio-button-wrapper-checked');
+    return {
+      schedule: await this.field('f-cron-schedule').inputValue(),
+      timeZone: await this.field('f-cron-timeZone').inputValue(),
+      concurrencyPolicy: ((await checked.textContent()) ?? '').trim(),
+      startingDeadlineSeconds: await this.field('f-cron-startingDeadlineSeconds').inputValue(),
+      successfulJobsHistoryLimit: await this.field('f-cron-successfulJobsHistoryLimit').inputValue(),
+      failedJobsHistoryLimit: await this.field('f-cron-failedJobsHistoryLimit').inputValue(),
+    };
+  }
+
   async next(): Promise<void> {
     await this.page.getByRole('button', { name: /^(Next|下一步)$/ }).click();
   }
@@ -210,6 +257,7 @@ export class CreateJobWizard {
   // ---- YAML view ----
   async showYaml(): Promise<Locator> {
     await this.page.getByRole('switch', { name: 'YAML' }).click();
+    // "CronJob YAML" / "定时任务 YAML" when the type is CronJob.
     const editor = this.page.getByLabel(/Job YAML|任务 YAML/);
     await editor.waitFor();
     return editor;

@@ -8,8 +8,19 @@ export class CreatedPage {
     this.page = page;
   }
 
+  /** After a Job: "View application details"; after a CronJob: "View CronJobs". */
   async waitUntilShown(): Promise<void> {
-    await this.page.getByRole('button', { name: /View application details|查看应用详情/ }).waitFor();
+    await this.page.getByRole('button', { name: /View application details|查看应用详情|View CronJobs|查看定时任务/ }).waitFor();
+  }
+
+  /** The link of a row's name ("Kind/name"), as the page shows it. */
+  async linkOf(kind: string, name: string): Promise<string> {
+    const row = this.page.locator('.ant-table-tbody tr.ant-table-row', { has: this.page.locator('td', { hasText: new RegExp(`^${kind}$`) }) }).filter({ hasText: name });
+    return (await row.getByRole('link', { name }).getAttribute('href')) ?? '';
+  }
+
+  async viewCronJobs(): Promise<void> {
+    await this.page.getByRole('button', { name: /View CronJobs|查看定时任务/ }).click();
   }
 
   /** Rows of the created-objects table as "Kind/name". */

@@ -528,6 +528,7 @@ export const en = {
   'nav.cronjobs': 'CronJobs',
   'cronjobs.title': 'CronJobs',
   'cronjobs.create': 'Create CronJob',
+  'cronjobs.createInWizard': 'Create with the wizard',
   'cronjobs.empty': 'No CronJobs',
   'cronjobs.col.schedule': 'Schedule',
   'cronjobs.col.suspend': 'Suspend',

@@ -530,6 +530,7 @@ export const zh: Record<MessageKey, string> = {
   'nav.cronjobs': '定时任务',
   'cronjobs.title': '定时任务',
   'cronjobs.create': '创建定时任务',
+  'cronjobs.createInWizard': '使用向导创建',
   'cronjobs.empty': '暂无定时任务',
   'cronjobs.col.schedule': '调度计划',
   'cronjobs.col.suspend': '暂停',

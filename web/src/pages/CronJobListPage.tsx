@@ -88,9 +88,13 @@ export default function CronJobListPage() {
       <PageHeader
         title={t('cronjobs.title')}
         extra={
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setOpen(true)}>
-            {t('cronjobs.create')}
-          </Button>
+          <Space>
+            {/* The full form (every container and job setting) is the create wizard's. */}
+            <Button onClick={() => navigate('/jobs/create?type=CronJob')}>{t('cronjobs.createInWizard')}</Button>
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setOpen(true)}>
+              {t('cronjobs.create')}
+            </Button>
+          </Space>
         }
       />
       <Space style={{ marginBottom: 16 }}>

@@ -1,5 +1,6 @@
 import '../../test/setup-dom.js';
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { Route, Routes, useLocation } from 'react-router-dom';
 import { describe, expect, it } from 'vitest';
 import type { CronJob, Job } from '../../../../api/batch.js';
 import { FakeFetch, jsonResponse, statusResponse, type FakeRequest, type WatchStream } from '../../lib/k8s/fake-fetch.js';
@@ -165,6 +166,23 @@ describe('CronJobs page', () => {
     act(() => watchOf('cronjobs')!.send({ type: 'DELETED', object: { ...cj, metadata: { ...cj.metadata, resourceVersion: '12' } } }));
     await waitFor(() => expect(rowOf('default/nightly')).toBeNull());
     expect(screen.getByText('No CronJobs')).toBeTruthy();
+  });
+
+  it('sends the full form to the create wizard with type CronJob chosen', async () => {
+    const { fake } = cronJobServer([]);
+    function Wizard() {
+      const location = useLocation();
+      return <output data-testid="wizard">{`${location.pathname}${location.search}`}</output>;
+    }
+    renderConsole(
+      <Routes>
+        <Route path="/cronjobs" element={<CronJobListPage />} />
+        <Route path="/jobs/create" element={<Wizard />} />
+      </Routes>,
+      { fake, route: '/cronjobs' },
+    );
+    fireEvent.click(await screen.findByRole('button', { name: 'Create with the wizard' }));
+    expect((await screen.findByTestId('wizard')).textContent).toBe('/jobs/create?type=CronJob');
   });
 
   it('lists one namespace when one is chosen', async () => {

@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 // unit: beside the code, no network, Docker or real time.
 // integration: real API server + SQLite in process, simulated node.
 // docker: the node agent against the real Docker engine.
+// security: a real server attacked (auth bypass corpus, Pod Security, limits, fuzzer).
 // e2e: the built `jobyard server` driven by kubectl, @kubernetes/client-node and Chromium.
 export default defineConfig({
   test: {
@@ -37,6 +38,17 @@ export default defineConfig({
           name: 'docker',
           include: ['test/docker/**/*.test.ts', '**/*.docker.test.ts'],
           exclude: ['node_modules/**', 'dist/**'],
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          // The attacker's view: a real `jobyard server` (and the real engine where a pod must
+          // run) probed with encoded paths, foreign origins, privileged pods, deep bodies, fuzzing.
+          name: 'security',
+          include: ['test/security/**/*.test.ts'],
           testTimeout: 180_000,
           hookTimeout: 120_000,
           fileParallelism: false,

@@ -10,6 +10,7 @@
 #   web          vitest --project web          (web/src; skipped while it has no tests)
 #   integration  vitest --project integration  (test/integration)
 #   docker       vitest --project docker       (test/docker, *.docker.test.ts; real dockerd)
+#   security     vitest --project security     (test/security: a real server attacked; fuzzer)
 #   e2e          vitest --project e2e          (test/e2e-*: kubectl, client-node, Chromium)
 #
 # Artifacts (JUnit reports, screenshots, logs) go to artifacts/; tests find that folder
@@ -43,7 +44,7 @@ rm -rf "$junit_dir"
 mkdir -p "$junit_dir"
 
 run_started_s=$SECONDS
-tier_count=8
+tier_count=9
 tier_number=0
 summary=()
 
@@ -123,7 +124,7 @@ vitest_tier() {
 }
 
 if [ "$skip_setup" = 1 ]; then
-  tier_count=7
+  tier_count=8
   echo "test: --skip-setup: not running scripts/setup.sh"
 else
   tier setup "" scripts/setup.sh --with-browser
@@ -146,6 +147,7 @@ else
 fi
 vitest_tier integration
 vitest_tier docker
+vitest_tier security
 vitest_tier e2e
 
 [ -n "$only" ] && banner "selected tiers (${only//,/ }) passed in $((SECONDS - run_started_s)) s" && exit 0

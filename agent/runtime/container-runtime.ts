@@ -138,6 +138,8 @@ export interface PodSandboxConfig {
    * writeVolumeFiles writes through the sandbox.
    */
   volumes?: string[];
+  /** pids.max of the sandbox (the kubelet's podPidsLimit); undefined = no limit. */
+  pidsLimit?: number;
 }
 
 export type PodSandboxState = 'ready' | 'notready';
@@ -281,6 +283,8 @@ export interface LinuxContainerResources {
   /** cpu.shares from the CPU request (2 when none). */
   cpuShares?: number;
   oomScoreAdj?: number;
+  /** pids.max: the most processes and threads the container may have; undefined = the engine's default (none). */
+  pidsLimit?: number;
 }
 
 export interface ContainerSecurity {

@@ -314,6 +314,7 @@ export class DockerRuntime implements ContainerRuntime {
       Mounts: (config.volumes ?? []).map((v) => ({ Type: 'volume' as const, Source: v, Target: `${SANDBOX_VOLUME_ROOT}/${v}` })),
       LogConfig: { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '1' } },
     };
+    if (config.pidsLimit && config.pidsLimit > 0) hostConfig.PidsLimit = config.pidsLimit;
     if (!config.hostNetwork) {
       if (config.dns?.servers?.length) hostConfig.Dns = config.dns.servers;
       if (config.dns?.searches?.length) hostConfig.DnsSearch = config.dns.searches;
@@ -684,6 +685,8 @@ export class DockerRuntime implements ContainerRuntime {
     if (r.cpuQuota) hostConfig.CpuQuota = r.cpuQuota;
     if (r.cpuPeriod) hostConfig.CpuPeriod = r.cpuPeriod;
     if (r.oomScoreAdj !== undefined) hostConfig.OomScoreAdj = r.oomScoreAdj;
+    // Docker reads 0 and -1 as "no limit": only a positive value is passed.
+    if (r.pidsLimit && r.pidsLimit > 0) hostConfig.PidsLimit = r.pidsLimit;
     if (sec.privileged) hostConfig.Privileged = true;
     if (sec.readOnlyRootFilesystem) hostConfig.ReadonlyRootfs = true;
     if (sec.capabilitiesAdd?.length) hostConfig.CapAdd = sec.capabilitiesAdd;

@@ -132,6 +132,33 @@ describe('Kubelet: a pod runs to completion', () => {
     expect(states(pod)).toEqual({ main: 'terminated:OOMKilled:137' });
   });
 
+  it('gives every container of a pod the podPidsLimit as its pids.max, and none without one', async () => {
+    const PIDS_MAX = '/sys/fs/cgroup/pids/pids.max';
+    const run = async (options: { podPidsLimit?: number }) => {
+      const h = new KubeletHarness({ options });
+      h.runtime.program(['/app'], (p) => {
+        p.out(p.readFile(PIDS_MAX) ?? '');
+        return p.forever();
+      });
+      h.runtime.program(['/init'], (p) => {
+        p.out(p.readFile(PIDS_MAX) ?? '');
+        return p.exit(0);
+      });
+      await h.start();
+      const c = (name: string, command: string) => ({ name, image: 'busybox:1.36', command: [command] });
+      await h.createPod(newPod('p', { initContainers: [c('init', '/init')], containers: [c('a', '/app'), c('b', '/app')] }));
+      const seen: Record<string, string> = {};
+      for (const name of ['init', 'a', 'b']) {
+        const [id] = await h.instances('p', name);
+        for await (const l of h.runtime.containerLogs(id!)) seen[name] = (seen[name] ?? '') + l.content.trim();
+      }
+      return seen;
+    };
+    expect(await run({ podPidsLimit: 64 })).toEqual({ init: '64', a: '64', b: '64' });
+    expect(await run({})).toEqual({ init: 'max', a: 'max', b: 'max' });
+    expect(await run({ podPidsLimit: -1 })).toEqual({ init: 'max', a: 'max', b: 'max' });
+  });
+
   it('rewrites a failed pod’s Error to OOMKilled when the engine reports the OOM after the exit', async () => {
     const h = new KubeletHarness();
     h.runtime.program(['/app'], (p) => p.exit(137));

@@ -96,6 +96,12 @@ export interface KubeletOptions {
   housekeepingIntervalMs?: number;
   backoffInitialMs?: number;
   backoffMaxMs?: number;
+  /**
+   * The kubelet's podPidsLimit: the most processes (and threads) each container of a pod and its
+   * sandbox may have, so one fork bomb cannot exhaust the node's PIDs. -1 or undefined: no limit
+   * (upstream's default; jobyard server passes 4096).
+   */
+  podPidsLimit?: number;
 }
 
 export interface KubeletDeps {
@@ -614,6 +620,7 @@ export class Kubelet {
         portMappings: ports,
         hostNetwork: !!pod.spec.hostNetwork,
         volumes: this.sandboxVolumes(plan),
+        ...this.pidsLimit(),
       });
     } catch (err) {
       this.deps.recorder.event(pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${errorText(err)}`);
@@ -632,6 +639,12 @@ export class Kubelet {
   }
 
   /** Every runtime volume of the pod stays mounted by the sandbox (tmpfs lifetime, file writes, subPaths). */
+  /** { pidsLimit } when podPidsLimit sets one, else nothing (as upstream: only a positive value limits). */
+  private pidsLimit(): { pidsLimit?: number } {
+    const limit = this.deps.options?.podPidsLimit;
+    return limit !== undefined && limit > 0 ? { pidsLimit: limit } : {};
+  }
+
   private sandboxVolumes(plan: VolumePlan): string[] {
     const out = new Set(plan.sandboxVolumes);
     for (const v of plan.volumes.values()) if (v.kind === 'runtime') out.add(v.runtimeVolume);
@@ -868,7 +881,7 @@ export class Kubelet {
       stdin: !!c.stdin,
       stdinOnce: !!c.stdinOnce,
       tty: !!c.tty,
-      resources: linuxResources(c.resources),
+      resources: { ...linuxResources(c.resources), ...this.pidsLimit() },
       security,
       sharePidNamespace: !!pod.spec.shareProcessNamespace,
       labels: { ...this.instanceLabels },

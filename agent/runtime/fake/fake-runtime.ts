@@ -1150,6 +1150,8 @@ export class FakeRuntime implements ContainerRuntime {
         return `${r.cpuShares ?? 1024}\n`;
       case '/sys/fs/cgroup/memory/memory.limit_in_bytes':
         return `${r.memoryLimitBytes ?? UNLIMITED_MEMORY}\n`;
+      case '/sys/fs/cgroup/pids/pids.max':
+        return `${r.pidsLimit && r.pidsLimit > 0 ? r.pidsLimit : 'max'}\n`;
       case '/proc/mounts':
         return (c.config.mounts ?? [])
           .map((m) => {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The jobyard command line: `jobyard server` runs everything; other verbs talk to a server.
 import { Command, InvalidArgumentError } from 'commander';
-import { DEFAULT_DATA_DIR, startServer } from './server.js';
+import { DEFAULT_DATA_DIR, DEFAULT_POD_PIDS_LIMIT, startServer } from './server.js';
 import { clustersCommand, logsCommand } from '../cli/index.js';
 
 function port(value: string): number {
@@ -22,6 +22,13 @@ function nonNegative(value: string): number {
   return n;
 }
 
+/** The kubelet's podPidsLimit: -1 (no limit, as upstream) or 1 up to the kernel's PID_MAX_LIMIT. */
+function pidsLimit(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || (n !== -1 && (n < 1 || n > 4_194_304))) throw new InvalidArgumentError('must be -1 (no limit) or a number of processes from 1 to 4194304');
+  return n;
+}
+
 const program = new Command();
 program.name('jobyard').description('Batch jobs from container images, with Kubernetes Job semantics.');
 
@@ -39,6 +46,7 @@ program
   .option('--job-backoff-max <seconds>', "the Job controller's backoff cap (the seed's console: 6 minutes)", seconds, 360)
   .option('--watch-history-max-age <seconds>', 'how long watch events are kept for clients that resume', nonNegative, 900)
   .option('--watch-history-min-events <n>', 'how many of the newest watch events are always kept', nonNegative, 10_000)
+  .option('--pod-pids-limit <n>', "the most processes and threads each container of a pod may have (the kubelet's podPidsLimit; -1: no limit)", pidsLimit, DEFAULT_POD_PIDS_LIMIT)
   .action(async (opts: {
     dataDir: string;
     port: number;
@@ -51,6 +59,7 @@ program
     jobBackoffMax: number;
     watchHistoryMaxAge: number;
     watchHistoryMinEvents: number;
+    podPidsLimit: number;
   }) => {
     const running = await startServer({
       dataDir: opts.dataDir,
@@ -65,6 +74,7 @@ program
       quiet: false,
       watchHistoryMaxAgeSeconds: opts.watchHistoryMaxAge,
       watchHistoryMinEvents: opts.watchHistoryMinEvents,
+      podPidsLimit: opts.podPidsLimit,
     });
     process.stdout.write(
       [

@@ -50,7 +50,12 @@ export interface ServerOptions {
   /** Watch history kept: events younger than this, and always the newest N. */
   watchHistoryMaxAgeSeconds?: number;
   watchHistoryMinEvents?: number;
+  /** The kubelet's podPidsLimit: pids.max of each container of a pod (-1: none). */
+  podPidsLimit?: number;
 }
+
+/** The most processes a pod's container may have unless told otherwise (a fork bomb stops there). */
+export const DEFAULT_POD_PIDS_LIMIT = 4096;
 
 export const DEFAULT_DATA_DIR = join(homedir(), '.jobyard');
 
@@ -242,6 +247,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         nodeName: opts.nodeName,
         dataDir,
         kubeletVersion: deps.version.gitVersion,
+        kubelet: { podPidsLimit: opts.podPidsLimit ?? DEFAULT_POD_PIDS_LIMIT },
         logger: opts.quiet ? noopLogger : consoleLogger('warn', 'agent'),
         // The collectors write to the store in this process: no HTTP, no JSON, same
         // idempotent ingest (an agent elsewhere would use HttpLogSink).

@@ -3,6 +3,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { DEFAULT_DATA_DIR, DEFAULT_POD_PIDS_LIMIT, startServer } from './server.js';
 import { clustersCommand, logsCommand } from '../cli/index.js';
+import { type Level, LEVELS, isLevel } from '../server/admission/index.js';
 
 function port(value: string): number {
   const n = Number(value);
@@ -29,6 +30,17 @@ function pidsLimit(value: string): number {
   return n;
 }
 
+function podSecurityLevel(value: string): Level {
+  if (!isLevel(value)) throw new InvalidArgumentError(`must be one of ${LEVELS.join(', ')}`);
+  return value;
+}
+
+/** --allow-host-path: an absolute directory, repeatable. */
+function hostPathDir(value: string, previous: string[]): string[] {
+  if (!value.startsWith('/')) throw new InvalidArgumentError('must be an absolute path');
+  return [...previous, value];
+}
+
 const program = new Command();
 program.name('jobyard').description('Batch jobs from container images, with Kubernetes Job semantics.');
 
@@ -47,6 +59,8 @@ program
   .option('--watch-history-max-age <seconds>', 'how long watch events are kept for clients that resume', nonNegative, 900)
   .option('--watch-history-min-events <n>', 'how many of the newest watch events are always kept', nonNegative, 10_000)
   .option('--pod-pids-limit <n>', "the most processes and threads each container of a pod may have (the kubelet's podPidsLimit; -1: no limit)", pidsLimit, DEFAULT_POD_PIDS_LIMIT)
+  .option('--pod-security-default <level>', `the Pod Security level (${LEVELS.join(', ')}) enforced, audited and warned in namespaces without pod-security.kubernetes.io labels; kube-system is exempt`, podSecurityLevel, 'baseline')
+  .option('--allow-host-path <dir>', 'a directory hostPath volumes may lie under (repeatable); without it no pod may use hostPath', hostPathDir, [])
   .action(async (opts: {
     dataDir: string;
     port: number;
@@ -60,6 +74,8 @@ program
     watchHistoryMaxAge: number;
     watchHistoryMinEvents: number;
     podPidsLimit: number;
+    podSecurityDefault: Level;
+    allowHostPath: string[];
   }) => {
     const running = await startServer({
       dataDir: opts.dataDir,
@@ -75,6 +91,8 @@ program
       watchHistoryMaxAgeSeconds: opts.watchHistoryMaxAge,
       watchHistoryMinEvents: opts.watchHistoryMinEvents,
       podPidsLimit: opts.podPidsLimit,
+      podSecurityDefault: opts.podSecurityDefault,
+      allowHostPaths: opts.allowHostPath,
     });
     process.stdout.write(
       [

@@ -24,6 +24,7 @@ import {
 } from '../../machinery/index.js';
 import { StorageError, type ObjectStore, type StoredEvent } from '../storage/index.js';
 import type { RequestContext, ResourceDefinition } from './resource.js';
+import type { AdmissionOperation, AdmissionPlugin } from '../admission/types.js';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';
@@ -42,6 +43,8 @@ export interface RegistryDeps {
   codec: Codec;
   /** Looks up another resource (namespaces, for the existence check). */
   lookup(group: string, resource: string): ResourceDefinition | undefined;
+  /** Validating admission, run on every create and update after the strategy's validation. */
+  admission?: AdmissionPlugin;
 }
 
 export interface WriteOptions {
@@ -219,6 +222,7 @@ export class GenericRegistry {
     if (errs.length) throw invalid(def.names.kind, def.names.group, meta.name ?? '', errs);
     def.strategy.canonicalize?.(obj);
     warnings.push(...(def.strategy.warningsOnCreate?.(obj) ?? []));
+    warnings.push(...this.admit(def, 'CREATE', namespace, withTypeMeta(def, obj), undefined, opts));
     if (opts.dryRun) {
       // A dry run answers as a real create would, without the storage-assigned version.
       if (this.deps.store.get(storageResource(def), meta.namespace ?? '', meta.name!)) {
@@ -374,6 +378,7 @@ export class GenericRegistry {
     if (errs.length) throw invalid(def.names.kind, def.names.group, name, dedupe(errs));
     def.strategy.canonicalize?.(obj);
     const stored = withTypeMeta(def, obj);
+    warnings.push(...this.admit(def, 'UPDATE', namespace, stored, existing, opts));
     stored.metadata.resourceVersion = existing.metadata.resourceVersion;
     // No-op updates write nothing and keep the resourceVersion, as upstream's storage does.
     if (sameObject(stored, existing)) return { object: existing, warnings };
@@ -487,6 +492,25 @@ export class GenericRegistry {
   }
 
   // ---- helpers -------------------------------------------------------------------------------
+
+  /** Validating admission (upstream's createValidation / updateValidation): throws to refuse. */
+  private admit(def: ResourceDefinition, operation: AdmissionOperation, namespace: string, obj: KubeObject, old: KubeObject | undefined, opts: WriteOptions): string[] {
+    const admission = this.deps.admission;
+    if (!admission) return [];
+    const name = obj.metadata.name ?? '';
+    return admission.validate({
+      operation,
+      group: def.names.group,
+      resource: def.names.resource,
+      kind: def.names.kind,
+      subresource: opts.subresource ?? '',
+      namespace: def.names.namespaced ? namespace : '',
+      name,
+      object: obj,
+      oldObject: old,
+      dryRun: !!opts.dryRun,
+    });
+  }
 
   private checkNamespace(def: ResourceDefinition, namespace: string, meta: ObjectMeta, creating: boolean): void {
     if (!def.names.namespaced) {

@@ -1,7 +1,7 @@
 // `jobyard server`: the all-in-one process. Wires storage → registry → API server, then the
 // controllers and the node agent as API clients of that server (over HTTPS, as they would
 // be in a split deployment). Singletons live here and nowhere else.
-import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -18,6 +18,8 @@ import { ensureServingCerts } from '../server/serving/tls.js';
 import { isLoopback, listenDual } from '../server/serving/listener.js';
 import { buildOpenAPIProvider } from './openapi.js';
 import { writeKubeconfig } from './kubeconfig.js';
+import { ensurePrivateFile, securePrivateDir } from './data-dir.js';
+import { signInUrl, writeConsoleAddress } from './console-url.js';
 import { type ControllerManager, startControllers } from '../controllers/manager.js';
 import { consoleLogger, loadKubeconfig, noopLogger, RestClientset } from '../client/index.js';
 import { PodStreams, type PodLogProvider, type RunningAgent, startAgent } from '../agent/index.js';
@@ -68,7 +70,12 @@ export interface RunningServer {
   port: number;
   kubeconfigPath: string;
   token: string;
+  /** The console's sign-in link: it carries the token, so it is printed only when the token is new. */
   consoleUrl: string;
+  /** The console's address, without the token (e.g. http://127.0.0.1:6443). */
+  consoleAddress: string;
+  /** This start made the token (a new data directory). */
+  tokenCreated: boolean;
   stop(): Promise<void>;
 }
 
@@ -83,12 +90,15 @@ function repoRoot(): string {
   return resolve(here, '..', '..');
 }
 
-function readOrCreateToken(path: string): string {
-  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
+function readOrCreateToken(path: string): { token: string; created: boolean } {
+  if (existsSync(path)) return { token: readFileSync(path, 'utf8').trim(), created: false };
   const token = randomBytes(32).toString('base64url');
   writeFileSync(path, `${token}\n`, { mode: 0o600 });
-  return token;
+  return { token, created: true };
 }
+
+/** Request URLs are logged without their query: GET /auth/login?token=... must never reach a log. */
+const requestLogSerializer = (req: { method?: string; url?: string }) => ({ method: req.method, url: (req.url ?? '').split('?')[0] });
 
 function packageVersion(root: string): string {
   try {
@@ -179,8 +189,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // Fail before anything else when the agent has no engine to run pods on.
   const runtime = opts.agent ? await connectRuntime() : undefined;
   const podLogs = forwardingLogProvider();
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const token = readOrCreateToken(join(dataDir, 'token'));
+  // 0700 and 0600 all the way down, on every start (SQLite's -wal/-shm take the db file's mode).
+  securePrivateDir(dataDir);
+  const { token, created: tokenCreated } = readOrCreateToken(join(dataDir, 'token'));
+  ensurePrivateFile(join(dataDir, 'state.db'));
+  ensurePrivateFile(join(dataDir, 'logs.db'));
   const certs = await ensureServingCerts(join(dataDir, 'pki'), [opts.host, hostname(), ...opts.tlsSans].filter((h) => h && h !== '0.0.0.0' && h !== '::'));
   const store = new SqliteObjectStore({ path: join(dataDir, 'state.db') });
   const clock = realClock;
@@ -217,7 +230,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     openapi: buildOpenAPIProvider(allResources),
     consoleDir: join(root, 'web', 'dist'),
     serverAddress: `${clientHost}:${opts.port}`,
-    logger: opts.quiet ? false : { level: 'warn' },
+    logger: opts.quiet ? false : { level: 'warn', serializers: { req: requestLogSerializer } },
     // pods/exec needs only the engine: it is served from the start.
     ...(runtime ? { podLogs, podStreams: new PodStreams({ runtime }) } : {}),
     extraRoutes: (app) => {
@@ -234,6 +247,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   localServer = server;
   const kubeconfigPath = join(dataDir, 'kubeconfig');
   writeKubeconfig(kubeconfigPath, { server, caPem: certs.caPem, token });
+  const consoleAddress = `${isLoopback(opts.host) ? 'http' : 'https'}://${clientHost}:${port}`;
+  writeConsoleAddress(dataDir, consoleAddress);
 
   // Watch history: by default 15 minutes, and at least the newest 10,000 events.
   const compact = () => store.compactOlderThan((opts.watchHistoryMaxAgeSeconds ?? 900) * 1000, opts.watchHistoryMinEvents ?? 10_000);
@@ -293,14 +308,16 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     }
   }
 
-  const consoleScheme = isLoopback(opts.host) ? 'http' : 'https';
-  const consoleUrl = `${consoleScheme}://${clientHost}:${port}/auth/login?token=${encodeURIComponent(token)}`;
+  // What this start wrote (certificates, the agent's files) is private too.
+  securePrivateDir(dataDir);
 
   return {
     port,
     kubeconfigPath,
     token,
-    consoleUrl,
+    consoleUrl: signInUrl(consoleAddress, token),
+    consoleAddress,
+    tokenCreated,
     async stop() {
       clearInterval(compaction);
       // The agent and the controllers first: their in-flight requests still need the listener.

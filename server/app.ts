@@ -1,7 +1,9 @@
 // buildApiServer: the API server as a Fastify app (no listen here; see serving/listener.ts).
-// Order of a request: authentication (bearer token, or console session + CSRF) →
+// Order of a request: the front door (serving/front-door.ts: one normalized path, then
+// authentication on the matched route, deny by default, browser-write checks) →
 // discovery / OpenAPI / resource handlers → Status errors.
 import { existsSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import http from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fastifyStatic from '@fastify/static';
@@ -14,7 +16,9 @@ import { notFoundResponse, registerResourceRoutes, sendStatusError } from './han
 import type { PodLogProvider } from './handlers/pod-log.js';
 import type { PodStreamProvider } from './handlers/pod-streams.js';
 import { type UpgradeListener, upgradeDispatcher } from '../machinery/httpstream/upgrade.js';
-import { ADMIN_USER, Authenticator, CSRF_HEADER, SESSION_COOKIE, clearSessionCookieHeader, readCookie, sessionCookieHeader } from './serving/auth.js';
+import { ADMIN_USER, Authenticator, SESSION_COOKIE, clearSessionCookieHeader, readCookie, sessionCookieHeader } from './serving/auth.js';
+import { frontDoorHook, principalOf, PUBLIC_ROUTE, rewriteRequestUrl } from './serving/front-door.js';
+import { CONSOLE_ROUTES } from './serving/console-routes.js';
 
 /** What the OpenAPI documents look like to the server: built once, served as JSON. */
 export interface OpenAPIProvider {
@@ -53,7 +57,6 @@ export interface BuiltApiServer {
   upgrade: UpgradeListener;
 }
 
-const PUBLIC_PATHS = new Set(['/healthz', '/livez', '/readyz', '/auth/login', '/auth/session', '/auth/logout']);
 const API_PREFIXES = ['/api', '/apis', '/openapi', '/version', '/clusters', '/logs', '/jobyard'];
 
 function isApiPath(path: string): boolean {
@@ -71,6 +74,8 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<BuiltApiServe
     bodyLimit: 3 * 1024 * 1024,
     // Kubernetes names may hold dots and colons; keep paths as sent.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1024 },
+    // The front door's first step, before routing: the router sees the normalized path.
+    rewriteUrl: (req) => rewriteRequestUrl(req),
     serverFactory: (handler) => {
       captured = handler as http.RequestListener;
       return http.createServer(handler);
@@ -101,68 +106,59 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<BuiltApiServe
     return sendStatusError(reply, new StatusError(failureStatus(500, 'InternalError', 'Internal error occurred: an unexpected error; see the server log')));
   });
 
-  // ---- authentication ------------------------------------------------------------------
-  app.addHook('onRequest', async (request, reply) => {
-    const path = request.url.split('?')[0];
-    if (PUBLIC_PATHS.has(path) || !isApiPath(path)) return;
-    const auth = deps.authenticator;
-    const bearer = Authenticator.bearer(request.headers.authorization);
-    if (bearer !== undefined) {
-      if (auth.checkToken(bearer)) return;
-      return unauthorized(reply);
-    }
-    const cookie = readCookie(request.headers.cookie, SESSION_COOKIE);
-    if (cookie && auth.verifySession(cookie)) {
-      const method = request.method;
-      if (method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS') {
-        const presented = request.headers[CSRF_HEADER];
-        if (!auth.checkCsrf(cookie, Array.isArray(presented) ? presented[0] : presented)) {
-          return sendStatusError(reply, new StatusError(failureStatus(403, 'Forbidden', 'missing or invalid CSRF token (send the X-CSRF-Token header the session gave)')));
-        }
-      }
-      return;
-    }
-    return unauthorized(reply);
-  });
+  // ---- authentication (deny by default: only routes with PUBLIC_ROUTE config answer strangers) ----
+  app.addHook('onRequest', frontDoorHook(deps.authenticator));
 
   // ---- health ----------------------------------------------------------------------------
+  // Public, as upstream serves them to anyone (system:public-info-viewer): they say "ok" only.
   for (const path of ['/healthz', '/livez', '/readyz']) {
-    app.get(path, async (_req, reply) => reply.type('text/plain').send('ok'));
+    app.get(path, { config: PUBLIC_ROUTE }, async (_req, reply) => reply.type('text/plain').send('ok'));
   }
 
   // ---- console sessions ------------------------------------------------------------------
   const startSession = (request: FastifyRequest, reply: FastifyReply): string => {
-    const cookie = deps.authenticator.newSession();
+    const { cookie, csrfToken } = deps.authenticator.newSession();
     reply.header('Set-Cookie', sessionCookieHeader(cookie, isEncrypted(request)));
     reply.header('Cache-Control', 'no-store');
-    return deps.authenticator.csrfFor(cookie);
+    return csrfToken;
   };
-  app.get('/auth/login', async (request, reply) => {
+  app.get('/auth/login', { config: PUBLIC_ROUTE }, async (request, reply) => {
+    // Opened from the console URL (a terminal, Sec-Fetch-Site: none), never from another site.
+    const site = request.headers['sec-fetch-site'];
+    if (site === 'cross-site' || site === 'same-site') {
+      throw new StatusError(failureStatus(403, 'Forbidden', `sign-in from another site (Sec-Fetch-Site: ${site}) is refused: open the console URL directly`));
+    }
     const token = (request.query as Record<string, string | undefined>).token;
     if (!deps.authenticator.checkToken(token)) return unauthorized(reply);
     startSession(request, reply);
     // Drop the token from the address bar and history.
     return reply.header('Referrer-Policy', 'no-referrer').redirect('/', 303);
   });
-  app.post('/auth/login', async (request, reply) => {
+  app.post('/auth/login', { config: PUBLIC_ROUTE }, async (request, reply) => {
+    // The front door checked Origin; the body is JSON and nothing else (never text/plain).
+    const type = String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (type !== 'application/json') {
+      throw new StatusError(failureStatus(415, 'UnsupportedMediaType', `sign-in takes application/json ({"token": "..."}); got ${JSON.stringify(request.headers['content-type'] ?? '')}`));
+    }
     let token: string | undefined;
     try {
-      token = (JSON.parse(String(request.body ?? '{}')) as { token?: string }).token;
+      token = (JSON.parse(String(request.body ?? '{}')) as { token?: string } | null)?.token;
     } catch {
       token = undefined;
     }
-    if (!deps.authenticator.checkToken(token)) return unauthorized(reply);
+    if (typeof token !== 'string' || !deps.authenticator.checkToken(token)) return unauthorized(reply);
     const csrfToken = startSession(request, reply);
     return reply.type('application/json').send(JSON.stringify({ csrfToken }));
   });
-  app.get('/auth/session', async (request, reply) => {
-    const cookie = readCookie(request.headers.cookie, SESSION_COOKIE);
-    const csrfToken = cookie ? deps.authenticator.verifySession(cookie) : undefined;
-    if (!csrfToken) return unauthorized(reply);
+  app.get('/auth/session', { config: PUBLIC_ROUTE }, async (request, reply) => {
+    const principal = principalOf(request.raw);
+    if (principal?.kind !== 'session') return unauthorized(reply);
     reply.header('Cache-Control', 'no-store');
-    return reply.type('application/json').send(JSON.stringify({ authenticated: true, csrfToken }));
+    return reply.type('application/json').send(JSON.stringify({ authenticated: true, csrfToken: principal.csrfToken }));
   });
-  app.post('/auth/logout', async (request, reply) => {
+  app.post('/auth/logout', { config: PUBLIC_ROUTE }, async (request, reply) => {
+    // Revoked in the store: a copy of the cookie is worth nothing from now on.
+    deps.authenticator.endSession(readCookie(request.headers.cookie, SESSION_COOKIE));
     reply.header('Set-Cookie', clearSessionCookieHeader(isEncrypted(request)));
     return reply.code(204).send();
   });
@@ -227,13 +223,25 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<BuiltApiServe
 
   // ---- console ---------------------------------------------------------------------------
   if (deps.consoleDir && existsSync(deps.consoleDir)) {
-    await app.register(fastifyStatic, { root: deps.consoleDir, prefix: '/', wildcard: false, index: ['index.html'] });
+    const consoleDir = deps.consoleDir;
+    // The built files (/, /index.html, /assets/...) are public: the sign-in page and its code.
+    // (@fastify/static names its root in each route's config; wildcard: false makes one route a file.)
+    app.addHook('onRoute', (route) => {
+      const config = route.config as { rootPath?: string } | undefined;
+      if (config?.rootPath !== undefined && resolvePath(config.rootPath) === resolvePath(consoleDir)) route.config = { ...config, ...PUBLIC_ROUTE };
+    });
+    await app.register(fastifyStatic, { root: consoleDir, prefix: '/', wildcard: false, index: ['index.html'] });
+    const shell = async (_request: FastifyRequest, reply: FastifyReply) => {
+      reply.header('Cache-Control', 'no-cache');
+      return reply.sendFile('index.html');
+    };
+    // Client-side routes load the app shell, signed in or not (it shows the sign-in page).
+    for (const route of CONSOLE_ROUTES) app.get(route, { config: PUBLIC_ROUTE }, shell);
     app.setNotFoundHandler((request, reply) => {
       const path = request.url.split('?')[0];
       if (request.method === 'GET' && !isApiPath(path) && !path.startsWith('/assets/')) {
-        // Client-side routes (/jobs/default/x) load the app shell.
-        reply.header('Cache-Control', 'no-cache');
-        return reply.sendFile('index.html');
+        // Any other page of a signed-in console (its own "not found" page) loads the app shell too.
+        return shell(request, reply);
       }
       return notFoundResponse(reply);
     });

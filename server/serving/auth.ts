@@ -1,12 +1,14 @@
 // Authentication: a bearer token for API clients (kubectl, controllers, the agent), and for
-// the console a session cookie derived from the same token, with a CSRF token for writes.
-// Sessions are stateless (HMAC-signed), so they survive a restart and die with the token.
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+// the console a session cookie got in exchange for the same token, with a CSRF token for
+// writes. Sessions live in a SessionStore (SQLite in the data dir): they survive a restart,
+// end at sign-out or after 12 hours, and die with the token they were made from.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { UserInfo } from '../../api/index.js';
+import { SessionStore } from './session-store.js';
 
 export const SESSION_COOKIE = 'jobyard_session';
 export const CSRF_HEADER = 'x-csrf-token';
-const SESSION_TTL_MS = 12 * 3600 * 1000;
+export const SESSION_TTL_MS = 12 * 3600 * 1000;
 
 /**
  * The one user jobyard knows: whoever holds the server's token, or a console session made
@@ -20,22 +22,43 @@ export const ADMIN_USER: Readonly<UserInfo> = Object.freeze({
   groups: Object.freeze(['system:masters', 'system:authenticated']) as string[],
 });
 
-export type Principal = { kind: 'token' } | { kind: 'session'; csrfToken: string };
+/** Who a request is: the token's holder, or a console session (with its CSRF token). */
+export type Principal = { kind: 'token' } | { kind: 'session'; cookie: string; csrfToken: string };
+
+function sha256(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
+function constantTimeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export interface AuthenticatorOptions {
+  /** Where sessions live; an in-memory store when absent (tests). */
+  sessions?: SessionStore;
+  now?: () => number;
+}
 
 export class Authenticator {
-  private readonly token: Buffer;
-  private readonly key: Buffer;
+  private readonly token: string;
+  private readonly tokenHash: string;
+  readonly sessions: SessionStore;
+  private readonly now: () => number;
 
-  constructor(token: string) {
-    this.token = Buffer.from(token);
-    this.key = createHmac('sha256', 'jobyard-session-key').update(token).digest();
+  constructor(token: string, opts: AuthenticatorOptions = {}) {
+    this.token = token;
+    this.tokenHash = sha256(`jobyard-token:${token}`);
+    this.sessions = opts.sessions ?? new SessionStore();
+    this.now = opts.now ?? Date.now;
+    this.sessions.prune(this.tokenHash, this.now());
   }
 
   /** Constant-time check of a presented bearer token. */
   checkToken(presented: string | undefined): boolean {
     if (!presented) return false;
-    const b = Buffer.from(presented);
-    return b.length === this.token.length && timingSafeEqual(b, this.token);
+    return constantTimeEqual(presented, this.token);
   }
 
   /** "Bearer x" → x. */
@@ -45,40 +68,42 @@ export class Authenticator {
     return m ? m[1].trim() : undefined;
   }
 
-  /** A new session cookie value, valid for 12 hours. */
-  newSession(now = Date.now()): string {
-    const id = randomBytes(16).toString('base64url');
-    const expires = String(now + SESSION_TTL_MS);
-    const payload = `${id}.${expires}`;
-    return `${payload}.${this.sign(payload)}`;
+  /** A new session, stored before its cookie value is returned; valid for 12 hours. */
+  newSession(): { cookie: string; csrfToken: string } {
+    const cookie = randomBytes(32).toString('base64url');
+    const csrfToken = randomBytes(32).toString('base64url');
+    const now = this.now();
+    this.sessions.insert({ idHash: sha256(cookie), csrfToken, tokenHash: this.tokenHash, createdAt: now, expiresAt: now + SESSION_TTL_MS });
+    return { cookie, csrfToken };
   }
 
-  /** The session's CSRF token, or undefined when the cookie is forged or expired. */
-  verifySession(cookie: string | undefined, now = Date.now()): string | undefined {
-    if (!cookie) return undefined;
-    const parts = cookie.split('.');
-    if (parts.length !== 3) return undefined;
-    const payload = `${parts[0]}.${parts[1]}`;
-    const expected = Buffer.from(this.sign(payload));
-    const got = Buffer.from(parts[2]);
-    if (expected.length !== got.length || !timingSafeEqual(expected, got)) return undefined;
-    if (Number(parts[1]) < now) return undefined;
-    return this.csrfFor(cookie);
+  /** The live session of a cookie (looked up on every request), or undefined. */
+  session(cookie: string | undefined): Principal | undefined {
+    if (!cookie || cookie.length > 256) return undefined;
+    const stored = this.sessions.get(sha256(cookie));
+    if (!stored || stored.tokenHash !== this.tokenHash) return undefined;
+    if (stored.expiresAt <= this.now()) {
+      this.sessions.delete(stored.idHash);
+      return undefined;
+    }
+    return { kind: 'session', cookie, csrfToken: stored.csrfToken };
   }
 
-  csrfFor(cookie: string): string {
-    return this.sign(`csrf:${cookie}`);
+  /** The session's CSRF token, or undefined when the cookie names no live session. */
+  verifySession(cookie: string | undefined): string | undefined {
+    const s = this.session(cookie);
+    return s?.kind === 'session' ? s.csrfToken : undefined;
   }
 
-  checkCsrf(cookie: string, presented: string | undefined): boolean {
-    if (!presented) return false;
-    const a = Buffer.from(this.csrfFor(cookie));
-    const b = Buffer.from(presented);
-    return a.length === b.length && timingSafeEqual(a, b);
+  checkCsrf(session: Principal, presented: string | undefined): boolean {
+    if (session.kind !== 'session' || !presented) return false;
+    return constantTimeEqual(presented, session.csrfToken);
   }
 
-  private sign(payload: string): string {
-    return createHmac('sha256', this.key).update(payload).digest('base64url');
+  /** Sign-out: the session is gone from the store, whoever holds a copy of the cookie. */
+  endSession(cookie: string | undefined): boolean {
+    if (!cookie) return false;
+    return this.sessions.delete(sha256(cookie));
   }
 }
 
@@ -88,7 +113,8 @@ export function readCookie(header: string | undefined, name: string): string | u
   for (const part of header.split(';')) {
     const i = part.indexOf('=');
     if (i < 0) continue;
-    if (part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+    // Our cookie values are base64url: taken as sent, never decoded (a bad escape is no 500).
+    if (part.slice(0, i).trim() === name) return part.slice(i + 1).trim();
   }
   return undefined;
 }

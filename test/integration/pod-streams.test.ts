@@ -236,7 +236,8 @@ describe('pods/exec over WebSocket', () => {
   });
 
   it('takes a console session only from the console’s own origin', async () => {
-    const login = await fetch(`http://127.0.0.1:${listener.port}/auth/login`, { method: 'POST', body: JSON.stringify({ token: TOKEN }) });
+    const site = `http://127.0.0.1:${listener.port}`;
+    const login = await fetch(`${site}/auth/login`, { method: 'POST', headers: { Origin: site, 'Content-Type': 'application/json' }, body: JSON.stringify({ token: TOKEN }) });
     const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
     const before = node.started.length;
     const foreign = await refused(execUrl('worker', ['true']), { cookie, origin: 'http://127.0.0.1:9999' });

@@ -14,6 +14,7 @@ import { SchemaCodec } from '../server/registry/codec.js';
 import { allResources } from '../server/registry/index.js';
 import { buildApiServer, type ApiServerDeps } from '../server/app.js';
 import { Authenticator } from '../server/serving/auth.js';
+import { SessionStore } from '../server/serving/session-store.js';
 import { ensureServingCerts } from '../server/serving/tls.js';
 import { isLoopback, listenDual } from '../server/serving/listener.js';
 import { buildOpenAPIProvider } from './openapi.js';
@@ -208,6 +209,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   bootstrap(registry);
   // The log service's own database, apart from the API's.
   const logStore = new LogStore({ path: join(dataDir, 'logs.db'), clock });
+  const sessions = new SessionStore({ path: join(dataDir, 'sessions.db') });
 
   const version = packageVersion(root);
   const clientHost = isLoopback(opts.host) || opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host;
@@ -215,7 +217,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     registry,
     resources: allResources,
     clock,
-    authenticator: new Authenticator(token),
+    // Console sessions in the data dir: they survive a restart, sign-out revokes them.
+    authenticator: new Authenticator(token, { sessions }),
     version: {
       major: '1',
       minor: '32',
@@ -304,6 +307,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       await app.close().catch(() => {});
       store.close();
       logStore.close();
+      sessions.close();
       throw err;
     }
   }
@@ -329,6 +333,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       await app.close().catch(() => {});
       store.close();
       logStore.close();
+      sessions.close();
     },
   };
 }

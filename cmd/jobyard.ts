@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // The jobyard command line: `jobyard server` runs everything; other verbs talk to a server.
+import { basename, isAbsolute, relative, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { DEFAULT_DATA_DIR, DEFAULT_POD_PIDS_LIMIT, startServer } from './server.js';
+import { consoleSignInUrl } from './console-url.js';
 import { clustersCommand, logsCommand } from '../cli/index.js';
 import { type Level, LEVELS, isLevel } from '../server/admission/index.js';
 
@@ -39,6 +41,18 @@ function podSecurityLevel(value: string): Level {
 function hostPathDir(value: string, previous: string[]): string[] {
   if (!value.startsWith('/')) throw new InvalidArgumentError('must be an absolute path');
   return [...previous, value];
+}
+
+/** How to run `console-url` for this data directory, as this process was started. */
+function consoleUrlCommand(dataDir: string): string {
+  const self = process.argv[1] ?? 'jobyard';
+  const run = basename(self) === 'jobyard' ? 'jobyard' : `node ${relativeOrAbsolute(self)}`;
+  return `${run} console-url${resolve(dataDir) === resolve(DEFAULT_DATA_DIR) ? '' : ` --data-dir ${resolve(dataDir)}`}`;
+}
+
+function relativeOrAbsolute(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }
 
 const program = new Command();
@@ -98,7 +112,10 @@ program
       [
         `jobyard is running on port ${running.port}.`,
         `  kubectl:  kubectl --kubeconfig ${running.kubeconfigPath} get jobs`,
-        `  console:  ${running.consoleUrl}`,
+        // The link with the token only once, when the token is new: stdout often ends in a log.
+        ...(running.tokenCreated
+          ? [`  console:  ${running.consoleUrl}`, `            (shown this once; ${consoleUrlCommand(opts.dataDir)} prints it again)`]
+          : [`  console:  ${running.consoleAddress}/`, `            (sign-in link: ${consoleUrlCommand(opts.dataDir)})`]),
         '',
       ].join('\n'),
     );
@@ -123,6 +140,13 @@ program.addCommand(
   }),
 );
 program.addCommand(clustersCommand({ out: (text) => process.stdout.write(text) }));
+program
+  .command('console-url')
+  .description("Print the console's sign-in link (it holds the token: keep it out of logs and shared screens).")
+  .option('--data-dir <dir>', 'the data directory of the server', DEFAULT_DATA_DIR)
+  .action((opts: { dataDir: string }) => {
+    process.stdout.write(`${consoleSignInUrl(resolve(opts.dataDir))}\n`);
+  });
 program.hook('preAction', (_cmd, action) => {
   if (action.parent?.name() === 'logs') process.once('SIGINT', () => interrupted.abort());
 });

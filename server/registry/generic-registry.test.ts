@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject, WatchEvent } from '../../api/index.js';
-import { FakeClock, StatusError, fieldErrors, parseLabelSelector, isConflict, isNotFound } from '../../machinery/index.js';
+import { FakeClock, StatusError, fieldErrors, forbidden, parseLabelSelector, isConflict, isNotFound } from '../../machinery/index.js';
+import type { AdmissionAttributes } from '../admission/types.js';
 import { SqliteObjectStore } from '../storage/index.js';
 import { GenericRegistry, type Codec } from './generic-registry.js';
 import type { ResourceDefinition } from './resource.js';
@@ -317,5 +318,56 @@ describe('namespace deletion through the real namespaces definition', () => {
     expect(ns.spec.finalizers).toEqual(['kubernetes']);
     registry.update(realNamespaces, '', 'team', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' }, spec: { finalizers: [] } }, { subresource: 'finalize' });
     expect(() => registry.get(realNamespaces, '', 'team')).toThrow(/not found/);
+  });
+});
+
+describe('GenericRegistry admission', () => {
+  function withAdmission(refuse: (a: AdmissionAttributes) => boolean) {
+    const seen: AdmissionAttributes[] = [];
+    const store = new SqliteObjectStore({ path: ':memory:' });
+    const registry = new GenericRegistry({
+      store,
+      clock: new FakeClock('2026-05-01T10:00:00Z'),
+      codec: plainCodec,
+      lookup: (group, resource) => (group === '' && resource === 'namespaces' ? namespaces : undefined),
+      admission: {
+        name: 'test',
+        validate: (a) => {
+          seen.push(a);
+          if (refuse(a)) throw forbidden(`${a.resource} "${a.name}" is forbidden: no`);
+          return [`seen ${a.operation}`];
+        },
+      },
+    });
+    registry.create(namespaces, '', { metadata: { name: 'default' } });
+    return { registry, store, seen };
+  }
+
+  it('runs after validation on create and update, adds its warnings, and nothing is stored when it refuses', () => {
+    const { registry, store, seen } = withAdmission((a) => (a.object as { spec?: { size?: number } }).spec?.size === 13);
+    expect(registry.create(widgets, 'default', widget('a')).warnings).toEqual(['seen CREATE']);
+    const last = seen[seen.length - 1];
+    expect(last).toMatchObject({ operation: 'CREATE', group: 'example.io', resource: 'widgets', kind: 'Widget', namespace: 'default', name: 'a', subresource: '', dryRun: false });
+    expect((last.object as { spec: { size: number } }).spec.size).toBe(1);
+    expect(statusOf(() => registry.create(widgets, 'default', widget('b', { size: 13 }))).code).toBe(403);
+    expect(store.get('example.io/widgets', 'default', 'b')).toBeUndefined();
+    // Invalid objects are refused by validation before admission sees them.
+    const before = seen.length;
+    expect(statusOf(() => registry.create(widgets, 'default', widget('c', { size: -1 }))).code).toBe(422);
+    expect(seen.length).toBe(before);
+    const updated = registry.patch(widgets, 'default', 'a', 'merge', { metadata: { labels: { x: 'y' } } }, { subresource: undefined });
+    expect(updated.warnings).toEqual(['seen UPDATE']);
+    expect(seen[seen.length - 1].oldObject?.metadata.labels).toBeUndefined();
+    expect(statusOf(() => registry.patch(widgets, 'default', 'a', 'merge', { spec: { size: 13 } })).code).toBe(403);
+    expect((store.get('example.io/widgets', 'default', 'a') as { spec: { size: number } }).spec.size).toBe(1);
+  });
+
+  it('tells the plugin the subresource; a cluster-scoped object has no namespace', () => {
+    const { registry, seen } = withAdmission(() => false);
+    registry.create(widgets, 'default', widget('a'));
+    registry.update(widgets, 'default', 'a', { ...widget('a'), status: { ok: true } }, { subresource: 'status' });
+    expect(seen[seen.length - 1].subresource).toBe('status');
+    registry.create(namespaces, '', { metadata: { name: 'other' } });
+    expect(seen[seen.length - 1]).toMatchObject({ resource: 'namespaces', namespace: '', name: 'other' });
   });
 });

@@ -25,16 +25,17 @@ export interface KubectlResult {
 export class JobyardServer {
   readonly dataDir: string;
   readonly port: number;
-  readonly consoleUrl: string;
+  /** The console's address as the server printed it (no token), e.g. http://127.0.0.1:6443. */
+  readonly consoleAddress: string;
   private proc: ChildProcess;
   private output: string[];
   /** Made by start() (no dataDir given): stop() removes it. */
   private ownsDataDir = false;
 
-  private constructor(dataDir: string, port: number, consoleUrl: string, proc: ChildProcess, output: string[]) {
+  private constructor(dataDir: string, port: number, consoleAddress: string, proc: ChildProcess, output: string[]) {
     this.dataDir = dataDir;
     this.port = port;
-    this.consoleUrl = consoleUrl;
+    this.consoleAddress = consoleAddress;
     this.proc = proc;
     this.output = output;
   }
@@ -45,7 +46,7 @@ export class JobyardServer {
     const args = ['--import', 'tsx', join(REPO_ROOT, 'cmd', 'jobyard.ts'), 'server', '--data-dir', dataDir, '--port', String(opts.port ?? 0), ...(opts.args ?? [])];
     const proc = spawn(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const output: string[] = [];
-    const started = await new Promise<{ port: number; consoleUrl: string }>((resolvePromise, reject) => {
+    const started = await new Promise<{ port: number; consoleAddress: string }>((resolvePromise, reject) => {
       let buf = '';
       const timer = setTimeout(() => reject(new Error(`jobyard server did not start in 60 s:\n${output.join('')}`)), 60_000);
       const onData = (chunk: Buffer) => {
@@ -53,10 +54,11 @@ export class JobyardServer {
         output.push(text);
         buf += text;
         const port = /running on port (\d+)/.exec(buf);
-        const url = /console:\s+(\S+)/.exec(buf);
+        // The sign-in link on a first start, the bare address on later ones: only its origin is used.
+        const url = /console:[ \t]+(\S+)\r?\n/.exec(buf);
         if (port && url) {
           clearTimeout(timer);
-          resolvePromise({ port: Number(port[1]), consoleUrl: url[1] });
+          resolvePromise({ port: Number(port[1]), consoleAddress: new URL(url[1]!).origin });
         }
       };
       proc.stdout!.on('data', onData);
@@ -67,13 +69,18 @@ export class JobyardServer {
       });
     });
     proc.removeAllListeners('exit');
-    const server = new JobyardServer(dataDir, started.port, started.consoleUrl, proc, output);
+    const server = new JobyardServer(dataDir, started.port, started.consoleAddress, proc, output);
     server.ownsDataDir = ownsDataDir;
     return server;
   }
 
   get kubeconfig(): string {
     return join(this.dataDir, 'kubeconfig');
+  }
+
+  /** The console's sign-in link, made from the token file (the server prints it only on a first start). */
+  get consoleUrl(): string {
+    return `${this.consoleAddress}/auth/login?token=${encodeURIComponent(this.token)}`;
   }
 
   get token(): string {

@@ -62,7 +62,8 @@ export function sendStatusError(reply: FastifyReply, err: StatusError): FastifyR
 }
 
 function sendJson(reply: FastifyReply, code: number, body: unknown, warnings: string[] = []): FastifyReply {
-  for (const w of warnings) reply.header('Warning', `299 - ${JSON.stringify(w)}`);
+  // One header with every warning: reply.header() replaces an earlier value of the same name.
+  if (warnings.length) reply.header('Warning', warnings.map((w) => `299 - ${JSON.stringify(w)}`));
   return reply.code(code).type('application/json').send(JSON.stringify(body));
 }
 

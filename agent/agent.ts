@@ -80,7 +80,7 @@ export function agentInstanceId(dataDir: string | undefined, nodeName: string): 
   }
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const id = `${nodeName}-${randomBytes(6).toString('hex')}`;
-  writeFileSync(file, `${id}\n`);
+  writeFileSync(file, `${id}\n`, { mode: 0o600 });
   return id;
 }
 

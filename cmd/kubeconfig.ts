@@ -1,5 +1,5 @@
 // The kubeconfig jobyard server writes on start: ready for `kubectl --kubeconfig DIR/kubeconfig`.
-import { writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import YAML from 'yaml';
 
 export interface KubeconfigParams {
@@ -26,4 +26,6 @@ export function kubeconfigYaml(p: KubeconfigParams): string {
 
 export function writeKubeconfig(path: string, p: KubeconfigParams): void {
   writeFileSync(path, kubeconfigYaml(p), { mode: 0o600 });
+  // It holds the token: 0600 even when an older file was more open (mode applies on creation only).
+  chmodSync(path, 0o600);
 }

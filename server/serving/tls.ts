@@ -71,7 +71,8 @@ export async function ensureServingCerts(dir: string, hosts: string[]): Promise<
     caPem = ca.toString('pem');
     caKey = keys.privateKey;
     writeFileSync(caKeyPath, await exportKeyPem(caKey), { mode: 0o600 });
-    writeFileSync(caCertPath, caPem, { mode: 0o644 });
+    // Public, but the whole data directory is private (0600 files): kubeconfigs carry the CA.
+    writeFileSync(caCertPath, caPem, { mode: 0o600 });
   }
 
   const wanted = [...new Set(['localhost', '127.0.0.1', '::1', ...hosts.filter(Boolean)])];
@@ -109,7 +110,7 @@ export async function ensureServingCerts(dir: string, hosts: string[]): Promise<
   const certPem = cert.toString('pem');
   const keyPem = await exportKeyPem(keys.privateKey);
   writeFileSync(keyPath, keyPem, { mode: 0o600 });
-  writeFileSync(certPath, certPem, { mode: 0o644 });
+  writeFileSync(certPath, certPem, { mode: 0o600 });
   return { caPem, certPem, keyPem };
 }
 

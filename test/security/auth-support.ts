@@ -79,7 +79,7 @@ export function rawRequest(r: RawRequest): Promise<RawResponse> {
         const i = line.indexOf(':');
         if (i > 0) hs[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
       }
-      let body = split < 0 ? Buffer.alloc(0) : all.subarray(split + 4);
+      let body: Buffer = split < 0 ? Buffer.alloc(0) : all.subarray(split + 4);
       if (hs['transfer-encoding'] === 'chunked') body = dechunk(body);
       resolve({ status, headers: hs, body: body.toString('utf8'), head: all.subarray(0, 300).toString('latin1') });
     });

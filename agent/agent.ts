@@ -125,6 +125,8 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     network: opts.network,
     hostFS: opts.hostFS,
     rootDir: opts.dataDir ? join(opts.dataDir, 'agent') : undefined,
+    // The server's token, keys and state: read-only (and hidden) in every hostPath bind.
+    protectedDirs: opts.dataDir ? [opts.dataDir] : [],
     hostIP: nodeIP,
     nodeAllocatable: () => nodeStatus.allocatable(),
     instanceLabels,

@@ -118,6 +118,8 @@ export interface KubeletDeps {
    * termination messages are read from inside the exited container.
    */
   rootDir?: string;
+  /** Host directories with jobyard's own data: hostPath binds of them are read-only (agent/volumes). */
+  protectedDirs?: string[];
   /** The node's IP (status.hostIP). */
   hostIP: string;
   /**
@@ -219,6 +221,7 @@ export class Kubelet {
       getClaim: (ns, name) => deps.client.persistentvolumeclaims.namespace(ns).get(name),
       now: () => this.scheduler.now(),
       labels: deps.instanceLabels ?? {},
+      protectedDirs: deps.protectedDirs ?? [],
     });
     this.workers = new PodWorkers({ sync: (uid) => this.syncPod(uid), scheduler: this.scheduler, logger: this.logger });
     this.probes = new ProbeManager({

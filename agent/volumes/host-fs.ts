@@ -2,7 +2,7 @@
 // files it bind-mounts into containers (termination logs). Injected so that unit tests run
 // against the FakeRuntime's host files instead of the real disk.
 import { constants } from 'node:fs';
-import { mkdir, open, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 export type HostFileType = 'file' | 'directory' | 'socket' | 'char' | 'block' | 'symlink' | 'fifo';
@@ -18,6 +18,8 @@ export interface HostFS {
   readFile(path: string, maxBytes: number): Promise<Buffer | undefined>;
   /** rm -rf. */
   remove(path: string): Promise<void>;
+  /** The path with every symlink resolved; rejects when it does not exist. Absent: paths are taken as written. */
+  realpath?(path: string): Promise<string>;
 }
 
 /** The real file system of the machine the agent runs on. */
@@ -61,4 +63,5 @@ export const nodeFS: HostFS = {
   async remove(path) {
     await rm(path, { recursive: true, force: true });
   },
+  realpath: (path) => realpath(path),
 };

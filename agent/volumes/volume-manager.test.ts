@@ -133,4 +133,46 @@ describe('atomic writer layout', () => {
     ]);
     expect(makePayload({ a: Buffer.from('1') }, undefined, undefined, false, (k) => k).files[0].mode).toBe(0o644);
   });
+
+  it("hostPath over jobyard's data: read-only whatever the mount says, hidden under a directory that contains it; the engine's socket refused", async () => {
+    const runtime = new FakeRuntime({ clock: new FakeClock('2026-01-01T00:00:00Z'), autoAdvance: false });
+    const hostFS = Object.assign(new FakeHostFS(runtime), {
+      // /srv/ok/link is a symlink to the data directory.
+      realpath: async (p: string) => (p === '/srv/ok/link' || p.startsWith('/srv/ok/link/') ? `/home/u/.jobyard${p.slice('/srv/ok/link'.length)}` : p),
+    });
+    const vm = new VolumeManager({
+      runtime,
+      hostFS,
+      now: () => new Date('2026-01-01T00:00:00Z'),
+      config: { getConfigMap: () => Promise.reject(new Error('no')), getSecret: () => Promise.reject(new Error('no')) },
+      getClaim: () => Promise.reject(new Error('no')),
+      protectedDirs: ['/home/u/.jobyard'],
+    });
+    const p: Pod = {
+      metadata: { name: 'p', namespace: 'ns', uid: 'u1' },
+      spec: {
+        volumes: [{ name: 'home', hostPath: { path: '/home/u' } }, { name: 'ok', hostPath: { path: '/srv/ok' } }, { name: 'link', hostPath: { path: '/srv/ok/link' } }],
+        containers: [{ name: 'c', volumeMounts: [{ name: 'home', mountPath: '/h' }, { name: 'ok', mountPath: '/ok' }, { name: 'ok', mountPath: '/via', subPath: 'link/pki' }, { name: 'link', mountPath: '/d', readOnly: false }] }],
+      },
+    };
+    const plan = await vm.prepare(p);
+    expect(vm.mountsFor(p.spec.containers[0], plan)).toEqual([
+      { type: 'bind', source: '/home/u', target: '/h', readOnly: true },
+      { type: 'tmpfs', target: '/h/.jobyard', sizeBytes: 4096, mode: 0o555 },
+      { type: 'bind', source: '/srv/ok', target: '/ok' },
+      { type: 'bind', source: '/srv/ok/link/pki', target: '/via', readOnly: true },
+      { type: 'bind', source: '/srv/ok/link', target: '/d', readOnly: true },
+    ]);
+    const sock = { ...p, spec: { containers: [], volumes: [{ name: 's', hostPath: { path: '/var/run/docker.sock' } }] } };
+    await expect(vm.prepare(sock)).rejects.toThrow(
+      'MountVolume.SetUp failed for volume "s" : /var/run/docker.sock is or holds /var/run/docker.sock, the container engine\'s socket or state: it is never mounted into a pod',
+    );
+  });
+
+  it('hostPath: volumeMounts[].readOnly is honoured', async () => {
+    const { vm } = setup();
+    const p = pod([{ name: 'h', hostPath: { path: '/srv/x' } }]);
+    const plan = await vm.prepare(p);
+    expect(vm.mountsFor({ name: 'c', volumeMounts: [{ name: 'h', mountPath: '/x', readOnly: true }] }, plan)).toEqual([{ type: 'bind', source: '/srv/x', target: '/x', readOnly: true }]);
+  });
 });

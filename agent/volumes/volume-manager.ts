@@ -3,7 +3,8 @@
 // - configMap / secret: a Memory runtime volume filled through the sandbox with the atomic
 //   writer's layout (secret bytes never touch a disk), mounted read-only;
 // - hostPath: a bind mount of the node's path after upstream's `type` checks
-//   (DirectoryOrCreate / FileOrCreate create it);
+//   (DirectoryOrCreate / FileOrCreate create it); jobyard's data directory is always read-only
+//   (hidden when a bind contains it) and the engine's socket never mounted (./host-path-guard.ts);
 // - persistentVolumeClaim: the runtime volume the local provisioner bound the claim to
 //   (./pvc-provisioner.ts), which outlives the pod.
 // Errors carry upstream's messages; the kubelet reports them as FailedMount events and the
@@ -14,6 +15,7 @@ import { configMapValues, secretValues, type ConfigSource } from '../env.js';
 import { type ContainerRuntime, LABEL_POD_UID, type Mount, type VolumeFile } from '../runtime/index.js';
 import { atomicWriterFiles, makePayload } from './atomic-writer.js';
 import type { HostFS } from './host-fs.js';
+import { type BindVerdict, ENGINE_HOST_PATHS, judgeBind, realPathOf } from './host-path-guard.js';
 
 /** Label on every runtime volume the agent creates: "pod" (dies with the pod) or "pvc" (outlives it). */
 export const LABEL_VOLUME_TYPE = 'jobyard.io/volume-type';
@@ -34,7 +36,7 @@ export class VolumeError extends Error {
 /** How one pod volume is provided. */
 export type PreparedVolume =
   | { name: string; kind: 'runtime'; runtimeVolume: string; readOnly: boolean; files?: VolumeFile[] }
-  | { name: string; kind: 'bind'; hostPath: string; readOnly: boolean };
+  | { name: string; kind: 'bind'; hostPath: string; readOnly: boolean; verdicts: Map<string, BindVerdict> };
 
 export interface VolumePlan {
   volumes: Map<string, PreparedVolume>;
@@ -50,6 +52,10 @@ export interface VolumeManagerDeps {
   now(): Date;
   /** Added to every runtime volume (the agent's instance labels). */
   labels?: Record<string, string>;
+  /** jobyard's own data (the server's data directory): bind mounts of it are read-only. */
+  protectedDirs?: string[];
+  /** Never bind-mounted (default: the engine's socket and state). */
+  enginePaths?: string[];
 }
 
 /** The runtime volume name of a pod volume. */
@@ -74,6 +80,7 @@ export class VolumeManager {
     const sandboxVolumes: string[] = [];
     for (const v of pod.spec.volumes ?? []) {
       const prepared = await this.prepareOne(pod, v);
+      if (prepared.kind === 'bind') await this.judgeBinds(pod, prepared);
       volumes.set(v.name, prepared);
       if (prepared.kind === 'runtime' && prepared.files) sandboxVolumes.push(prepared.runtimeVolume);
       else if (prepared.kind === 'runtime' && v.emptyDir?.medium === 'Memory') sandboxVolumes.push(prepared.runtimeVolume);
@@ -103,8 +110,12 @@ export class VolumeManager {
       const subPath = (vm.subPath ?? '').replace(/^\/+/, '');
       if (v.kind === 'bind') {
         const m: Mount = { type: 'bind', source: subPath ? `${v.hostPath.replace(/\/+$/, '')}/${subPath}` : v.hostPath, target: vm.mountPath };
-        if (readOnly) m.readOnly = true;
+        // A subPath judged in prepare(), else the whole volume's verdict and read-only at least.
+        const judged = v.verdicts.get(subPath);
+        const verdict = judged ?? { ...v.verdicts.get('')!, readOnly: true };
+        if (readOnly || verdict.readOnly) m.readOnly = true;
         out.push(m);
+        for (const rel of verdict.masks) out.push({ type: 'tmpfs', target: `${vm.mountPath.replace(/\/+$/, '')}/${rel}`, sizeBytes: 4096, mode: 0o555 });
       } else {
         const m: Mount = { type: 'volume', source: v.runtimeVolume, target: vm.mountPath };
         if (subPath) m.subPath = subPath;
@@ -158,7 +169,7 @@ export class VolumeManager {
     }
     if (v.hostPath) {
       await this.checkHostPath(v.name, v.hostPath.path, v.hostPath.type ?? '');
-      return { name: v.name, kind: 'bind', hostPath: v.hostPath.path, readOnly: false };
+      return { name: v.name, kind: 'bind', hostPath: v.hostPath.path, readOnly: false, verdicts: new Map() };
     }
     if (v.configMap) {
       const cmName = v.configMap.name ?? '';
@@ -218,6 +229,28 @@ export class VolumeManager {
     }
     const kind = Object.keys(v).find((k) => k !== 'name') ?? 'unknown';
     throw new VolumeError(v.name, `${kind} volumes are not supported by this node`);
+  }
+
+  /**
+   * Judges, by real path, the bind sources a pod will mount of one hostPath volume (the volume
+   * and each subPath of it): the API server checked the paths as written, a symlink may lead
+   * elsewhere. Throws VolumeError for a source that must never be mounted.
+   */
+  private async judgeBinds(pod: Pod, v: Extract<PreparedVolume, { kind: 'bind' }>): Promise<void> {
+    const realpath = this.deps.hostFS.realpath?.bind(this.deps.hostFS) ?? ((p: string) => Promise.resolve(p));
+    const real = (p: string) => realPathOf(p, realpath);
+    const protectedDirs = await Promise.all((this.deps.protectedDirs ?? []).map(real));
+    const enginePaths = await Promise.all((this.deps.enginePaths ?? ENGINE_HOST_PATHS).map(real));
+    const subPaths = new Set(['']);
+    for (const c of [...(pod.spec.initContainers ?? []), ...pod.spec.containers]) {
+      for (const m of c.volumeMounts ?? []) if (m.name === v.name) subPaths.add((m.subPath ?? '').replace(/^\/+/, ''));
+    }
+    for (const sub of subPaths) {
+      const source = sub ? `${v.hostPath.replace(/\/+$/, '')}/${sub}` : v.hostPath;
+      const verdict = judgeBind(await real(source), protectedDirs, enginePaths);
+      if (verdict.refused) throw new VolumeError(v.name, verdict.refused);
+      v.verdicts.set(sub, verdict);
+    }
   }
 
   /** hostPath's type checks (pkg/volume/hostpath checkType), creating what *OrCreate asks for. */

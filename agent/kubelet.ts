@@ -118,7 +118,7 @@ export interface KubeletDeps {
    * termination messages are read from inside the exited container.
    */
   rootDir?: string;
-  /** Host directories with jobyard's own data: hostPath binds of them are read-only (agent/volumes). */
+  /** Host directories with jobyard's own data: never bind-mounted; binds containing them are read-only (agent/volumes). */
   protectedDirs?: string[];
   /** The node's IP (status.hostIP). */
   hostIP: string;

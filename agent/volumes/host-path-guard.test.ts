@@ -9,9 +9,9 @@ describe('judgeBind', () => {
     expect(judgeBind('/srv/data', data, engine)).toEqual({ readOnly: false, masks: [] });
     expect(judgeBind('/root/.jobyard2', data, engine)).toEqual({ readOnly: false, masks: [] });
   });
-  it('the data directory and what is inside it: read-only', () => {
-    expect(judgeBind('/root/.jobyard', data, engine)).toEqual({ readOnly: true, masks: [] });
-    expect(judgeBind('/root/.jobyard/pki', data, engine)).toEqual({ readOnly: true, masks: [] });
+  it('the data directory and what is inside it: refused (read-only would still show the token)', () => {
+    expect(judgeBind('/root/.jobyard', data, engine).refused).toBe("/root/.jobyard is inside /root/.jobyard, jobyard's data directory (its token and keys): it is never mounted into a pod");
+    expect(judgeBind('/root/.jobyard/pki', data, engine).refused).toContain('is inside /root/.jobyard');
   });
   it('a directory that contains it: read-only with the data directory hidden', () => {
     expect(judgeBind('/root', data, engine)).toEqual({ readOnly: true, masks: ['.jobyard'] });

@@ -1,8 +1,9 @@
 // The node's last line for hostPath volumes, after the API server's allow-list (which compares
 // paths as written): here the real path on the host decides, symlinks resolved.
-// - jobyard's own data directory (its token, keys, state): a bind whose real source is it or
-//   lies inside it is mounted read-only; one that contains it (`/`, `/root` for ~/.jobyard) is
-//   read-only and gets the directory hidden under an empty tmpfs, so the token cannot be read;
+// - jobyard's own data directory (its token, keys, state): a bind that contains it (`/`, `/root`
+//   for ~/.jobyard) is read-only whatever the volumeMount says, with the directory hidden under
+//   an empty tmpfs; a bind whose real source is it or lies inside it is refused (read-only
+//   would still let the pod read the token);
 // - the container engine's socket and state: refused (FailedMount), since a read-only bind of
 //   a socket still lets a process connect to it.
 import { posix } from 'node:path';
@@ -35,8 +36,10 @@ export function judgeBind(realSource: string, protectedDirs: string[], enginePat
   }
   const verdict: BindVerdict = { readOnly: false, masks: [] };
   for (const dir of protectedDirs) {
-    if (isWithin(realSource, dir)) verdict.readOnly = true;
-    else if (isWithin(dir, realSource)) {
+    if (isWithin(realSource, dir)) {
+      return { readOnly: true, masks: [], refused: `${realSource} is inside ${dir}, jobyard's data directory (its token and keys): it is never mounted into a pod` };
+    }
+    if (isWithin(dir, realSource)) {
       verdict.readOnly = true;
       verdict.masks.push(posix.relative(realSource, dir));
     }

@@ -151,8 +151,8 @@ describe('atomic writer layout', () => {
     const p: Pod = {
       metadata: { name: 'p', namespace: 'ns', uid: 'u1' },
       spec: {
-        volumes: [{ name: 'home', hostPath: { path: '/home/u' } }, { name: 'ok', hostPath: { path: '/srv/ok' } }, { name: 'link', hostPath: { path: '/srv/ok/link' } }],
-        containers: [{ name: 'c', volumeMounts: [{ name: 'home', mountPath: '/h' }, { name: 'ok', mountPath: '/ok' }, { name: 'ok', mountPath: '/via', subPath: 'link/pki' }, { name: 'link', mountPath: '/d', readOnly: false }] }],
+        volumes: [{ name: 'home', hostPath: { path: '/home/u' } }, { name: 'ok', hostPath: { path: '/srv/ok' } }],
+        containers: [{ name: 'c', volumeMounts: [{ name: 'home', mountPath: '/h', readOnly: false }, { name: 'ok', mountPath: '/ok' }] }],
       },
     };
     const plan = await vm.prepare(p);
@@ -160,9 +160,12 @@ describe('atomic writer layout', () => {
       { type: 'bind', source: '/home/u', target: '/h', readOnly: true },
       { type: 'tmpfs', target: '/h/.jobyard', sizeBytes: 4096, mode: 0o555 },
       { type: 'bind', source: '/srv/ok', target: '/ok' },
-      { type: 'bind', source: '/srv/ok/link/pki', target: '/via', readOnly: true },
-      { type: 'bind', source: '/srv/ok/link', target: '/d', readOnly: true },
     ]);
+    // Through a symlink, as a volume or a subPath: refused.
+    const viaLink = { ...p, spec: { ...p.spec, volumes: [{ name: 'link', hostPath: { path: '/srv/ok/link' } }] } };
+    await expect(vm.prepare(viaLink)).rejects.toThrow('MountVolume.SetUp failed for volume "link" : /home/u/.jobyard is inside /home/u/.jobyard, jobyard\'s data directory');
+    const viaSubPath = { ...p, spec: { volumes: [{ name: 'ok', hostPath: { path: '/srv/ok' } }], containers: [{ name: 'c', volumeMounts: [{ name: 'ok', mountPath: '/v', subPath: 'link/pki' }] }] } };
+    await expect(vm.prepare(viaSubPath)).rejects.toThrow('/home/u/.jobyard/pki is inside /home/u/.jobyard');
     const sock = { ...p, spec: { containers: [], volumes: [{ name: 's', hostPath: { path: '/var/run/docker.sock' } }] } };
     await expect(vm.prepare(sock)).rejects.toThrow(
       'MountVolume.SetUp failed for volume "s" : /var/run/docker.sock is or holds /var/run/docker.sock, the container engine\'s socket or state: it is never mounted into a pod',

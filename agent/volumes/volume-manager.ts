@@ -3,8 +3,9 @@
 // - configMap / secret: a Memory runtime volume filled through the sandbox with the atomic
 //   writer's layout (secret bytes never touch a disk), mounted read-only;
 // - hostPath: a bind mount of the node's path after upstream's `type` checks
-//   (DirectoryOrCreate / FileOrCreate create it); jobyard's data directory is always read-only
-//   (hidden when a bind contains it) and the engine's socket never mounted (./host-path-guard.ts);
+//   (DirectoryOrCreate / FileOrCreate create it); jobyard's data directory and the engine's
+//   socket are never mounted, a bind containing the data directory is read-only with it
+//   hidden (./host-path-guard.ts);
 // - persistentVolumeClaim: the runtime volume the local provisioner bound the claim to
 //   (./pvc-provisioner.ts), which outlives the pod.
 // Errors carry upstream's messages; the kubelet reports them as FailedMount events and the
@@ -52,7 +53,7 @@ export interface VolumeManagerDeps {
   now(): Date;
   /** Added to every runtime volume (the agent's instance labels). */
   labels?: Record<string, string>;
-  /** jobyard's own data (the server's data directory): bind mounts of it are read-only. */
+  /** jobyard's own data (the server's data directory): never bind-mounted; binds containing it are read-only and hide it. */
   protectedDirs?: string[];
   /** Never bind-mounted (default: the engine's socket and state). */
   enginePaths?: string[];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REFUSED, TARGET_CORPUS } from '../../test/security/auth-corpus.js';
+import { REFUSED, TARGET_CORPUS } from './request-target-corpus.js';
 import { normalizeRequestTarget } from './request-target.js';
 
 describe('normalizeRequestTarget', () => {

@@ -8,7 +8,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobyardServer, REPO_ROOT } from '../support/jobyard-server.js';
-import { REFUSED, TARGET_CORPUS } from './auth-corpus.js';
+import { REFUSED, TARGET_CORPUS } from '../../server/serving/request-target-corpus.js';
 import { originOf, rawRequest, reasonOf, SIDES, type RawResponse, type Side } from './auth-support.js';
 
 let server: JobyardServer;

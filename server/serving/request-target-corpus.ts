@@ -2,7 +2,7 @@
 // door makes of each: `refused` (400 for a caller with the token, 401 for anyone else) or the
 // normalized path the authenticator and the router both see. Shared by the normalizer's unit
 // test (server/serving/request-target.test.ts) and the attacks on a real server
-// (test/security/auth-bypass.test.ts).
+// (test/security/auth-bypass.test.ts). Test data only: nothing in the server imports it.
 
 export interface TargetCase {
   /** What the case tries, as it appears in the test title. */

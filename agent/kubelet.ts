@@ -622,6 +622,8 @@ export class Kubelet {
         labels: { ...(pod.metadata.labels ?? {}), ...this.instanceLabels },
         portMappings: ports,
         hostNetwork: !!pod.spec.hostNetwork,
+        hostPID: !!pod.spec.hostPID,
+        hostIPC: !!pod.spec.hostIPC,
         volumes: this.sandboxVolumes(plan),
         ...this.pidsLimit(),
       });

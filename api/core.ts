@@ -182,6 +182,8 @@ export interface PodSpec {
   serviceAccount?: string;
   nodeName?: string;
   hostNetwork?: boolean;
+  hostPID?: boolean;
+  hostIPC?: boolean;
   hostname?: string;
   subdomain?: string;
   securityContext?: Record<string, unknown>;

@@ -132,6 +132,10 @@ export interface PodSandboxConfig {
   portMappings?: PortMapping[];
   /** Run in the node's network namespace (spec.hostNetwork): no pod IP of its own. */
   hostNetwork?: boolean;
+  /** Share the node's PID namespace (spec.hostPID): every container of the pod sees the host's processes. */
+  hostPID?: boolean;
+  /** Share the node's IPC namespace (spec.hostIPC). */
+  hostIPC?: boolean;
   /**
    * Volumes (created with createVolume) the sandbox keeps mounted for the pod's lifetime.
    * Memory volumes must be listed: a tmpfs lives only while something mounts it, and

@@ -308,7 +308,9 @@ export class DockerRuntime implements ContainerRuntime {
     }
     const hostConfig: Docker.HostConfig = {
       NetworkMode: config.hostNetwork ? 'host' : this.network,
-      IpcMode: 'shareable',
+      // hostIPC/hostPID: the sandbox holds the node's namespaces and its containers join them.
+      IpcMode: config.hostIPC ? 'host' : 'shareable',
+      ...(config.hostPID ? { PidMode: 'host' } : {}),
       RestartPolicy: { Name: 'no' },
       PortBindings: bindings,
       Mounts: (config.volumes ?? []).map((v) => ({ Type: 'volume' as const, Source: v, Target: `${SANDBOX_VOLUME_ROOT}/${v}` })),
@@ -676,7 +678,8 @@ export class DockerRuntime implements ContainerRuntime {
       // The kubelet's log rotation defaults (containerLogMaxSize 10Mi, containerLogMaxFiles 5).
       LogConfig: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '5' } },
     };
-    if (config.sharePidNamespace) hostConfig.PidMode = `container:${sandboxId}`;
+    if (sandbox.HostConfig.PidMode === 'host') hostConfig.PidMode = 'host';
+    else if (config.sharePidNamespace) hostConfig.PidMode = `container:${sandboxId}`;
     if (r.memoryLimitBytes) {
       hostConfig.Memory = r.memoryLimitBytes;
       hostConfig.MemorySwap = r.memoryLimitBytes; // no swap beyond the limit

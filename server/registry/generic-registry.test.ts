@@ -348,7 +348,7 @@ describe('GenericRegistry admission', () => {
     expect(registry.create(widgets, 'default', widget('a')).warnings).toEqual(['seen CREATE']);
     const last = seen[seen.length - 1];
     expect(last).toMatchObject({ operation: 'CREATE', group: 'example.io', resource: 'widgets', kind: 'Widget', namespace: 'default', name: 'a', subresource: '', dryRun: false });
-    expect((last.object as { spec: { size: number } }).spec.size).toBe(1);
+    expect((last.object as unknown as { spec: { size: number } }).spec.size).toBe(1);
     expect(statusOf(() => registry.create(widgets, 'default', widget('b', { size: 13 }))).code).toBe(403);
     expect(store.get('example.io/widgets', 'default', 'b')).toBeUndefined();
     // Invalid objects are refused by validation before admission sees them.
@@ -359,7 +359,7 @@ describe('GenericRegistry admission', () => {
     expect(updated.warnings).toEqual(['seen UPDATE']);
     expect(seen[seen.length - 1].oldObject?.metadata.labels).toBeUndefined();
     expect(statusOf(() => registry.patch(widgets, 'default', 'a', 'merge', { spec: { size: 13 } })).code).toBe(403);
-    expect((store.get('example.io/widgets', 'default', 'a') as { spec: { size: number } }).spec.size).toBe(1);
+    expect((store.get('example.io/widgets', 'default', 'a') as unknown as { spec: { size: number } }).spec.size).toBe(1);
   });
 
   it('tells the plugin the subresource; a cluster-scoped object has no namespace', () => {

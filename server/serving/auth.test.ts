@@ -80,3 +80,16 @@ describe('readCookie', () => {
     expect(readCookie(undefined, 'jobyard_session')).toBeUndefined();
   });
 });
+
+describe('the session table', () => {
+  it('holds live sessions only: each sign-in sweeps the expired ones', () => {
+    let now = 0;
+    const sessions = new SessionStore();
+    const auth = new Authenticator('token', { sessions, now: () => now });
+    auth.newSession();
+    auth.newSession();
+    now += SESSION_TTL_MS;
+    auth.newSession();
+    expect(sessions.count()).toBe(1);
+  });
+});

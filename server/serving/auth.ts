@@ -73,6 +73,8 @@ export class Authenticator {
     const cookie = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(32).toString('base64url');
     const now = this.now();
+    // Every sign-in sweeps the expired sessions, so the table holds live ones only.
+    this.sessions.prune(this.tokenHash, now);
     this.sessions.insert({ idHash: sha256(cookie), csrfToken, tokenHash: this.tokenHash, createdAt: now, expiresAt: now + SESSION_TTL_MS });
     return { cookie, csrfToken };
   }

@@ -4,9 +4,10 @@ import type { DeleteOptions, KubeObject, ObjectMeta, Table, TableColumnDefinitio
 import { META, type Schema } from '../../api/schema/index.js';
 import type { PatchType } from '../registry/generic-registry.js';
 import type { ResourceDefinition } from '../registry/resource.js';
-import { badRequest, notAcceptable, unsupportedMediaType } from '../../machinery/index.js';
+import { badRequest, notAcceptable, tooLarge, unsupportedMediaType } from '../../machinery/index.js';
 import { PROTOBUF_CONTENT_TYPE, decodeKubernetesProtobuf } from '../../machinery/protobuf/index.js';
-import YAML from 'yaml';
+import { type BodyScanError, checkJson, checkYamlDepth } from '../../machinery/body-scan.js';
+import { decodeYaml } from './yaml-pool.js';
 
 export type ResponseForm =
   | { as: 'object' }
@@ -93,13 +94,19 @@ export function partialList(def: ResourceDefinition, items: KubeObject[], versio
 /** A request body as Fastify hands it over: text, or bytes for protobuf (see app.ts). */
 export type RawBody = string | Uint8Array | undefined;
 
+const JSON_TYPE = 'application/json';
+const YAML_TYPES = new Set(['application/yaml']);
+
 /**
  * Parses a create/update body by its content type: JSON, YAML, or Kubernetes protobuf, which
  * is decoded with `schema` (the resource's wire schema) into the object a JSON client would
- * have sent. Without a schema (subresources like pods/binding) protobuf is a 415.
+ * have sent. Without a schema (subresources like pods/binding) protobuf is a 415. Any other
+ * type (text/plain, forms: what a foreign page can send without asking) is a 415 as upstream
+ * answers it, never parsed.
  */
-export function parseBody(contentType: string | undefined, raw: RawBody, schema?: Schema): unknown {
-  const type = mediaType(contentType) || 'application/json';
+export async function parseBody(contentType: string | undefined, raw: RawBody, schema?: Schema): Promise<unknown> {
+  const type = mediaType(contentType) || JSON_TYPE;
+  if (type !== JSON_TYPE && type !== PROTOBUF_CONTENT_TYPE && !YAML_TYPES.has(type)) throw unsupportedMediaType(type);
   if (raw === undefined || raw.length === 0) throw badRequest('the request body is empty');
   if (type === PROTOBUF_CONTENT_TYPE) {
     if (!schema) throw unsupportedMediaType(type);
@@ -107,25 +114,25 @@ export function parseBody(contentType: string | undefined, raw: RawBody, schema?
   }
   const text = textOf(raw);
   if (text.trim() === '') throw badRequest('the request body is empty');
-  if (type === 'application/json' || type === 'text/plain') return parseJson(text);
-  if (type === 'application/yaml' || type === 'application/x-yaml' || type === 'text/yaml') {
-    try {
-      return YAML.parse(text);
-    } catch (err) {
-      throw badRequest(`error converting YAML to JSON: ${(err as Error).message}`);
-    }
-  }
-  throw unsupportedMediaType(type);
+  if (type === JSON_TYPE) return parseJson(text);
+  return parseYaml(text, 'error converting YAML to JSON');
 }
 
 /** A DELETE body: JSON as before, or a protobuf meta.k8s.io/v1 DeleteOptions; empty is none. */
 export function parseDeleteOptionsBody(contentType: string | undefined, raw: RawBody): DeleteOptions {
   if (raw === undefined || raw.length === 0) return {};
-  if (mediaType(contentType) === PROTOBUF_CONTENT_TYPE) {
+  const type = mediaType(contentType) || JSON_TYPE;
+  if (type === PROTOBUF_CONTENT_TYPE) {
     return decodeKubernetesProtobuf(bytesOf(raw), { type: 'ref', ref: META + 'DeleteOptions' }).object as DeleteOptions;
   }
   const text = textOf(raw);
-  return text.trim() === '' ? {} : (parseJson(text) as DeleteOptions);
+  if (text.trim() === '') return {};
+  if (type !== JSON_TYPE) throw unsupportedMediaType(type);
+  const options = parseJson(text);
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw badRequest(`json: cannot unmarshal ${Array.isArray(options) ? 'array' : typeof options} into Go value of type v1.DeleteOptions`);
+  }
+  return options as DeleteOptions;
 }
 
 function mediaType(contentType: string | undefined): string {
@@ -140,12 +147,30 @@ function textOf(raw: string | Uint8Array): string {
   return typeof raw === 'string' ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
 }
 
+/**
+ * JSON.parse after a linear check of syntax and depth: a body nested deeper than
+ * MAX_NESTING_DEPTH is refused before any recursion, and an error gives the position and the
+ * kind of problem only (V8's messages quote the text around it).
+ */
 export function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw badRequest(`couldn't get version/kind; json parse error: ${(err as Error).message}`);
-  }
+  const problem = checkJson(text);
+  if (problem) throw badRequest(`couldn't get version/kind; json parse error: ${where(problem)}`);
+  return JSON.parse(text);
+}
+
+function where(problem: BodyScanError): string {
+  return `line ${problem.line}, column ${problem.column}: ${problem.reason}`;
+}
+
+/** A YAML body (or apply patch): depth checked here, decoded inline or on a worker (yaml-pool.ts). */
+async function parseYaml(text: string, prefix: string): Promise<unknown> {
+  // The depth check runs before the body waits for a worker: a deep body is refused at once.
+  const deep = checkYamlDepth(text);
+  if (deep?.tooLarge) throw tooLarge(`${prefix}: yaml: ${where(deep)}`);
+  if (deep) throw badRequest(`${prefix}: yaml: ${where(deep)}`);
+  const result = await decodeYaml(text);
+  if (!result.ok) throw badRequest(`${prefix}: yaml: ${where(result.error)}`);
+  return result.value;
 }
 
 /** The patch type named by a PATCH request's Content-Type. */
@@ -166,14 +191,9 @@ export function patchTypeOf(contentType: string | undefined): PatchType {
 }
 
 /** The patch document: JSON for every type except server-side apply (YAML). */
-export function parsePatch(type: PatchType, raw: string | undefined): unknown {
-  const text = raw ?? '';
-  if (type === 'apply') {
-    try {
-      return YAML.parse(text);
-    } catch (err) {
-      throw badRequest(`error decoding YAML: ${(err as Error).message}`);
-    }
-  }
+export async function parsePatch(type: PatchType, raw: RawBody): Promise<unknown> {
+  const text = raw === undefined ? '' : textOf(raw);
+  if (text.trim() === '') throw badRequest('the request body is empty');
+  if (type === 'apply') return parseYaml(text, 'error decoding YAML');
   return parseJson(text);
 }

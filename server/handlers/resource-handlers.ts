@@ -152,7 +152,7 @@ async function serve(
   }
   if (sub === 'binding' && def.names.resource === 'pods') {
     if (info.verb !== 'create') throw methodNotAllowed(`the server does not allow this method on the requested resource`);
-    const body = parseBody(request.headers['content-type'], request.body as RawBody);
+    const body = await parseBody(request.headers['content-type'], request.body as RawBody);
     const status = handlePodBinding(registry, def, ns, info.name, body, clock.now());
     return sendJson(reply, 201, status);
   }
@@ -192,12 +192,12 @@ async function serve(
     case 'create': {
       if (sub) throw methodNotAllowed('the server does not allow this method on the requested resource');
       if (info.name) throw methodNotAllowed('the server does not allow this method on the requested resource');
-      const body = parseBody(request.headers['content-type'], request.body as RawBody, def.schema);
+      const body = await parseBody(request.headers['content-type'], request.body as RawBody, def.schema);
       const { object, warnings } = registry.create(def, ns, body, { dryRun: dryRunParam(query), fieldValidation: fieldValidation() });
       return sendJson(reply, 201, object, warnings);
     }
     case 'update': {
-      const body = parseBody(request.headers['content-type'], request.body as RawBody, def.schema);
+      const body = await parseBody(request.headers['content-type'], request.body as RawBody, def.schema);
       const { object, warnings } = registry.update(def, ns, info.name, body, {
         dryRun: dryRunParam(query),
         fieldValidation: fieldValidation(),
@@ -207,7 +207,7 @@ async function serve(
     }
     case 'patch': {
       const type = patchTypeOf(request.headers['content-type']);
-      const patch = parsePatch(type, request.body as string);
+      const patch = await parsePatch(type, request.body as RawBody);
       const { object, warnings } = registry.patch(def, ns, info.name, type, patch, {
         dryRun: dryRunParam(query),
         fieldValidation: fieldValidation(),
@@ -253,7 +253,7 @@ async function serveCreateOnly(
   const watchPrefix = info.verb === 'watch' && !boolParam(query, 'watch');
   if (info.name || info.subresource || watchPrefix) return notFoundResponse(reply);
   if (info.verb !== 'create') throw methodNotAllowed('the server does not allow this method on the requested resource');
-  const body = parseBody(request.headers['content-type'], request.body as RawBody, def.schema);
+  const body = await parseBody(request.headers['content-type'], request.body as RawBody, def.schema);
   const { object, warnings } = deps.registry.createComputed(
     def,
     info.namespace,

@@ -80,7 +80,7 @@ describe('kill -9 of the server while pods run', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'jobyard-kill9-'));
     const out = mkdtempSync(join(tmpdir(), 'jobyard-kill9-out-'));
     dirs.push(dataDir, out);
-    const first = await startAgentServer({ dataDir });
+    const first = await startAgentServer({ dataDir, args: ['--allow-host-path', out] });
     servers.push(first);
     await apply(first, namespace('crash'), {
       apiVersion: 'batch/v1',
@@ -120,7 +120,7 @@ describe('kill -9 of the server while pods run', () => {
     const orphaned = (await agentContainers(dataDir)).filter((c) => c.Labels['io.kubernetes.docker.type'] === 'container');
     expect(orphaned.map((c) => `${c.Id} ${c.State}`).sort()).toEqual(before.map((c) => `${c.Id} running`).sort());
 
-    const second = await JobyardServer.start({ dataDir });
+    const second = await JobyardServer.start({ dataDir, args: ['--allow-host-path', out] });
     servers.push(second);
     // The agent adopted them: still the same two, still running, and reported Running.
     await waitFor('pods reported running by the new agent', async () => {

@@ -28,7 +28,9 @@ import {
 
 let server: JobyardServer;
 let seq = 0;
-const hostDirs: string[] = [];
+// The pods' hostPath directories, all under the one directory the server allows them in.
+const hostRoot = mkdtempSync(join(tmpdir(), 'jobyard-hostpath-'));
+const hostDirs: string[] = [hostRoot];
 
 async function ns(): Promise<string> {
   const name = `agent-${++seq}`;
@@ -37,7 +39,7 @@ async function ns(): Promise<string> {
 }
 
 function hostDir(files: Record<string, string> = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), 'jobyard-hostpath-'));
+  const dir = mkdtempSync(join(hostRoot, 'dir-'));
   for (const [k, v] of Object.entries(files)) writeFileSync(join(dir, k), v);
   hostDirs.push(dir);
   return dir;
@@ -47,7 +49,7 @@ const logs = (n: string, name: string, ...args: string[]) => kubectl(server, ['l
 const state = (p: Pod, name: string) => [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])].find((s) => s.name === name);
 
 beforeAll(async () => {
-  server = await startAgentServer();
+  server = await startAgentServer({ args: ['--allow-host-path', hostRoot] });
 });
 
 afterAll(async () => {

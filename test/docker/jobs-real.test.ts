@@ -1,16 +1,21 @@
 // Issue 3 on real containers: the seed's four job shapes, backoff, deadline, OnFailure,
 // Indexed, suspend and TTL, driven through the installed kubectl against `jobyard server`
 // with its node agent on the Docker engine.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { JobyardServer } from '../support/jobyard-server.js';
 
 let server: JobyardServer;
 const ns = `jobs-real-${Date.now().toString(36)}`;
+// hostPath volumes are admitted only under --allow-host-path.
+const hostPaths = mkdtempSync(join(tmpdir(), 'jobyard-jobs-real-'));
 
 beforeAll(async () => {
   // A short pod-failure backoff keeps the backoff scenario quick; the doubling is the same.
-  server = await JobyardServer.start({ args: ['--job-backoff-base', '2', '--job-backoff-max', '8'] });
+  server = await JobyardServer.start({ args: ['--job-backoff-base', '2', '--job-backoff-max', '8', '--allow-host-path', hostPaths] });
   await ok(['create', 'namespace', ns]);
 });
 
@@ -19,6 +24,7 @@ afterAll(async () => {
     await server.kubectl(['delete', 'namespace', ns, '--wait=false']);
     await server.stop();
   }
+  rmSync(hostPaths, { recursive: true, force: true });
 });
 
 async function ok(args: string[], input?: string): Promise<string> {
@@ -136,7 +142,7 @@ describe('the four job shapes of the seed (F1) on real containers', () => {
   it('parallel work queue: parallelism 2, completions unset, succeeds once all ended and one succeeded', async () => {
     // One pod ends at once, the other after 3 s: no new pod after the first success, and the
     // Job completes only when both have ended.
-    const shared = `/tmp/jobyard-work-queue-${Date.now().toString(36)}`;
+    const shared = join(hostPaths, 'work-queue');
     await createJob('work-queue', {
       parallelism: 2,
       script: 'mkdir /shared/first 2>/dev/null && exit 0 || { sleep 3; exit 0; }',

@@ -63,7 +63,8 @@ export function sendStatusError(reply: FastifyReply, err: StatusError): FastifyR
 
 function sendJson(reply: FastifyReply, code: number, body: unknown, warnings: string[] = []): FastifyReply {
   // One header with every warning: reply.header() replaces an earlier value of the same name.
-  if (warnings.length) reply.header('Warning', warnings.map((w) => `299 - ${JSON.stringify(w)}`));
+  const values = warnings.map((w) => `299 - ${JSON.stringify(w)}`);
+  if (values.length) reply.header('Warning', values.length === 1 ? values[0] : values);
   return reply.code(code).type('application/json').send(JSON.stringify(body));
 }
 

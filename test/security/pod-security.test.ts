@@ -72,6 +72,18 @@ describe('baseline is enforced in default', () => {
     expect(dry.code).toBe(403);
   });
 
+  it('audit mode: one line in the server log per violation, with names and reasons only', async () => {
+    const lines = server
+      .logs()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { logger?: string; msg: string });
+    const audit = lines.filter((l) => l.logger === 'pod-security').map((l) => l.msg);
+    expect(audit).toContain('PodSecurity audit: CREATE of pods "privileged" in namespace "default" would violate PodSecurity "baseline:latest": privileged');
+    expect(audit).toContain('PodSecurity audit: CREATE of pods "sysctl" in namespace "default" would violate PodSecurity "baseline:latest": forbidden sysctls');
+    expect(audit.join('\n')).not.toContain('core_pattern');
+  });
+
   it('a plain pod is admitted without warnings', async () => {
     const r = await createPod('default', 'plain', {});
     expect(r.code).toBe(201);

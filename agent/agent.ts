@@ -16,6 +16,7 @@ import type { NetworkProber } from './prober/prober.js';
 import type { ContainerRuntime } from './runtime/index.js';
 import type { HostFS } from './volumes/host-fs.js';
 import { LocalVolumeProvisioner } from './volumes/pvc-provisioner.js';
+import { detectPodCgroups } from './pod-cgroups.js';
 
 export interface AgentOptions {
   client: Clientset;
@@ -33,6 +34,12 @@ export interface AgentOptions {
   network?: NetworkProber;
   hostFS?: HostFS;
   kubelet?: KubeletOptions;
+  /**
+   * Where this machine's cgroup hierarchies are mounted (/sys/fs/cgroup), given only when the
+   * engine runs on them: each pod then gets its own cgroup, and podPidsLimit bounds the pod as
+   * a whole (agent/pod-cgroups.ts). Without it, the limit applies to each container.
+   */
+  podCgroupRoot?: string;
   nodeStatus?: NodeStatusOptions;
   /**
    * The log service the collectors send to (containers with `aliyun_logs_*` env); no log
@@ -90,8 +97,13 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   const logger = opts.logger ?? noopLogger;
   const scheduler = opts.scheduler ?? realScheduler;
   const nodeIP = opts.nodeIP ?? detectNodeIP();
-  await opts.runtime.info();
-  const instanceLabels = { [LABEL_AGENT]: agentInstanceId(opts.dataDir, nodeName) };
+  const info = await opts.runtime.info();
+  const instance = agentInstanceId(opts.dataDir, nodeName);
+  const instanceLabels = { [LABEL_AGENT]: instance };
+  const podCgroups = await detectPodCgroups({ info, root: opts.podCgroupRoot, instance, pidsLimit: opts.kubelet?.podPidsLimit });
+  if (opts.kubelet?.podPidsLimit && opts.kubelet.podPidsLimit > 0) {
+    logger.info(podCgroups ? 'podPidsLimit applies to each pod (a cgroup per pod)' : 'podPidsLimit applies to each container (no pod cgroups on this engine)', { podPidsLimit: opts.kubelet.podPidsLimit });
+  }
   const recorder = new ClientEventRecorder({
     events: opts.client.events,
     component: 'kubelet',
@@ -131,6 +143,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     nodeAllocatable: () => nodeStatus.allocatable(),
     instanceLabels,
     options: opts.kubelet,
+    ...(podCgroups ? { podCgroups } : {}),
     ...(logCollector ? { beforeContainerRemoval: (id: string) => logCollector.drainContainer(id) } : {}),
   });
   const abort = new AbortController();

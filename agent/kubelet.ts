@@ -74,6 +74,7 @@ import {
 import { type HostFS, nodeFS } from './volumes/host-fs.js';
 import { LABEL_VOLUME_TYPE, VolumeError, VolumeManager, type VolumePlan } from './volumes/volume-manager.js';
 import { PodWorkers, type PodSyncResult } from './pod-workers.js';
+import type { PodCgroups } from './pod-cgroups.js';
 
 /** Annotations the agent stores on containers (as dockershim did). */
 export const ANNOTATION_RESTART_COUNT = 'io.kubernetes.container.restartCount';
@@ -135,6 +136,8 @@ export interface KubeletDeps {
    * nothing is lost with its files). Failures are logged; the removal goes on.
    */
   beforeContainerRemoval?: (containerId: string) => Promise<void>;
+  /** Each pod's own cgroup (its pids limit for all its containers); without it, limits are per container. */
+  podCgroups?: PodCgroups;
   options?: KubeletOptions;
 }
 
@@ -614,6 +617,14 @@ export class Kubelet {
         ports.push(m);
       }
     }
+    // The pod's cgroup and its limits exist before anything of the pod runs.
+    let cgroupParent: string | undefined;
+    try {
+      cgroupParent = await this.deps.podCgroups?.ensure(st.uid);
+    } catch (err) {
+      this.deps.recorder.event(pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: failed to create the pod's cgroup: ${errorText(err)}`);
+      return undefined;
+    }
     let id: string;
     try {
       id = await this.runtime.runPodSandbox({
@@ -626,6 +637,7 @@ export class Kubelet {
         hostIPC: !!pod.spec.hostIPC,
         volumes: this.sandboxVolumes(plan),
         ...this.pidsLimit(),
+        ...(cgroupParent ? { cgroupParent } : {}),
       });
     } catch (err) {
       this.deps.recorder.event(pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${errorText(err)}`);
@@ -778,6 +790,8 @@ export class Kubelet {
     // 3. Create and start.
     let id: string;
     try {
+      // Made again if it went (a container started outside the pod's cgroup would escape its limit).
+      await this.deps.podCgroups?.ensure(st.uid);
       id = await this.runtime.createContainer(sandbox.id, config);
     } catch (err) {
       fail('CreateContainerError', errorText(err));
@@ -964,6 +978,7 @@ export class Kubelet {
       }
       await this.volumes.cleanup(st.uid).catch((err: unknown) => this.logger.warn('removing pod volumes failed', { error: errorText(err) }));
       if (this.deps.rootDir) await this.hostFS.remove(`${this.deps.rootDir}/pods/${st.uid}`).catch(() => undefined);
+      await this.deps.podCgroups?.remove(st.uid).catch((err: unknown) => this.logger.warn('removing the pod cgroup failed', { error: errorText(err) }));
       this.backoff.forgetPrefix(`${st.uid}/`);
       for (const k of [...this.lastPullError.keys()]) if (k.startsWith(`${st.uid}_`)) this.lastPullError.delete(k);
       st.finalized = true;
@@ -1016,6 +1031,8 @@ export class Kubelet {
       const uid = v.labels[LABEL_POD_UID];
       if (uid && !known.has(uid)) await this.runtime.removeVolume(v.name).catch(() => undefined);
     }
+    const cgroups = this.deps.podCgroups;
+    if (cgroups) for (const uid of await cgroups.list().catch(() => [])) if (!known.has(uid)) await cgroups.remove(uid).catch(() => undefined);
   }
 }
 

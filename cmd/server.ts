@@ -293,6 +293,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         dataDir,
         kubeletVersion: deps.version.gitVersion,
         kubelet: { podPidsLimit: opts.podPidsLimit ?? DEFAULT_POD_PIDS_LIMIT },
+        // Pod cgroups only when the engine shares this machine's cgroups (its local socket).
+        ...(!process.env.DOCKER_HOST || process.env.DOCKER_HOST.startsWith('unix://') ? { podCgroupRoot: '/sys/fs/cgroup' } : {}),
         logger: opts.quiet ? noopLogger : consoleLogger('warn', 'agent'),
         // The collectors write to the store in this process: no HTTP, no JSON, same
         // idempotent ingest (an agent elsewhere would use HttpLogSink).

@@ -144,6 +144,11 @@ export interface PodSandboxConfig {
   volumes?: string[];
   /** pids.max of the sandbox (the kubelet's podPidsLimit); undefined = no limit. */
   pidsLimit?: number;
+  /**
+   * The pod's cgroup (CRI's linux.cgroup_parent), made by the kubelet with the pod's limits:
+   * the sandbox and every container of the pod are created under it.
+   */
+  cgroupParent?: string;
 }
 
 export type PodSandboxState = 'ready' | 'notready';

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import type { Event, Pod } from '../../api/index.js';
-import { JobyardServer, type KubectlResult } from '../support/jobyard-server.js';
+import { JobyardServer, type KubectlResult, removeAgentCgroups } from '../support/jobyard-server.js';
 import { waitFor as waitForBase } from '../support/wait.js';
 
 /** waitFor with the docker tier's longer defaults (real containers: 60 s, every 250 ms). */
@@ -108,4 +108,5 @@ export async function removeAgentLeftovers(dataDir: string): Promise<void> {
   for (const c of containers) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
   const { Volumes } = await docker.listVolumes({ filters: { label: [`jobyard.io/agent=${instance}`] } });
   for (const v of Volumes ?? []) await docker.getVolume(v.Name).remove().catch(() => undefined);
+  removeAgentCgroups(instance);
 }

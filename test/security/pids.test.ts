@@ -2,9 +2,14 @@
 // of a pod and its sandbox get the kubelet's podPidsLimit as pids.max (Docker's
 // HostConfig.PidsLimit): 4096 unless `--pod-pids-limit` says otherwise. Two real servers on
 // the real engine: one with the default, one with a limit of 32 that a pod tries to exceed.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Pod } from '../../api/index.js';
 import type { JobyardServer } from '../support/jobyard-server.js';
-import { BUSYBOX, agentContainers, apply, docker, kubectl, namespace, phaseIs, pod, removeAgentLeftovers, startAgentServer, waitPod } from '../docker/agent-harness.js';
+import { BUSYBOX, agentContainers, agentInstance, apply, docker, getPod, kubectl, namespace, phaseIs, pod, removeAgentLeftovers, startAgentServer, waitFor, waitPod } from '../docker/agent-harness.js';
+
+const CGROUP_ROOT = '/sys/fs/cgroup';
 
 let byDefault: JobyardServer;
 let limited: JobyardServer;
@@ -73,5 +78,52 @@ describe('pod pids limit (podPidsLimit)', () => {
     expect(Number(failures)).toBeGreaterThanOrEqual(1);
     expect(Number(started)).toBeLessThan(32);
     expect(Number(current)).toBeLessThanOrEqual(32);
+  });
+
+  it('on cgroup v1 with the cgroupfs driver the limit is the pod\'s: its containers share one pids cgroup, removed with the pod', async () => {
+    const info = await docker.info();
+    const podLevel = String(info.CgroupVersion ?? '1') === '1' && info.CgroupDriver === 'cgroupfs';
+    // hog holds 20 processes, then forker tries 100 more: together they may not pass 32.
+    const hog = 'i=0; while [ $i -lt 20 ]; do sleep 600 & i=$((i+1)); done; : > /shared/ready; wait';
+    const forker = `while [ ! -f /shared/ready ]; do sleep 0.1; done\n${FORK_SCRIPT}`;
+    await apply(
+      limited,
+      pod('pids', 'shared', {
+        restartPolicy: 'Never',
+        volumes: [{ name: 'shared', emptyDir: {} }],
+        containers: [
+          { name: 'hog', image: BUSYBOX, command: ['sh', '-c', hog], volumeMounts: [{ name: 'shared', mountPath: '/shared' }] },
+          { name: 'forker', image: BUSYBOX, command: ['sh', '-c', forker], volumeMounts: [{ name: 'shared', mountPath: '/shared' }] },
+        ],
+      }),
+    );
+    const done = await waitPod(limited, 'pids', 'shared', 'forker terminated', (p: Pod) => !!p.status?.containerStatuses?.find((c) => c.name === 'forker')?.state?.terminated, 60_000);
+    const uid = done.metadata.uid!;
+    const out = (await kubectl(limited, ['logs', '-n', 'pids', 'shared', '-c', 'forker'])).trim();
+    const m = /^started=(\d+) failures=(\d+) current=(\d+) max=(\S+)$/.exec(out);
+    expect(m, out).not.toBeNull();
+    expect(Number(m![2])).toBeGreaterThanOrEqual(1);
+    const parent = `/jobyard/${agentInstance(limited.dataDir)}/pod${uid}`;
+    const parents = new Set<string>();
+    for (const c of await agentContainers(limited.dataDir)) {
+      if (c.Labels['io.kubernetes.pod.uid'] === uid) parents.add((await docker.getContainer(c.Id).inspect()).HostConfig.CgroupParent ?? '');
+    }
+    if (!podLevel) {
+      // No pod cgroup on this engine: each container alone is held at 32.
+      expect([...parents]).toEqual(['']);
+      expect(Number(m![1])).toBeLessThan(32);
+      return;
+    }
+    expect([...parents]).toEqual([parent]);
+    expect(readFileSync(join(CGROUP_ROOT, 'pids', parent, 'pids.max'), 'utf8').trim()).toBe('32');
+    // pause + hog's shell + 20 sleeps + forker's two shells leave fewer than 10 for forker's sleeps.
+    expect(Number(m![1])).toBeLessThanOrEqual(32 - 20 - 4);
+    expect(Number(m![1])).toBeGreaterThan(0);
+    await kubectl(limited, ['delete', 'pod', '-n', 'pids', 'shared', '--wait=false']);
+    await waitFor('the pod cgroup removed from every hierarchy', async () => {
+      const left = readdirSync(CGROUP_ROOT).filter((h) => existsSync(join(CGROUP_ROOT, h, parent)));
+      return left.length === 0;
+    }, 60_000, 500);
+    await waitFor('the pod gone', async () => getPod(limited, 'pids', 'shared').then(() => false, () => true));
   });
 });

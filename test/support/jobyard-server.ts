@@ -1,7 +1,7 @@
 // Starts a real `jobyard server` process (from the sources, through tsx) on a free port with
 // its own data directory, for end-to-end tests with kubectl, client libraries and browsers.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -145,6 +145,39 @@ export async function removeAgentContainers(dataDir: string): Promise<void> {
   if (containers.length) await run(['rm', '-f', '-v', ...containers]);
   const volumes = await run(['volume', 'ls', '-q', '--filter', label]);
   if (volumes.length) await run(['volume', 'rm', '-f', ...volumes]);
+  removeAgentCgroups(id);
+}
+
+/**
+ * Removes the (empty, once its containers are gone) pod cgroups of an agent instance, which a
+ * stopped server leaves for its next start to clean (agent/pod-cgroups.ts).
+ */
+export function removeAgentCgroups(instance: string, root = '/sys/fs/cgroup'): void {
+  let hierarchies: string[];
+  try {
+    hierarchies = readdirSync(root);
+  } catch {
+    return;
+  }
+  for (const h of hierarchies) {
+    const dir = join(root, h, 'jobyard', instance);
+    let pods: string[];
+    try {
+      pods = readdirSync(dir).filter((n) => n.startsWith('pod'));
+    } catch {
+      continue;
+    }
+    for (const p of pods) tryRmdir(join(dir, p));
+    tryRmdir(dir);
+  }
+}
+
+function tryRmdir(path: string): void {
+  try {
+    rmdirSync(path);
+  } catch {
+    // still in use, or gone
+  }
 }
 
 export async function runKubectl(args: string[], input?: string): Promise<KubectlResult> {

@@ -317,6 +317,7 @@ export class DockerRuntime implements ContainerRuntime {
       LogConfig: { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '1' } },
     };
     if (config.pidsLimit && config.pidsLimit > 0) hostConfig.PidsLimit = config.pidsLimit;
+    if (config.cgroupParent) hostConfig.CgroupParent = config.cgroupParent;
     if (!config.hostNetwork) {
       if (config.dns?.servers?.length) hostConfig.Dns = config.dns.servers;
       if (config.dns?.searches?.length) hostConfig.DnsSearch = config.dns.searches;
@@ -680,6 +681,8 @@ export class DockerRuntime implements ContainerRuntime {
     };
     if (sandbox.HostConfig.PidMode === 'host') hostConfig.PidMode = 'host';
     else if (config.sharePidNamespace) hostConfig.PidMode = `container:${sandboxId}`;
+    // The pod's containers live in its sandbox's cgroup parent (the pod's cgroup), as in CRI.
+    if (sandbox.HostConfig.CgroupParent) hostConfig.CgroupParent = sandbox.HostConfig.CgroupParent;
     if (r.memoryLimitBytes) {
       hostConfig.Memory = r.memoryLimitBytes;
       hostConfig.MemorySwap = r.memoryLimitBytes; // no swap beyond the limit

@@ -72,7 +72,7 @@ program
   .option('--job-backoff-max <seconds>', "the Job controller's backoff cap (the seed's console: 6 minutes)", seconds, 360)
   .option('--watch-history-max-age <seconds>', 'how long watch events are kept for clients that resume', nonNegative, 900)
   .option('--watch-history-min-events <n>', 'how many of the newest watch events are always kept', nonNegative, 10_000)
-  .option('--pod-pids-limit <n>', "the most processes and threads each container of a pod may have (the kubelet's podPidsLimit; -1: no limit)", pidsLimit, DEFAULT_POD_PIDS_LIMIT)
+  .option('--pod-pids-limit <n>', "the most processes and threads a pod may have, all its containers together (per container where pod cgroups are not available; the kubelet's podPidsLimit; -1: no limit)", pidsLimit, DEFAULT_POD_PIDS_LIMIT)
   .option('--pod-security-default <level>', `the Pod Security level (${LEVELS.join(', ')}) enforced, audited and warned in namespaces without pod-security.kubernetes.io labels; kube-system is exempt`, podSecurityLevel, 'baseline')
   .option('--allow-host-path <dir>', 'a directory hostPath volumes may lie under (repeatable); without it no pod may use hostPath', hostPathDir, [])
   .action(async (opts: {

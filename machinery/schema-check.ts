@@ -7,6 +7,7 @@
 // Type errors read like encoding/json's UnmarshalTypeError, whose field path carries no
 // list indices: `json: cannot unmarshal string into Go struct field JobSpec.spec.parallelism of type int32`.
 import type { Definitions, RefSchema, Schema } from '../api/schema/index.js';
+import { hasOwn, setOwn } from './own-properties.js';
 import { QUANTITY_FORMAT_ERROR, parseQuantity } from './quantity.js';
 
 export interface SchemaCheckResult {
@@ -244,7 +245,8 @@ function walkCheck(value: unknown, schema: Schema, pos: Position, defs: Definiti
         return;
       }
       for (const [key, child] of Object.entries(value)) {
-        const prop = s.properties[key];
+        // Own properties only: "__proto__" or "constructor" is an unknown field like any other.
+        const prop = hasOwn(s.properties, key) ? s.properties[key] : undefined;
         const childPos = childPosition(pos, key, structName);
         if (!prop) {
           if (isRoot && (key === 'apiVersion' || key === 'kind')) continue;
@@ -290,7 +292,31 @@ export function checkAgainstSchema(obj: unknown, schema: Schema, defs: Definitio
   return out;
 }
 
-function walkPrune(value: unknown, schema: Schema, defs: Definitions, isRoot: boolean): unknown {
+/** What Go's decoder leaves where JSON has null in a list or map: the element type's zero value. */
+function zeroValue(schema: Schema, defs: Definitions): unknown {
+  const { schema: s } = resolveNamed(schema, defs);
+  switch (s.type) {
+    case 'object':
+    case 'map':
+      return {};
+    case 'string':
+      // A null metav1.Time stays null (its zero value marshals as null).
+      return s.format === 'date-time' ? null : '';
+    case 'integer':
+    case 'number':
+    case 'int-or-string':
+      return 0;
+    case 'boolean':
+      return false;
+    case 'quantity':
+      return '0';
+    default:
+      // Slices and interfaces: nil.
+      return null;
+  }
+}
+
+function walkDecode(value: unknown, schema: Schema, defs: Definitions, isRoot: boolean): unknown {
   if (value === null || value === undefined) return value;
   const { schema: s } = resolveNamed(schema, defs);
   switch (s.type) {
@@ -298,18 +324,25 @@ function walkPrune(value: unknown, schema: Schema, defs: Definitions, isRoot: bo
       if (!isPlainObject(value)) return value;
       const out: Record<string, unknown> = {};
       for (const [key, child] of Object.entries(value)) {
-        const prop = s.properties[key];
-        if (prop) out[key] = walkPrune(child, prop, defs, false);
-        else if (isRoot && (key === 'apiVersion' || key === 'kind')) out[key] = child;
+        if (hasOwn(s.properties, key)) {
+          // A null field decodes as the zero value, which JSON leaves out (omitempty or a nil pointer).
+          if (child !== null) out[key] = walkDecode(child, s.properties[key], defs, false);
+        } else if (isRoot && (key === 'apiVersion' || key === 'kind')) {
+          out[key] = child;
+        }
       }
       return out;
     }
     case 'array':
-      return Array.isArray(value) ? value.map((item) => walkPrune(item, s.items, defs, false)) : value;
+      if (!Array.isArray(value)) return value;
+      return value.map((item) => (item === null ? zeroValue(s.items, defs) : walkDecode(item, s.items, defs, false)));
     case 'map': {
       if (!isPlainObject(value)) return value;
       const out: Record<string, unknown> = {};
-      for (const [key, child] of Object.entries(value)) out[key] = walkPrune(child, s.values, defs, false);
+      for (const [key, child] of Object.entries(value)) {
+        // Map keys are data: "__proto__" is kept as an own key, as JSON.parse made it.
+        setOwn(out, key, child === null ? zeroValue(s.values, defs) : walkDecode(child, s.values, defs, false));
+      }
       return out;
     }
     default:
@@ -318,12 +351,19 @@ function walkPrune(value: unknown, schema: Schema, defs: Definitions, isRoot: bo
 }
 
 /**
- * A copy of obj without the fields the schema does not know, as upstream's decoder drops them
- * when fieldValidation is Ignore or Warn (Go structs cannot hold them). `any` subtrees are kept
- * whole; values of the wrong type are kept as they are (decoding refuses them anyway).
+ * A copy of obj as upstream's decoder into Go structs leaves it: fields the schema does not know
+ * dropped (fieldValidation Ignore or Warn; Strict refused them before), null fields left out, and
+ * a null list element or map value turned into its type's zero value (`containers: [null]` is
+ * one empty Container, which validation then refuses field by field, never a crash). `any`
+ * subtrees are kept whole; values of the wrong type are kept as they are (decoding refuses them).
  */
+export function decodeLikeGo<T>(obj: T, schema: Schema, defs: Definitions): T {
+  return walkDecode(obj, schema, defs, true) as T;
+}
+
+/** Drops unknown fields (see decodeLikeGo, which this is). */
 export function pruneUnknownFields<T>(obj: T, schema: Schema, defs: Definitions): T {
-  return walkPrune(obj, schema, defs, true) as T;
+  return decodeLikeGo(obj, schema, defs);
 }
 
 /**

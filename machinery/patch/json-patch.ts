@@ -4,13 +4,24 @@
 // names the operation and the path.
 import jsonpatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
-import { StatusError, badRequest, failureStatus } from '../status-error.js';
+import { StatusError, badRequest, failureStatus, tooLarge } from '../status-error.js';
+
+/** Upstream's maxJSONPatchOperations: a longer patch is refused (413) before it is applied. */
+export const MAX_JSON_PATCH_OPERATIONS = 10_000;
+/**
+ * The most a patch's copy operations may add to the object, in bytes of JSON (upstream's
+ * json-patch AccumulatedCopySizeLimit): thirty copies of a doubling value would need gigabytes.
+ */
+export const MAX_COPY_BYTES = 3 * 1024 * 1024;
 
 const OPS = new Set(['add', 'remove', 'replace', 'move', 'copy', 'test']);
 
 /** Checks the shape of a JSON patch document; throws badRequest describing the first problem. */
 export function decodeJsonPatch(ops: unknown): Operation[] {
   if (!Array.isArray(ops)) throw badRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
+  if (ops.length > MAX_JSON_PATCH_OPERATIONS) {
+    throw tooLarge(`The allowed maximum operations in a JSON patch is ${MAX_JSON_PATCH_OPERATIONS}, got ${ops.length}`);
+  }
   ops.forEach((op, i) => {
     if (typeof op !== 'object' || op === null || Array.isArray(op)) throw badRequest(`invalid JSON patch: operation ${i} is not an object`);
     const o = op as Record<string, unknown>;
@@ -29,8 +40,10 @@ function unprocessable(message: string): StatusError {
 
 function describe(err: { name?: string; index?: number; operation?: Operation }): string {
   const op = err.operation;
-  const path = op?.path ?? '';
-  const from = op && 'from' in op ? op.from : '';
+  // Paths are echoed as upstream does, but a pointer of megabytes is cut short.
+  const cut = (p: string) => (p.length > 256 ? `${p.slice(0, 256)}...` : p);
+  const path = cut(op?.path ?? '');
+  const from = cut(op && 'from' in op ? op.from : '');
   switch (err.name) {
     case 'TEST_OPERATION_FAILED':
       return `testing value ${path} failed: test failed`;
@@ -52,10 +65,26 @@ function describe(err: { name?: string; index?: number; operation?: Operation })
 /** Applies an RFC 6902 patch to a copy of `original` (neither argument is modified). */
 export function applyJsonPatch<T = unknown>(original: T, ops: unknown): T {
   const patch = decodeJsonPatch(ops);
+  let doc = structuredClone(original) as unknown;
+  let copied = 0;
   try {
-    return jsonpatch.applyPatch(structuredClone(original), structuredClone(patch), true, true, true).newDocument as T;
+    patch.forEach((op, index) => {
+      if (op.op === 'copy') {
+        copied += JSON.stringify(jsonpatch.getValueByPointer(doc, op.from) ?? null).length;
+        if (copied > MAX_COPY_BYTES) {
+          throw tooLarge(`Unable to complete the copy, the accumulated size increase of copy is ${copied}, exceeding the limit ${MAX_COPY_BYTES}`);
+        }
+      }
+      // One operation at a time, on our own copy; `__proto__`/`constructor` paths are refused.
+      doc = jsonpatch.applyOperation(doc, structuredClone(op), true, true, true, index).newDocument;
+    });
+    return doc as T;
   } catch (err) {
+    if (err instanceof StatusError) throw err;
     if (err instanceof jsonpatch.JsonPatchError) throw unprocessable(describe(err as never));
+    if (err instanceof TypeError && /__proto__|prototype/.test(err.message)) {
+      throw unprocessable('the patch may not modify __proto__, constructor or prototype: use a merge patch for such a data key');
+    }
     throw err;
   }
 }

@@ -147,7 +147,7 @@ const cases: Case[] = [
     name: 'a list element without its merge key is refused',
     original: { mergingList: [{ name: 'a' }] },
     patch: { mergingList: [{ value: 'x' }] },
-    error: 'map: map[value:x] does not contain declared merge key: name',
+    error: 'map: map[value:…] does not contain declared merge key: name',
   },
   {
     name: 'an unknown $patch directive is refused',

@@ -14,6 +14,7 @@
 // Fields the schema does not know (and `any` subtrees) fall back to JSON merge semantics:
 // maps merge, lists are replaced. Errors are thrown as 400 BadRequest StatusErrors.
 import type { Definitions, RefSchema, Schema } from '../../api/schema/index.js';
+import { getOwn, hasOwn, setOwn } from '../own-properties.js';
 import { badRequest } from '../status-error.js';
 
 type JsonMap = Record<string, unknown>;
@@ -52,26 +53,35 @@ function deepEqual(a: unknown, b: unknown): boolean {
   if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
   if (isMap(a) && isMap(b)) {
     const ka = Object.keys(a);
-    return ka.length === Object.keys(b).length && ka.every((k) => k in b && deepEqual(a[k], b[k]));
+    return ka.length === Object.keys(b).length && ka.every((k) => hasOwn(b, k) && deepEqual(a[k], b[k]));
   }
   return false;
 }
 
-/** Go's %v of a decoded JSON value, for error messages. */
+/**
+ * Go's %v of a decoded JSON value, for error messages, with the data left out: a patch carries
+ * Secret values and environment, and an error must not echo them. Keys and `$` directives show;
+ * other scalars print as `…`; the whole is cut at 200 characters.
+ */
 function goFormat(v: unknown): string {
+  const text = goFormatRedacted(v, false);
+  return text.length > 200 ? `${text.slice(0, 200)}...` : text;
+}
+
+function goFormatRedacted(v: unknown, showScalar: boolean): string {
   if (v === null || v === undefined) return '<nil>';
-  if (Array.isArray(v)) return `[${v.map(goFormat).join(' ')}]`;
+  if (Array.isArray(v)) return `[${v.map((x) => goFormatRedacted(x, false)).join(' ')}]`;
   if (isMap(v)) {
     return `map[${Object.keys(v)
       .sort()
-      .map((k) => `${k}:${goFormat(v[k])}`)
+      .map((k) => `${k}:${goFormatRedacted(v[k], k.startsWith('$'))}`)
       .join(' ')}]`;
   }
-  return String(v);
+  return showScalar ? String(v).slice(0, 64) : '…';
 }
 
 const noMergeKey = (m: JsonMap, key: string) => new PatchError(`map: ${goFormat(m)} does not contain declared merge key: ${key}`);
-const badPatchType = (t: unknown, m: JsonMap) => new PatchError(`unknown patch type: ${goFormat(t)} in map: ${goFormat(m)}`);
+const badPatchType = (t: unknown, m: JsonMap) => new PatchError(`unknown patch type: ${goFormatRedacted(t, true)} in map: ${goFormat(m)}`);
 const badArgType = (expected: string, actual: unknown) => new PatchError(`expected a ${expected}, but received a ${goTypeOfValue(actual)}`);
 
 function goTypeOfValue(v: unknown): string {
@@ -114,7 +124,7 @@ class SchemaCursor {
   /** The schema of a field (objects) or of every value (maps). */
   private field(key: string): Schema | undefined {
     const s = this.schema;
-    if (s?.type === 'object') return s.properties[key];
+    if (s?.type === 'object') return hasOwn(s.properties, key) ? s.properties[key] : undefined;
     if (s?.type === 'map') return s.values;
     return undefined;
   }
@@ -172,30 +182,32 @@ function mergeMap(original: JsonMap | undefined, patch: JsonMap, schema: SchemaC
       delete result[key];
       continue;
     }
-    if (!(key in result) || kindOf(result[key]) !== kindOf(patchV)) {
+    // Keys come from the request: own properties only ("__proto__" is data, never the prototype).
+    const current = getOwn(result, key);
+    if (!hasOwn(result, key) || kindOf(current) !== kindOf(patchV)) {
       // Not in the original (or of another type): take the patch value, without nulls and directives.
       if (!isDeleteList) {
         const cleaned = removeDirectives(discardNullValues(patchV));
-        if (cleaned.keep) result[key] = cleaned.value;
+        if (cleaned.keep) setOwn(result, key, cleaned.value);
         else delete result[key];
       }
       continue;
     }
-    switch (kindOf(result[key])) {
+    switch (kindOf(current)) {
       case 'map':
-        result[key] = mergeMap(result[key] as JsonMap, patchV as JsonMap, schema.forStruct(key));
+        setOwn(result, key, mergeMap(current as JsonMap, patchV as JsonMap, schema.forStruct(key)));
         break;
       case 'slice': {
         const meta = schema.forSlice(key);
         if (meta.strategy === 'merge') {
-          result[key] = mergeSlice(result[key] as unknown[], patchV as unknown[], meta.items, meta.mergeKey, isDeleteList);
+          setOwn(result, key, mergeSlice(current as unknown[], patchV as unknown[], meta.items, meta.mergeKey, isDeleteList));
         } else if (!isDeleteList) {
-          result[key] = patchV;
+          setOwn(result, key, patchV);
         }
         break;
       }
       default:
-        result[key] = patchV;
+        setOwn(result, key, patchV);
     }
   }
   return result;
@@ -234,8 +246,8 @@ function mergePatchIntoOriginal(original: JsonMap, patch: JsonMap, schema: Schem
     delete patch[key];
     if (!Array.isArray(order)) throw badArgType('[]interface {}', order);
     const listKey = key.slice(SET_ELEMENT_ORDER.length);
-    const foundOriginal = listKey in original && original[listKey] !== null;
-    const foundPatch = listKey in patch && patch[listKey] !== null;
+    const foundOriginal = hasOwn(original, listKey) && original[listKey] !== null;
+    const foundPatch = hasOwn(patch, listKey) && patch[listKey] !== null;
     const originalList = foundOriginal ? original[listKey] : undefined;
     const patchList = foundPatch ? patch[listKey] : undefined;
     if (foundOriginal && !Array.isArray(originalList)) throw badArgType('[]interface {}', originalList);
@@ -254,10 +266,10 @@ function mergePatchIntoOriginal(original: JsonMap, patch: JsonMap, schema: Schem
     const patchValues = (patchList as unknown[] | undefined) ?? [];
     const kind = elementKind(originalValues, patchValues);
     if (kind === undefined) {
-      original[listKey] = merged;
+      setOwn(original, listKey, merged);
     } else {
       const [patchItems, serverOnly] = meta.mergeKey ? partitionMapsByPresentInList(merged, order, meta.mergeKey) : partitionPrimitivesByPresentInList(merged, order);
-      original[listKey] = normalizeElementOrder(patchItems, serverOnly, order, originalValues, meta.mergeKey, kind);
+      setOwn(original, listKey, normalizeElementOrder(patchItems, serverOnly, order, originalValues, meta.mergeKey, kind));
     }
     delete patch[listKey];
   }
@@ -287,8 +299,8 @@ function mergeKeyValueEqual(left: unknown, right: unknown, mergeKey: string): bo
   if (!mergeKey) return deepEqual(left, right);
   if (!isMap(left)) throw badArgType('map[string]interface {}', left);
   if (!isMap(right)) throw badArgType('map[string]interface {}', right);
-  if (!(mergeKey in left)) throw noMergeKey(left, mergeKey);
-  if (!(mergeKey in right)) throw noMergeKey(right, mergeKey);
+  if (!hasOwn(left, mergeKey)) throw noMergeKey(left, mergeKey);
+  if (!hasOwn(right, mergeKey)) throw noMergeKey(right, mergeKey);
   return deepEqual(left[mergeKey], right[mergeKey]);
 }
 
@@ -339,17 +351,17 @@ function mergeSlice(original: unknown[], patch: unknown[], items: SchemaCursor, 
 function mergeSliceWithSpecialElements(original: unknown[], patch: unknown[], mergeKey: string): { original: unknown[]; patch: unknown[]; replaced: boolean } {
   const withoutSpecial: unknown[] = [];
   let replace = false;
-  let current = original;
+  const deleted = new KeyIndex();
   for (const v of patch) {
     const m = v as JsonMap;
-    if (!(DIRECTIVE in m)) {
+    if (!hasOwn(m, DIRECTIVE)) {
       withoutSpecial.push(v);
       continue;
     }
     switch (m[DIRECTIVE]) {
       case 'delete':
-        if (!(mergeKey in m)) throw noMergeKey(m, mergeKey);
-        current = current.filter((o) => !(isMap(o) && mergeKey in o && deepEqual(o[mergeKey], m[mergeKey])));
+        if (!hasOwn(m, mergeKey)) throw noMergeKey(m, mergeKey);
+        deleted.add(m[mergeKey], 0);
         break;
       case 'replace':
         replace = true;
@@ -361,66 +373,129 @@ function mergeSliceWithSpecialElements(original: unknown[], patch: unknown[], me
     }
   }
   if (replace) return { original: withoutSpecial.map((v) => removeDirectives(discardNullValues(v)).value), patch: [], replaced: true };
+  const current = deleted.size ? original.filter((o) => !(isMap(o) && hasOwn(o, mergeKey) && deleted.has(o[mergeKey]))) : original;
   return { original: current, patch: withoutSpecial, replaced: false };
 }
 
-function findByMergeKey(list: unknown[], mergeKey: string, value: unknown): number {
-  for (let i = 0; i < list.length; i++) {
-    const item = list[i];
-    if (!isMap(item)) throw new PatchError(`value for key ${i} is not a map.`);
-    if (mergeKey in item && deepEqual(item[mergeKey], value)) return i;
+/**
+ * First positions of values, found in constant time: lists of a few hundred thousand items
+ * (a 3 MiB patch) must merge in linear time, not in the quadratic time of a scan per item.
+ * Values compare as deepEqual does (maps regardless of key order).
+ */
+class KeyIndex {
+  private readonly map = new Map<string, number>();
+
+  static id(v: unknown): string {
+    if (v === null || typeof v !== 'object') return `${typeof v}:${String(v)}`;
+    return `json:${canonicalJson(v)}`;
   }
-  return -1;
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  add(v: unknown, at: number): void {
+    const id = KeyIndex.id(v);
+    if (!this.map.has(id)) this.map.set(id, at);
+  }
+
+  has(v: unknown): boolean {
+    return this.map.has(KeyIndex.id(v));
+  }
+
+  indexOf(v: unknown): number {
+    return this.map.get(KeyIndex.id(v)) ?? -1;
+  }
+
+  /** Indexes a list of maps by their merge key (items without one are skipped). */
+  static byMergeKey(list: unknown[], mergeKey: string): KeyIndex {
+    const index = new KeyIndex();
+    list.forEach((item, i) => {
+      if (!isMap(item)) throw new PatchError(`value for key ${i} is not a map.`);
+      if (hasOwn(item, mergeKey)) index.add(item[mergeKey], i);
+    });
+    return index;
+  }
+
+  static ofValues(list: unknown[]): KeyIndex {
+    const index = new KeyIndex();
+    list.forEach((v, i) => index.add(v, i));
+    return index;
+  }
+}
+
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (isMap(v)) {
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(v[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
 }
 
 function mergeSliceWithoutSpecialElements(original: unknown[], patch: unknown[], mergeKey: string, items: SchemaCursor): unknown[] {
+  const index = KeyIndex.byMergeKey(original, mergeKey);
   for (const v of patch) {
     const m = v as JsonMap;
-    if (!(mergeKey in m)) throw noMergeKey(m, mergeKey);
-    const i = findByMergeKey(original, mergeKey, m[mergeKey]);
+    if (!hasOwn(m, mergeKey)) throw noMergeKey(m, mergeKey);
+    const i = index.indexOf(m[mergeKey]);
     if (i >= 0) original[i] = mergeMap(original[i] as JsonMap, m, items);
-    else original.push(removeDirectives(discardNullValues(m)).value);
+    else {
+      index.add(m[mergeKey], original.length);
+      original.push(removeDirectives(discardNullValues(m)).value);
+    }
   }
   return original;
 }
 
 function deduplicateScalars(list: unknown[]): unknown[] {
-  const out: unknown[] = [];
-  for (const v of list) if (!out.some((o) => o === v)) out.push(v);
-  return out;
+  return [...new Set(list)];
 }
 
 function partitionPrimitivesByPresentInList(list: unknown[], by: unknown[]): [unknown[], unknown[]] {
   const inBy: unknown[] = [];
   const rest: unknown[] = [];
-  for (const v of list) (by.some((b) => b === v) ? inBy : rest).push(v);
+  const present = new Set(by);
+  for (const v of list) (present.has(v) ? inBy : rest).push(v);
   return [inBy, rest];
 }
 
 function partitionMapsByPresentInList(list: unknown[], by: unknown[], mergeKey: string): [unknown[], unknown[]] {
   const inBy: unknown[] = [];
   const rest: unknown[] = [];
+  const index = KeyIndex.byMergeKey(by, mergeKey);
   for (const v of list) {
     if (!isMap(v)) throw badArgType('map[string]interface {}', v);
-    if (!(mergeKey in v)) throw noMergeKey(v, mergeKey);
-    (findByMergeKey(by, mergeKey, v[mergeKey]) >= 0 ? inBy : rest).push(v);
+    if (!hasOwn(v, mergeKey)) throw noMergeKey(v, mergeKey);
+    (index.has(v[mergeKey]) ? inBy : rest).push(v);
   }
   return [inBy, rest];
 }
 
-function indexIn(order: unknown[], item: unknown, mergeKey: string, kind: string): number {
+/** Where items are in `order`: by merge key for maps, by value for primitives. */
+function orderIndex(order: unknown[], mergeKey: string, kind: string): (item: unknown) => number {
   if (kind === 'map' && mergeKey) {
-    const value = (item as JsonMap)[mergeKey];
-    return order.findIndex((o) => isMap(o) && deepEqual(o[mergeKey], value));
+    const index = new KeyIndex();
+    order.forEach((o, i) => {
+      if (isMap(o) && hasOwn(o, mergeKey)) index.add(o[mergeKey], i);
+    });
+    return (item) => index.indexOf((item as JsonMap)[mergeKey]);
   }
-  return order.findIndex((o) => o === item);
+  const positions = new Map<unknown, number>();
+  order.forEach((o, i) => {
+    if (!positions.has(o)) positions.set(o, i);
+  });
+  return (item) => positions.get(item) ?? -1;
 }
 
 /** Sorts `toSort` by the order in `order`; items absent from it keep their relative order at the end. */
 function normalizeSliceOrder(toSort: unknown[], order: unknown[], mergeKey: string, kind: string): unknown[] {
   const [present, absent] = kind === 'map' && mergeKey ? partitionMapsByPresentInList(toSort, order, mergeKey) : partitionPrimitivesByPresentInList(toSort, order);
+  const indexIn = orderIndex(order, mergeKey, kind);
   const sorted = present
-    .map((item, i) => ({ item, i, at: indexIn(order, item, mergeKey, kind) }))
+    .map((item, i) => ({ item, i, at: indexIn(item) }))
     .sort((a, b) => a.at - b.at || a.i - b.i)
     .map((x) => x.item);
   return [...sorted, ...absent];
@@ -434,14 +509,15 @@ function normalizeElementOrder(patch: unknown[], serverOnly: unknown[], patchOrd
   const right = normalizeSliceOrder(patch, patchOrder, mergeKey, kind);
   const left = normalizeSliceOrder(serverOnly, serverOrder, mergeKey, kind);
   const out: unknown[] = [];
+  const indexIn = orderIndex(serverOrder, mergeKey, kind);
   let i = 0;
   let j = 0;
   while (i < left.length || j < right.length) {
     if (i >= left.length) out.push(right[j++]);
     else if (j >= right.length) out.push(left[i++]);
     else {
-      const li = indexIn(serverOrder, left[i], mergeKey, kind);
-      const ri = indexIn(serverOrder, right[j], mergeKey, kind);
+      const li = indexIn(left[i]);
+      const ri = indexIn(right[j]);
       if (li >= 0 && ri >= 0 && li < ri) out.push(left[i++]);
       else out.push(right[j++]);
     }
@@ -454,7 +530,7 @@ function discardNullValues(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(discardNullValues);
   if (isMap(v)) {
     const out: JsonMap = {};
-    for (const [k, x] of Object.entries(v)) if (x !== null) out[k] = discardNullValues(x);
+    for (const [k, x] of Object.entries(v)) if (x !== null) setOwn(out, k, discardNullValues(x));
     return out;
   }
   return v;
@@ -481,7 +557,7 @@ function removeDirectives(v: unknown): { value: unknown; keep: boolean } {
     for (const [k, x] of Object.entries(v)) {
       if (k === DIRECTIVE || k === RETAIN_KEYS || k.startsWith(SET_ELEMENT_ORDER) || k.startsWith(DELETE_FROM_PRIMITIVE_LIST)) continue;
       const r = removeDirectives(x);
-      if (r.keep) out[k] = r.value;
+      if (r.keep) setOwn(out, k, r.value);
     }
     return { value: out, keep: true };
   }

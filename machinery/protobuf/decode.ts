@@ -10,6 +10,7 @@
 // protobuf decoders do. Malformed input is a 400 BadRequest, never a crash.
 import type { Definitions, ObjectSchema, ProtoFieldSpec, Schema } from '../../api/schema/index.js';
 import { definitions as servedDefinitions, resolve } from '../../api/schema/index.js';
+import { checkJson } from '../body-scan.js';
 import { StatusError, badRequest, failureStatus } from '../status-error.js';
 import { WIRE_FIXED32, WIRE_FIXED64, WIRE_LENGTH_DELIMITED, WIRE_VARINT, WireFormatError, WireReader } from './wire-reader.js';
 
@@ -435,11 +436,16 @@ function decodeRawJson(bytes: Uint8Array, p: string): unknown {
   }
   if (raw.length === 0) return null;
   if (PROTOBUF_PREFIX.every((b, i) => raw[i] === b)) throw unsupported(`protobuf is not supported for ${p}: it holds a nested protobuf object`);
+  let text: string;
   try {
-    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
-  } catch (err) {
-    throw new WireFormatError(`${p}: the raw bytes are not JSON: ${(err as Error).message}`);
+    text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
+  } catch {
+    throw new WireFormatError(`${p}: the raw bytes are not UTF-8`);
   }
+  // Depth and syntax checked before parsing, and reported by position only (no content echoed).
+  const problem = checkJson(text);
+  if (problem) throw new WireFormatError(`${p}: the raw bytes are not JSON: line ${problem.line}, column ${problem.column}: ${problem.reason}`);
+  return JSON.parse(text);
 }
 
 function decodeStringList(bytes: Uint8Array, p: string): string[] {

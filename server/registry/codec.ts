@@ -4,7 +4,7 @@
 import type { KubeObject } from '../../api/index.js';
 import { definitions } from '../../api/schema/index.js';
 import { badRequest, invalid, fieldErrors, StatusError } from '../../machinery/index.js';
-import { checkAgainstSchema, pruneUnknownFields } from '../../machinery/schema-check.js';
+import { checkAgainstSchema, decodeLikeGo } from '../../machinery/schema-check.js';
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch } from '../../machinery/patch/index.js';
 import type { Codec, FieldValidation, PatchType } from './generic-registry.js';
 import type { ResourceDefinition } from './resource.js';
@@ -25,20 +25,20 @@ export class SchemaCodec implements Codec {
     if (body.kind !== undefined && body.kind !== kind) {
       throw badRequest(`${String(body.kind)} in version "${version}" cannot be handled as a ${kind}: no kind "${String(body.kind)}" is registered for the expected kind`);
     }
-    let obj = structuredClone(body) as KubeObject;
-    obj.apiVersion = apiVersion;
-    obj.kind = kind;
-    if (obj.metadata === undefined || obj.metadata === null) obj.metadata = {};
-    const { unknownFields, typeErrors } = checkAgainstSchema(obj, def.schema, definitions);
+    const { unknownFields, typeErrors } = checkAgainstSchema(body, def.schema, definitions);
     if (typeErrors.length) throw cannotHandle(typeErrors[0]);
     const warnings: string[] = [];
     if (unknownFields.length) {
       const text = unknownFields.map((f) => `unknown field "${f}"`);
       if (fieldValidation === 'Strict') throw cannotHandle(`strict decoding error: ${text.join(', ')}`);
       if (fieldValidation === 'Warn') warnings.push(...text);
-      // Upstream's Go structs cannot hold unknown fields: they are dropped either way.
-      obj = pruneUnknownFields(obj, def.schema, definitions);
     }
+    // Upstream's Go structs cannot hold unknown fields (dropped either way) nor a null list
+    // element (the zero value): the copy holds what they would.
+    const obj = decodeLikeGo(body, def.schema, definitions) as unknown as KubeObject;
+    obj.apiVersion = apiVersion;
+    obj.kind = kind;
+    if (!isPlainObject(obj.metadata)) obj.metadata = {};
     return { obj, warnings };
   }
 

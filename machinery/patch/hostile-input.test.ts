@@ -15,7 +15,7 @@ function statusOf(fn: () => unknown): { code: number; message: string } {
   try {
     fn();
   } catch (err) {
-    if (err instanceof StatusError) return { code: err.status.code, message: err.status.message };
+    if (err instanceof StatusError) return { code: err.status.code ?? 0, message: err.status.message ?? "" };
     throw err;
   }
   throw new Error('expected an error');

@@ -1,0 +1,209 @@
+// Issue 10, holes 5-7, against the real server: a deep body is refused at once while other
+// requests are served (it once blocked the event loop 22.6 s), a large YAML body is decoded
+// off the event loop, `null` list elements are field errors (they were 500s), "__proto__" is
+// an unknown field where the schema has fields and data where it is a map key, and no error
+// echoes the body (YAML errors quoted the offending line, a Secret's value included).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JobyardServer } from '../support/jobyard-server.js';
+import { type Answer, ApiClient, statusOf } from './fuzz-support.js';
+
+let server: JobyardServer;
+let api: ApiClient;
+const NS = '/api/v1/namespaces/default';
+
+beforeAll(async () => {
+  server = await JobyardServer.start({ args: ['--no-agent'] });
+  api = new ApiClient(server, 8);
+});
+
+afterAll(async () => {
+  api?.close();
+  await server?.stop();
+});
+
+const pod = (name: string, containers: unknown) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers } });
+
+/** Sends `bad` and, while it is in flight, GETs /healthz and an object one after another; their latencies. */
+async function whileInFlight(bad: () => Promise<Answer>): Promise<{ bad: Answer; probes: number[] }> {
+  let inFlight = true;
+  const badAnswer = bad().finally(() => (inFlight = false));
+  const probes: number[] = [];
+  // A fresh request each time: the keep-alive sockets are shared with the bad one's agent pool.
+  while (inFlight || probes.length < 3) {
+    const path = probes.length % 2 ? `${NS}/configmaps/absent` : '/healthz';
+    const a = await api.send('GET', path);
+    expect(a.failure).toBeUndefined();
+    expect([200, 404]).toContain(a.code);
+    probes.push(a.ms);
+  }
+  return { bad: await badAnswer, probes };
+}
+
+describe('hole 5: deep and large bodies', () => {
+  it('refuses JSON nested 2,000 deep with 400 (it was a 500: stack overflow), naming the limit, not the content', async () => {
+    const body = '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"deep"},"data":' + '['.repeat(2000) + ']'.repeat(2000) + '}';
+    const a = await api.send('POST', `${NS}/configmaps`, { contentType: 'application/json', body });
+    expect(a.code).toBe(400);
+    // The 500th `[` is at depth 501 (the object around it is level 1).
+    const column = body.indexOf('[') + 500;
+    expect(statusOf(a)).toMatchObject({ kind: 'Status', reason: 'BadRequest', message: `couldn't get version/kind; json parse error: line 1, column ${column}: exceeded max depth of 500` });
+  });
+
+  it.each([
+    ['application/yaml', 'YAML'],
+    ['application/json', 'JSON'],
+  ])('answers 2 MB of `[` as %s with 400 within 100 ms of the last byte, while /healthz and a GET are served at once', async (contentType) => {
+    const body = '['.repeat(2 * 1024 * 1024);
+    const { bad, probes } = await whileInFlight(() => api.send('POST', `${NS}/configmaps`, { contentType, body }));
+    expect(bad.code).toBe(400);
+    expect(statusOf(bad)?.message).toMatch(/exceeded max depth of 500$/);
+    expect(bad.afterSentMs).toBeLessThan(100);
+    expect(Math.max(...probes)).toBeLessThan(100);
+  });
+
+  it('decodes a 1 MB YAML body (30,000 keys) on a worker thread: the API answers at once meanwhile', async () => {
+    // A ConfigMap holds at most 1 MiB of data: 30,000 keys of 27 bytes.
+    const lines = Array.from({ length: 30_000 }, (_, i) => `  k${String(i).padStart(6, '0')}: ${'v'.repeat(20)}`);
+    const body = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big-yaml\ndata:\n${lines.join('\n')}\n`;
+    expect(body.length).toBeGreaterThan(900_000);
+    const { bad: created, probes } = await whileInFlight(() => api.send('POST', `${NS}/configmaps?dryRun=All`, { contentType: 'application/yaml', body }));
+    expect(created.code, created.body.slice(0, 300)).toBe(201);
+    expect(Object.keys(JSON.parse(created.body).data)).toHaveLength(30_000);
+    // The decode takes a good part of a second; meanwhile every probe was answered at once.
+    expect(probes.length).toBeGreaterThanOrEqual(3);
+    expect(Math.max(...probes)).toBeLessThan(100);
+  });
+
+  it('refuses YAML of more than 100,000 nodes with 413 before decoding it', async () => {
+    const body = '[' + '1,'.repeat(1_000_000) + '1]';
+    const a = await api.send('POST', `${NS}/configmaps`, { contentType: 'application/yaml', body });
+    expect(a.code).toBe(413);
+    expect(a.afterSentMs).toBeLessThan(100);
+    expect(statusOf(a)).toMatchObject({ reason: 'RequestEntityTooLarge' });
+  });
+
+  it('bounds YAML aliases (billion laughs) with 400', async () => {
+    const laughs = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    for (let i = 1; i < 9; i++) laughs.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    const body = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: lol\n  annotations:\n${laughs.map((l) => `    ${l}`).join('\n')}\n`;
+    const a = await api.send('POST', `${NS}/configmaps`, { contentType: 'application/yaml', body });
+    expect(a.code).toBe(400);
+    expect(a.ms).toBeLessThan(1000);
+    expect(statusOf(a)?.message).toContain('excessive aliasing');
+  });
+
+  it('accepts bodies nested up to the limit in a schemaless field and stores them whole', async () => {
+    // managedFields[].fieldsV1 holds any JSON: every recursion (decode, defaults, storage, table) meets depth 490.
+    const deep = JSON.parse('{"f:a":'.repeat(490) + '{}' + '}'.repeat(490));
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'deep-ok', managedFields: [{ manager: 'x', operation: 'Apply', fieldsType: 'FieldsV1', fieldsV1: deep }] } };
+    const a = await api.send('POST', `${NS}/configmaps`, { contentType: 'application/json', body: JSON.stringify(cm) });
+    expect(a.code, a.body.slice(0, 300)).toBe(201);
+    const table = await api.send('GET', `${NS}/configmaps/deep-ok`, { headers: { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' } });
+    expect(table.code).toBe(200);
+    const patched = await api.send('PATCH', `${NS}/configmaps/deep-ok`, { contentType: 'application/strategic-merge-patch+json', body: JSON.stringify({ metadata: { labels: { a: 'b' } } }) });
+    expect(patched.code, patched.body.slice(0, 300)).toBe(200);
+  });
+});
+
+describe('hole 6: null list elements and __proto__', () => {
+  it('answers containers: [null] with 422 and the field paths (it was a 500)', async () => {
+    const a = await api.send('POST', `${NS}/pods`, { contentType: 'application/json', body: JSON.stringify(pod('nulls', [null])) });
+    expect(a.code, a.body).toBe(422);
+    const causes = (statusOf(a)?.details?.causes ?? []) as { field: string; reason: string }[];
+    expect(causes).toContainEqual(expect.objectContaining({ field: 'spec.containers[0].name', reason: 'FieldValueRequired' }));
+    expect(causes).toContainEqual(expect.objectContaining({ field: 'spec.containers[0].image', reason: 'FieldValueRequired' }));
+  });
+
+  it('answers env: [null] and other null elements with 422 naming the element', async () => {
+    const a = await api.send('POST', `${NS}/pods`, { contentType: 'application/json', body: JSON.stringify(pod('env-null', [{ name: 'c', image: 'busybox', env: [null], ports: [null], volumeMounts: [null] }])) });
+    expect(a.code, a.body).toBe(422);
+    const fields = ((statusOf(a)?.details?.causes ?? []) as { field: string }[]).map((c) => c.field);
+    expect(fields).toContain('spec.containers[0].env[0].name');
+  });
+
+  it('refuses a "__proto__" field under fieldValidation=Strict as an unknown field, and never stores it otherwise', async () => {
+    const body = '{"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"proto-job"},"spec":{"__proto__":{"parallelism":9},"template":{"spec":{"restartPolicy":"Never","containers":[{"name":"c","image":"busybox"}]}}}}';
+    const strict = await api.send('POST', '/apis/batch/v1/namespaces/default/jobs?fieldValidation=Strict', { contentType: 'application/json', body });
+    expect(strict.code).toBe(400);
+    expect(statusOf(strict)?.message).toBe('Job in version "v1" cannot be handled as a Job: strict decoding error: unknown field "spec.__proto__"');
+
+    const warn = await api.send('POST', '/apis/batch/v1/namespaces/default/jobs?fieldValidation=Warn', { contentType: 'application/json', body });
+    expect(warn.code, warn.body).toBe(201);
+    expect(String(warn.headers.warning)).toContain('unknown field \\"spec.__proto__\\"');
+    const stored = await api.send('GET', '/apis/batch/v1/namespaces/default/jobs/proto-job');
+    expect(stored.body).not.toContain('__proto__');
+    expect(JSON.parse(stored.body).spec.parallelism).toBe(1);
+  });
+
+  it('keeps a "__proto__" key of a ConfigMap as data, through create, merge and strategic merge patches', async () => {
+    // "__proto__" is a valid ConfigMap key ([-._a-zA-Z0-9]+), not a valid label key.
+    const body = '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"proto-cm"},"data":{"__proto__":"v1","constructor":"c"}}';
+    const created = await api.send('POST', `${NS}/configmaps?fieldValidation=Strict`, { contentType: 'application/json', body });
+    expect(created.code, created.body).toBe(201);
+    const get = async () => JSON.parse((await api.send('GET', `${NS}/configmaps/proto-cm`)).body) as { data: Record<string, string> };
+    let cm = await get();
+    expect(Object.hasOwn(cm.data, '__proto__') && cm.data.__proto__).toBe('v1');
+    expect(cm.data.constructor).toBe('c');
+
+    for (const [type, value] of [
+      ['application/merge-patch+json', 'v2'],
+      ['application/strategic-merge-patch+json', 'v3'],
+    ]) {
+      const a = await api.send('PATCH', `${NS}/configmaps/proto-cm`, { contentType: type, body: `{"data":{"__proto__":"${value}"}}` });
+      expect(a.code, a.body).toBe(200);
+      cm = await get();
+      expect(Object.hasOwn(cm.data, '__proto__') && cm.data.__proto__).toBe(value);
+    }
+  });
+});
+
+describe('hole 7: errors do not echo the body', () => {
+  const SECRET = 'p4ss-W0rd-9f8e7d';
+
+  it('answers a Secret YAML with a syntax error next to the value with line and column only', async () => {
+    const body = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: leaky\nstringData:\n  password: ${SECRET}: oops\n  other: "${SECRET}\n`;
+    const a = await api.send('POST', `${NS}/secrets`, { contentType: 'application/yaml', body });
+    expect(a.code).toBe(400);
+    expect(a.body).not.toContain(SECRET);
+    expect(a.body).not.toContain('p4ss');
+    expect(statusOf(a)?.message).toMatch(/^error converting YAML to JSON: yaml: line 6, column \d+: [a-z ]+$/);
+  });
+
+  it('answers a large (worker-decoded) YAML with an error the same way', async () => {
+    const filler = Array.from({ length: 2000 }, (_, i) => `  k${i}: ${'x'.repeat(10)}`).join('\n');
+    const body = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: leaky2\nstringData:\n${filler}\n  password: [${SECRET}\n`;
+    expect(body.length).toBeGreaterThan(16 * 1024);
+    const a = await api.send('POST', `${NS}/secrets`, { contentType: 'application/yaml', body });
+    expect(a.code).toBe(400);
+    expect(a.body).not.toContain(SECRET);
+  });
+
+  it('answers broken JSON with line, column and kind, without the text around it', async () => {
+    const body = `{"apiVersion":"v1","kind":"Secret","metadata":{"name":"leaky3"},"stringData":{"password":"${SECRET}" "x":1}}`;
+    const a = await api.send('POST', `${NS}/secrets`, { contentType: 'application/json', body });
+    expect(a.code).toBe(400);
+    expect(a.body).not.toContain(SECRET);
+    expect(statusOf(a)?.message).toBe(`couldn't get version/kind; json parse error: line 1, column ${body.indexOf(' "x"') + 2}: invalid character after object key:value pair`);
+  });
+
+  it('answers a strategic merge patch error without the values', async () => {
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'smp-target' }, data: { a: 'b' } };
+    expect((await api.send('POST', `${NS}/configmaps`, { contentType: 'application/json', body: JSON.stringify(cm) })).code).toBe(201);
+    const a = await api.send('PATCH', `${NS}/configmaps/smp-target`, { contentType: 'application/strategic-merge-patch+json', body: JSON.stringify({ data: { x: SECRET }, $patch: 'explode' }) });
+    expect(a.code).toBe(400);
+    expect(a.body).not.toContain(SECRET);
+  });
+});
+
+describe('content types', () => {
+  it.each(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/octet-stream'])(
+    'refuses a %s body with 415 and creates nothing',
+    async (contentType) => {
+      const body = JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'plain' } });
+      const a = await api.send('POST', `${NS}/configmaps`, { contentType, body });
+      expect(a.code).toBe(415);
+      expect(statusOf(a)?.reason).toBe('UnsupportedMediaType');
+      expect((await api.send('GET', `${NS}/configmaps/plain`)).code).toBe(404);
+    },
+  );
+});

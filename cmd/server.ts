@@ -195,6 +195,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const { token, created: tokenCreated } = readOrCreateToken(join(dataDir, 'token'));
   ensurePrivateFile(join(dataDir, 'state.db'));
   ensurePrivateFile(join(dataDir, 'logs.db'));
+  ensurePrivateFile(join(dataDir, 'sessions.db'));
   const certs = await ensureServingCerts(join(dataDir, 'pki'), [opts.host, hostname(), ...opts.tlsSans].filter((h) => h && h !== '0.0.0.0' && h !== '::'));
   const store = new SqliteObjectStore({ path: join(dataDir, 'state.db') });
   const clock = realClock;

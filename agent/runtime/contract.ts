@@ -396,6 +396,21 @@ export function describeRuntimeContract(name: string, makeHarness: () => Promise
         }
       });
 
+      it('puts the pids limit in the pids.max the container sees', async () => {
+        const { id } = await newPod('pids');
+        const r = await runToExit(
+          id,
+          containerConfig(
+            'pids',
+            sh('if [ -f /sys/fs/cgroup/pids.max ]; then cat /sys/fs/cgroup/pids.max; else cat /sys/fs/cgroup/pids/pids.max; fi', (p) => {
+              p.out((p.readFile('/sys/fs/cgroup/pids/pids.max') ?? '').trim());
+            }),
+            { resources: { pidsLimit: 48 } },
+          ),
+        );
+        expect(text(r.logs)).toEqual(['48']);
+      });
+
       it('stops with SIGTERM first: a trapping process exits cleanly within the grace period', async () => {
         const { id } = await newPod('graceful');
         const c = await start(

@@ -25,6 +25,12 @@ export interface AgentOptions {
   nodeName?: string;
   /** The agent keeps node-side files (termination logs) under `<dataDir>/agent`. */
   dataDir?: string;
+  /**
+   * Directories hostPath volumes may lie under, compared by real path (the server's
+   * --allow-host-path): a symlink planted in an allowed directory leads nowhere else.
+   * Absent: not checked here.
+   */
+  allowedHostPaths?: string[];
   /** Default: the first non-loopback IPv4 address of the host. */
   nodeIP?: string;
   /** nodeInfo.kubeletVersion. */
@@ -139,6 +145,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     rootDir: opts.dataDir ? join(opts.dataDir, 'agent') : undefined,
     // The server's token, keys and state: never in a hostPath bind (read-only and hidden in one that contains them).
     protectedDirs: opts.dataDir ? [opts.dataDir] : [],
+    ...(opts.allowedHostPaths ? { allowedHostPaths: opts.allowedHostPaths } : {}),
     hostIP: nodeIP,
     nodeAllocatable: () => nodeStatus.allocatable(),
     instanceLabels,

@@ -121,6 +121,8 @@ export interface KubeletDeps {
   rootDir?: string;
   /** Host directories with jobyard's own data: never bind-mounted; binds containing them are read-only (agent/volumes). */
   protectedDirs?: string[];
+  /** Where hostPath binds may lead, by real path (agent/volumes); absent: not checked. */
+  allowedHostPaths?: string[];
   /** The node's IP (status.hostIP). */
   hostIP: string;
   /**
@@ -225,6 +227,7 @@ export class Kubelet {
       now: () => this.scheduler.now(),
       labels: deps.instanceLabels ?? {},
       protectedDirs: deps.protectedDirs ?? [],
+      ...(deps.allowedHostPaths ? { allowedHostPaths: deps.allowedHostPaths } : {}),
     });
     this.workers = new PodWorkers({ sync: (uid) => this.syncPod(uid), scheduler: this.scheduler, logger: this.logger });
     this.probes = new ProbeManager({

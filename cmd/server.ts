@@ -292,6 +292,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         runtime,
         nodeName: opts.nodeName,
         dataDir,
+        // The node checks hostPath binds again by real path (symlinks), with the same list.
+        allowedHostPaths: opts.allowHostPaths ?? [],
         kubeletVersion: deps.version.gitVersion,
         kubelet: { podPidsLimit: opts.podPidsLimit ?? DEFAULT_POD_PIDS_LIMIT },
         // Pod cgroups only when the engine shares this machine's cgroups (its local socket).

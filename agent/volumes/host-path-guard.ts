@@ -5,7 +5,9 @@
 //   an empty tmpfs; a bind whose real source is it or lies inside it is refused (read-only
 //   would still let the pod read the token);
 // - the container engine's socket and state: refused (FailedMount), since a read-only bind of
-//   a socket still lets a process connect to it.
+//   a socket still lets a process connect to it;
+// - with the server's --allow-host-path list, the real source must lie under one of those
+//   directories (volume-manager.ts): a symlink a pod planted in one leads nowhere else.
 import { posix } from 'node:path';
 
 /** The engine's socket and state, as the API server's hostPath policy names them. */

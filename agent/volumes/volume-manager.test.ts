@@ -172,6 +172,30 @@ describe('atomic writer layout', () => {
     );
   });
 
+  it('hostPath: with the allow-list, a symlink in an allowed directory cannot lead elsewhere', async () => {
+    const runtime = new FakeRuntime({ clock: new FakeClock('2026-01-01T00:00:00Z'), autoAdvance: false });
+    const hostFS = Object.assign(new FakeHostFS(runtime), {
+      realpath: async (p: string) => (p === '/srv/ok/etc' || p.startsWith('/srv/ok/etc/') ? `/etc${p.slice('/srv/ok/etc'.length)}` : p),
+    });
+    const vm = new VolumeManager({
+      runtime,
+      hostFS,
+      now: () => new Date('2026-01-01T00:00:00Z'),
+      config: { getConfigMap: () => Promise.reject(new Error('no')), getSecret: () => Promise.reject(new Error('no')) },
+      getClaim: () => Promise.reject(new Error('no')),
+      allowedHostPaths: ['/srv/ok'],
+    });
+    const mk = (path: string, subPath?: string): Pod => ({
+      metadata: { name: 'p', namespace: 'ns', uid: 'u1' },
+      spec: { volumes: [{ name: 'h', hostPath: { path } }], containers: [{ name: 'c', volumeMounts: [{ name: 'h', mountPath: '/m', ...(subPath ? { subPath } : {}) }] }] },
+    });
+    await expect(vm.prepare(mk('/srv/ok/data'))).resolves.toBeDefined();
+    await expect(vm.prepare(mk('/srv/ok/etc'))).rejects.toThrow(
+      'MountVolume.SetUp failed for volume "h" : hostPath /srv/ok/etc leads to /etc, which is not under a directory allowed by --allow-host-path',
+    );
+    await expect(vm.prepare(mk('/srv/ok', 'etc/shadow'))).rejects.toThrow('hostPath /srv/ok/etc/shadow leads to /etc/shadow');
+  });
+
   it('hostPath: volumeMounts[].readOnly is honoured', async () => {
     const { vm } = setup();
     const p = pod([{ name: 'h', hostPath: { path: '/srv/x' } }]);

@@ -16,7 +16,7 @@ import { configMapValues, secretValues, type ConfigSource } from '../env.js';
 import { type ContainerRuntime, LABEL_POD_UID, type Mount, type VolumeFile } from '../runtime/index.js';
 import { atomicWriterFiles, makePayload } from './atomic-writer.js';
 import type { HostFS } from './host-fs.js';
-import { type BindVerdict, ENGINE_HOST_PATHS, judgeBind, realPathOf } from './host-path-guard.js';
+import { type BindVerdict, ENGINE_HOST_PATHS, isWithin, judgeBind, realPathOf } from './host-path-guard.js';
 
 /** Label on every runtime volume the agent creates: "pod" (dies with the pod) or "pvc" (outlives it). */
 export const LABEL_VOLUME_TYPE = 'jobyard.io/volume-type';
@@ -57,6 +57,8 @@ export interface VolumeManagerDeps {
   protectedDirs?: string[];
   /** Never bind-mounted (default: the engine's socket and state). */
   enginePaths?: string[];
+  /** When given, a bind's real source must lie under the real path of one of these (--allow-host-path). */
+  allowedHostPaths?: string[];
 }
 
 /** The runtime volume name of a pod volume. */
@@ -242,14 +244,19 @@ export class VolumeManager {
     const real = (p: string) => realPathOf(p, realpath);
     const protectedDirs = await Promise.all((this.deps.protectedDirs ?? []).map(real));
     const enginePaths = await Promise.all((this.deps.enginePaths ?? ENGINE_HOST_PATHS).map(real));
+    const allowed = this.deps.allowedHostPaths && (await Promise.all(this.deps.allowedHostPaths.map(real)));
     const subPaths = new Set(['']);
     for (const c of [...(pod.spec.initContainers ?? []), ...pod.spec.containers]) {
       for (const m of c.volumeMounts ?? []) if (m.name === v.name) subPaths.add((m.subPath ?? '').replace(/^\/+/, ''));
     }
     for (const sub of subPaths) {
       const source = sub ? `${v.hostPath.replace(/\/+$/, '')}/${sub}` : v.hostPath;
-      const verdict = judgeBind(await real(source), protectedDirs, enginePaths);
+      const realSource = await real(source);
+      const verdict = judgeBind(realSource, protectedDirs, enginePaths);
       if (verdict.refused) throw new VolumeError(v.name, verdict.refused);
+      if (allowed && !allowed.some((dir) => isWithin(realSource, dir))) {
+        throw new VolumeError(v.name, `hostPath ${source} leads to ${realSource}, which is not under a directory allowed by --allow-host-path`);
+      }
       v.verdicts.set(sub, verdict);
     }
   }

@@ -1,7 +1,7 @@
 // Hole 3 of issue 10 on the real engine: what admission cannot see (symlinks on the host) the
 // node agent checks by real path, and hostPID is honoured rather than silently ignored.
-// One server with the agent; an allowed directory holds symlinks to jobyard's data directory
-// and to the directory that contains it.
+// One server with the agent, its data directory inside the allowed tree; symlinks lead to the
+// data directory, to the directory that contains it, and out of the tree.
 import { mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +22,9 @@ beforeAll(async () => {
   // Admission compares paths as written: these pass its allow-list, their real paths do not.
   symlinkSync(home, join(allowed, 'up'));
   symlinkSync(join(home, 'data'), join(allowed, 'data'));
-  server = await startAgentServer({ dataDir: join(home, 'data'), args: ['--allow-host-path', allowed] });
+  symlinkSync('/etc', join(allowed, 'etc'));
+  // The whole tree is allowed: the data directory inside it is still never mounted.
+  server = await startAgentServer({ dataDir: join(home, 'data'), args: ['--allow-host-path', root] });
   await apply(server, {
     apiVersion: 'v1',
     kind: 'Namespace',
@@ -77,6 +79,24 @@ describe("jobyard's data directory on the node", () => {
     });
     expect(events.find((m) => m.startsWith('FailedMount:'))).toContain(`MountVolume.SetUp failed for volume "d" : ${server.dataDir} is inside ${server.dataDir}, jobyard's data directory (its token and keys): it is never mounted into a pod`);
     expect((await waitPod(server, 'default', 'data', 'Pending', phaseIs('Pending'))).status?.phase).toBe('Pending');
+  });
+});
+
+describe('the allow-list on the node', () => {
+  it('a symlink in an allowed directory cannot lead a bind elsewhere (here /etc): FailedMount', async () => {
+    await apply(
+      server,
+      pod('default', 'etc', {
+        restartPolicy: 'Never',
+        volumes: [{ name: 'e', hostPath: { path: join(allowed, 'etc') } }],
+        containers: [{ name: 'main', image: BUSYBOX, volumeMounts: [{ name: 'e', mountPath: '/e' }], command: ['cat', '/e/shadow'] }],
+      }),
+    );
+    const events = await waitFor('FailedMount for pod etc', async () => {
+      const e = await eventsFor(server, 'default', 'etc');
+      return e.some((m) => m.startsWith('FailedMount:')) ? e : undefined;
+    });
+    expect(events.find((m) => m.startsWith('FailedMount:'))).toContain(`hostPath ${join(allowed, 'etc')} leads to /etc, which is not under a directory allowed by --allow-host-path`);
   });
 });
 

@@ -168,6 +168,9 @@ function podSecurity(store: SqliteObjectStore, dataDir: string, opts: ServerOpti
   const what = "jobyard's data directory (its token, keys and state)";
   const protectedPaths = [...ENGINE_PATHS, { path: dataDir, what }];
   if (existsSync(dataDir)) protectedPaths.push({ path: realpathSync(dataDir), what });
+  // An engine reached elsewhere than /var/run/docker.sock (rootless Docker, DOCKER_HOST).
+  const socket = process.env.DOCKER_HOST?.startsWith('unix://') ? process.env.DOCKER_HOST.slice('unix://'.length) : undefined;
+  if (socket) protectedPaths.push({ path: socket, what: "the container engine's socket" });
   const auditLog = opts.quiet ? noopLogger : consoleLogger('info', 'pod-security');
   return new AdmissionChain([
     new PodSecurityAdmission({

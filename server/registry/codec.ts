@@ -19,10 +19,17 @@ export class SchemaCodec implements Codec {
     const apiVersion = group ? `${group}/${version}` : version;
     const cannotHandle = (detail: string) => badRequest(`${kind} in version "${version}" cannot be handled as a ${kind}: ${detail}`);
     if (!isPlainObject(body)) throw cannotHandle(`json: cannot unmarshal ${Array.isArray(body) ? 'array' : typeof body} into Go value of type struct`);
-    if (body.apiVersion !== undefined && body.apiVersion !== apiVersion) {
+    // Type meta is read first (upstream's version/kind probe): a value that is not a string is a decoding error.
+    for (const field of ['apiVersion', 'kind'] as const) {
+      const v = body[field];
+      if (v !== undefined && v !== null && typeof v !== 'string') {
+        throw badRequest(`couldn't get version/kind; json parse error: json: cannot unmarshal ${Array.isArray(v) ? 'array' : typeof v === 'boolean' ? 'bool' : typeof v} into Go struct field .${field} of type string`);
+      }
+    }
+    if (body.apiVersion !== undefined && body.apiVersion !== null && body.apiVersion !== apiVersion) {
       throw badRequest(`the API version in the data (${String(body.apiVersion)}) does not match the expected API version (${apiVersion})`);
     }
-    if (body.kind !== undefined && body.kind !== kind) {
+    if (body.kind !== undefined && body.kind !== null && body.kind !== kind) {
       throw badRequest(`${String(body.kind)} in version "${version}" cannot be handled as a ${kind}: no kind "${String(body.kind)}" is registered for the expected kind`);
     }
     const { unknownFields, typeErrors } = checkAgainstSchema(body, def.schema, definitions);

@@ -5,6 +5,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { UpgradeListener } from '../../machinery/httpstream/upgrade.js';
 
 export interface DualListenerOptions {
@@ -46,6 +47,7 @@ export async function listenDual(opts: DualListenerOptions): Promise<DualListene
     s.requestTimeout = 0;
     s.headersTimeout = 60_000;
     s.keepAliveTimeout = 65_000;
+    s.on('clientError', answerClientError);
   }
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
@@ -75,4 +77,30 @@ export async function listenDual(opts: DualListenerOptions): Promise<DualListene
         httpsServer.close();
       }),
   };
+}
+
+/**
+ * A request Node's parser refuses (a request line or headers over 16 KiB, bad syntax): a
+ * Status answer, then the socket half-closed and drained a moment before it is destroyed, as
+ * Go's net/http does for upstream (closeWriteAndWait). Destroying it with the rest of the
+ * request unread would reset the connection before the client reads the answer.
+ */
+const answered = new WeakSet<Duplex>();
+
+function answerClientError(err: Error & { code?: string }, socket: Duplex): void {
+  // The rest of a refused request may raise more errors while it drains: answered once.
+  if (answered.has(socket)) return;
+  answered.add(socket);
+  if (!socket.writable || err.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+  const code = tooLarge ? 431 : 400;
+  const text = tooLarge ? 'Request Header Fields Too Large' : 'Bad Request';
+  const body = JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: text, reason: 'BadRequest', code });
+  socket.end(`HTTP/1.1 ${code} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  socket.on('data', () => {});
+  socket.resume();
+  setTimeout(() => socket.destroy(), 1000).unref();
 }

@@ -24,15 +24,19 @@ export interface SendOptions {
   timeoutMs?: number;
   /** Send without the bearer token. */
   anonymous?: boolean;
+  /**
+   * On a connection of its own, closed after the answer: for requests the server answers by
+   * closing (a request line over 16 KiB), so no pooled request is caught on a closing socket.
+   */
+  fresh?: boolean;
 }
 
 export class ApiClient {
   private readonly agent: https.Agent;
+  private readonly server: JobyardServer;
 
-  constructor(
-    private readonly server: JobyardServer,
-    concurrency = 8,
-  ) {
+  constructor(server: JobyardServer, concurrency = 8) {
+    this.server = server;
     this.agent = new https.Agent({ keepAlive: true, maxSockets: concurrency, ca: server.caPem });
   }
 
@@ -43,6 +47,7 @@ export class ApiClient {
   send(method: string, path: string, opts: SendOptions = {}): Promise<Answer> {
     const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers };
     if (!opts.anonymous) headers.Authorization = `Bearer ${this.server.token}`;
+    if (opts.fresh) headers.Connection = 'close';
     if (opts.body !== undefined) {
       if (opts.contentType !== undefined) headers['Content-Type'] = opts.contentType;
       headers['Content-Length'] = String(Buffer.byteLength(opts.body));
@@ -57,7 +62,7 @@ export class ApiClient {
         const now = performance.now();
         resolve({ ...a, ms: now - start, afterSentMs: now - sentAt });
       };
-      const req = https.request(`${this.server.url}${path}`, { method, headers, agent: this.agent }, (res) => {
+      const req = https.request(`${this.server.url}${path}`, { method, headers, ...(opts.fresh ? { agent: false, ca: this.server.caPem } : { agent: this.agent }) }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => done({ code: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));

@@ -69,9 +69,11 @@ describe('hole 5: deep and large bodies', () => {
     const { bad: created, probes } = await whileInFlight(() => api.send('POST', `${NS}/configmaps?dryRun=All`, { contentType: 'application/yaml', body }));
     expect(created.code, created.body.slice(0, 300)).toBe(201);
     expect(Object.keys(JSON.parse(created.body).data)).toHaveLength(30_000);
-    // The decode takes a good part of a second; meanwhile every probe was answered at once.
+    // The decode takes a good part of a second on the worker (inline it blocked the loop for
+    // seconds); the main thread still copies the result in and validates 30,000 keys, tens of
+    // milliseconds, so the bound leaves room for a busy CI machine.
     expect(probes.length).toBeGreaterThanOrEqual(3);
-    expect(Math.max(...probes)).toBeLessThan(100);
+    expect(Math.max(...probes)).toBeLessThan(300);
   });
 
   it('refuses YAML of more than 100,000 nodes with 413 before decoding it', async () => {
@@ -192,6 +194,24 @@ describe('hole 7: errors do not echo the body', () => {
     const a = await api.send('PATCH', `${NS}/configmaps/smp-target`, { contentType: 'application/strategic-merge-patch+json', body: JSON.stringify({ data: { x: SECRET }, $patch: 'explode' }) });
     expect(a.code).toBe(400);
     expect(a.body).not.toContain(SECRET);
+  });
+});
+
+describe('oversized requests', () => {
+  it('answers a request line over 16 KiB (a huge labelSelector) with a 431 Status, not a reset', async () => {
+    const selector = Array.from({ length: 3000 }, (_, i) => `k${i}=v`).join(',');
+    const a = await api.send('GET', `${NS}/configmaps?labelSelector=${encodeURIComponent(selector)}`, { fresh: true });
+    expect(a.failure, a.failureDetail).toBeUndefined();
+    expect(a.code).toBe(431);
+    expect(statusOf(a)).toMatchObject({ kind: 'Status', code: 431 });
+  });
+
+  it('answers a body over 3 MiB with 413 RequestEntityTooLarge', async () => {
+    const body = JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'huge' }, data: { a: 'x'.repeat(3 * 1024 * 1024) } });
+    const a = await api.send('POST', `${NS}/configmaps`, { contentType: 'application/json', body, fresh: true });
+    expect(a.failure, a.failureDetail).toBeUndefined();
+    expect(a.code).toBe(413);
+    expect(statusOf(a)?.reason).toBe('RequestEntityTooLarge');
   });
 });
 

@@ -294,7 +294,7 @@ const patchReq: fc.Arbitrary<Req> = fc
           const objects = pathsOf(partial)
             .map((p) => p.reduce<any>((o, k) => o?.[k], partial))
             .filter((o) => o && typeof o === 'object' && !Array.isArray(o));
-          Object.assign(objects[at % objects.length], d);
+          Object.assign(objects[at % objects.length], structuredClone(d));
         }
       }
       body = type === 'apply' ? toYaml(partial) : JSON.stringify(partial);

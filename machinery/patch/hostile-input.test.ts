@@ -93,3 +93,20 @@ describe('bounded work', () => {
     expect(message).not.toContain(secret);
   });
 });
+
+describe('depth', () => {
+  it('every recursion handles bodies at the nesting limit (decode, strict check, all patch types)', async () => {
+    const { MAX_NESTING_DEPTH } = await import('../body-scan.js');
+    const { checkAgainstSchema, decodeLikeGo } = await import('../schema-check.js');
+    // managedFields[].fieldsV1 holds any JSON; the object around it takes 4 levels.
+    const d = MAX_NESTING_DEPTH - 4;
+    const nest = () => JSON.parse('{"f:a":'.repeat(d) + '{}' + '}'.repeat(d));
+    const cm = { ...configMap(), metadata: { name: 'x', managedFields: [{ manager: 'm', fieldsV1: nest() }] } };
+    expect(checkAgainstSchema(cm, CM, definitions).typeErrors).toEqual([]);
+    expect(JSON.stringify(decodeLikeGo(cm, CM, definitions))).toBe(JSON.stringify(cm));
+    const patch = { metadata: { managedFields: [{ manager: 'm', fieldsV1: nest() }] } };
+    expect(applyMergePatch(cm, patch)).toBeTruthy();
+    expect(applyStrategicMergePatch(cm, patch, CM, definitions)).toBeTruthy();
+    expect(applyJsonPatch(cm, [{ op: 'copy', from: '/metadata/managedFields/0', path: '/metadata/managedFields/1' }])).toBeTruthy();
+  });
+});

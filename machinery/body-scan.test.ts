@@ -104,3 +104,12 @@ describe('YAML node count', () => {
     expect(checkYamlDepth('a: |\n' + '  line\n'.repeat(100), 500, 30)).toBeUndefined();
   });
 });
+
+describe('JSON value count', () => {
+  it('refuses more values than MAX_JSON_NODES, counting every value', () => {
+    expect(checkJson('[' + '1,'.repeat(29) + '1]', 500, 31)).toBeUndefined();
+    expect(checkJson('[' + '1,'.repeat(30) + '1]', 500, 31)).toMatchObject({ tooLarge: true, tooDeep: false, reason: 'more than 31 values' });
+    expect(checkJson('{"a":{"b":[1,2]}}', 500, 5)).toBeUndefined();
+    expect(checkJson('{"a":{"b":[1,2]}}', 500, 4)?.tooLarge).toBe(true);
+  });
+});

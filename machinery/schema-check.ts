@@ -270,7 +270,11 @@ function walkCheck(value: unknown, schema: Schema, pos: Position, defs: Definiti
         out.typeErrors.push(typeError(jsonKind(value), pos, goTypeName(schema, defs)));
         return;
       }
+      // map[string]string (labels, data): a string or null needs no position built for it.
+      const values = resolveNamed(s.values, defs).schema;
+      const plainString = values.type === 'string' && !values.format;
       for (const [key, child] of Object.entries(value)) {
+        if (plainString && (typeof child === 'string' || child === null)) continue;
         walkCheck(child, s.values, { ...pos, path: `${pos.path}[${JSON.stringify(key)}]` }, defs, out, false);
       }
       return;
@@ -339,14 +343,18 @@ function walkDecode(value: unknown, schema: Schema, defs: Definitions, isRoot: b
     case 'map': {
       if (!isPlainObject(value)) return value;
       const out: Record<string, unknown> = {};
+      const values = resolveNamed(s.values, defs).schema;
+      const plainString = values.type === 'string' && !values.format;
       for (const [key, child] of Object.entries(value)) {
         // Map keys are data: "__proto__" is kept as an own key, as JSON.parse made it.
-        setOwn(out, key, child === null ? zeroValue(s.values, defs) : walkDecode(child, s.values, defs, false));
+        if (plainString && typeof child === 'string') setOwn(out, key, child);
+        else setOwn(out, key, child === null ? zeroValue(s.values, defs) : walkDecode(child, s.values, defs, false));
       }
       return out;
     }
     default:
-      return structuredClone(value);
+      // Scalars are immutable; only `any` subtrees (and values of the wrong type) need a copy.
+      return typeof value === 'object' ? structuredClone(value) : value;
   }
 }
 

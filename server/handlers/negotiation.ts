@@ -154,6 +154,7 @@ function textOf(raw: string | Uint8Array): string {
  */
 export function parseJson(text: string): unknown {
   const problem = checkJson(text);
+  if (problem?.tooLarge) throw tooLarge(`the JSON body is too large to decode: ${where(problem)}`);
   if (problem) throw badRequest(`couldn't get version/kind; json parse error: ${where(problem)}`);
   return JSON.parse(text);
 }

@@ -24,6 +24,7 @@ import {
 import { badRequest, type Clock, isDNS1123Label, realClock } from '../machinery/index.js';
 import { DEFAULT_SEARCH_LIMIT, type LogQuery, type LogStore, MAX_SEARCH_LIMIT } from './log-store.js';
 import { dateToMicros, parseDurationMs, rfc3339ToMicros } from './log-time.js';
+import { MAX_NESTING_DEPTH, checkJson } from '../machinery/body-scan.js';
 
 export const LOGSTORES_PATH = '/apis/logs.jobyard.io/v1/logstores';
 
@@ -151,12 +152,11 @@ export function registerLogRoutes(app: FastifyInstance, deps: LogRoutesDeps): vo
 
   app.post(`${LOGSTORES_PATH}/:name/ingest`, { bodyLimit: deps.ingestBodyLimitBytes ?? 64 * 1024 * 1024 }, async (request, reply) => {
     const name = logstoreName(request);
-    let body: LogIngestRequest;
-    try {
-      body = JSON.parse(String(request.body ?? '')) as LogIngestRequest;
-    } catch (err) {
-      throw badRequest(`the request body is not JSON: ${err instanceof Error ? err.message : String(err)}`);
-    }
+    // Log lines may hold secrets: a parse error gives the position, never the text around it.
+    const text = String(request.body ?? '');
+    const problem = checkJson(text, MAX_NESTING_DEPTH, Infinity);
+    if (problem) throw badRequest(`the request body is not JSON: line ${problem.line}, column ${problem.column}: ${problem.reason}`);
+    const body = JSON.parse(text) as LogIngestRequest;
     if (!body || !Array.isArray(body.batches)) throw badRequest('batches: Required value');
     for (const [i, b] of body.batches.entries()) {
       if (b?.logstore !== name) throw badRequest(`batches[${i}].logstore: must be "${name}", the logstore of the URL`);

@@ -102,7 +102,7 @@ const weirdValue: fc.Arbitrary<Json> = fc.oneof(
   { weight: 3, arbitrary: weirdString },
   { weight: 3, arbitrary: weirdNumber },
   { weight: 2, arbitrary: fc.boolean() },
-  { weight: 2, arbitrary: fc.constantFrom<Json>([], {}, [null], [null, null], [{}], [''], [[]], { __proto__: null } as unknown as Json) },
+  { weight: 2, arbitrary: fc.constantFrom<Json>([], {}, [null], [null, null], [{}], [''], [[]], JSON.parse('{"__proto__":null}') as Json) },
   { weight: 1, arbitrary: fc.constantFrom(10, 100, 499, 501, 3000).map((d) => nest(d, 'deep')) },
   { weight: 1, arbitrary: fc.dictionary(fc.constantFrom('__proto__', 'constructor', 'prototype', 'name', 'x', '$patch', 'toString'), fc.oneof(weirdString, fc.constant(null)), { maxKeys: 3 }) as fc.Arbitrary<Json> },
   { weight: 1, arbitrary: fc.integer({ min: 1, max: 3000 }).map((n) => Array.from({ length: n }, (_, i) => `item${i}`)) },
@@ -145,7 +145,9 @@ function setOwn(o: Record<string, Json>, k: string, v: Json): void {
 
 function mutate(doc: Json, muts: Mutation[]): Json {
   const root: Obj = { root: structuredClone(doc) };
-  for (const m of muts) {
+  for (const mut of muts) {
+    // Generated values may be shared (constants, repeats): each use gets its own copy.
+    const m = structuredClone(mut);
     const paths = pathsOf(root.root);
     const path = ['root', ...paths[m.at % paths.length]];
     let parent: any = root;

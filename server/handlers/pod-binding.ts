@@ -1,7 +1,7 @@
 // pods/binding: how a scheduler assigns a pod to a node. spec.nodeName is otherwise
 // immutable; the binding sets it once and marks the pod PodScheduled=True.
 import type { KubeObject, Pod, Status } from '../../api/index.js';
-import { badRequest, conflict, rfc3339 } from '../../machinery/index.js';
+import { badRequest, conflict, isDNS1123Subdomain, rfc3339 } from '../../machinery/index.js';
 import type { GenericRegistry } from '../registry/generic-registry.js';
 import type { ResourceDefinition } from '../registry/resource.js';
 
@@ -11,9 +11,26 @@ interface Binding {
 }
 
 export function handlePodBinding(registry: GenericRegistry, def: ResourceDefinition, namespace: string, name: string, body: unknown, now: Date): Status {
+  // The body is not decoded against a schema: its shape is checked here (a node name that is
+  // an object would be stored as the pod's nodeName).
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('json: cannot unmarshal the body into Go value of type v1.Binding');
   const binding = body as Binding;
-  const node = binding?.target?.name;
+  for (const [field, value] of [
+    ['metadata.name', binding.metadata?.name],
+    ['metadata.uid', binding.metadata?.uid],
+    ['target.kind', binding.target?.kind],
+    ['target.name', binding.target?.name],
+  ] as const) {
+    if (value !== undefined && value !== null && typeof value !== 'string') {
+      throw badRequest(`json: cannot unmarshal ${Array.isArray(value) ? 'array' : typeof value} into Go struct field ${field} of type string`);
+    }
+  }
+  if ((binding.metadata !== undefined && (typeof binding.metadata !== 'object' || Array.isArray(binding.metadata))) || (binding.target !== undefined && (typeof binding.target !== 'object' || Array.isArray(binding.target)))) {
+    throw badRequest('json: cannot unmarshal the body into Go value of type v1.Binding');
+  }
+  const node = binding.target?.name;
   if (!node) throw badRequest('target: Required value: a binding needs a target node name');
+  if (isDNS1123Subdomain(node).length) throw badRequest(`target.name: Invalid value: a node name must be a DNS subdomain`);
   if (binding.target?.kind && binding.target.kind !== 'Node') throw badRequest(`target.kind: Unsupported value: "${binding.target.kind}": supported values: "Node"`);
   if (binding.metadata?.name && binding.metadata.name !== name) throw badRequest('binding name does not match the pod name');
   // Binding bypasses the pod update rules (nodeName is immutable otherwise): write directly.

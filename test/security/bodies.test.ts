@@ -123,6 +123,16 @@ describe('hole 6: null list elements and __proto__', () => {
     expect(fields).toContain('spec.containers[0].env[0].name');
   });
 
+  it('refuses a pods/binding whose target name is not a string, and leaves the pod unbound', async () => {
+    expect((await api.send('POST', `${NS}/pods`, { contentType: 'application/json', body: JSON.stringify(pod('unbound', [{ name: 'c', image: 'busybox' }])) })).code).toBe(201);
+    for (const target of [{ name: { x: 1 } }, { name: ['n'] }, { name: 'Not_A_Node' }, 'node']) {
+      const a = await api.send('POST', `${NS}/pods/unbound/binding`, { contentType: 'application/json', body: JSON.stringify({ apiVersion: 'v1', kind: 'Binding', metadata: { name: 'unbound' }, target }) });
+      expect(a.code, a.body).toBe(400);
+    }
+    const stored = JSON.parse((await api.send('GET', `${NS}/pods/unbound`)).body);
+    expect(stored.spec.nodeName).toBeUndefined();
+  });
+
   it('refuses a "__proto__" field under fieldValidation=Strict as an unknown field, and never stores it otherwise', async () => {
     const body = '{"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"proto-job"},"spec":{"__proto__":{"parallelism":9},"template":{"spec":{"restartPolicy":"Never","containers":[{"name":"c","image":"busybox"}]}}}}';
     const strict = await api.send('POST', '/apis/batch/v1/namespaces/default/jobs?fieldValidation=Strict', { contentType: 'application/json', body });

@@ -334,6 +334,28 @@ const CONTENT_TYPES = [
 
 const PROTOBUF_PREFIX = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
 
+/** Bodies kubectl sent as protobuf (machinery/protobuf/kubectl-fixtures.test.ts): mutated byte by byte. */
+const KUBECTL_PROTOBUF: { kind: string; body: Buffer }[] = [
+  { kind: 'ConfigMap', body: Buffer.from('azhzAAoPCgJ2MRIJQ29uZmlnTWFwEkEKGAoIc2V0dGluZ3MSABoAIgAqADIAOABCABINCgVjb2xvchIEYmx1ZRIICgRzaXplEgAaDAoEYmxvYhIE/wD+ARoAIgA=', 'base64') },
+  { kind: 'Secret', body: Buffer.from('azhzAAoMCgJ2MRIGU2VjcmV0Ek8KHgoOZGItY3JlZGVudGlhbHMSABoAIgAqADIAOABCABISCghwYXNzd29yZBIGczNjcjN0EhEKCHVzZXJuYW1lEgVhZG1pbhoGT3BhcXVlGgAiAA==', 'base64') },
+  { kind: 'Job', body: Buffer.from('azhzAAoPCghiYXRjaC92MRIDSm9iEpEBChUKBWhlbGxvEgAaACIAKgAyADgAQgASbjJsChAKABIAGgAiACoAMgA4AEIAElgSNQoFaGVsbG8SB2J1c3lib3gaAnNoGgItYxoHZWNobyBoaSoAQgBqAHIAgAEAiAEAkAEAogEAGgVOZXZlcjIAQgBKAFIAWABgAGgAggEAigEAmgEAwgEAGgggACgAMAA6ABoAIgA=', 'base64') },
+];
+
+const protobufMutation = fc
+  .tuple(fc.constantFrom(...KUBECTL_PROTOBUF), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 }), fc.constantFrom('flip', 'insert', 'delete')), { minLength: 1, maxLength: 4 }), fc.option(fc.nat()))
+  .map(([fixture, edits, cut]) => {
+    const bytes = [...fixture.body];
+    for (const [at, value, how] of edits) {
+      // Past the 4-byte prefix: the envelope, its type meta, lengths and the object's fields.
+      const i = 4 + (at % Math.max(1, bytes.length - 4));
+      if (how === 'flip') bytes[i] = value;
+      else if (how === 'insert') bytes.splice(i, 0, value);
+      else bytes.splice(i, 1);
+    }
+    const out = Buffer.from(bytes);
+    return { kind: fixture.kind, body: cut === null ? out : out.subarray(0, cut % (out.length + 1)) };
+  });
+
 const malformedBody = fc.oneof(
   fc.uint8Array({ maxLength: 2000 }).map((b) => Buffer.from(b)),
   fc.tuple(seedArb, fc.nat()).map(([s, n]) => {
@@ -403,12 +425,24 @@ const queryReq: fc.Arbitrary<Req> = fc
     return { kind: `query ${verb}`, method: 'GET', path: path + query(params), body: undefined, contentType: accept };
   });
 
+const COLLECTION_OF: Record<string, string> = Object.fromEntries(SEEDS.map((s) => [s.kind, s.collection]));
+
+const protobufReq: fc.Arbitrary<Req> = fc.tuple(protobufMutation, fc.boolean()).map(([{ kind, body }, strict]) => ({
+  kind: 'protobuf mutated',
+  method: 'POST',
+  path: `${COLLECTION_OF[kind]}?dryRun=All${strict ? '&fieldValidation=Strict' : ''}`,
+  contentType: 'application/vnd.kubernetes.protobuf',
+  body,
+  dry: true,
+}));
+
 const request: fc.Arbitrary<Req> = fc.oneof(
   { weight: 30, arbitrary: createReq },
   { weight: 20, arbitrary: updateReq },
   { weight: 25, arbitrary: patchReq },
   { weight: 20, arbitrary: malformedReq },
   { weight: 5, arbitrary: queryReq },
+  { weight: 5, arbitrary: protobufReq },
 );
 
 // ---- the run ---------------------------------------------------------------------------------

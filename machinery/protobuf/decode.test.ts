@@ -432,3 +432,26 @@ describe('decodeKubernetesProtobuf: served schemas', () => {
     });
   });
 });
+
+describe('hostile protobuf bodies', () => {
+  it('refuses more values than a JSON body may hold (413), and keeps a "__proto__" map key as data', async () => {
+    const { CORE: core, definitions: served } = await import('../../api/schema/index.js');
+    const { MAX_JSON_NODES } = await import('../body-scan.js');
+    const cm = (entries: number, key = (i: number) => `k${i}`) => {
+      const w = new WireWriter();
+      w.message(1, (m) => m.string(1, 'c'));
+      for (let i = 0; i < entries; i++) w.message(2, (e) => e.string(1, key(i)).string(2, 'v'));
+      return w.finish();
+    };
+    const schema = { type: 'ref' as const, ref: core + 'ConfigMap' };
+    const small = decodeProtobufMessage(cm(1, () => '__proto__'), schema, served) as { data: object };
+    expect(Object.hasOwn(small.data, '__proto__')).toBe(true);
+    let status: { code?: number } | undefined;
+    try {
+      decodeProtobufMessage(cm(MAX_JSON_NODES), schema, served);
+    } catch (err) {
+      status = (err as { status?: { code?: number } }).status;
+    }
+    expect(status?.code).toBe(413);
+  });
+});

@@ -10,8 +10,9 @@
 // protobuf decoders do. Malformed input is a 400 BadRequest, never a crash.
 import type { Definitions, ObjectSchema, ProtoFieldSpec, Schema } from '../../api/schema/index.js';
 import { definitions as servedDefinitions, resolve } from '../../api/schema/index.js';
-import { checkJson } from '../body-scan.js';
-import { StatusError, badRequest, failureStatus } from '../status-error.js';
+import { MAX_JSON_NODES, checkJson } from '../body-scan.js';
+import { setOwn } from '../own-properties.js';
+import { StatusError, badRequest, failureStatus, tooLarge } from '../status-error.js';
 import { WIRE_FIXED32, WIRE_FIXED64, WIRE_LENGTH_DELIMITED, WIRE_VARINT, WireFormatError, WireReader } from './wire-reader.js';
 
 /** The media type of Kubernetes protobuf bodies. */
@@ -46,6 +47,13 @@ interface FieldIndex {
 interface Ctx {
   defs: Definitions;
   depth: number;
+  /** Fields and list items decoded so far, shared by the whole body (see MAX_JSON_NODES). */
+  count: { values: number };
+}
+
+/** Counts one decoded value; a body of more values than a JSON body may hold is refused (413). */
+function countValue(ctx: Ctx): void {
+  if (++ctx.count.values > MAX_JSON_NODES) throw tooLarge(`the protobuf body is too large to decode: more than ${MAX_JSON_NODES} values`);
 }
 
 /** The wire schema lacks what protobuf needs: the honest answer is "not this media type". */
@@ -72,7 +80,7 @@ export function decodeKubernetesProtobuf(bytes: Uint8Array, schema: Schema, defs
     const object: Record<string, unknown> = {};
     if (envelope.kind) object.kind = envelope.kind;
     if (envelope.apiVersion) object.apiVersion = envelope.apiVersion;
-    decodeMessageInto(object, envelope.raw, root, { defs, depth: 0 }, '');
+    decodeMessageInto(object, envelope.raw, root, { defs, depth: 0, count: { values: 0 } }, '');
     return { apiVersion: envelope.apiVersion, kind: envelope.kind, object };
   });
 }
@@ -83,7 +91,7 @@ export function decodeProtobufMessage(bytes: Uint8Array, schema: Schema, defs: D
   if (root.type !== 'object') throw unsupported(`protobuf bodies are not supported for a ${root.type}`);
   return withBadRequest(() => {
     const object: Record<string, unknown> = {};
-    decodeMessageInto(object, bytes, root, { defs, depth: 0 }, '');
+    decodeMessageInto(object, bytes, root, { defs, depth: 0, count: { values: 0 } }, '');
     return object;
   });
 }
@@ -210,6 +218,7 @@ function isZeroScalar(value: unknown): boolean {
 
 function decodeField(out: Record<string, unknown>, r: WireReader, wireType: number, entry: FieldEntry, ctx: Ctx, path: string): void {
   const { name, spec } = entry;
+  countValue(ctx);
   const p = join(path, name);
   const s = resolve(entry.schema, ctx.defs);
   if (s.type === 'array') {
@@ -222,7 +231,8 @@ function decodeField(out: Record<string, unknown>, r: WireReader, wireType: numb
     const map: Record<string, unknown> = isPlainObject(existing) ? existing : {};
     out[name] = map;
     const [key, value] = decodeMapEntry(r.bytes(), resolve(s.values, ctx.defs), ctx, p);
-    map[key] = value;
+    // Keys are data: "__proto__" is an own key, as JSON.parse makes it.
+    setOwn(map, key, value);
     return;
   }
   const value = decodeSingular(r, wireType, s, spec, ctx, p, out[name]);
@@ -245,7 +255,10 @@ function decodeRepeated(out: Record<string, unknown>, r: WireReader, wireType: n
   if (packable && wireType === WIRE_LENGTH_DELIMITED) {
     // Packed encoding: one length-delimited run of values (accepted for any repeated scalar).
     const packed = new WireReader(r.bytes());
-    while (!packed.done) list.push(decodeSingular(packed, packedWireType(items), items, { field: spec.field }, ctx, `${p}[${list.length}]`, undefined));
+    while (!packed.done) {
+      countValue(ctx);
+      list.push(decodeSingular(packed, packedWireType(items), items, { field: spec.field }, ctx, `${p}[${list.length}]`, undefined));
+    }
     return;
   }
   list.push(decodeSingular(r, wireType, items, { field: spec.field }, ctx, `${p}[${list.length}]`, undefined));
@@ -325,7 +338,7 @@ function decodeSingular(r: WireReader, wireType: number, s: Schema, spec: ProtoF
       expectWire(wireType, WIRE_LENGTH_DELIMITED, p);
       // A repeated occurrence of a singular message merges into the first, as protobuf specifies.
       const target = isPlainObject(existing) ? existing : {};
-      decodeMessageInto(target, r.bytes(), s, { defs: ctx.defs, depth: ctx.depth + 1 }, p);
+      decodeMessageInto(target, r.bytes(), s, { ...ctx, depth: ctx.depth + 1 }, p);
       return target;
     }
     default:

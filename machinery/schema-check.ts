@@ -320,6 +320,11 @@ function zeroValue(schema: Schema, defs: Definitions): unknown {
   }
 }
 
+function isTime(schema: Schema, defs: Definitions): boolean {
+  const { schema: s } = resolveNamed(schema, defs);
+  return s.type === 'string' && s.format === 'date-time';
+}
+
 function walkDecode(value: unknown, schema: Schema, defs: Definitions, isRoot: boolean): unknown {
   if (value === null || value === undefined) return value;
   const { schema: s } = resolveNamed(schema, defs);
@@ -329,8 +334,10 @@ function walkDecode(value: unknown, schema: Schema, defs: Definitions, isRoot: b
       const out: Record<string, unknown> = {};
       for (const [key, child] of Object.entries(value)) {
         if (hasOwn(s.properties, key)) {
-          // A null field decodes as the zero value, which JSON leaves out (omitempty or a nil pointer).
+          // A null field decodes as the zero value, which JSON leaves out (omitempty or a nil
+          // pointer), except a metav1.Time, whose zero value marshals as null.
           if (child !== null) out[key] = walkDecode(child, s.properties[key], defs, false);
+          else if (isTime(s.properties[key], defs)) out[key] = null;
         } else if (isRoot && (key === 'apiVersion' || key === 'kind')) {
           out[key] = child;
         }

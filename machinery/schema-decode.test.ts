@@ -36,3 +36,10 @@ describe('decodeLikeGo', () => {
     expect(Object.getPrototypeOf(out.spec)).toBe(Object.prototype);
   });
 });
+
+describe('decodeLikeGo and metav1.Time', () => {
+  it('keeps a null time (its zero value marshals as null)', () => {
+    const pod = JSON.parse('{"status":{"conditions":[{"type":"Ready","status":"True","lastProbeTime":null}]}}');
+    expect(decodeLikeGo(pod, POD, definitions)).toEqual(pod);
+  });
+});

@@ -90,6 +90,14 @@ describe('hole 5: deep and large bodies', () => {
     expect(Math.max(...probes)).toBeLessThan(300);
   });
 
+  it('refuses a 1 MB quantity of digits with a bad suffix at once (the quantity regex backtracked quadratically)', async () => {
+    const body = JSON.stringify(pod('quantity', [{ name: 'c', image: 'busybox', resources: { limits: { cpu: `${'1'.repeat(1_000_000)}x` } } }]));
+    const a = await api.send('POST', `${NS}/pods`, { contentType: 'application/json', body });
+    expect(a.code).toBe(400);
+    expect(a.afterSentMs).toBeLessThan(500);
+    expect(statusOf(a)?.message).toContain('quantities must match the regular expression');
+  });
+
   it('refuses YAML of more than 50,000 nodes with 413 before decoding it', async () => {
     const body = '[' + '1,'.repeat(1_000_000) + '1]';
     const a = await api.send('POST', `${NS}/configmaps`, { contentType: 'application/yaml', body });

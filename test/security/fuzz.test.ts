@@ -98,6 +98,8 @@ const weirdString = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'binary', maxLength: 20 }),
   fc.integer({ min: 250, max: 70_000 }).map((n) => 'l'.repeat(n)),
+  // Backtracking bait for number-shaped fields (quantities): long digits, then a bad suffix.
+  fc.integer({ min: 1000, max: 300_000 }).map((n) => `${'1'.repeat(n)}x`),
 );
 
 const weirdNumber = fc.oneof(

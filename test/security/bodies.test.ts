@@ -191,6 +191,18 @@ describe('hole 6: null list elements and __proto__', () => {
   });
 });
 
+describe('hole 6: Secret data keys', () => {
+  it('keeps a "__proto__" key of a Secret, from data and from stringData', async () => {
+    const body = '{"apiVersion":"v1","kind":"Secret","metadata":{"name":"proto-secret"},"data":{"__proto__":"djE="},"stringData":{"__proto__":"v2","constructor":"c"}}';
+    const created = await api.send('POST', `${NS}/secrets?fieldValidation=Strict`, { contentType: 'application/json', body });
+    expect(created.code, created.body).toBe(201);
+    const secret = JSON.parse((await api.send('GET', `${NS}/secrets/proto-secret`)).body) as { data: Record<string, string> };
+    // stringData wins over data for the same key, as upstream.
+    expect(Object.hasOwn(secret.data, '__proto__') && secret.data.__proto__).toBe(Buffer.from('v2').toString('base64'));
+    expect(secret.data.constructor).toBe(Buffer.from('c').toString('base64'));
+  });
+});
+
 describe('hole 7: errors do not echo the body', () => {
   const SECRET = 'p4ss-W0rd-9f8e7d';
 

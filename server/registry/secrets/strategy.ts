@@ -2,6 +2,7 @@
 // stringData folded into data (base64) once valid, a warning when a TLS key does not
 // match its certificate.
 import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { setOwn } from '../../../machinery/own-properties.js';
 import type { ResourceStrategy } from '../resource.js';
 import { SecretKeys, SecretTypes, type SecretObject } from './types.js';
 import { effectiveSecretData, validateSecret, validateSecretUpdate } from './validation.js';
@@ -10,7 +11,8 @@ import { effectiveSecretData, validateSecret, validateSecretUpdate } from './val
 export function mergeStringData(secret: SecretObject): void {
   if (!secret.stringData) return;
   const data = (secret.data ??= {});
-  for (const [key, value] of Object.entries(secret.stringData)) data[key] = Buffer.from(String(value), 'utf8').toString('base64');
+  // Keys are data: a "__proto__" key is set as an own key, not through the prototype's setter.
+  for (const [key, value] of Object.entries(secret.stringData)) setOwn(data, key, Buffer.from(String(value), 'utf8').toString('base64'));
   delete secret.stringData;
 }
 

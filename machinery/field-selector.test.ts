@@ -29,3 +29,11 @@ describe('parseFieldSelector', () => {
     expect(performance.now() - start).toBeLessThan(50);
   });
 });
+
+describe('matchesFields', () => {
+  it('reads own fields only', async () => {
+    const { matchesFields } = await import('./field-selector.js');
+    expect(matchesFields([{ field: 'constructor', operator: '=', value: '' }], { 'status.phase': 'Running' })).toBe(true);
+    expect(matchesFields([{ field: 'constructor', operator: '!=', value: '' }], {})).toBe(false);
+  });
+});

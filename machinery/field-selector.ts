@@ -46,7 +46,8 @@ export function parseFieldSelector(input: string): FieldRequirement[] {
 /** Checks requirements against a flat field set (the per-resource "GetAttrs"). */
 export function matchesFields(reqs: FieldRequirement[], fields: Record<string, string>): boolean {
   return reqs.every((r) => {
-    const v = fields[r.field] ?? '';
+    // Own fields only: "constructor" is not a field of every object.
+    const v = Object.hasOwn(fields, r.field) ? fields[r.field] : '';
     return r.operator === '=' ? v === r.value : v !== r.value;
   });
 }

@@ -542,7 +542,7 @@ export class GenericRegistry {
       for (const r of fields) {
         if (r.field === 'metadata.name' || r.field === 'metadata.namespace') continue;
         const sample = def.selectableFields?.({ metadata: {} } as KubeObject) ?? {};
-        if (!(r.field in sample)) {
+        if (!Object.hasOwn(sample, r.field)) {
           throw badRequest(`field label not supported: ${r.field}`);
         }
       }

@@ -191,6 +191,14 @@ describe('hole 6: null list elements and __proto__', () => {
   });
 });
 
+describe('hole 6: selectors naming prototype properties', () => {
+  it.each(['constructor', '__proto__', 'toString'])('refuses fieldSelector=%s=x as an unsupported field label', async (field) => {
+    const a = await api.send('GET', `${NS}/pods?fieldSelector=${field}%3Dx`);
+    expect(a.code).toBe(400);
+    expect(statusOf(a)?.message).toBe(`field label not supported: ${field}`);
+  });
+});
+
 describe('hole 6: Secret data keys', () => {
   it('keeps a "__proto__" key of a Secret, from data and from stringData', async () => {
     const body = '{"apiVersion":"v1","kind":"Secret","metadata":{"name":"proto-secret"},"data":{"__proto__":"djE="},"stringData":{"__proto__":"v2","constructor":"c"}}';

@@ -298,7 +298,11 @@ export function checkAgainstSchema(obj: unknown, schema: Schema, defs: Definitio
 
 /** What Go's decoder leaves where JSON has null in a list or map: the element type's zero value. */
 function zeroValue(schema: Schema, defs: Definitions): unknown {
-  const { schema: s } = resolveNamed(schema, defs);
+  return goZeroValue(resolveNamed(schema, defs).schema);
+}
+
+/** The value Go's decoder leaves for a JSON null of this (resolved) schema's type. */
+export function goZeroValue(s: Schema): unknown {
   switch (s.type) {
     case 'object':
     case 'map':

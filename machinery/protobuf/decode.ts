@@ -12,6 +12,7 @@ import type { Definitions, ObjectSchema, ProtoFieldSpec, Schema } from '../../ap
 import { definitions as servedDefinitions, resolve } from '../../api/schema/index.js';
 import { MAX_JSON_NODES, checkJson } from '../body-scan.js';
 import { setOwn } from '../own-properties.js';
+import { goZeroValue } from '../schema-check.js';
 import { StatusError, badRequest, failureStatus, tooLarge } from '../status-error.js';
 import { WIRE_FIXED32, WIRE_FIXED64, WIRE_LENGTH_DELIMITED, WIRE_VARINT, WireFormatError, WireReader } from './wire-reader.js';
 
@@ -284,27 +285,7 @@ function decodeMapEntry(bytes: Uint8Array, values: Schema, ctx: Ctx, p: string):
       r.skip(wireType);
     }
   }
-  return [key, value === undefined ? zeroValue(resolve(values, ctx.defs)) : value];
-}
-
-function zeroValue(s: Schema): unknown {
-  switch (s.type) {
-    case 'string':
-      return s.format === 'date-time' ? null : '';
-    case 'integer':
-    case 'number':
-    case 'int-or-string':
-      return 0;
-    case 'boolean':
-      return false;
-    case 'quantity':
-      return '0';
-    case 'object':
-    case 'map':
-      return {};
-    default:
-      return null;
-  }
+  return [key, value === undefined ? goZeroValue(resolve(values, ctx.defs)) : value];
 }
 
 function decodeSingular(r: WireReader, wireType: number, s: Schema, spec: ProtoFieldSpec, ctx: Ctx, p: string, existing: unknown): unknown {

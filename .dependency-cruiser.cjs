@@ -78,6 +78,15 @@ module.exports = {
       from: { path: '^(api|machinery|server|client|controllers|agent|logs|clusters|cli|cmd)/', pathNot: '\\.test\\.tsx?$' },
       to: { path: '(\\.test\\.tsx?$|^test/)' },
     },
+    {
+      name: 'not-to-testing',
+      comment:
+        'Production code never imports a testing/ folder (fakes, fixtures, contract suites): only tests and other ' +
+        'testing/ code do, and tsconfig.build.json leaves testing/ out of dist/.',
+      severity: 'error',
+      from: { path: '^(api|machinery|server|client|controllers|agent|logs|clusters|cli|cmd)/', pathNot: '(\\.test\\.tsx?$|(^|/)testing/)' },
+      to: { path: '(^|/)testing/' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FakeClientset, FakeScheduler } from '../client/index.js';
+import { FakeClientset, FakeScheduler } from '../client/testing/index.js';
 import { FakeClock } from '../machinery/index.js';
 import { NodeStatusManager, nodeStatusFromRuntime } from './node-status.js';
 import { FakeRuntime, RuntimeError } from './runtime/index.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FakeScheduler } from '../client/index.js';
+import { FakeScheduler } from '../client/testing/index.js';
 import { FakeClock } from '../machinery/index.js';
 import { settle } from './runtime/fake/virtual-time.js';
 import { PodWorkers, type PodSyncResult } from './pod-workers.js';

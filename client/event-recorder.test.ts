@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Event, Job } from '../api/index.js';
 import { FakeClock, notFound } from '../machinery/index.js';
-import { ClientEventRecorder, FakeEventRecorder } from './event-recorder.js';
-import { FakeClientset } from './fake-clientset.js';
+import { ClientEventRecorder } from './event-recorder.js';
+import { FakeClientset, FakeEventRecorder } from './testing/index.js';
 import type { Logger } from './logger.js';
 
 const job: Job = {

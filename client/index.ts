@@ -1,4 +1,5 @@
 // The client library (client-go in our words). Imports api/ and machinery/ only.
+// Fakes for tests are in client/testing/ (not exported here).
 export * from './client-config.js';
 export * from './rest-client.js';
 export * from './kubeconfig.js';
@@ -9,4 +10,3 @@ export * from './scheduler.js';
 export * from './event-recorder.js';
 export * from './deep-readonly.js';
 export * from './logger.js';
-export * from './fake-clientset.js';

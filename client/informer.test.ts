@@ -5,7 +5,7 @@ import { FakeClock, parseLabelSelector } from '../machinery/index.js';
 import { type DeepReadonly, deepClone } from './deep-readonly.js';
 import { DeletedFinalStateUnknown, Indexer, InformerFactory, Lister, SharedInformer, isTombstone } from './informer.js';
 import { RestClientset } from './resource-client.js';
-import { FakeScheduler } from './scheduler.js';
+import { FakeScheduler } from './testing/index.js';
 import { FakeApiServer, type RecordedRequest, sendJson, statusBody, waitFor } from './testing/fake-api-server.js';
 
 const pod = (name: string, rv: string, labels: Record<string, string> = {}, ns = 'default'): Pod => ({

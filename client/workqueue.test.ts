@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../machinery/index.js';
-import { FakeScheduler } from './scheduler.js';
+import { FakeScheduler } from './testing/index.js';
 import { ItemExponentialFailureRateLimiter, WorkQueue } from './workqueue.js';
 
 function newQueue(limiter?: ItemExponentialFailureRateLimiter<string>) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConfigMap } from '../api/index.js';
-import { FakeClientset, Resources } from '../client/index.js';
+import { Resources } from '../client/index.js';
+import { FakeClientset } from '../client/testing/index.js';
 import { startControllers } from './manager.js';
 
 async function waitFor(what: string, fn: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LogIngestBatch, Logstore } from '../api/index.js';
-import { FakeClientset, FakeScheduler } from '../client/index.js';
+import { FakeClientset, FakeScheduler } from '../client/testing/index.js';
 import { FakeClock } from '../machinery/index.js';
 import { LogService, LogstoreResource, retentionOf } from './log-service.js';
 import { LogStore } from './log-store.js';

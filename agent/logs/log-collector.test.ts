@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LOGSTORE_RESOURCE, type Logstore } from '../../api/index.js';
-import { FakeClientset, FakeScheduler, noopLogger } from '../../client/index.js';
+import { noopLogger } from '../../client/index.js';
+import { FakeClientset, FakeScheduler } from '../../client/testing/index.js';
 import { FakeClock } from '../../machinery/index.js';
 import { FakeRuntime } from '../runtime/index.js';
 import { LogCollector } from './log-collector.js';

@@ -3,7 +3,8 @@
 // on one FakeClock that only the test moves; FakeNetwork answers httpGet/tcpSocket probes and
 // hooks; FakeHostFS is the FakeRuntime's node files.
 import type { Container, Pod, PodSpec } from '../../api/index.js';
-import { FakeClientset, FakeEventRecorder, FakeScheduler, noopLogger } from '../../client/index.js';
+import { noopLogger } from '../../client/index.js';
+import { FakeClientset, FakeEventRecorder, FakeScheduler } from '../../client/testing/index.js';
 import { FakeClock } from '../../machinery/index.js';
 import { Kubelet, type KubeletOptions } from '../kubelet.js';
 import type { HttpProbeRequest, HttpProbeResponse, NetworkProber } from '../prober/prober.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PersistentVolumeClaim } from '../../api/index.js';
-import { FakeClientset, FakeEventRecorder, FakeScheduler } from '../../client/index.js';
+import { FakeClientset, FakeEventRecorder, FakeScheduler } from '../../client/testing/index.js';
 import { FakeClock } from '../../machinery/index.js';
 import { FakeRuntime } from '../runtime/index.js';
 import { settle } from '../runtime/fake/virtual-time.js';

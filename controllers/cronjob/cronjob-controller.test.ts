@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CronJob, Job } from '../../api/index.js';
-import { FakeClientset, FakeEventRecorder, FakeScheduler, InformerFactory, Resources } from '../../client/index.js';
+import { InformerFactory, Resources } from '../../client/index.js';
+import { FakeClientset, FakeEventRecorder, FakeScheduler } from '../../client/testing/index.js';
 import { FakeClock } from '../../machinery/index.js';
 import { parseCronSchedule } from '../../machinery/cron-schedule.js';
 import { CronJobController, jobNameFor, mostRecentScheduleTime } from './cronjob-controller.js';

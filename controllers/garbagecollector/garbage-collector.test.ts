@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConfigMap, Job, OwnerReference, Pod } from '../../api/index.js';
-import { FakeClientset, FakeScheduler, InformerFactory, type ObjectLike, type ResourceInfo, Resources } from '../../client/index.js';
+import { InformerFactory, type ObjectLike, type ResourceInfo, Resources } from '../../client/index.js';
+import { FakeClientset, FakeScheduler } from '../../client/testing/index.js';
 import { FakeClock } from '../../machinery/index.js';
 import { GarbageCollector } from './garbage-collector.js';
 import { settle } from '../testing/settle.js';

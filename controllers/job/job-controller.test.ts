@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Event, Job, Pod } from '../../api/index.js';
-import { DeletedFinalStateUnknown, FakeClientset, FakeScheduler, InformerFactory, Resources, deepClone } from '../../client/index.js';
+import { DeletedFinalStateUnknown, InformerFactory, Resources, deepClone } from '../../client/index.js';
+import { FakeClientset, FakeScheduler } from '../../client/testing/index.js';
 import { FakeClock, rfc3339 } from '../../machinery/index.js';
 import { JobController } from './job-controller.js';
 import { REFERENCE_TIME, TestController, at, conditionSummary, newJob, newPod } from './testing/builders.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Pod } from '../../api/index.js';
-import { FakeClientset, FakeEventRecorder } from '../../client/index.js';
+import { FakeClientset, FakeEventRecorder } from '../../client/testing/index.js';
 import { alreadyExists, conflict } from '../../machinery/index.js';
 import { newControllerRef } from './claim-pods.js';
 import { FakePodControl, RealPodControl, podFromTemplate } from './pod-control.js';

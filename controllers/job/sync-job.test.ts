@@ -3,7 +3,8 @@
 // conditions, terminating pods tracked, CompletionsReached reasons).
 import { describe, expect, it } from 'vitest';
 import type { EnvVar, Job, JobCondition, JobStatus, Pod, PodFailurePolicy, PodPhase } from '../../api/index.js';
-import { type FakeAction, Resources } from '../../client/index.js';
+import { Resources } from '../../client/index.js';
+import { type FakeAction } from '../../client/testing/index.js';
 import { rfc3339 } from '../../machinery/index.js';
 import { calculateFailedIndexes, getPodsWithDelayedDeletionPerIndex } from './indexed-job.js';
 import { parseIndexesFromString } from './intervals.js';

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Namespace, NamespaceCondition } from '../../api/index.js';
-import { FakeClientset, FakeScheduler, InformerFactory, type ObjectLike, Resources } from '../../client/index.js';
+import { InformerFactory, type ObjectLike, Resources } from '../../client/index.js';
+import { FakeClientset, FakeScheduler } from '../../client/testing/index.js';
 import { FakeClock, internal } from '../../machinery/index.js';
 import { NamespaceController, updateConditions } from './namespace-controller.js';
 import { settle } from '../testing/settle.js';

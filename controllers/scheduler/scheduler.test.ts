@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Container, Node, Pod, PodPhase } from '../../api/index.js';
-import { type DeepReadonly, FakeClientset, FakeEventRecorder, FakeScheduler, InformerFactory, Resources } from '../../client/index.js';
+import { type DeepReadonly, InformerFactory, Resources } from '../../client/index.js';
+import { FakeClientset, FakeEventRecorder, FakeScheduler } from '../../client/testing/index.js';
 import { FakeClock, conflict } from '../../machinery/index.js';
 import { PodScheduler } from './scheduler.js';
 import { settle } from '../testing/settle.js';

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Job, JobCondition } from '../../api/index.js';
-import { FakeClientset, FakeScheduler, InformerFactory, Resources } from '../../client/index.js';
+import { InformerFactory, Resources } from '../../client/index.js';
+import { FakeClientset, FakeScheduler } from '../../client/testing/index.js';
 import { FakeClock } from '../../machinery/index.js';
 import { TTLAfterFinishedController, timeLeftMs } from './ttl-after-finished-controller.js';
 import { settle } from '../testing/settle.js';

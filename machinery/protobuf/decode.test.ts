@@ -22,7 +22,7 @@ import {
 } from '../../api/schema/builders.js';
 import { StatusError } from '../status-error.js';
 import { PROTOBUF_PREFIX, decodeKubernetesProtobuf, decodeProtobufMessage, formatTime } from './decode.js';
-import { WireWriter } from './wire-writer.js';
+import { WireWriter } from './testing/index.js';
 
 // A test-only message holding one field of every special kind, so each is checked alone.
 const T = 'test.T';

@@ -1,4 +1,3 @@
-// Kubernetes protobuf: the wire-format reader, a writer for test fixtures, and the body decoder.
+// Kubernetes protobuf: the wire-format reader and the body decoder (the fixture writer is in testing/).
 export * from './wire-reader.js';
-export * from './wire-writer.js';
 export * from './decode.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WIRE_FIXED32, WIRE_FIXED64, WIRE_LENGTH_DELIMITED, WIRE_VARINT, WireFormatError, WireReader } from './wire-reader.js';
-import { WireWriter } from './wire-writer.js';
+import { WireWriter } from './testing/index.js';
 
 const reader = (...bytes: number[]) => new WireReader(Uint8Array.from(bytes));
 

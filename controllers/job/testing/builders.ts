@@ -2,7 +2,8 @@
 // job_controller_test.go: a Job and its pods per phase, informer caches filled directly, a
 // FakePodControl recording actions, a FakeClock, every status write captured.
 import type { Job, JobCondition, JobStatus, Pod, PodCondition, PodFailurePolicy, PodPhase, SuccessPolicy } from '../../../api/index.js';
-import { FakeClientset, FakeEventRecorder, FakeScheduler, InformerFactory, Resources, deepClone } from '../../../client/index.js';
+import { InformerFactory, Resources, deepClone } from '../../../client/index.js';
+import { FakeClientset, FakeEventRecorder, FakeScheduler } from '../../../client/testing/index.js';
 import { FakeClock, rfc3339 } from '../../../machinery/index.js';
 import type { PodFailureBackoffSettings } from '../backoff.js';
 import { JobController } from '../job-controller.js';

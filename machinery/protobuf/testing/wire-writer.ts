@@ -1,6 +1,6 @@
 // A minimal protobuf writer, used by tests to build wire-format fixtures field by field
 // (the server itself only decodes: it answers JSON). Fields are written in call order.
-import { WIRE_FIXED32, WIRE_FIXED64, WIRE_LENGTH_DELIMITED, WIRE_VARINT } from './wire-reader.js';
+import { WIRE_FIXED32, WIRE_FIXED64, WIRE_LENGTH_DELIMITED, WIRE_VARINT } from '../wire-reader.js';
 
 const utf8 = new TextEncoder();
 

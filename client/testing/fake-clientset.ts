@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 // fast-json-patch is CommonJS: a default import works under Node's ESM loader, named ones do not.
 import jsonpatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
-import type { Event, ConfigMap, CronJob, Job, KubeList, Namespace, Node, PersistentVolumeClaim, Pod, Secret, Status, WatchEvent } from '../api/index.js';
+import type { Event, ConfigMap, CronJob, Job, KubeList, Namespace, Node, PersistentVolumeClaim, Pod, Secret, Status, WatchEvent } from '../../api/index.js';
 import {
   type Clock,
   OBJECT_MODIFIED,
@@ -19,8 +19,8 @@ import {
   parseLabelSelector,
   realClock,
   rfc3339,
-} from '../machinery/index.js';
-import { deepClone } from './deep-readonly.js';
+} from '../../machinery/index.js';
+import { deepClone } from '../deep-readonly.js';
 import {
   type Clientset,
   type DeleteCallOptions,
@@ -35,7 +35,7 @@ import {
   type WatchOptions,
   type WriteOptions,
   apiVersionOf,
-} from './resource-client.js';
+} from '../resource-client.js';
 
 export type FakeVerb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Job, Pod, WatchEvent } from '../api/index.js';
-import { FakeClock, isAlreadyExists, isConflict, isNotFound } from '../machinery/index.js';
+import type { Job, Pod, WatchEvent } from '../../api/index.js';
+import { FakeClock, isAlreadyExists, isConflict, isNotFound } from '../../machinery/index.js';
 import { FakeClientset, applyFakeStrategicMergePatch, applyMergePatch } from './fake-clientset.js';
 
 const pod = (name: string, extra: Partial<Pod['metadata']> = {}): Pod => ({

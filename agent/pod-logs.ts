@@ -1,6 +1,6 @@
 // pods/log served by the node (the kubelet's GetContainerLogs and validateContainerLogStatus):
-// the API server hands the request over through its PodLogProvider interface, which this
-// class implements structurally (agent/ never imports server/; cmd/ passes it in).
+// the API server hands the request over through the PodLogProvider contract of
+// api/core-streams.ts, which this class implements (cmd/ passes it in).
 // Which container instance: `previous` → the one in lastState.terminated; otherwise the
 // running one, or the terminated one; a container still waiting has no logs yet and the
 // answer is upstream's 400 (`container "c" in pod "p" is waiting to start: ContainerCreating`).
@@ -8,26 +8,10 @@
 // `tailLines`, `sinceSeconds` / `sinceTime`, `limitBytes` (counted on what is sent).
 import { Readable } from 'node:stream';
 import type { ContainerStatus, Pod } from '../api/index.js';
+import type { PodLogOptions, PodLogProvider } from '../api/core-streams.js';
 import { badRequest, type Clock, realClock } from '../machinery/index.js';
 import { type ContainerRuntime, isNotFoundError } from './runtime/index.js';
 import { ContainerCreating, PodInitializing } from './status.js';
-
-/** The API server's PodLogOptions (server/handlers/pod-log.ts), structurally. */
-export interface PodLogOptions {
-  container: string;
-  follow: boolean;
-  previous: boolean;
-  timestamps: boolean;
-  sinceSeconds?: number;
-  sinceTime?: string;
-  tailLines?: number;
-  limitBytes?: number;
-}
-
-/** The API server's PodLogProvider (server/handlers/pod-log.ts), structurally. */
-export interface PodLogProvider {
-  streamLogs(pod: Pod, options: PodLogOptions, signal: AbortSignal): Promise<Readable>;
-}
 
 export interface PodLogsDeps {
   runtime: ContainerRuntime;

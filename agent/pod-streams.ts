@@ -1,31 +1,11 @@
 // pods/exec and pods/attach served by the node (the kubelet's GetExec and GetAttach): the API
-// server hands a validated request over through its PodStreamProvider interface
-// (server/handlers/pod-streams.ts), which this implements structurally, as PodLogs does for
-// pods/log. The container is the pod's running one of that name, as the runtime reports it
-// now (the pod's status may lag).
+// server hands a validated request over through the PodStreamProvider contract of
+// api/core-streams.ts, which this implements, as PodLogs does for pods/log. The container is
+// the pod's running one of that name, as the runtime reports it now (the pod's status may lag).
 import type { Pod } from '../api/index.js';
+import type { PodAttachOptions, PodExecOptions, PodStreamProvider } from '../api/core-streams.js';
 import { badRequest, serviceUnavailable, StatusError, failureStatus } from '../machinery/index.js';
 import { type ContainerRuntime, type ExecSession, isRuntimeError, LABEL_CONTAINER_NAME, LABEL_POD_UID } from './runtime/index.js';
-
-/** The API server's PodAttachOptions, structurally. */
-export interface PodAttachOptions {
-  container: string;
-  stdin: boolean;
-  stdout: boolean;
-  stderr: boolean;
-  tty: boolean;
-}
-
-/** The API server's PodExecOptions, structurally. */
-export interface PodExecOptions extends PodAttachOptions {
-  command: string[];
-}
-
-/** The API server's PodStreamProvider, structurally. */
-export interface PodStreamProvider {
-  exec(pod: Pod, options: PodExecOptions): Promise<ExecSession>;
-  attach(pod: Pod, options: PodAttachOptions): Promise<ExecSession>;
-}
 
 export class PodStreams implements PodStreamProvider {
   private readonly runtime: ContainerRuntime;

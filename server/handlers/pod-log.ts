@@ -1,26 +1,10 @@
 // pods/log: validates the request as upstream does, then streams what the node serves.
 // The API server never reads containers itself: a PodLogProvider (the node agent, wired in
 // by cmd/) answers, as the kubelet answers upstream's apiserver.
-import type { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Pod } from '../../api/index.js';
+import type { PodLogOptions, PodLogProvider } from '../../api/core-streams.js';
 import { badRequest, serviceUnavailable } from '../../machinery/index.js';
-
-export interface PodLogOptions {
-  container: string;
-  follow: boolean;
-  previous: boolean;
-  timestamps: boolean;
-  sinceSeconds?: number;
-  sinceTime?: string;
-  tailLines?: number;
-  limitBytes?: number;
-}
-
-export interface PodLogProvider {
-  /** A stream of log bytes; throws StatusError (400) when the container has no logs yet. */
-  streamLogs(pod: Pod, options: PodLogOptions, signal: AbortSignal): Promise<Readable>;
-}
 
 type Query = Record<string, string | string[] | undefined>;
 const one = (query: Query, name: string): string | undefined => {

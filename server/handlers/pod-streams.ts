@@ -8,42 +8,14 @@
 // ({"Width","Height"}); v5 adds 255 "close", whose next byte is the channel the client has
 // finished writing (0: stdin reached its end). SPDY, the older transport, is not served:
 // kubectl tries WebSocket first.
-import type { Readable, Writable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Pod } from '../../api/index.js';
+import type { PodAttachOptions, PodExecOptions, PodStreamProvider, PodStreamSession } from '../../api/core-streams.js';
 import { badRequest, forbidden, serviceUnavailable } from '../../machinery/index.js';
 import { type Upgrade, upgradeOf } from '../../machinery/httpstream/upgrade.js';
 import { logContainer } from './pod-log.js';
-
-export interface PodAttachOptions {
-  container: string;
-  stdin: boolean;
-  stdout: boolean;
-  stderr: boolean;
-  tty: boolean;
-}
-
-export interface PodExecOptions extends PodAttachOptions {
-  command: string[];
-}
-
-/** A process in a pod's container, exec'd or attached to (the runtime's ExecSession, seen from here). */
-export interface PodStreamSession {
-  stdin?: Writable;
-  stdout: Readable;
-  stderr: Readable;
-  resize(width: number, height: number): Promise<void>;
-  exitCode(): Promise<number>;
-  close(): void;
-}
-
-export interface PodStreamProvider {
-  /** Starts the process; throws StatusError when the container cannot run it. */
-  exec(pod: Pod, options: PodExecOptions): Promise<PodStreamSession>;
-  /** Attaches to the container's main process; its exit code is always 0. */
-  attach(pod: Pod, options: PodAttachOptions): Promise<PodStreamSession>;
-}
 
 export const CHANNEL_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'] as const;
 const STDIN = 0;

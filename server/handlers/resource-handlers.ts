@@ -20,8 +20,9 @@ import { type FieldValidation, type GenericRegistry, deleteSuccessStatus, withTy
 import type { ResourceDefinition } from '../registry/resource.js';
 import { parseRequestInfo, type RequestInfo } from './request-info.js';
 import { type IncludeObject, type RawBody, negotiate, parseBody, parseDeleteOptionsBody, parsePatch, partialList, partialMetadata, patchTypeOf, toTable } from './negotiation.js';
-import { type PodLogProvider, handlePodLog } from './pod-log.js';
-import { type PodStreamProvider, handlePodAttach, handlePodExec } from './pod-streams.js';
+import type { PodLogProvider, PodStreamProvider } from '../../api/core-streams.js';
+import { handlePodLog } from './pod-log.js';
+import { handlePodAttach, handlePodExec } from './pod-streams.js';
 import { handlePodBinding } from './pod-binding.js';
 
 export interface ResourceHandlerDeps {

@@ -13,7 +13,7 @@ import WebSocket from 'ws';
 import type { KubeObject, Pod } from '../../api/index.js';
 import { FakeClock } from '../../machinery/index.js';
 import { buildApiServer } from '../../server/app.js';
-import type { PodAttachOptions, PodExecOptions, PodStreamProvider, PodStreamSession } from '../../server/handlers/pod-streams.js';
+import type { PodAttachOptions, PodExecOptions, PodStreamProvider, PodStreamSession } from '../../api/core-streams.js';
 import { SchemaCodec } from '../../server/registry/codec.js';
 import { GenericRegistry } from '../../server/registry/generic-registry.js';
 import { allResources } from '../../server/registry/index.js';

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { FakeClientset, FakeScheduler } from '../client/testing/index.js';
 import { FakeClock } from '../machinery/index.js';
 import { NodeStatusManager, nodeStatusFromRuntime } from './node-status.js';
-import { FakeRuntime, RuntimeError } from './runtime/index.js';
+import { RuntimeError } from './runtime/index.js';
+import { FakeRuntime } from './runtime/testing/index.js';
 
 function setup() {
   const clock = new FakeClock('2026-01-01T00:00:00Z');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeScheduler } from '../client/testing/index.js';
 import { FakeClock } from '../machinery/index.js';
-import { settle } from './runtime/fake/virtual-time.js';
+import { settle } from './runtime/testing/index.js';
 import { PodWorkers, type PodSyncResult } from './pod-workers.js';
 
 describe('PodWorkers', () => {

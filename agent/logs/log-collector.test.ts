@@ -3,7 +3,7 @@ import { LOGSTORE_RESOURCE, type Logstore } from '../../api/index.js';
 import { noopLogger } from '../../client/index.js';
 import { FakeClientset, FakeScheduler } from '../../client/testing/index.js';
 import { FakeClock } from '../../machinery/index.js';
-import { FakeRuntime } from '../runtime/index.js';
+import { FakeRuntime } from '../runtime/testing/index.js';
 import { LogCollector } from './log-collector.js';
 import { MemorySink } from './testing/memory-sink.js';
 

@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Container, Pod, Probe } from '../../api/index.js';
 import { FakeEventRecorder, FakeScheduler } from '../../client/testing/index.js';
 import { FakeClock } from '../../machinery/index.js';
-import { FakeRuntime } from '../runtime/index.js';
-import { settle } from '../runtime/fake/virtual-time.js';
+import { FakeRuntime, settle } from '../runtime/testing/index.js';
 import { FakeNetwork } from '../testing/harness.js';
 import { ProbeManager, type ProbeType } from './probe-manager.js';
 

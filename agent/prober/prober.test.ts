@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Container } from '../../api/index.js';
 import { FakeClock } from '../../machinery/index.js';
-import { FakeRuntime } from '../runtime/index.js';
+import { FakeRuntime } from '../runtime/testing/index.js';
 import { FakeNetwork } from '../testing/harness.js';
 import { httpRequestFor, resolvePort, runProbe } from './prober.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../machinery/index.js';
-import { FakeRuntime } from './fake/fake-runtime.js';
+import { FakeRuntime } from './testing/index.js';
 import { Backoff, defaultPullPolicy, ImageManager } from './image-manager.js';
 import { DockerKeyring } from './keyring.js';
 import { RuntimeError } from './runtime-error.js';

@@ -1,6 +1,6 @@
 // The node agent's view of a container engine. The Docker implementation lives in
 // ./docker/index.js (the only importer of dockerode) so that importing this barrel never
-// loads it; the contract suite (./contract.js) is for tests only.
+// loads it. The FakeRuntime and the contract suite are test support: ./testing/index.js.
 export * from './container-runtime.js';
 export * from './runtime-error.js';
 export * from './image-reference.js';
@@ -11,5 +11,3 @@ export * from './resolve-command.js';
 export * from './log-lines.js';
 export * from './path-glob.js';
 export * from './async-queue.js';
-export { FakeRuntime } from './fake/fake-runtime.js';
-export type { FakeProcess, FakeProgram, ProgramContext, ProgramMatcher, FakeImageSpec, FakeOp, FakeCall, FakeRuntimeOptions } from './fake/fake-runtime.js';

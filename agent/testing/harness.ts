@@ -8,8 +8,7 @@ import { FakeClientset, FakeEventRecorder, FakeScheduler } from '../../client/te
 import { FakeClock } from '../../machinery/index.js';
 import { Kubelet, type KubeletOptions } from '../kubelet.js';
 import type { HttpProbeRequest, HttpProbeResponse, NetworkProber } from '../prober/prober.js';
-import { FakeRuntime } from '../runtime/index.js';
-import { settle } from '../runtime/fake/virtual-time.js';
+import { FakeRuntime, settle } from '../runtime/testing/index.js';
 import type { HostFileType, HostFS } from '../volumes/host-fs.js';
 
 export const NODE = 'node-1';

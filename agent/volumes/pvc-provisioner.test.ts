@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { PersistentVolumeClaim } from '../../api/index.js';
 import { FakeClientset, FakeEventRecorder, FakeScheduler } from '../../client/testing/index.js';
 import { FakeClock } from '../../machinery/index.js';
-import { FakeRuntime } from '../runtime/index.js';
-import { settle } from '../runtime/fake/virtual-time.js';
+import { FakeRuntime, settle } from '../runtime/testing/index.js';
 import { LocalVolumeProvisioner } from './pvc-provisioner.js';
 
 function claim(name: string, storageClassName?: string): PersistentVolumeClaim {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConfigMap, PersistentVolumeClaim, Pod, Secret, Volume } from '../../api/index.js';
 import { FakeClock, notFound } from '../../machinery/index.js';
-import { FakeRuntime } from '../runtime/index.js';
+import { FakeRuntime } from '../runtime/testing/index.js';
 import { FakeHostFS } from '../testing/harness.js';
 import { atomicWriterFiles, makePayload } from './atomic-writer.js';
 import { VolumeManager } from './volume-manager.js';

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { describeRuntimeContract } from '../contract.js';
+import { describeRuntimeContract } from '../testing/index.js';
 import { isRuntimeError } from '../runtime-error.js';
 import { DockerRuntime } from './docker-runtime.js';
 import { busyboxRootfs, findStaticBusybox } from './pause-image.js';

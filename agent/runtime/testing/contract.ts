@@ -20,11 +20,11 @@ import {
   type LogOptions,
   type PodSandboxConfig,
   type RegistryAuth,
-} from './container-runtime.js';
+} from '../container-runtime.js';
 import type { FakeProgram } from './fake/fake-runtime.js';
-import { ImageManager } from './image-manager.js';
-import { DockerKeyring } from './keyring.js';
-import { isRuntimeError, RuntimeError } from './runtime-error.js';
+import { ImageManager } from '../image-manager.js';
+import { DockerKeyring } from '../keyring.js';
+import { isRuntimeError, RuntimeError } from '../runtime-error.js';
 
 export interface ContractHarness {
   runtime: ContainerRuntime;

@@ -13,8 +13,8 @@
 // `addRegistryImage(ref, { auth })` for private images, `exitContainer(id, code)`,
 // `oomKill(id)`. `calls` records every operation for assertions.
 import { Writable } from 'node:stream';
-import { FakeClock } from '../../../machinery/index.js';
-import { AsyncQueue } from '../async-queue.js';
+import { FakeClock } from '../../../../machinery/index.js';
+import { AsyncQueue } from '../../async-queue.js';
 import {
   ANNOTATION_LABEL_PREFIX,
   LABEL_CONTAINER_NAME,
@@ -55,12 +55,12 @@ import {
   type VolumeConfig,
   type VolumeFile,
   type VolumeStatus,
-} from '../container-runtime.js';
-import { parseImageReference, type ImageReference } from '../image-reference.js';
-import { formatTimestamp, LogLineFilter } from '../log-lines.js';
-import { matchPathGlob } from '../path-glob.js';
-import { mergeEnv, resolveCommand } from '../resolve-command.js';
-import { RuntimeError } from '../runtime-error.js';
+} from '../../container-runtime.js';
+import { parseImageReference, type ImageReference } from '../../image-reference.js';
+import { formatTimestamp, LogLineFilter } from '../../log-lines.js';
+import { matchPathGlob } from '../../path-glob.js';
+import { mergeEnv, resolveCommand } from '../../resolve-command.js';
+import { RuntimeError } from '../../runtime-error.js';
 import { VirtualTime, settle } from './virtual-time.js';
 
 /** What a fake process can see and do. */

@@ -1,7 +1,7 @@
 // Virtual time for the fake runtime: sleeps resolve when the clock is advanced, by the test
 // (`advance(ms)`) or, with autoAdvance, by a pump that jumps to the next timer whenever
 // nothing else is left to run. No real waiting either way.
-import { FakeClock } from '../../../machinery/index.js';
+import { FakeClock } from '../../../../machinery/index.js';
 
 interface Timer {
   due: number;

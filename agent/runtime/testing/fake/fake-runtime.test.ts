@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../../../machinery/index.js';
+import { FakeClock } from '../../../../machinery/index.js';
 import { describeRuntimeContract } from '../contract.js';
-import { isRuntimeError, RuntimeError } from '../runtime-error.js';
+import { isRuntimeError, RuntimeError } from '../../runtime-error.js';
 import { FakeRuntime } from './fake-runtime.js';
 
 const BUSYBOX_FILES = { '/bin/busybox': { data: '\x7fELF busybox', mode: 0o755 } };

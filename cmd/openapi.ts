@@ -1,7 +1,7 @@
 // Builds the OpenAPI documents once from the served resources (they do not change at run time).
 import { buildOpenAPIV2, buildOpenAPIV3, type OpenAPIResource } from '../server/openapi/index.js';
 import type { OpenAPIProvider } from '../server/app.js';
-import type { ResourceDefinition } from '../server/registry/resource.js';
+import { type ResourceDefinition, subresourcesOf } from '../server/registry/resource.js';
 
 export function openAPIResources(defs: ResourceDefinition[]): OpenAPIResource[] {
   return defs.map((d) => ({
@@ -10,7 +10,7 @@ export function openAPIResources(defs: ResourceDefinition[]): OpenAPIResource[] 
     resource: d.names.resource,
     kind: d.names.kind,
     namespaced: d.names.namespaced,
-    subresources: [...(d.status ? ['status'] : []), ...(d.subresources ?? [])],
+    subresources: subresourcesOf(d).map((s) => s.name),
     definition: d.schema.type === 'ref' ? d.schema.ref : d.names.kind,
     listKind: d.names.listKind,
     verbs: d.verbs,

@@ -209,8 +209,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<BuiltApiServe
     registry: deps.registry,
     clock: deps.clock,
     resolve,
-    podLogs: deps.podLogs,
-    podStreams: deps.podStreams,
+    node: { logs: deps.podLogs, streams: deps.podStreams },
     // Every request that reaches the resource routes passed the authentication hook above,
     // with the token or a session made from it: jobyard's one identity, the administrator.
     userOf: () => ADMIN_USER,

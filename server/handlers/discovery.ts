@@ -1,7 +1,7 @@
 // Discovery: /version, /api, /api/v1, /apis, /apis/{group}, /apis/{group}/{version},
 // in the legacy (unaggregated) form; clients that ask for aggregated discovery fall back to it.
 import type { APIResource } from '../../api/index.js';
-import type { ResourceDefinition } from '../registry/resource.js';
+import { type ResourceDefinition, subresourcesOf } from '../registry/resource.js';
 
 const FULL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
@@ -36,13 +36,8 @@ export function apiResourceList(groupVersion: string, defs: ResourceDefinition[]
     if (n.shortNames?.length) entry.shortNames = n.shortNames;
     if (n.categories?.length) entry.categories = n.categories;
     resources.push(entry);
-    if (def.status) {
-      resources.push({ name: `${n.resource}/status`, singularName: '', namespaced: n.namespaced, kind: n.kind, verbs: ['get', 'patch', 'update'] });
-    }
-    for (const sub of def.subresources ?? []) {
-      const verbs = sub === 'log' ? ['get'] : sub === 'binding' ? ['create'] : sub === 'finalize' ? ['update'] : sub === 'exec' || sub === 'attach' ? ['create', 'get'] : ['get'];
-      const kind = sub === 'log' ? 'Pod' : sub === 'binding' ? 'Binding' : sub === 'exec' ? 'PodExecOptions' : sub === 'attach' ? 'PodAttachOptions' : n.kind;
-      resources.push({ name: `${n.resource}/${sub}`, singularName: '', namespaced: n.namespaced, kind, verbs });
+    for (const sub of subresourcesOf(def)) {
+      resources.push({ name: `${n.resource}/${sub.name}`, singularName: '', namespaced: n.namespaced, kind: sub.kind ?? n.kind, verbs: sub.verbs });
     }
   }
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion, resources };

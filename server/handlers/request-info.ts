@@ -1,8 +1,8 @@
 // RequestInfo: what an API path and method mean, as upstream's RequestInfoFactory reads them.
-//   /api/v1/namespaces/{ns}/pods/{name}/log          → get pods/log
+//   /apis/batch/v1/namespaces/{ns}/jobs/{name}/status → get jobs/status
 //   /apis/batch/v1/jobs                               → list jobs (all namespaces)
-//   /api/v1/watch/namespaces/{ns}/pods                → watch pods (legacy prefix)
-//   /api/v1/namespaces/{name}/status                  → namespaces/status
+//   /apis/batch/v1/watch/namespaces/{ns}/jobs         → watch jobs (legacy prefix)
+//   /api/v1/namespaces/{name}/status                  → the namespace object's status
 
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
 
@@ -16,10 +16,22 @@ export interface RequestInfo {
   verb: Verb;
 }
 
-const NAMESPACE_SUBRESOURCES = new Set(['status', 'finalize']);
+/** The path segment before a namespace's name: /namespaces/{ns}/{resource}/... or the namespace itself. */
+const NAMESPACE_SEGMENT = 'namespaces';
 
-/** Parses the path after the group-version prefix; null when it is not a resource path. */
-export function parseRequestInfo(method: string, group: string, version: string, rest: string[], isWatchParam: boolean): RequestInfo | null {
+/**
+ * Parses the path after the group-version prefix; null when it is not a resource path.
+ * `isResource` tells /namespaces/{ns}/{resource} from a subresource of the namespace object
+ * (/namespaces/{name}/status): a segment that names no served resource is a subresource.
+ */
+export function parseRequestInfo(
+  method: string,
+  group: string,
+  version: string,
+  rest: string[],
+  isWatchParam: boolean,
+  isResource: (segment: string) => boolean,
+): RequestInfo | null {
   let parts = rest.filter((p) => p !== '');
   let watchPrefix = false;
   if (parts[0] === 'watch') {
@@ -27,12 +39,12 @@ export function parseRequestInfo(method: string, group: string, version: string,
     parts = parts.slice(1);
   }
   let namespace = '';
-  if (parts[0] === 'namespaces' && parts.length > 1) {
+  if (parts[0] === NAMESPACE_SEGMENT && parts.length > 1) {
     namespace = parts[1];
-    if (parts.length > 2 && !NAMESPACE_SUBRESOURCES.has(parts[2])) {
+    if (parts.length > 2 && isResource(parts[2])) {
       parts = parts.slice(2);
     } else {
-      // The namespace object itself (or its status/finalize).
+      // The namespace object itself (or one of its subresources).
       namespace = '';
     }
   }

@@ -1,8 +1,9 @@
 // The resource REST surface: one generic handler for every group/version/resource.
 // It parses the request, calls the GenericRegistry, and encodes the answer in the form
-// the client asked for. It knows no resource; subresources are delegated by name.
+// the client asked for. It knows no resource: a subresource with a handler of its own is
+// handed over (its ResourceDefinition declares it), any other is read and written here.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { DeleteOptions, Pod, Status, UserInfo, WatchEvent } from '../../api/index.js';
+import type { DeleteOptions, Status, UserInfo, WatchEvent } from '../../api/index.js';
 import {
   type Clock,
   type FieldRequirement,
@@ -17,21 +18,17 @@ import {
   parseLabelSelector,
 } from '../../machinery/index.js';
 import { type FieldValidation, type GenericRegistry, deleteSuccessStatus, withTypeMeta } from '../registry/generic-registry.js';
-import type { ResourceDefinition } from '../registry/resource.js';
+import { type NodeStreams, type ResourceDefinition, type SubresourceDefinition, subresourceOf } from '../registry/resource.js';
 import { parseRequestInfo, type RequestInfo } from './request-info.js';
 import { type IncludeObject, type RawBody, negotiate, parseBody, parseDeleteOptionsBody, parsePatch, partialList, partialMetadata, patchTypeOf, toTable } from './negotiation.js';
-import type { PodLogProvider, PodStreamProvider } from '../../api/core-streams.js';
-import { handlePodLog } from './pod-log.js';
-import { handlePodAttach, handlePodExec } from './pod-streams.js';
-import { handlePodBinding } from './pod-binding.js';
 
 export interface ResourceHandlerDeps {
   registry: GenericRegistry;
   clock: Clock;
   /** Finds a served resource by group and plural (or short) name. */
   resolve(group: string, version: string, resource: string): ResourceDefinition | undefined;
-  podLogs?: PodLogProvider;
-  podStreams?: PodStreamProvider;
+  /** What subresource handlers reach on the node (logs, exec, attach). */
+  node: NodeStreams;
   /** The authenticated caller of a request (the reviews answer about it); undefined if unknown. */
   userOf?(request: FastifyRequest): UserInfo | undefined;
   /** Seconds between BOOKMARK events on watches that allow them. */
@@ -104,7 +101,8 @@ export function registerResourceRoutes(app: FastifyInstance, deps: ResourceHandl
     const group = params.group ?? '';
     const version = params.version ?? 'v1';
     const query = request.query as Query;
-    const info = parseRequestInfo(request.method, group, version, rest, boolParam(query, 'watch'));
+    const isResource = (segment: string) => deps.resolve(group, version, segment) !== undefined;
+    const info = parseRequestInfo(request.method, group, version, rest, boolParam(query, 'watch'), isResource);
     if (!info) return notFoundResponse(reply);
     const def = deps.resolve(group, version, info.resource);
     if (!def) return notFoundResponse(reply);
@@ -137,27 +135,9 @@ async function serve(
   }
   if (def.createOnly) return serveCreateOnly(deps, def, info, request, reply, query);
   const sub = info.subresource;
-  if (sub && sub !== 'status' && !(def.subresources ?? []).includes(sub)) return notFoundResponse(reply);
-  if (sub === 'status' && !def.status) return notFoundResponse(reply);
-
-  // Subresources with their own semantics.
-  if (sub === 'log' && def.names.resource === 'pods') {
-    if (info.verb !== 'get') throw methodNotAllowed(`the server does not allow this method on the requested resource`);
-    const pod = registry.get(def, ns, info.name) as unknown as Pod;
-    return handlePodLog(deps.podLogs, pod, query, request, reply);
-  }
-  if ((sub === 'exec' || sub === 'attach') && def.names.resource === 'pods') {
-    // GET is what WebSocket clients send; POST is what SPDY clients sent.
-    if (info.verb !== 'get' && info.verb !== 'create') throw methodNotAllowed(`the server does not allow this method on the requested resource`);
-    const pod = registry.get(def, ns, info.name) as unknown as Pod;
-    return (sub === 'exec' ? handlePodExec : handlePodAttach)(deps.podStreams, pod, query, request, reply);
-  }
-  if (sub === 'binding' && def.names.resource === 'pods') {
-    if (info.verb !== 'create') throw methodNotAllowed(`the server does not allow this method on the requested resource`);
-    const body = await parseBody(request.headers['content-type'], request.body as RawBody);
-    const status = handlePodBinding(registry, def, ns, info.name, body, clock.now());
-    return sendJson(reply, 201, status);
-  }
+  const subresource = sub ? subresourceOf(def, sub) : undefined;
+  if (sub && !subresource) return notFoundResponse(reply);
+  if (subresource?.handler) return serveSubresource(deps, def, subresource, info, request, reply, query);
 
   const form = negotiate(request.headers.accept);
   const include = (q(query, 'includeObject') ?? 'Metadata') as IncludeObject;
@@ -237,6 +217,34 @@ async function serve(
       return sendJson(reply, 200, { kind: def.names.listKind, apiVersion, metadata: {}, items: items.map((o) => withTypeMeta(def, o)) });
     }
   }
+}
+
+/** A subresource with a handler of its own, called for the verbs it declares (others: 405). */
+async function serveSubresource(
+  deps: ResourceHandlerDeps,
+  def: ResourceDefinition,
+  subresource: SubresourceDefinition,
+  info: RequestInfo,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  query: Query,
+): Promise<FastifyReply | void> {
+  if (!subresource.verbs.includes(info.verb)) throw methodNotAllowed(`the server does not allow this method on the requested resource`);
+  const { registry } = deps;
+  const { namespace, name } = info;
+  return subresource.handler!({
+    namespace,
+    name,
+    query,
+    request,
+    reply,
+    now: deps.clock.now(),
+    node: deps.node,
+    get: () => registry.get(def, namespace, name),
+    guaranteedUpdate: (mutate) => registry.guaranteedUpdate(def, namespace, name, mutate, { subresource: subresource.name }).object,
+    body: () => parseBody(request.headers['content-type'], request.body as RawBody),
+    send: (code, body) => sendJson(reply, code, body),
+  });
 }
 
 /**

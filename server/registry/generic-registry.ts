@@ -23,7 +23,7 @@ import {
   rfc3339,
 } from '../../machinery/index.js';
 import { StorageError, type ObjectStore, type StoredEvent } from '../storage/index.js';
-import type { RequestContext, ResourceDefinition } from './resource.js';
+import { type RequestContext, type ResourceDefinition, subresourceOf } from './resource.js';
 import type { AdmissionOperation, AdmissionPlugin } from '../admission/types.js';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
@@ -319,8 +319,8 @@ export class GenericRegistry {
   }
 
   /**
-   * A read-modify-write for internal callers (subresources such as pods/binding and
-   * namespaces/finalize): `mutate` edits a copy of the stored object.
+   * A read-modify-write for internal callers (subresources with a handler of their own):
+   * `mutate` edits a copy of the stored object, which then runs the update sequence.
    */
   guaranteedUpdate(def: ResourceDefinition, namespace: string, name: string, mutate: (obj: KubeObject) => void, opts: WriteOptions = {}): Written {
     const existing = this.deps.store.get(storageResource(def), def.names.namespaced ? namespace : '', name);
@@ -349,17 +349,12 @@ export class GenericRegistry {
     if (meta.generation === undefined) delete meta.generation;
     def.strategy.defaults?.(obj);
     let errs: FieldError[];
-    if (opts.subresource === 'finalize') {
-      // namespaces/finalize: only spec.finalizers changes.
-      const finalizers = (obj as { spec?: { finalizers?: string[] } }).spec?.finalizers;
-      const next = structuredClone(existing) as KubeObject & { spec?: { finalizers?: string[] } };
-      next.spec = { ...(next.spec ?? {}), finalizers: finalizers ?? [] };
-      obj = next;
-      errs = def.strategy.validateUpdate(obj, existing);
-    } else if (opts.subresource === 'status') {
-      if (!def.status) throw notFound(def.names.resource, def.names.group, `${name}/status`);
-      def.status.prepareForUpdate(obj, existing, ctx);
-      errs = def.status.validateUpdate(obj, existing);
+    if (opts.subresource) {
+      // A subresource's own strategy (status: keep all but status) instead of the resource's.
+      const strategy = subresourceOf(def, opts.subresource)?.update;
+      if (!strategy) throw notFound(def.names.resource, def.names.group, `${name}/${opts.subresource}`);
+      strategy.prepareForUpdate(obj, existing, ctx);
+      errs = strategy.validateUpdate(obj, existing);
     } else {
       if (meta.deletionTimestamp && (meta.finalizers?.length ?? 0) > (existing.metadata.finalizers?.length ?? 0)) {
         const added = (meta.finalizers ?? []).filter((f) => !(existing.metadata.finalizers ?? []).includes(f));

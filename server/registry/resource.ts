@@ -2,7 +2,9 @@
 // strategy (defaults, validation, what an update may change) and its table columns.
 // One folder per resource under server/registry/ exports one ResourceDefinition.
 // The GenericRegistry runs the fixed create/update/delete sequence over any of them.
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { KubeObject, TableColumnDefinition, UserInfo } from '../../api/index.js';
+import type { PodLogProvider, PodStreamProvider } from '../../api/core-streams.js';
 import type { FieldError } from '../../machinery/index.js';
 import type { Schema } from '../../api/schema/index.js';
 
@@ -68,11 +70,56 @@ export interface ResourceStrategy<T extends KubeObject = KubeObject> {
   hasPendingFinalizers?(obj: T): boolean;
 }
 
-/** The /status subresource: an update that may change only status (and some metadata). */
-export interface StatusStrategy<T extends KubeObject = KubeObject> {
-  /** Copy everything but status from old (upstream: "keep old spec"). */
+/**
+ * The rules of an update through a subresource (upstream: the status, finalize and binding
+ * strategies): they replace the resource's prepareForUpdate and validateUpdate.
+ */
+export interface SubresourceUpdateStrategy<T extends KubeObject = KubeObject> {
+  /** Keep from old what the subresource may not change (status: everything but status). */
   prepareForUpdate(obj: T, old: T, ctx: RequestContext): void;
   validateUpdate(obj: T, old: T): FieldError[];
+}
+
+/** The /status subresource: an update that may change only status (and some metadata). */
+export type StatusStrategy<T extends KubeObject = KubeObject> = SubresourceUpdateStrategy<T>;
+
+/** What the API server reaches on the node (upstream: the kubelet connection): pods' logs and streams. */
+export interface NodeStreams {
+  logs?: PodLogProvider;
+  streams?: PodStreamProvider;
+}
+
+/** One request on a subresource with a handler of its own, as the generic handler hands it over. */
+export interface SubresourceRequest {
+  namespace: string;
+  name: string;
+  query: Record<string, string | string[] | undefined>;
+  request: FastifyRequest;
+  reply: FastifyReply;
+  now: Date;
+  node: NodeStreams;
+  /** The addressed object as stored; throws NotFound. */
+  get(): KubeObject;
+  /** Read-modify-write of the addressed object: the registry's update sequence with this subresource's update strategy. */
+  guaranteedUpdate(mutate: (obj: KubeObject) => void): KubeObject;
+  /** The request body, decoded without a schema (JSON or YAML). */
+  body(): Promise<unknown>;
+  /** Answers with a JSON body. */
+  send(code: number, body: unknown): FastifyReply;
+}
+
+/**
+ * A subresource (upstream: the REST storage at "<resource>/<name>"). Either `update` (PUT and
+ * PATCH run the update sequence with it; GET reads the object) or `handler` (every request).
+ */
+export interface SubresourceDefinition<T extends KubeObject = KubeObject> {
+  name: string;
+  /** Verbs for discovery; a handler is called only for these (others: 405). */
+  verbs: string[];
+  /** The kind discovery names; defaults to the resource's. */
+  kind?: string;
+  update?: SubresourceUpdateStrategy<T>;
+  handler?(req: SubresourceRequest): Promise<FastifyReply | void>;
 }
 
 /** Fields a field selector may name, with their values for one object (upstream GetAttrs). */
@@ -116,10 +163,24 @@ export interface ResourceDefinition<T extends KubeObject = KubeObject> {
   table?: TableConvertor;
   /** The wire schema: unknown-field detection, type checks, strategic merge keys, OpenAPI. */
   schema: Schema;
-  /** Subresources served besides status (e.g. "log" for pods). */
-  subresources?: string[];
+  /** Subresources served besides status, in discovery's order. */
+  subresources?: SubresourceDefinition<T>[];
   /** Verbs for discovery; defaults to the full set. */
   verbs?: string[];
   /** Set for create-only resources that compute an answer instead of storing (see CreateOnly). */
   createOnly?: CreateOnly<T>;
+}
+
+/** The verbs discovery lists for /status (upstream's status REST storage: get, patch, update). */
+const STATUS_VERBS = ['get', 'patch', 'update'];
+
+/** Every subresource of a resource, /status first when it has one. */
+export function subresourcesOf(def: ResourceDefinition): SubresourceDefinition[] {
+  const status: SubresourceDefinition[] = def.status ? [{ name: 'status', verbs: STATUS_VERBS, update: def.status }] : [];
+  return [...status, ...(def.subresources ?? [])];
+}
+
+/** The subresource of that name, or undefined. */
+export function subresourceOf(def: ResourceDefinition, name: string): SubresourceDefinition | undefined {
+  return subresourcesOf(def).find((s) => s.name === name);
 }

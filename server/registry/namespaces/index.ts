@@ -3,7 +3,7 @@ import type { KubeObject } from '../../../api/index.js';
 import type { ResourceDefinition, TableConvertor } from '../resource.js';
 import { translateTimestampSince } from '../human-duration.js';
 import { AGE_COLUMN, NAME_COLUMN, column } from '../table.js';
-import { namespaceStatusStrategy, namespaceStrategy, type NamespaceObject } from './strategy.js';
+import { namespaceFinalizeStrategy, namespaceStatusStrategy, namespaceStrategy, type NamespaceObject } from './strategy.js';
 
 export { KUBERNETES_FINALIZER, NAMESPACE_NAME_LABEL, type NamespaceObject } from './strategy.js';
 
@@ -33,7 +33,8 @@ export const namespaces: ResourceDefinition<NamespaceObject> = {
   selectableFields: (obj) => ({ 'status.phase': String((obj as NamespaceObject).status?.phase ?? ''), name: obj.metadata.name ?? '' }),
   table: namespaceTable,
   schema: { type: 'ref', ref: 'io.k8s.api.core.v1.Namespace' },
-  subresources: ['finalize'],
+  // The namespace controller empties spec.finalizers through it (discovery lists update only).
+  subresources: [{ name: 'finalize', verbs: ['update'], update: namespaceFinalizeStrategy }],
   // No deletecollection for namespaces, as upstream.
   verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
 };

@@ -3,7 +3,7 @@
 // only once deletion started), and the kubernetes.io/metadata.name label.
 import type { KubeObject, ObjectMeta } from '../../../api/index.js';
 import { type FieldError, FieldPath, fieldErrors } from '../../../machinery/index.js';
-import type { ResourceStrategy, StatusStrategy } from '../resource.js';
+import type { ResourceStrategy, StatusStrategy, SubresourceUpdateStrategy } from '../resource.js';
 import {
   nameIsDNSLabel,
   validateKubeFinalizerName,
@@ -96,4 +96,18 @@ export const namespaceStatusStrategy: StatusStrategy<NamespaceObject> = {
     keepAllButStatus(ns, old);
   },
   validateUpdate: validateNamespaceStatusUpdate,
+};
+
+/**
+ * namespaces/finalize: only spec.finalizers changes; everything else is kept from the stored
+ * namespace, and the namespace's own update validation applies.
+ */
+export const namespaceFinalizeStrategy: SubresourceUpdateStrategy<NamespaceObject> = {
+  prepareForUpdate(ns, old) {
+    const finalizers = ns.spec?.finalizers;
+    for (const key of Object.keys(ns)) delete ns[key];
+    Object.assign(ns, structuredClone(old));
+    ns.spec = { ...(ns.spec ?? {}), finalizers: finalizers ?? [] };
+  },
+  validateUpdate: (ns, old) => namespaceStrategy.validateUpdate(ns, old),
 };

@@ -2,6 +2,7 @@
 import type { KubeObject } from '../../../api/index.js';
 import type { ResourceDefinition } from '../resource.js';
 import { podStatusStrategy, podStrategy } from './strategy.js';
+import { podSubresources } from './subresources.js';
 import { podTable } from './table.js';
 import type { PodObject } from './types.js';
 
@@ -41,5 +42,5 @@ export const pods: ResourceDefinition<PodObject> = {
   selectableFields: podSelectableFields,
   table: podTable,
   schema: { type: 'ref', ref: 'io.k8s.api.core.v1.Pod' },
-  subresources: ['attach', 'binding', 'exec', 'log'],
+  subresources: podSubresources,
 };

@@ -11,11 +11,11 @@
 import type { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Pod } from '../../api/index.js';
-import type { PodAttachOptions, PodExecOptions, PodStreamProvider, PodStreamSession } from '../../api/core-streams.js';
-import { badRequest, forbidden, serviceUnavailable } from '../../machinery/index.js';
-import { type Upgrade, upgradeOf } from '../../machinery/httpstream/upgrade.js';
-import { logContainer } from './pod-log.js';
+import type { Pod } from '../../../api/index.js';
+import type { PodAttachOptions, PodExecOptions, PodStreamProvider, PodStreamSession } from '../../../api/core-streams.js';
+import { badRequest, forbidden, serviceUnavailable } from '../../../machinery/index.js';
+import { type Upgrade, upgradeOf } from '../../../machinery/httpstream/upgrade.js';
+import { logContainer } from './log.js';
 
 export const CHANNEL_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'] as const;
 const STDIN = 0;

@@ -1,16 +1,28 @@
 // pods/binding: how a scheduler assigns a pod to a node. spec.nodeName is otherwise
 // immutable; the binding sets it once and marks the pod PodScheduled=True.
-import type { KubeObject, Pod, Status } from '../../api/index.js';
-import { badRequest, conflict, isDNS1123Subdomain, rfc3339 } from '../../machinery/index.js';
-import type { GenericRegistry } from '../registry/generic-registry.js';
-import type { ResourceDefinition } from '../registry/resource.js';
+import type { KubeObject, Pod, Status } from '../../../api/index.js';
+import { badRequest, conflict, isDNS1123Subdomain, rfc3339 } from '../../../machinery/index.js';
+import type { SubresourceUpdateStrategy } from '../resource.js';
 
 interface Binding {
   metadata?: { name?: string; uid?: string };
   target?: { kind?: string; name?: string; apiVersion?: string };
 }
 
-export function handlePodBinding(registry: GenericRegistry, def: ResourceDefinition, namespace: string, name: string, body: unknown, now: Date): Status {
+/**
+ * pods/binding's update strategy: the binding's mutation (below) is the whole change, and it
+ * bypasses the pod's update rules, under which spec.nodeName is immutable.
+ */
+export const podBindingStrategy: SubresourceUpdateStrategy = {
+  prepareForUpdate() {},
+  validateUpdate: () => [],
+};
+
+/**
+ * Checks a Binding body and returns the change it makes to the pod, for the registry's
+ * guaranteedUpdate: nodeName set once and PodScheduled=True.
+ */
+export function podBinding(name: string, body: unknown, now: Date): (obj: KubeObject) => void {
   // The body is not decoded against a schema: its shape is checked here (a node name that is
   // an object would be stored as the pod's nodeName).
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('json: cannot unmarshal the body into Go value of type v1.Binding');
@@ -33,24 +45,20 @@ export function handlePodBinding(registry: GenericRegistry, def: ResourceDefinit
   if (isDNS1123Subdomain(node).length) throw badRequest(`target.name: Invalid value: a node name must be a DNS subdomain`);
   if (binding.target?.kind && binding.target.kind !== 'Node') throw badRequest(`target.kind: Unsupported value: "${binding.target.kind}": supported values: "Node"`);
   if (binding.metadata?.name && binding.metadata.name !== name) throw badRequest('binding name does not match the pod name');
-  // Binding bypasses the pod update rules (nodeName is immutable otherwise): write directly.
-  const store = registry.store;
-  const resource = def.names.resource;
-  store.transaction(() => {
-    const existing = store.get(resource, namespace, name) as Pod | undefined;
-    if (!existing) throw registry.get(def, namespace, name); // throws NotFound
-    if (binding.metadata?.uid && binding.metadata.uid !== existing.metadata.uid) {
-      throw conflict('pods', '', name, `Precondition failed: UID in precondition: ${binding.metadata.uid}, UID in object meta: ${existing.metadata.uid ?? ''}`);
+  return (obj) => {
+    const pod = obj as unknown as Pod;
+    if (binding.metadata?.uid && binding.metadata.uid !== pod.metadata.uid) {
+      throw conflict('pods', '', name, `Precondition failed: UID in precondition: ${binding.metadata.uid}, UID in object meta: ${pod.metadata.uid ?? ''}`);
     }
-    if (existing.metadata.deletionTimestamp) throw conflict('pods', '', name, 'pod is being deleted, cannot be assigned to a host');
-    if (existing.spec.nodeName) throw conflict('pods', '', name, `pod ${name} is already assigned to node "${existing.spec.nodeName}"`);
-    const pod = structuredClone(existing);
+    if (pod.metadata.deletionTimestamp) throw conflict('pods', '', name, 'pod is being deleted, cannot be assigned to a host');
+    if (pod.spec.nodeName) throw conflict('pods', '', name, `pod ${name} is already assigned to node "${pod.spec.nodeName}"`);
     pod.spec.nodeName = node;
     const status = (pod.status ??= {});
     const conditions = (status.conditions ??= []).filter((c) => c.type !== 'PodScheduled');
     conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: rfc3339(now) });
     status.conditions = conditions;
-    store.update(resource, pod as unknown as KubeObject, { resourceVersion: existing.metadata.resourceVersion });
-  });
-  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 };
+  };
 }
+
+/** The answer to a binding: upstream's BindingREST returns a Success Status. */
+export const BINDING_CREATED: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 };

@@ -2,9 +2,9 @@
 // The API server never reads containers itself: a PodLogProvider (the node agent, wired in
 // by cmd/) answers, as the kubelet answers upstream's apiserver.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Pod } from '../../api/index.js';
-import type { PodLogOptions, PodLogProvider } from '../../api/core-streams.js';
-import { badRequest, serviceUnavailable } from '../../machinery/index.js';
+import type { Pod } from '../../../api/index.js';
+import type { PodLogOptions, PodLogProvider } from '../../../api/core-streams.js';
+import { badRequest, serviceUnavailable } from '../../../machinery/index.js';
 
 type Query = Record<string, string | string[] | undefined>;
 const one = (query: Query, name: string): string | undefined => {

@@ -1,0 +1,41 @@
+// The subresources of pods besides status: log, exec and attach are answered by the node
+// (NodeStreams, upstream's kubelet connection); binding is an update through its own strategy.
+import type { Pod } from '../../../api/index.js';
+import type { SubresourceDefinition } from '../resource.js';
+import { BINDING_CREATED, podBinding, podBindingStrategy } from './binding.js';
+import { handlePodLog } from './log.js';
+import { handlePodAttach, handlePodExec } from './streams.js';
+
+// Discovery's order, as upstream lists them.
+export const podSubresources: SubresourceDefinition[] = [
+  {
+    name: 'attach',
+    kind: 'PodAttachOptions',
+    // GET is what WebSocket clients send; POST is what SPDY clients sent.
+    verbs: ['create', 'get'],
+    handler: (req) => handlePodAttach(req.node.streams, req.get() as unknown as Pod, req.query, req.request, req.reply),
+  },
+  {
+    name: 'binding',
+    kind: 'Binding',
+    verbs: ['create'],
+    update: podBindingStrategy,
+    async handler(req) {
+      const mutate = podBinding(req.name, await req.body(), req.now);
+      req.guaranteedUpdate(mutate);
+      return req.send(201, BINDING_CREATED);
+    },
+  },
+  {
+    name: 'exec',
+    kind: 'PodExecOptions',
+    verbs: ['create', 'get'],
+    handler: (req) => handlePodExec(req.node.streams, req.get() as unknown as Pod, req.query, req.request, req.reply),
+  },
+  {
+    name: 'log',
+    kind: 'Pod',
+    verbs: ['get'],
+    handler: (req) => handlePodLog(req.node.logs, req.get() as unknown as Pod, req.query, req.request, req.reply),
+  },
+];

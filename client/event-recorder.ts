@@ -5,7 +5,7 @@
 // correlator's EventLogger does (simplified: no spam filter, no similar-message aggregation).
 // Nothing here ever throws into the caller.
 import type { Event, ObjectMeta, ObjectReference } from '../api/index.js';
-import { type Clock, isNotFound, realClock, rfc3339 } from '../machinery/index.js';
+import { type Clock, errorMessage, isNotFound, realClock, rfc3339 } from '../machinery/index.js';
 import { type Logger, noopLogger } from './logger.js';
 import type { ResourceClient } from './resource-client.js';
 
@@ -90,7 +90,7 @@ export class ClientEventRecorder implements EventRecorder {
       }
       if (!this.draining) this.draining = this.drain();
     } catch (err) {
-      this.logger.error('recording event failed', { reason, error: err instanceof Error ? err.message : String(err) });
+      this.logger.error('recording event failed', { reason, error: errorMessage(err) });
     }
   }
 
@@ -128,7 +128,7 @@ export class ClientEventRecorder implements EventRecorder {
           this.logger.warn('writing event failed', {
             reason: p.reason,
             object: `${p.ref.namespace ?? ''}/${p.ref.name ?? ''}`,
-            error: err instanceof Error ? err.message : String(err),
+            error: errorMessage(err),
           });
         }
       }

@@ -5,7 +5,7 @@
 // in the cache are frozen and typed DeepReadonly, so callers clone before editing.
 // An InformerFactory shares one informer (one list+watch) per resource.
 import type { KubeList, WatchEvent } from '../api/index.js';
-import { type Selector, isGone, keyOf } from '../machinery/index.js';
+import { errorMessage, type Selector, isGone, keyOf } from '../machinery/index.js';
 import { type DeepReadonly, deepFreeze } from './deep-readonly.js';
 import { type Logger, noopLogger } from './logger.js';
 import type { Clientset, ListOptions, ObjectLike, ResourceClient, ResourceInfo, WatchOptions } from './resource-client.js';
@@ -348,10 +348,6 @@ export class Reflector<T extends ObjectLike> {
   currentBackoffMs(): number {
     return this.backoffMs;
   }
-}
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 export type SharedInformerOptions = ReflectorOptions;

@@ -5,6 +5,7 @@
 //
 // Node runs one thread, but async workers interleave at every await: with N worker loops the
 // processing set is what keeps two `syncJob("ns/a")` from running at once.
+import { errorMessage } from '../machinery/index.js';
 import { type Scheduler, type TimerHandle, realScheduler } from './scheduler.js';
 
 /** Decides how long an item waits before its next retry. */
@@ -223,7 +224,7 @@ export type SyncErrorHandler<T> = (key: T, err: unknown, queue: WorkQueue<T>) =>
 /** A SyncErrorHandler that logs once, here, and re-queues the key with rate limiting. */
 export function retryAfterBackoff<T>(logger: { error(msg: string, fields?: Record<string, unknown>): void }, what: string): SyncErrorHandler<T> {
   return (key, err, queue) => {
-    logger.error(what, { key, error: err instanceof Error ? err.message : String(err) });
+    logger.error(what, { key, error: errorMessage(err) });
     queue.addRateLimited(key);
   };
 }

@@ -2,6 +2,7 @@
 // The jobyard command line: `jobyard server` runs everything; other verbs talk to a server.
 import { basename, isAbsolute, relative, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { errorMessage } from '../machinery/index.js';
 import { DEFAULT_DATA_DIR, DEFAULT_POD_PIDS_LIMIT, startServer } from './server.js';
 import { consoleSignInUrl } from './console-url.js';
 import { clustersCommand, logsCommand } from '../cli/index.js';
@@ -152,6 +153,6 @@ program.hook('preAction', (_cmd, action) => {
 });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
-  process.stderr.write(`jobyard: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`jobyard: ${errorMessage(err)}\n`);
   process.exit(1);
 });

@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { KubeObject } from '../api/index.js';
-import { isAlreadyExists, realClock } from '../machinery/index.js';
+import { errorMessage, isAlreadyExists, realClock } from '../machinery/index.js';
 import { SqliteObjectStore } from '../server/storage/index.js';
 import { GenericRegistry } from '../server/registry/generic-registry.js';
 import { SchemaCodec } from '../server/registry/codec.js';
@@ -130,7 +130,7 @@ async function connectRuntime(): Promise<DockerRuntime> {
     await runtime.info();
   } catch (err) {
     const where = process.env.DOCKER_HOST || 'unix:///var/run/docker.sock';
-    const why = err instanceof Error ? err.message : String(err);
+    const why = errorMessage(err);
     throw new Error(
       `no container engine answers at ${where} (${why}): start one (sudo systemctl start docker, or sudo dockerd &), point DOCKER_HOST at it, or run without the node agent (--no-agent)`,
       { cause: err },

@@ -21,6 +21,7 @@ import {
   noopLogger,
   realScheduler,
 } from '../client/index.js';
+import { errorMessage } from '../machinery/index.js';
 import { CronJobController } from './cronjob/index.js';
 import { GarbageCollector, type GarbageCollectorDeps } from './garbagecollector/index.js';
 import { JobController, type PodFailureBackoffSettings } from './job/index.js';
@@ -202,7 +203,7 @@ export function startControllers(opts: ControllerManagerOptions): ControllerMana
   const onOuterAbort = () => void handle.stop();
   informers.start(ac.signal);
   const running = runs.map(({ name, run }) =>
-    run(ac.signal).catch((err: unknown) => logger.error('controller stopped with an error', { controller: name, error: err instanceof Error ? err.message : String(err) })),
+    run(ac.signal).catch((err: unknown) => logger.error('controller stopped with an error', { controller: name, error: errorMessage(err) })),
   );
   logger.info('controllers started', { controllers: runs.map((r) => r.name) });
 

@@ -30,7 +30,7 @@ import {
   type LogRecord,
   type LogStreamKind,
 } from '../api/index.js';
-import { badRequest, type Clock, realClock } from '../machinery/index.js';
+import { badRequest, type Clock, errorMessage, realClock } from '../machinery/index.js';
 import { plainTextQuery } from './fts-query.js';
 import { microsToRfc3339 } from './log-time.js';
 
@@ -449,7 +449,7 @@ export class LogStore {
       return fn();
     } catch (err) {
       // FTS5 syntax errors in a user's `match` expression are the user's, not ours.
-      const msg = err instanceof Error ? err.message : String(err);
+      const msg = errorMessage(err);
       if (/fts5|unterminated string|no such column/i.test(msg)) throw badRequest(`invalid search expression: ${msg}`);
       throw err;
     }

@@ -5,6 +5,7 @@
 // arithmetic (time zones and daylight saving included); this keeps upstream's syntax.
 import { CronExpressionParser } from 'cron-parser';
 import { parseGoDurationMs } from './go-duration.js';
+import { errorMessage } from './error-message.js';
 
 export interface CronSchedule {
   /** The first scheduled time strictly after `after`; undefined for a schedule that never fires. */
@@ -77,7 +78,7 @@ export function parseCronSchedule(schedule: string, timeZone?: string): CronSche
   try {
     CronExpressionParser.parse(expression, { ...options, currentDate: new Date(0) }).next();
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorMessage(err);
     if (NEVER.test(message)) return { next: () => undefined };
     throw new Error(message);
   }

@@ -1,5 +1,6 @@
 // Pure helpers shared by every part. Imports api/ only.
 export * from './status-error.js';
+export * from './error-message.js';
 export * from './field-error.js';
 export * from './label-selector.js';
 export * from './field-selector.js';

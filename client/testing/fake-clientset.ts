@@ -9,6 +9,7 @@ import type { Operation } from 'fast-json-patch';
 import type { Event, ConfigMap, CronJob, Job, KubeList, Namespace, Node, PersistentVolumeClaim, Pod, Secret, Status, WatchEvent } from '../../api/index.js';
 import {
   type Clock,
+  errorMessage,
   OBJECT_MODIFIED,
   alreadyExists,
   badRequest,
@@ -351,7 +352,7 @@ export class ObjectTracker {
       }
     } catch (err) {
       if (err && typeof err === 'object' && 'status' in err) throw err;
-      throw badRequest(`the patch could not be applied: ${err instanceof Error ? err.message : String(err)}`);
+      throw badRequest(`the patch could not be applied: ${errorMessage(err)}`);
     }
     const sentRv = next.metadata?.resourceVersion;
     if (sentRv && sentRv !== old.metadata?.resourceVersion) throw conflict(info.resource, info.group, name, OBJECT_MODIFIED);

@@ -29,7 +29,7 @@ import {
   noopLogger,
   realScheduler,
 } from '../../client/index.js';
-import { isConflict, isNotFound } from '../../machinery/index.js';
+import { errorMessage, isConflict, isNotFound } from '../../machinery/index.js';
 import {
   DependencyGraph,
   FINALIZER_DELETING_DEPENDENTS,
@@ -429,6 +429,3 @@ function describe(id: ObjectIdentity): string {
   return `${id.info.resource}${id.info.group ? `.${id.info.group}` : ''} ${id.namespace ? `${id.namespace}/` : ''}${id.name} (${id.uid})`;
 }
 
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}

@@ -27,7 +27,7 @@ import {
   retryAfterBackoff,
   runWorker,
 } from '../../client/index.js';
-import { type Clock, controllerRef as getControllerRef, isNotFound, keyOf, labelSelectorAsSelector, splitKey } from '../../machinery/index.js';
+import { type Clock, controllerRef as getControllerRef, errorMessage, isNotFound, keyOf, labelSelectorAsSelector, splitKey } from '../../machinery/index.js';
 import { BackoffStore, DEFAULT_POD_FAILURE_BACKOFF, type PodFailureBackoffSettings } from './backoff.js';
 import { ControllerExpectations, UIDTrackingExpectations } from './expectations.js';
 import { isJobFinished } from './job-conditions.js';
@@ -356,7 +356,7 @@ export class JobController implements JobSyncDeps {
     try {
       selector = labelSelectorAsSelector(job.spec.selector as Job['spec']['selector']);
     } catch (err) {
-      this.logger.error('parsing deleted job selector', { error: err instanceof Error ? err.message : String(err) });
+      this.logger.error('parsing deleted job selector', { error: errorMessage(err) });
       return;
     }
     for (const pod of this.podLister.namespace(job.metadata.namespace ?? '').list(selector)) {

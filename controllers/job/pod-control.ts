@@ -5,7 +5,7 @@
 import type { Job, OwnerReference, Pod, PodTemplateSpec } from '../../api/index.js';
 import type { DeepReadonly, EventRecorder, ResourceClient } from '../../client/index.js';
 import { deepClone } from '../../client/index.js';
-import { isNotFound } from '../../machinery/index.js';
+import { errorMessage, isNotFound } from '../../machinery/index.js';
 
 /** A strategic merge patch body for a pod. */
 export type PodPatch = Record<string, unknown>;
@@ -42,10 +42,6 @@ export function podFromTemplate(template: PodTemplateSpec, job: JobView, control
   return pod;
 }
 
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
 /** PodControl over the API client. */
 export class RealPodControl implements PodControl {
   private readonly pods: ResourceClient<Pod>;
@@ -65,7 +61,7 @@ export class RealPodControl implements PodControl {
     try {
       created = await this.pods.namespace(namespace).create(pod);
     } catch (err) {
-      this.recorder.event(job, 'Warning', 'FailedCreate', `Error creating: ${message(err)}`);
+      this.recorder.event(job, 'Warning', 'FailedCreate', `Error creating: ${errorMessage(err)}`);
       throw err;
     }
     this.recorder.event(job, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name ?? ''}`);
@@ -75,7 +71,7 @@ export class RealPodControl implements PodControl {
     try {
       await this.pods.namespace(namespace).delete(name);
     } catch (err) {
-      if (!isNotFound(err)) this.recorder.event(job, 'Warning', 'FailedDelete', `Error deleting: ${message(err)}`);
+      if (!isNotFound(err)) this.recorder.event(job, 'Warning', 'FailedDelete', `Error deleting: ${errorMessage(err)}`);
       throw err;
     }
     this.recorder.event(job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${name}`);

@@ -24,7 +24,7 @@ import {
   runWorker,
   type SyncErrorHandler,
 } from '../../client/index.js';
-import { type Clock, isNotFound, rfc3339 } from '../../machinery/index.js';
+import { type Clock, errorMessage, isNotFound, rfc3339 } from '../../machinery/index.js';
 
 /** The spec.finalizers entry this controller owns. */
 export const FINALIZER_KUBERNETES = 'kubernetes';
@@ -232,7 +232,7 @@ export class NamespaceController {
       queue.addAfter(key, this.remainingDelayMs(err.estimateSeconds));
       return;
     }
-    this.logger.error('deletion of namespace failed', { namespace: key, error: err instanceof Error ? err.message : String(err) });
+    this.logger.error('deletion of namespace failed', { namespace: key, error: errorMessage(err) });
     queue.addRateLimited(key);
   };
 
@@ -302,7 +302,7 @@ export class NamespaceController {
         }
         result.estimateSeconds = Math.max(result.estimateSeconds, estimate);
       } catch (err) {
-        result.errors.push(`${groupResource(info)}: ${err instanceof Error ? err.message : String(err)}`);
+        result.errors.push(`${groupResource(info)}: ${errorMessage(err)}`);
       }
     }
     return result;

@@ -20,7 +20,7 @@ import {
   noopLogger,
   realScheduler,
 } from '../../client/index.js';
-import { type Clock, isConflict, isNotFound, keyOf, rfc3339 } from '../../machinery/index.js';
+import { type Clock, errorMessage, isConflict, isNotFound, keyOf, rfc3339 } from '../../machinery/index.js';
 
 /** kube-controller-manager's --terminated-pod-gc-threshold default. */
 export const DEFAULT_TERMINATED_POD_THRESHOLD = 12_500;
@@ -98,7 +98,7 @@ export class PodGCController {
     try {
       await this.gc();
     } catch (err) {
-      this.logger.error('pod gc', { error: err instanceof Error ? err.message : String(err) });
+      this.logger.error('pod gc', { error: errorMessage(err) });
     } finally {
       this.queue.done(key);
       this.queue.addAfter(GC_KEY, GC_CHECK_PERIOD_MS);

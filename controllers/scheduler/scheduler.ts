@@ -25,7 +25,7 @@ import {
   noopLogger,
   realScheduler,
 } from '../../client/index.js';
-import { type Clock, isConflict, isNotFound, keyOf, rfc3339, splitKey } from '../../machinery/index.js';
+import { type Clock, errorMessage, isConflict, isNotFound, keyOf, rfc3339, splitKey } from '../../machinery/index.js';
 import {
   ERR_NO_NODES_AVAILABLE,
   type ResourceList,
@@ -226,7 +226,7 @@ export class PodScheduler {
         this.queue.done(key);
         return { skipped: true };
       }
-      const msg = `Binding rejected: ${err instanceof Error ? err.message : String(err)}`;
+      const msg = `Binding rejected: ${errorMessage(err)}`;
       this.logger.error('binding pod', { pod: key, node: chosen, error: msg });
       this.recorder.event(pod, 'Warning', 'FailedScheduling', msg);
       this.queue.addBackoff(key);
@@ -272,7 +272,7 @@ export class PodScheduler {
         .namespace(pod.metadata.namespace ?? '')
         .patch(pod.metadata.name ?? '', 'strategic', { status: { conditions: [condition] } }, { subresource: 'status' });
     } catch (err) {
-      if (!isNotFound(err)) this.logger.error('updating pod condition', { pod: keyOf(pod as Pod), error: err instanceof Error ? err.message : String(err) });
+      if (!isNotFound(err)) this.logger.error('updating pod condition', { pod: keyOf(pod as Pod), error: errorMessage(err) });
     }
   }
 }

@@ -29,7 +29,7 @@ import {
   loadKubeconfig,
   noopLogger,
 } from '../../client/index.js';
-import { isAlreadyExists, isConflict, isNotFound, rfc3339 } from '../../machinery/index.js';
+import { errorMessage, isAlreadyExists, isConflict, isNotFound, rfc3339 } from '../../machinery/index.js';
 
 const JOB_NAME_LABEL = 'batch.kubernetes.io/job-name';
 const COMPLETION_INDEX_LABEL = 'batch.kubernetes.io/job-completion-index';
@@ -419,7 +419,7 @@ export class SimNode {
         await op();
       } catch (err) {
         if (isNotFound(err)) return;
-        const msg = `${ns}/${name}: ${err instanceof Error ? err.message : String(err)}`;
+        const msg = `${ns}/${name}: ${errorMessage(err)}`;
         this.errors.push(msg);
         this.logger.error('sim-node write failed', { error: msg });
       }
@@ -438,7 +438,7 @@ export class SimNode {
         return;
       } catch (err) {
         if (isNotFound(err) || this.stopped || Date.now() > giveUpAt) throw err;
-        this.logger.debug('sim-node retrying', { what, error: err instanceof Error ? err.message : String(err) });
+        this.logger.debug('sim-node retrying', { what, error: errorMessage(err) });
         await sleep(delay);
         delay = Math.min(delay * 2, 1000);
       }

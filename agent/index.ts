@@ -4,6 +4,7 @@
 // dockerode).
 export * from './agent.js';
 export * from './kubelet.js';
+export * from './kuberuntime/index.js';
 export * from './pod-workers.js';
 export * from './node-status.js';
 export * from './pod-logs.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConfigMap, Pod } from '../api/index.js';
-import { goDuration } from './kubelet.js';
+import { goDuration } from './kuberuntime/index.js';
 import { KubeletHarness, NODE_IP, newPod } from './testing/harness.js';
 
 function states(pod: Pod): Record<string, string> {

@@ -34,6 +34,7 @@ import {
 } from '../../client/index.js';
 import { type Clock, controllerRef, isAlreadyExists, isNotFound, keyOf, splitKey } from '../../machinery/index.js';
 import { type CronSchedule, parseCronSchedule, timeZoneError } from '../../machinery/cron-schedule.js';
+import { runController, workers } from '../run-controller.js';
 import { isJobFinished } from '../job/index.js';
 
 export interface CronJobControllerDeps {
@@ -163,20 +164,14 @@ export class CronJobController {
     this.jobInformer.addEventHandler({ add: owner, update: (_o, cur) => owner(cur), delete: owner });
   }
 
-  async run(signal: AbortSignal, workers = 1): Promise<void> {
-    this.logger.info('Starting cronjob controller');
-    const onAbort = () => this.queue.shutDown();
-    if (signal.aborted) onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    try {
-      if (!(await this.cronJobInformer.waitForSync(signal)) || !(await this.jobInformer.waitForSync(signal))) return;
-      const loops: Promise<void>[] = [];
-      for (let i = 0; i < workers; i++) loops.push(runWorker(this.queue, (key) => this.sync(key), retryAfterBackoff(this.logger, 'error syncing CronJob')));
-      await Promise.all(loops);
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-      this.logger.info('Shutting down cronjob controller');
-    }
+  async run(signal: AbortSignal, workerCount = 1): Promise<void> {
+    await runController(signal, {
+      name: 'cronjob controller',
+      logger: this.logger,
+      shutDown: () => this.queue.shutDown(),
+      informers: [this.cronJobInformer, this.jobInformer],
+      workers: () => workers(workerCount, () => runWorker(this.queue, (key) => this.sync(key), retryAfterBackoff(this.logger, 'error syncing CronJob'))),
+    });
   }
 
   processNextWorkItem(): Promise<boolean> {

@@ -30,6 +30,7 @@ import {
   realScheduler,
 } from '../../client/index.js';
 import { errorMessage, isConflict, isNotFound } from '../../machinery/index.js';
+import { runController, untilShutDown, workers } from '../run-controller.js';
 import {
   DependencyGraph,
   FINALIZER_DELETING_DEPENDENTS,
@@ -157,31 +158,17 @@ export class GarbageCollector {
   }
 
   /** Waits for the caches, then runs `workers` delete loops and one orphan loop until `signal` aborts. */
-  async run(signal: AbortSignal, workers = 5): Promise<void> {
-    this.logger.info('Starting garbage collector controller');
-    const onAbort = () => {
-      this.attemptToDelete.shutDown();
-      this.attemptToOrphan.shutDown();
-    };
-    if (signal.aborted) onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    try {
-      const synced = await Promise.all(this.informers.map((i) => i.waitForSync(signal)));
-      if (!synced.every(Boolean)) return;
-      const loops: Promise<void>[] = [];
-      for (let i = 0; i < workers; i++) loops.push(this.loop(() => this.processAttemptToDelete()));
-      loops.push(this.loop(() => this.processAttemptToOrphan()));
-      await Promise.all(loops);
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-      this.logger.info('Shutting down garbage collector controller');
-    }
-  }
-
-  private async loop(step: () => Promise<boolean>): Promise<void> {
-    while (await step()) {
-      // next
-    }
+  async run(signal: AbortSignal, workerCount = 5): Promise<void> {
+    await runController(signal, {
+      name: 'garbage collector controller',
+      logger: this.logger,
+      shutDown: () => {
+        this.attemptToDelete.shutDown();
+        this.attemptToOrphan.shutDown();
+      },
+      informers: this.informers,
+      workers: () => [...workers(workerCount, () => untilShutDown(() => this.processAttemptToDelete())), untilShutDown(() => this.processAttemptToOrphan())],
+    });
   }
 
   // ---- graph builder: informer events -------------------------------------------------------

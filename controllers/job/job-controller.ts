@@ -28,6 +28,7 @@ import {
   runWorker,
 } from '../../client/index.js';
 import { type Clock, controllerRef as getControllerRef, errorMessage, isNotFound, keyOf, labelSelectorAsSelector, splitKey } from '../../machinery/index.js';
+import { runController, workers } from '../run-controller.js';
 import { BackoffStore, DEFAULT_POD_FAILURE_BACKOFF, type PodFailureBackoffSettings } from './backoff.js';
 import { ControllerExpectations, UIDTrackingExpectations } from './expectations.js';
 import { isJobFinished } from './job-conditions.js';
@@ -141,25 +142,18 @@ export class JobController implements JobSyncDeps {
    * Waits for the caches, runs `workers` sync loops and one orphan loop until `signal` aborts,
    * then drains. The informer factory must be started by the caller (the controller manager).
    */
-  async run(signal: AbortSignal, workers = 5): Promise<void> {
-    this.logger.info('Starting job controller');
-    const onAbort = () => {
-      this.queue.shutDown();
-      this.orphanQueue.shutDown();
-    };
-    if (signal.aborted) onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    try {
-      const synced = await Promise.all([this.podInformer.waitForSync(signal), this.jobInformer.waitForSync(signal)]);
-      if (!synced.every(Boolean) && !(this.podStoreSynced() && this.jobStoreSynced())) return;
-      const loops: Promise<void>[] = [];
-      for (let i = 0; i < workers; i++) loops.push(this.worker());
-      loops.push(this.orphanWorker());
-      await Promise.all(loops);
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-      this.logger.info('Shutting down job controller');
-    }
+  async run(signal: AbortSignal, workerCount = 5): Promise<void> {
+    await runController(signal, {
+      name: 'job controller',
+      logger: this.logger,
+      shutDown: () => {
+        this.queue.shutDown();
+        this.orphanQueue.shutDown();
+      },
+      informers: [this.podInformer, this.jobInformer],
+      cachesSynced: () => this.podStoreSynced() && this.jobStoreSynced(),
+      workers: () => [...workers(workerCount, () => this.worker()), this.orphanWorker()],
+    });
   }
 
   private async worker(): Promise<void> {

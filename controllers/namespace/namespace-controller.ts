@@ -25,6 +25,7 @@ import {
   type SyncErrorHandler,
 } from '../../client/index.js';
 import { type Clock, errorMessage, isNotFound, rfc3339 } from '../../machinery/index.js';
+import { runController, workers } from '../run-controller.js';
 
 /** The spec.finalizers entry this controller owns. */
 export const FINALIZER_KUBERNETES = 'kubernetes';
@@ -201,20 +202,14 @@ export class NamespaceController {
     this.queue.add(ns.metadata.name);
   }
 
-  async run(signal: AbortSignal, workers = 2): Promise<void> {
-    this.logger.info('Starting namespace controller');
-    const onAbort = () => this.queue.shutDown();
-    if (signal.aborted) onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    try {
-      if (!(await this.namespaceInformer.waitForSync(signal))) return;
-      const loops: Promise<void>[] = [];
-      for (let i = 0; i < workers; i++) loops.push(this.worker());
-      await Promise.all(loops);
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-      this.logger.info('Shutting down namespace controller');
-    }
+  async run(signal: AbortSignal, workerCount = 2): Promise<void> {
+    await runController(signal, {
+      name: 'namespace controller',
+      logger: this.logger,
+      shutDown: () => this.queue.shutDown(),
+      informers: [this.namespaceInformer],
+      workers: () => workers(workerCount, () => this.worker()),
+    });
   }
 
   private async worker(): Promise<void> {

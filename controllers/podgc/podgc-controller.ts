@@ -21,6 +21,7 @@ import {
   realScheduler,
 } from '../../client/index.js';
 import { type Clock, errorMessage, isConflict, isNotFound, keyOf, rfc3339 } from '../../machinery/index.js';
+import { runController, untilShutDown } from '../run-controller.js';
 
 /** kube-controller-manager's --terminated-pod-gc-threshold default. */
 export const DEFAULT_TERMINATED_POD_THRESHOLD = 12_500;
@@ -75,21 +76,16 @@ export class PodGCController {
   }
 
   async run(signal: AbortSignal): Promise<void> {
-    this.logger.info('Starting GC controller');
-    const onAbort = () => this.queue.shutDown();
-    if (signal.aborted) onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    try {
-      const synced = await Promise.all([this.podInformer.waitForSync(signal), this.nodeInformer.waitForSync(signal)]);
-      if (!synced.every(Boolean)) return;
-      this.queue.add(GC_KEY);
-      while (await this.processNextWorkItem()) {
-        // next
-      }
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-      this.logger.info('Shutting down GC controller');
-    }
+    await runController(signal, {
+      name: 'GC controller',
+      logger: this.logger,
+      shutDown: () => this.queue.shutDown(),
+      informers: [this.podInformer, this.nodeInformer],
+      workers: () => {
+        this.queue.add(GC_KEY);
+        return [untilShutDown(() => this.processNextWorkItem())];
+      },
+    });
   }
 
   async processNextWorkItem(): Promise<boolean> {

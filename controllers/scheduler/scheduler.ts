@@ -37,6 +37,7 @@ import {
   sumRequests,
 } from './node-fit.js';
 import { SchedulingQueue, type SchedulingQueueOptions } from './scheduling-queue.js';
+import { runController, untilShutDown } from '../run-controller.js';
 
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
 
@@ -142,24 +143,20 @@ export class PodScheduler {
 
   /** Waits for the caches, then schedules pods one at a time until `signal` aborts. */
   async run(signal: AbortSignal): Promise<void> {
-    this.logger.info('Starting scheduler', { schedulerName: this.schedulerName });
-    const onAbort = () => {
-      this.queue.shutDown();
-      if (this.flushTimer) this.timers.clearTimer(this.flushTimer);
-    };
-    if (signal.aborted) onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    try {
-      const synced = await Promise.all([this.podInformer.waitForSync(signal), this.nodeInformer.waitForSync(signal)]);
-      if (!synced.every(Boolean)) return;
-      this.armFlush(signal);
-      while (await this.scheduleOne()) {
-        // next
-      }
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-      this.logger.info('Shutting down scheduler');
-    }
+    await runController(signal, {
+      name: 'scheduler',
+      logger: this.logger,
+      logFields: { schedulerName: this.schedulerName },
+      shutDown: () => {
+        this.queue.shutDown();
+        if (this.flushTimer) this.timers.clearTimer(this.flushTimer);
+      },
+      informers: [this.podInformer, this.nodeInformer],
+      workers: () => {
+        this.armFlush(signal);
+        return [untilShutDown(() => this.scheduleOne())];
+      },
+    });
   }
 
   private armFlush(signal: AbortSignal): void {

@@ -23,6 +23,7 @@ import {
   runWorker,
 } from '../../client/index.js';
 import { type Clock, isConflict, isNotFound, keyOf, splitKey } from '../../machinery/index.js';
+import { runController, workers } from '../run-controller.js';
 
 export interface TTLAfterFinishedControllerDeps {
   clientset: Pick<Clientset, 'jobs'>;
@@ -98,20 +99,14 @@ export class TTLAfterFinishedController {
     if (job.metadata.deletionTimestamp === undefined && needsCleanup(job)) this.queue.add(keyOf(job as Job));
   }
 
-  async run(signal: AbortSignal, workers = 1): Promise<void> {
-    this.logger.info('Starting TTL after finished controller');
-    const onAbort = () => this.queue.shutDown();
-    if (signal.aborted) onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    try {
-      if (!(await this.jobInformer.waitForSync(signal))) return;
-      const loops: Promise<void>[] = [];
-      for (let i = 0; i < workers; i++) loops.push(this.worker());
-      await Promise.all(loops);
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-      this.logger.info('Shutting down TTL after finished controller');
-    }
+  async run(signal: AbortSignal, workerCount = 1): Promise<void> {
+    await runController(signal, {
+      name: 'TTL after finished controller',
+      logger: this.logger,
+      shutDown: () => this.queue.shutDown(),
+      informers: [this.jobInformer],
+      workers: () => workers(workerCount, () => this.worker()),
+    });
   }
 
   private async worker(): Promise<void> {

@@ -1,23 +1,14 @@
-// `jobyard server`: the all-in-one process. Wires storage → registry → API server, then the
-// controllers and the node agent as API clients of that server (over HTTPS, as they would
-// be in a split deployment). Singletons live here and nowhere else.
+// `jobyard server`: the all-in-one process. Starts the API server (server/: storage, registry,
+// listener), then the log service, the controllers and the node agent as API clients of that
+// server (over HTTPS, as they would be in a split deployment). Singletons live here and nowhere else.
 import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
-import { homedir, hostname } from 'node:os';
+import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import type { KubeObject } from '../api/index.js';
-import { errorMessage, isAlreadyExists, realClock } from '../machinery/index.js';
-import { SqliteObjectStore } from '../server/storage/index.js';
-import { GenericRegistry } from '../server/registry/generic-registry.js';
-import { SchemaCodec } from '../server/registry/codec.js';
-import { allResources } from '../server/registry/index.js';
-import { buildApiServer, type ApiServerDeps } from '../server/app.js';
-import { Authenticator } from '../server/serving/auth.js';
-import { SessionStore } from '../server/serving/session-store.js';
-import { ensureServingCerts } from '../server/serving/tls.js';
-import { isLoopback, listenDual } from '../server/serving/listener.js';
-import { buildOpenAPIProvider } from './openapi.js';
+import { errorMessage, realClock } from '../machinery/index.js';
+import { type ApiServer, createApiServer, type ProtectedPath } from '../server/index.js';
+import { isLoopback } from '../server/serving/listener.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { ensurePrivateFile, securePrivateDir } from './data-dir.js';
 import { signInUrl, writeConsoleAddress } from './console-url.js';
@@ -30,7 +21,7 @@ import { serviceUnavailable } from '../machinery/index.js';
 import { LogService, LogStore, registerLogRoutes } from '../logs/index.js';
 import { ClusterStore, registerClusterRoutes } from '../clusters/index.js';
 import type { LogSink } from '../agent/logs/index.js';
-import { AdmissionChain, ENGINE_PATHS, HostPathPolicy, type Level, PodSecurityAdmission, uniformPolicy } from '../server/admission/index.js';
+import { ENGINE_PATHS, type Level } from '../server/admission/index.js';
 
 export interface ServerOptions {
   dataDir: string;
@@ -110,19 +101,6 @@ function packageVersion(root: string): string {
   }
 }
 
-/** The objects every cluster has from the start. */
-function bootstrap(registry: GenericRegistry): void {
-  const nsDef = allResources.find((d) => d.names.resource === 'namespaces' && !d.names.group);
-  if (!nsDef) return;
-  for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
-    try {
-      registry.create(nsDef, '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } } as KubeObject);
-    } catch (err) {
-      if (!isAlreadyExists(err)) throw err;
-    }
-  }
-}
-
 /** The engine the agent runs pods on: DOCKER_HOST or the default socket; fails with how to start one. */
 async function connectRuntime(): Promise<DockerRuntime> {
   const runtime = new DockerRuntime();
@@ -164,28 +142,15 @@ function forwardingLogProvider(): PodLogProvider & { target?: PodLogProvider } {
   return forward;
 }
 
-/** Pod Security admission with the hostPath allow-list; jobyard's data directory is never mounted. */
-function podSecurity(store: SqliteObjectStore, dataDir: string, opts: ServerOptions): AdmissionChain {
+/** What no hostPath may reach besides the engine's own paths: jobyard's data directory and the engine's socket. */
+function protectedPaths(dataDir: string): ProtectedPath[] {
   const what = "jobyard's data directory (its token, keys and state)";
-  const protectedPaths = [...ENGINE_PATHS, { path: dataDir, what }];
-  if (existsSync(dataDir)) protectedPaths.push({ path: realpathSync(dataDir), what });
+  const paths = [...ENGINE_PATHS, { path: dataDir, what }];
+  if (existsSync(dataDir)) paths.push({ path: realpathSync(dataDir), what });
   // An engine reached elsewhere than /var/run/docker.sock (rootless Docker, DOCKER_HOST).
   const socket = process.env.DOCKER_HOST?.startsWith('unix://') ? process.env.DOCKER_HOST.slice('unix://'.length) : undefined;
-  if (socket) protectedPaths.push({ path: socket, what: "the container engine's socket" });
-  const auditLog = opts.quiet ? noopLogger : consoleLogger('info', 'pod-security');
-  return new AdmissionChain([
-    new PodSecurityAdmission({
-      defaults: uniformPolicy(opts.podSecurityDefault ?? 'baseline'),
-      exemptNamespaces: ['kube-system'],
-      hostPaths: new HostPathPolicy(opts.allowHostPaths ?? [], protectedPaths),
-      namespaceLabels: (name) => {
-        const ns = store.get('namespaces', '', name);
-        return ns ? (ns.metadata.labels ?? {}) : undefined;
-      },
-      listPods: (namespace) => store.list('pods', { namespace }).items,
-      audit: (line) => auditLog.info(line),
-    }),
-  ]);
+  if (socket) paths.push({ path: socket, what: "the container engine's socket" });
+  return paths;
 }
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
@@ -200,69 +165,56 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   ensurePrivateFile(join(dataDir, 'state.db'));
   ensurePrivateFile(join(dataDir, 'logs.db'));
   ensurePrivateFile(join(dataDir, 'sessions.db'));
-  const certs = await ensureServingCerts(join(dataDir, 'pki'), [opts.host, hostname(), ...opts.tlsSans].filter((h) => h && h !== '0.0.0.0' && h !== '::'));
-  const store = new SqliteObjectStore({ path: join(dataDir, 'state.db') });
   const clock = realClock;
-  const byName = new Map(allResources.map((d) => [`${d.names.group}/${d.names.resource}`, d]));
-  const registry = new GenericRegistry({
-    store,
-    clock,
-    codec: new SchemaCodec(),
-    lookup: (group, resource) => byName.get(`${group}/${resource}`),
-    admission: podSecurity(store, dataDir, opts),
-  });
-  bootstrap(registry);
   // The log service's own database, apart from the API's.
   const logStore = new LogStore({ path: join(dataDir, 'logs.db'), clock });
-  const sessions = new SessionStore({ path: join(dataDir, 'sessions.db') });
-
   const version = packageVersion(root);
-  const clientHost = isLoopback(opts.host) || opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host;
-  const deps: ApiServerDeps = {
-    registry,
-    resources: allResources,
-    clock,
-    // Console sessions in the data dir: they survive a restart, sign-out revokes them.
-    authenticator: new Authenticator(token, { sessions }),
-    version: {
-      major: '1',
-      minor: '32',
-      gitVersion: `v1.32.0-jobyard.${version}`,
-      gitCommit: 'jobyard',
-      gitTreeState: 'clean',
-      buildDate: new Date(0).toISOString(),
-      goVersion: `node${process.versions.node}`,
-      compiler: 'node',
-      platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
-    },
-    openapi: buildOpenAPIProvider(allResources),
-    consoleDir: join(root, 'web', 'dist'),
-    serverAddress: `${clientHost}:${opts.port}`,
-    logger: opts.quiet ? false : { level: 'warn', serializers: { req: requestLogSerializer } },
-    // pods/exec needs only the engine: it is served from the start.
-    ...(runtime ? { podLogs, podStreams: new PodStreams({ runtime }) } : {}),
-    extraRoutes: (app) => {
-      registerLogRoutes(app, { store: logStore, clock });
-      registerClusterRoutes(app, { store: new ClusterStore(join(dataDir, 'clusters')), clock, local: () => ({ server: localServer, version: deps.version.gitVersion }) });
-    },
-  };
-  // Known once listening (the port may be 0).
-  let localServer = `https://${clientHost}:${opts.port}`;
-  const { app, handler, upgrade } = await buildApiServer(deps);
-  const listener = await listenDual({ host: opts.host, port: opts.port, tls: { cert: certs.certPem, key: certs.keyPem }, handler, upgrade });
-  const port = listener.port;
-  const server = `https://${clientHost}:${port}`;
-  localServer = server;
+  const gitVersion = `v1.32.0-jobyard.${version}`;
+  const auditLog = opts.quiet ? noopLogger : consoleLogger('info', 'pod-security');
+  let api: ApiServer;
+  try {
+    api = await createApiServer({
+      dataDir,
+      host: opts.host,
+      port: opts.port,
+      token,
+      tlsSans: opts.tlsSans,
+      clock,
+      version: {
+        major: '1',
+        minor: '32',
+        gitVersion,
+        gitCommit: 'jobyard',
+        gitTreeState: 'clean',
+        buildDate: new Date(0).toISOString(),
+        goVersion: `node${process.versions.node}`,
+        compiler: 'node',
+        platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
+      },
+      consoleDir: join(root, 'web', 'dist'),
+      logger: opts.quiet ? false : { level: 'warn', serializers: { req: requestLogSerializer } },
+      podSecurityDefault: opts.podSecurityDefault,
+      allowHostPaths: opts.allowHostPaths,
+      protectedPaths: protectedPaths(dataDir),
+      audit: (line) => auditLog.info(line),
+      // pods/exec needs only the engine: it is served from the start.
+      ...(runtime ? { podLogs, podStreams: new PodStreams({ runtime }) } : {}),
+      watchHistoryMaxAgeSeconds: opts.watchHistoryMaxAgeSeconds,
+      watchHistoryMinEvents: opts.watchHistoryMinEvents,
+      extraRoutes: (app, local) => {
+        registerLogRoutes(app, { store: logStore, clock });
+        registerClusterRoutes(app, { store: new ClusterStore(join(dataDir, 'clusters')), clock, local: () => ({ server: local(), version: gitVersion }) });
+      },
+    });
+  } catch (err) {
+    logStore.close();
+    throw err;
+  }
+  const { port, clientHost, server } = api;
   const kubeconfigPath = join(dataDir, 'kubeconfig');
-  writeKubeconfig(kubeconfigPath, { server, caPem: certs.caPem, token });
+  writeKubeconfig(kubeconfigPath, { server, caPem: api.caPem, token });
   const consoleAddress = `${isLoopback(opts.host) ? 'http' : 'https'}://${clientHost}:${port}`;
   writeConsoleAddress(dataDir, consoleAddress);
-
-  // Watch history: by default 15 minutes, and at least the newest 10,000 events.
-  const compact = () => store.compactOlderThan((opts.watchHistoryMaxAgeSeconds ?? 900) * 1000, opts.watchHistoryMinEvents ?? 10_000);
-  compact();
-  const compaction = setInterval(compact, 60_000);
-  compaction.unref();
 
   // The log service keeps the store in step with the Logstore objects, as an API client.
   const logClient = new RestClientset(loadKubeconfig(kubeconfigPath));
@@ -274,6 +226,17 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     retentionIntervalMs: opts.logServiceIntervals?.retentionMs,
   });
   logService.start();
+
+  let agent: RunningAgent | undefined;
+  // The agent and the controllers first: their in-flight requests still need the listener.
+  const stop = async () => {
+    await agent?.stop();
+    await controllers?.stop();
+    await logService.stop();
+    logClient.close();
+    await api.stop();
+    logStore.close();
+  };
 
   // The controllers are API clients of this server, over HTTPS with the kubeconfig just written.
   let controllers: ControllerManager | undefined;
@@ -288,7 +251,6 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   }
 
   // The node agent, also an API client over HTTPS; pods/log is answered by it from now on.
-  let agent: RunningAgent | undefined;
   if (runtime) {
     try {
       agent = await startAgent({
@@ -298,7 +260,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         dataDir,
         // The node checks hostPath binds again by real path (symlinks), with the same list.
         allowedHostPaths: opts.allowHostPaths ?? [],
-        kubeletVersion: deps.version.gitVersion,
+        kubeletVersion: gitVersion,
         kubelet: { podPidsLimit: opts.podPidsLimit ?? DEFAULT_POD_PIDS_LIMIT },
         // Pod cgroups only when the engine shares this machine's cgroups (its local socket).
         ...(!process.env.DOCKER_HOST || process.env.DOCKER_HOST.startsWith('unix://') ? { podCgroupRoot: '/sys/fs/cgroup' } : {}),
@@ -309,14 +271,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       });
       podLogs.target = agent.logs;
     } catch (err) {
-      await controllers?.stop();
-      await logService.stop();
-      logClient.close();
-      await listener.close();
-      await app.close().catch(() => {});
-      store.close();
-      logStore.close();
-      sessions.close();
+      await stop();
       throw err;
     }
   }
@@ -331,18 +286,6 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     consoleUrl: signInUrl(consoleAddress, token),
     consoleAddress,
     tokenCreated,
-    async stop() {
-      clearInterval(compaction);
-      // The agent and the controllers first: their in-flight requests still need the listener.
-      await agent?.stop();
-      await controllers?.stop();
-      await logService.stop();
-      logClient.close();
-      await listener.close();
-      await app.close().catch(() => {});
-      store.close();
-      logStore.close();
-      sessions.close();
-    },
+    stop,
   };
 }

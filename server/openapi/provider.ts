@@ -1,7 +1,7 @@
 // Builds the OpenAPI documents once from the served resources (they do not change at run time).
-import { buildOpenAPIV2, buildOpenAPIV3, type OpenAPIResource } from '../server/openapi/index.js';
-import type { OpenAPIProvider } from '../server/app.js';
-import { type ResourceDefinition, subresourcesOf } from '../server/registry/resource.js';
+import { buildOpenAPIV2, buildOpenAPIV3, type OpenAPIResource } from './index.js';
+import type { OpenAPIProvider } from '../app.js';
+import { type ResourceDefinition, subresourcesOf } from '../registry/resource.js';
 
 export function openAPIResources(defs: ResourceDefinition[]): OpenAPIResource[] {
   return defs.map((d) => ({

@@ -1,0 +1,164 @@
+// createApiServer: the API server as one piece, its entry point for cmd/. It builds storage
+// (DIR/state.db), the registry with admission (Pod Security and the hostPath allow-list), the
+// console's session store (DIR/sessions.db), the Fastify app and the listener (HTTPS and
+// loopback HTTP on one port), and keeps the watch history compacted. What other parts add
+// (their routes, the node's streams) comes in through the options.
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type http from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import type { KubeObject } from '../api/index.js';
+import type { PodLogProvider, PodStreamProvider } from '../api/core-streams.js';
+import { type Clock, isAlreadyExists, realClock } from '../machinery/index.js';
+import type { UpgradeListener } from '../machinery/httpstream/upgrade.js';
+import { AdmissionChain, HostPathPolicy, type Level, PodSecurityAdmission, uniformPolicy } from './admission/index.js';
+import { buildApiServer } from './app.js';
+import type { VersionInfo } from './handlers/discovery.js';
+import { buildOpenAPIProvider } from './openapi/provider.js';
+import { SchemaCodec } from './registry/codec.js';
+import { GenericRegistry } from './registry/generic-registry.js';
+import { allResources, namespaces } from './registry/index.js';
+import { Authenticator } from './serving/auth.js';
+import { isLoopback, listenDual } from './serving/listener.js';
+import { SessionStore } from './serving/session-store.js';
+import { ensureServingCerts } from './serving/tls.js';
+import { SqliteObjectStore } from './storage/index.js';
+
+/** A path hostPath volumes may never reach, and what it is (for the refusal's message). */
+export interface ProtectedPath {
+  path: string;
+  what: string;
+}
+
+export interface ApiServerOptions {
+  /** Where state.db, sessions.db and pki/ live (made private by the caller). */
+  dataDir: string;
+  host: string;
+  port: number;
+  /** The administrator's bearer token. */
+  token: string;
+  /** Extra names for the serving certificate. */
+  tlsSans: string[];
+  version: VersionInfo;
+  /** The built console (web/dist); not served when absent. */
+  consoleDir?: string;
+  logger?: boolean | object;
+  /** Pod Security level of namespaces without labels (enforce, audit and warn); kube-system is exempt. */
+  podSecurityDefault?: Level;
+  /** Directories hostPath volumes may lie under; none: no hostPath at all. */
+  allowHostPaths?: string[];
+  /** Paths no hostPath may reach besides the engine's own (the data directory, the engine's socket). */
+  protectedPaths: ProtectedPath[];
+  /** Pod Security audit mode's record, one line per violation. */
+  audit(line: string): void;
+  /** The node's answers to pods/log, exec and attach. */
+  podLogs?: PodLogProvider;
+  podStreams?: PodStreamProvider;
+  /** Routes of other parts (logs, clusters), registered after authentication; `local()` is this server's URL. */
+  extraRoutes?: (app: FastifyInstance, local: () => string) => void | Promise<void>;
+  /** Watch history kept: events younger than this (default 15 minutes), and always the newest N (10,000). */
+  watchHistoryMaxAgeSeconds?: number;
+  watchHistoryMinEvents?: number;
+  clock?: Clock;
+}
+
+export interface ApiServer {
+  port: number;
+  /** The host clients use (127.0.0.1 when listening on loopback or every address). */
+  clientHost: string;
+  /** https://clientHost:port */
+  server: string;
+  /** The CA that signed the serving certificate, for kubeconfigs. */
+  caPem: string;
+  handler: http.RequestListener;
+  upgrade: UpgradeListener;
+  /** Closes the listener, the app and the stores. */
+  stop(): Promise<void>;
+}
+
+/** The objects every cluster has from the start. */
+function bootstrap(registry: GenericRegistry): void {
+  for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
+    try {
+      registry.create(namespaces, '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } } as KubeObject);
+    } catch (err) {
+      if (!isAlreadyExists(err)) throw err;
+    }
+  }
+}
+
+/** Pod Security admission with the hostPath allow-list. */
+function podSecurity(store: SqliteObjectStore, opts: ApiServerOptions): AdmissionChain {
+  return new AdmissionChain([
+    new PodSecurityAdmission({
+      defaults: uniformPolicy(opts.podSecurityDefault ?? 'baseline'),
+      exemptNamespaces: ['kube-system'],
+      hostPaths: new HostPathPolicy(opts.allowHostPaths ?? [], opts.protectedPaths),
+      namespaceLabels: (name) => {
+        const ns = store.get('namespaces', '', name);
+        return ns ? (ns.metadata.labels ?? {}) : undefined;
+      },
+      listPods: (namespace) => store.list('pods', { namespace }).items,
+      audit: opts.audit,
+    }),
+  ]);
+}
+
+export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer> {
+  const clock = opts.clock ?? realClock;
+  const certs = await ensureServingCerts(join(opts.dataDir, 'pki'), [opts.host, hostname(), ...opts.tlsSans].filter((h) => h && h !== '0.0.0.0' && h !== '::'));
+  const store = new SqliteObjectStore({ path: join(opts.dataDir, 'state.db') });
+  const byName = new Map(allResources.map((d) => [`${d.names.group}/${d.names.resource}`, d]));
+  const registry = new GenericRegistry({
+    store,
+    clock,
+    codec: new SchemaCodec(),
+    lookup: (group, resource) => byName.get(`${group}/${resource}`),
+    admission: podSecurity(store, opts),
+  });
+  bootstrap(registry);
+  const sessions = new SessionStore({ path: join(opts.dataDir, 'sessions.db') });
+
+  const clientHost = isLoopback(opts.host) || opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host;
+  // Known once listening (the port may be 0).
+  let local = `https://${clientHost}:${opts.port}`;
+  const { app, handler, upgrade } = await buildApiServer({
+    registry,
+    resources: allResources,
+    clock,
+    // Console sessions in the data dir: they survive a restart, sign-out revokes them.
+    authenticator: new Authenticator(opts.token, { sessions }),
+    version: opts.version,
+    openapi: buildOpenAPIProvider(allResources),
+    consoleDir: opts.consoleDir,
+    serverAddress: `${clientHost}:${opts.port}`,
+    logger: opts.logger,
+    podLogs: opts.podLogs,
+    podStreams: opts.podStreams,
+    extraRoutes: opts.extraRoutes && ((a) => opts.extraRoutes!(a, () => local)),
+  });
+  const listener = await listenDual({ host: opts.host, port: opts.port, tls: { cert: certs.certPem, key: certs.keyPem }, handler, upgrade });
+  local = `https://${clientHost}:${listener.port}`;
+
+  // Watch history: by default 15 minutes, and at least the newest 10,000 events.
+  const compact = () => store.compactOlderThan((opts.watchHistoryMaxAgeSeconds ?? 900) * 1000, opts.watchHistoryMinEvents ?? 10_000);
+  compact();
+  const compaction = setInterval(compact, 60_000);
+  compaction.unref();
+
+  return {
+    port: listener.port,
+    clientHost,
+    server: local,
+    caPem: certs.caPem,
+    handler,
+    upgrade,
+    async stop() {
+      clearInterval(compaction);
+      await listener.close();
+      await app.close().catch(() => {});
+      store.close();
+      sessions.close();
+    },
+  };
+}

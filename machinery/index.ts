@@ -7,6 +7,7 @@ export * from './field-selector.js';
 export * from './quantity.js';
 export * from './names.js';
 export * from './clock.js';
+export * from './human-readable.js';
 export * from './keys.js';
 export * from './owner-references.js';
 export * from './schema-check.js';

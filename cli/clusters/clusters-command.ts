@@ -14,6 +14,7 @@ import { Command, Option } from 'commander';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { CLUSTERS_PATH, type Cluster, type ClusterCreateRequest, type ClusterList } from '../../api/index.js';
 import { loadKubeconfig, RestClient } from '../../client/index.js';
+import { translateTimestampSince } from '../../machinery/index.js';
 import { DEFAULT_KUBECONFIG } from '../logs/logs-command.js';
 
 export interface ClustersClient {
@@ -93,15 +94,6 @@ export function embedKubeconfigFiles(text: string, baseDir: string, readFile: (p
   return changed ? stringifyYaml(doc) : text;
 }
 
-function age(created: string | undefined, now: Date): string {
-  if (!created) return '-';
-  const s = Math.max(0, Math.floor((now.getTime() - Date.parse(created)) / 1000));
-  if (s < 120) return `${s}s`;
-  if (s < 7200) return `${Math.floor(s / 60)}m`;
-  if (s < 172800) return `${Math.floor(s / 3600)}h`;
-  return `${Math.floor(s / 86400)}d`;
-}
-
 /** The text table of `clusters list`. */
 export function formatClusters(items: Cluster[], now: Date): string {
   const rows = [['NAME', 'SERVER', 'VERSION', 'STATUS', 'AGE']];
@@ -109,7 +101,7 @@ export function formatClusters(items: Cluster[], now: Date): string {
     // The message starts with the cluster's name and "is unreachable", which the row already says.
     const why = (c.status?.message ?? 'not probed').replace(/^cluster "[^"]*" is unreachable: /, '');
     const status = c.status?.reachable ? 'Reachable' : `Unreachable: ${why}`;
-    rows.push([c.metadata.name ?? '', c.spec.server, c.status?.version ?? '-', status, c.spec.local ? '-' : age(c.metadata.creationTimestamp, now)]);
+    rows.push([c.metadata.name ?? '', c.spec.server, c.status?.version ?? '-', status, c.spec.local || !c.metadata.creationTimestamp ? '-' : translateTimestampSince(c.metadata.creationTimestamp, now)]);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return `${rows.map((r) => r.map((v, i) => (i === r.length - 1 ? v : v.padEnd(widths[i]))).join('   ').trimEnd()).join('\n')}\n`;

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { LogRecord, Logstore } from '../../api/index.js';
 import { loadKubeconfig } from '../../client/index.js';
+import { humanBytes, translateTimestampSince } from '../../machinery/index.js';
 import { type LogsClient, RestLogsClient } from './logs-client.js';
 
 export const DEFAULT_KUBECONFIG = join(homedir(), '.jobyard', 'kubeconfig');
@@ -94,27 +95,6 @@ function pad(cells: string[][]): string {
   return cells.map((row) => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i] + 3))).join('').trimEnd()).join('\n') + '\n';
 }
 
-function humanBytes(bytes: number): string {
-  if (bytes < 1024) return String(bytes);
-  let v = bytes;
-  let unit = '';
-  for (const u of ['Ki', 'Mi', 'Gi', 'Ti']) {
-    if (v < 1024) break;
-    v /= 1024;
-    unit = u;
-  }
-  return `${v >= 100 ? Math.round(v) : Math.round(v * 10) / 10}${unit}`;
-}
-
-function age(since: string | undefined, now: Date): string {
-  if (!since) return '<unknown>';
-  const s = Math.max(0, Math.floor((now.getTime() - Date.parse(since)) / 1000));
-  if (s < 120) return `${s}s`;
-  if (s < 3 * 3600) return `${Math.floor(s / 60)}m`;
-  if (s < 48 * 3600) return `${Math.floor(s / 3600)}h`;
-  return `${Math.floor(s / 86400)}d`;
-}
-
 /** The logstores as `kubectl get logstores` shows them. */
 export function formatLogstores(items: Logstore[], now: Date): string {
   if (!items.length) return 'No logstores found.\n';
@@ -126,7 +106,7 @@ export function formatLogstores(items: Logstore[], now: Date): string {
       ls.spec?.maxSize ?? '<none>',
       String(ls.status?.lines ?? 0),
       humanBytes(ls.status?.sizeBytes ?? 0),
-      age(ls.metadata.creationTimestamp, now),
+      translateTimestampSince(ls.metadata.creationTimestamp, now),
     ]);
   }
   return pad(rows);

@@ -2,7 +2,7 @@
 // (+ wide CONTAINERS IMAGES SELECTOR), as upstream's printCronJob.
 import type { KubeObject } from '../../../api/index.js';
 import type { TableConvertor } from '../resource.js';
-import { translateTimestampSince } from '../human-duration.js';
+import { translateTimestampSince } from '../../../machinery/index.js';
 import { AGE_COLUMN, NAME_COLUMN, column, formatLabelSelector, layoutContainerCells } from '../table.js';
 import type { CronJobObject } from './types.js';
 

@@ -1,7 +1,7 @@
 // core/v1 events: the ResourceDefinition the API server serves.
 import type { KubeObject } from '../../../api/index.js';
 import type { ResourceDefinition, TableConvertor } from '../resource.js';
-import { translateTimestampSince } from '../human-duration.js';
+import { translateTimestampSince } from '../../../machinery/index.js';
 import { NAME_COLUMN, column } from '../table.js';
 import { eventStrategy, type EventObject } from './strategy.js';
 

@@ -2,7 +2,7 @@
 // as upstream's printJob.
 import type { JobCondition, KubeObject } from '../../../api/index.js';
 import type { TableConvertor } from '../resource.js';
-import { humanDuration, humanDurationBetween, translateTimestampSince } from '../human-duration.js';
+import { humanDuration, humanDurationBetween, translateTimestampSince } from '../../../machinery/index.js';
 import { AGE_COLUMN, NAME_COLUMN, column, formatLabelSelector, layoutContainerCells } from '../table.js';
 import type { JobObject } from './types.js';
 

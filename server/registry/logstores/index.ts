@@ -3,28 +3,12 @@
 // logstore, sets its retention and shows its counts (`kubectl get logstores`).
 import type { KubeObject } from '../../../api/index.js';
 import { LOGS } from '../../../api/schema/index.js';
-import { formatBinaryBytes, parseQuantity, quantityValue } from '../../../machinery/index.js';
+import { formatBinaryBytes, humanBytes, parseQuantity, quantityValue, translateTimestampSince } from '../../../machinery/index.js';
 import type { ResourceDefinition, TableConvertor } from '../resource.js';
-import { translateTimestampSince } from '../human-duration.js';
 import { AGE_COLUMN, NAME_COLUMN, column } from '../table.js';
 import { logstoreStatusStrategy, logstoreStrategy, type LogstoreObject } from './strategy.js';
 
 export { DEFAULT_MAX_SIZE, DEFAULT_RETENTION_DAYS, setLogstoreDefaults, type LogstoreObject } from './strategy.js';
-
-/** A byte count as people read it: 0, 512, 1.5Ki, 12.3Mi, 2Gi. */
-export function humanBytes(bytes: number): string {
-  const units = ['Ki', 'Mi', 'Gi', 'Ti', 'Pi'];
-  if (bytes < 1024) return String(bytes);
-  let v = bytes;
-  let unit = '';
-  for (const u of units) {
-    if (v < 1024) break;
-    v /= 1024;
-    unit = u;
-  }
-  const text = v >= 100 ? Math.round(v).toString() : (Math.round(v * 10) / 10).toString();
-  return `${text}${unit}`;
-}
 
 function maxSizeCell(size: string | undefined): string {
   if (!size) return '<none>';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { create, TEST_NOW, update, updateStatus } from '../testing/strategy-sequence.js';
-import { humanBytes, logstores, type LogstoreObject } from './index.js';
+import { humanBytes } from '../../../machinery/index.js';
+import { logstores, type LogstoreObject } from './index.js';
 
 const logstore = (spec: LogstoreObject['spec'] = {}, name = 'app-logs'): LogstoreObject => ({
   apiVersion: 'logs.jobyard.io/v1',

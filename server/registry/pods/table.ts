@@ -4,7 +4,7 @@
 import type { ContainerStatus, KubeObject, PodCondition } from '../../../api/index.js';
 import type { TableConvertor } from '../resource.js';
 import { AGE_COLUMN, NAME_COLUMN, column } from '../table.js';
-import { translateTimestampSince } from '../human-duration.js';
+import { translateTimestampSince } from '../../../machinery/index.js';
 import type { PodObject } from './types.js';
 
 function hasTrueCondition(conditions: PodCondition[] | undefined, type: string): boolean {

@@ -1,7 +1,7 @@
 // core/v1 secrets: the ResourceDefinition the API server serves.
 import type { KubeObject } from '../../../api/index.js';
 import type { ResourceDefinition, TableConvertor } from '../resource.js';
-import { translateTimestampSince } from '../human-duration.js';
+import { translateTimestampSince } from '../../../machinery/index.js';
 import { AGE_COLUMN, NAME_COLUMN, column } from '../table.js';
 import { secretStrategy } from './strategy.js';
 import type { SecretObject } from './types.js';

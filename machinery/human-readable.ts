@@ -1,5 +1,6 @@
-// duration.HumanDuration and the printers' translateTimestampSince: the AGE / DURATION
-// cells of kubectl get ("5s", "2m30s", "3h", "2d"). `now` is passed in so tests are exact.
+// Numbers as people read them in tables: duration.HumanDuration and the printers'
+// translateTimestampSince for the AGE / DURATION cells of kubectl get ("5s", "2m30s", "3h",
+// "2d"), and byte counts ("1.5Ki"). `now` is passed in so tests are exact.
 
 /** k8s.io/apimachinery/pkg/util/duration.HumanDuration for a duration in milliseconds. */
 export function humanDuration(ms: number): string {
@@ -43,4 +44,19 @@ export function translateTimestampSince(timestamp: string | null | undefined, no
 /** The time between two timestamps (Job DURATION: completionTime - startTime). */
 export function humanDurationBetween(from: string, to: string): string {
   return humanDuration(Date.parse(to) - Date.parse(from));
+}
+
+/** A byte count as people read it: 0, 512, 1.5Ki, 12.3Mi, 2Gi. */
+export function humanBytes(bytes: number): string {
+  const units = ['Ki', 'Mi', 'Gi', 'Ti', 'Pi'];
+  if (bytes < 1024) return String(bytes);
+  let v = bytes;
+  let unit = '';
+  for (const u of units) {
+    if (v < 1024) break;
+    v /= 1024;
+    unit = u;
+  }
+  const text = v >= 100 ? Math.round(v).toString() : (Math.round(v * 10) / 10).toString();
+  return `${text}${unit}`;
 }

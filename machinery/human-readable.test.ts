@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { humanDuration, translateTimestampSince } from './human-duration.js';
+import { humanDuration, translateTimestampSince } from './human-readable.js';
 
 const s = 1000;
 const m = 60 * s;

@@ -6,7 +6,7 @@ import { errorMessage } from '../machinery/index.js';
 import { DEFAULT_DATA_DIR, DEFAULT_POD_PIDS_LIMIT, startServer } from './server.js';
 import { consoleSignInUrl } from './console-url.js';
 import { clustersCommand, logsCommand } from '../cli/index.js';
-import { type Level, LEVELS, isLevel } from '../server/admission/index.js';
+import { type Level, LEVELS, isLevel } from '../server/index.js';
 
 function port(value: string): number {
   const n = Number(value);

@@ -7,8 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { errorMessage, realClock } from '../machinery/index.js';
-import { type ApiServer, createApiServer, type ProtectedPath } from '../server/index.js';
-import { isLoopback } from '../server/serving/listener.js';
+import { type ApiServer, createApiServer, ENGINE_PATHS, isLoopback, type Level, type ProtectedPath } from '../server/index.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { ensurePrivateFile, securePrivateDir } from './data-dir.js';
 import { signInUrl, writeConsoleAddress } from './console-url.js';
@@ -21,7 +20,6 @@ import { serviceUnavailable } from '../machinery/index.js';
 import { LogService, LogStore, registerLogRoutes } from '../logs/index.js';
 import { ClusterStore, registerClusterRoutes } from '../clusters/index.js';
 import type { LogSink } from '../agent/logs/index.js';
-import { ENGINE_PATHS, type Level } from '../server/admission/index.js';
 
 export interface ServerOptions {
   dataDir: string;

@@ -24,6 +24,11 @@ import { SessionStore } from './serving/session-store.js';
 import { ensureServingCerts } from './serving/tls.js';
 import { SqliteObjectStore } from './storage/index.js';
 
+// What cmd/ needs besides createApiServer: the admission levels and the engine's own paths
+// (flags, protected paths), whether a host is loopback (the console's scheme).
+export { ENGINE_PATHS, isLevel, type Level, LEVELS } from './admission/index.js';
+export { isLoopback } from './serving/listener.js';
+
 /** A path hostPath volumes may never reach, and what it is (for the refusal's message). */
 export interface ProtectedPath {
   path: string;

@@ -1,33 +1,11 @@
 // Reading a kubeconfig (ours, or any kubectl one using token auth): the current context's
-// cluster server and CA, and its user's bearer token.
+// cluster server and CA, and its user's bearer token. The file is read by
+// @kubernetes/client-node's KubeConfig, the same reader clusters/ uses for deploy targets.
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
 import { parse as parseYaml } from 'yaml';
 import type { ClientConfig } from './client-config.js';
-
-interface NamedCluster {
-  name: string;
-  cluster?: {
-    server?: string;
-    'certificate-authority-data'?: string;
-    'certificate-authority'?: string;
-    'insecure-skip-tls-verify'?: boolean;
-  };
-}
-interface NamedUser {
-  name: string;
-  user?: { token?: string; tokenFile?: string };
-}
-interface NamedContext {
-  name: string;
-  context?: { cluster?: string; user?: string; namespace?: string };
-}
-interface Kubeconfig {
-  'current-context'?: string;
-  clusters?: NamedCluster[];
-  users?: NamedUser[];
-  contexts?: NamedContext[];
-}
 
 /** A ClientConfig plus the context's default namespace ("default" when unset). */
 export interface LoadedKubeconfig extends ClientConfig {
@@ -35,27 +13,38 @@ export interface LoadedKubeconfig extends ClientConfig {
   context: string;
 }
 
+/**
+ * kubectl's `tokenFile` of a user: KubeConfig keeps only a `token-file` key (read from the
+ * working directory), so this one field is looked up in the document itself.
+ */
+function tokenFileOf(text: string, userName: string): string | undefined {
+  const doc = parseYaml(text) as { users?: { name?: string; user?: { tokenFile?: unknown } }[] } | null;
+  const file = doc?.users?.find((u) => u.name === userName)?.user?.tokenFile;
+  return typeof file === 'string' && file ? file : undefined;
+}
+
 /** Parses kubeconfig YAML text; `baseDir` resolves relative file references. */
 export function parseKubeconfig(text: string, options: { context?: string; baseDir?: string } = {}): LoadedKubeconfig {
-  const doc = (parseYaml(text) ?? {}) as Kubeconfig;
-  const contextName = options.context ?? doc['current-context'];
+  const kc = new KubeConfig();
+  // Entries this context does not use may be incomplete, as kubectl allows.
+  kc.loadFromString(text, { onInvalidEntry: 'filter' });
+  if (options.baseDir) kc.makePathsAbsolute(options.baseDir);
+  const contextName = options.context ?? kc.getCurrentContext();
   if (!contextName) throw new Error('kubeconfig: no current-context and no context given');
-  const ctx = doc.contexts?.find((c) => c.name === contextName)?.context;
+  const ctx = kc.getContextObject(contextName);
   if (!ctx) throw new Error(`kubeconfig: context "${contextName}" not found`);
-  const cluster = doc.clusters?.find((c) => c.name === ctx.cluster)?.cluster;
+  const cluster = kc.getCluster(ctx.cluster);
   if (!cluster?.server) throw new Error(`kubeconfig: cluster "${ctx.cluster ?? ''}" of context "${contextName}" has no server`);
-  const user = doc.users?.find((u) => u.name === ctx.user)?.user;
+  const user = ctx.user ? kc.getUser(ctx.user) : null;
   const fromFile = (p: string) => readFileSync(isAbsolute(p) || !options.baseDir ? p : resolve(options.baseDir, p), 'utf8');
 
   const config: LoadedKubeconfig = { server: cluster.server, namespace: ctx.namespace || 'default', context: contextName };
-  if (cluster['certificate-authority-data']) {
-    config.caData = Buffer.from(cluster['certificate-authority-data'], 'base64').toString('utf8');
-  } else if (cluster['certificate-authority']) {
-    config.caData = fromFile(cluster['certificate-authority']);
-  }
-  if (cluster['insecure-skip-tls-verify']) config.insecureSkipTLSVerify = true;
+  if (cluster.caData) config.caData = Buffer.from(cluster.caData, 'base64').toString('utf8');
+  else if (cluster.caFile) config.caData = fromFile(cluster.caFile);
+  if (cluster.skipTLSVerify) config.insecureSkipTLSVerify = true;
+  const tokenFile = user && !user.token ? tokenFileOf(text, user.name) : undefined;
   if (user?.token) config.token = user.token;
-  else if (user?.tokenFile) config.token = fromFile(user.tokenFile).trim();
+  else if (tokenFile) config.token = fromFile(tokenFile).trim();
   return config;
 }
 

@@ -4,4 +4,4 @@
 export { FakeRuntime } from './fake/fake-runtime.js';
 export type { FakeProcess, FakeProgram, ProgramContext, ProgramMatcher, FakeImageSpec, FakeOp, FakeCall, FakeRuntimeOptions } from './fake/fake-runtime.js';
 export { VirtualTime, settle } from './fake/virtual-time.js';
-export { describeRuntimeContract, type ContractHarness } from './contract.js';
+export { describeRuntimeContract, type ContractHarness } from './contract/index.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../../machinery/index.js';
-import { describeRuntimeContract } from '../contract.js';
+import { describeRuntimeContract } from '../contract/index.js';
 import { isRuntimeError, RuntimeError } from '../../runtime-error.js';
 import { FakeRuntime } from './fake-runtime.js';
 

@@ -87,6 +87,15 @@ module.exports = {
       from: { path: '^(api|machinery|server|client|controllers|agent|logs|clusters|cli|cmd)/', pathNot: '(\\.test\\.tsx?$|(^|/)testing/)' },
       to: { path: '(^|/)testing/' },
     },
+    {
+      name: 'runtime-through-its-entries',
+      comment:
+        'Outside agent/runtime/, the container runtime is used through its entries only: index.ts (the CRI-shaped ' +
+        'services), docker/index.ts (the Docker engine) and testing/index.ts (fake and contract suite).',
+      severity: 'error',
+      from: { path: '^(api|machinery|server|client|controllers|agent|logs|clusters|cli|cmd)/', pathNot: '^agent/runtime/' },
+      to: { path: '^agent/runtime/', pathNot: '^agent/runtime/(docker/|testing/)?index\\.ts$' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

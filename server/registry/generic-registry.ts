@@ -1,8 +1,10 @@
 // GenericRegistry: the fixed create / update / patch / delete / list / watch sequence of
 // upstream's genericregistry.Store, run over any ResourceDefinition and an ObjectStore.
 // It knows no resource: everything resource-specific comes from the definition's strategy.
+// The delete sequence is in deletion.ts, list and watch helpers in list-watch.ts, what all of
+// them do to stored objects in objects.ts.
 import { randomUUID } from 'node:crypto';
-import type { DeleteOptions, KubeObject, ObjectMeta, Status, UserInfo, WatchEvent } from '../../api/index.js';
+import type { DeleteOptions, KubeObject, ObjectMeta, UserInfo, WatchEvent } from '../../api/index.js';
 import {
   type Clock,
   type FieldError,
@@ -24,7 +26,14 @@ import {
 } from '../../machinery/index.js';
 import { StorageError, type ObjectStore, type StoredEvent } from '../storage/index.js';
 import { type RequestContext, type ResourceDefinition, subresourceOf } from './resource.js';
+import { type Deleted, deleteObject } from './deletion.js';
+import { bookmarkObject, decodeContinue, encodeContinue, parseResourceVersion, translateEvent } from './list-watch.js';
+import { mapStorageError, sameObject, storageResource, withTypeMeta } from './objects.js';
 import type { AdmissionOperation, AdmissionPlugin } from '../admission/types.js';
+
+export { type Deleted, deleteSuccessStatus } from './deletion.js';
+export { parseResourceVersion } from './list-watch.js';
+export { storageResource, withTypeMeta } from './objects.js';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';
@@ -83,23 +92,8 @@ export interface Written<T = KubeObject> {
   warnings: string[];
 }
 
-export interface Deleted {
-  /** The object as it now stands (graceful/finalizing deletion) or as it was removed. */
-  object: KubeObject;
-  /** True when the object is gone from storage. */
-  removed: boolean;
-  warnings: string[];
-}
-
-const ORPHAN = 'orphan';
-const FOREGROUND = 'foregroundDeletion';
 const GENERATE_NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
 const MAX_GENERATE_NAME_ATTEMPTS = 8;
-
-/** "batch/jobs" or "pods": the storage key prefix of a resource. */
-export function storageResource(def: ResourceDefinition): string {
-  return def.names.group ? `${def.names.group}/${def.names.resource}` : def.names.resource;
-}
 
 export class GenericRegistry {
   private readonly deps: RegistryDeps;
@@ -399,77 +393,9 @@ export class GenericRegistry {
 
   // ---- delete ------------------------------------------------------------------------------
 
+  /** DELETE: remove the object, or mark it (graceful deletion, finalizers); see deletion.ts. */
   delete(def: ResourceDefinition, namespace: string, name: string, options: DeleteOptions = {}, dryRun = false): Deleted {
-    const store = this.deps.store;
-    const resource = storageResource(def);
-    const ns = def.names.namespaced ? namespace : '';
-    const existing = store.get(resource, ns, name);
-    if (!existing) throw notFound(def.names.resource, def.names.group, name);
-    const pre = options.preconditions ?? {};
-    if (pre.uid !== undefined && pre.uid !== existing.metadata.uid) {
-      throw conflict(def.names.resource, def.names.group, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${existing.metadata.uid ?? ''}`);
-    }
-    if (pre.resourceVersion !== undefined && pre.resourceVersion !== existing.metadata.resourceVersion) {
-      throw conflict(
-        def.names.resource,
-        def.names.group,
-        name,
-        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${existing.metadata.resourceVersion ?? ''}`,
-      );
-    }
-    if (options.gracePeriodSeconds !== undefined && options.gracePeriodSeconds < 0) {
-      throw invalid(def.names.kind, def.names.group, name, [fieldErrors.invalid('gracePeriodSeconds', options.gracePeriodSeconds, 'must be greater than or equal to 0')]);
-    }
-    if (options.propagationPolicy && !['Orphan', 'Background', 'Foreground'].includes(options.propagationPolicy)) {
-      throw invalid(def.names.kind, def.names.group, name, [
-        fieldErrors.notSupported('propagationPolicy', options.propagationPolicy, ['Foreground', 'Background', 'Orphan']),
-      ]);
-    }
-    const obj = structuredClone(withTypeMeta(def, existing));
-    const meta = obj.metadata;
-    const now = this.deps.clock.now();
-
-    // Finalizers the garbage collector acts on, from the propagation policy.
-    const policy = propagationPolicy(options, existing.metadata, def.strategy.defaultGarbageCollectionPolicy);
-    let finalizers = [...(meta.finalizers ?? [])];
-    if (policy === 'Orphan') finalizers = addOnce(finalizers.filter((f) => f !== FOREGROUND), ORPHAN);
-    else if (policy === 'Foreground') finalizers = addOnce(finalizers.filter((f) => f !== ORPHAN), FOREGROUND);
-    else if (policy === 'Background') finalizers = finalizers.filter((f) => f !== ORPHAN && f !== FOREGROUND);
-    if (meta.deletionTimestamp && policy === undefined) finalizers = [...(meta.finalizers ?? [])];
-
-    let grace = def.strategy.deletionGracePeriodSeconds?.(obj, options.gracePeriodSeconds) ?? 0;
-    if (meta.deletionTimestamp) {
-      // Already being deleted: a shorter grace period may be asked for, never a longer one.
-      const current = meta.deletionGracePeriodSeconds ?? 0;
-      if (grace > current) grace = current;
-    }
-    const resourcePending = def.strategy.beginDeletion?.(obj) ?? false;
-    const pendingFinalizers = finalizers.length > 0 || resourcePending;
-    if (grace === 0 && !pendingFinalizers) {
-      if (dryRun) return { object: obj, removed: true, warnings: [] };
-      try {
-        const removed = store.delete(resource, ns, name, { resourceVersion: existing.metadata.resourceVersion });
-        return { object: withTypeMeta(def, removed), removed: true, warnings: [] };
-      } catch (err) {
-        throw mapStorageError(def, name, err);
-      }
-    }
-    // Graceful or finalizing deletion: mark it and let the owner of the process finish.
-    const alreadyDeleting = !!meta.deletionTimestamp;
-    if (!alreadyDeleting || grace < (meta.deletionGracePeriodSeconds ?? 0)) {
-      meta.deletionTimestamp = rfc3339(new Date(now.getTime() + grace * 1000));
-      meta.deletionGracePeriodSeconds = grace;
-    }
-    meta.finalizers = finalizers;
-    if (meta.finalizers.length === 0) delete meta.finalizers;
-    if (sameObject(obj, existing)) return { object: withTypeMeta(def, existing), removed: false, warnings: [] };
-    if (dryRun) return { object: obj, removed: false, warnings: [] };
-    try {
-      const written = store.update(resource, obj, { resourceVersion: existing.metadata.resourceVersion });
-      return { object: withTypeMeta(def, written), removed: false, warnings: [] };
-    } catch (err) {
-      throw mapStorageError(def, name, err);
-    }
+    return deleteObject(this.deps.store, this.deps.clock.now(), def, namespace, name, options, dryRun);
   }
 
   deleteCollection(def: ResourceDefinition, req: ListRequest, options: DeleteOptions = {}, dryRun = false): KubeObject[] {
@@ -557,63 +483,12 @@ export class GenericRegistry {
   }
 }
 
-/** Success Status returned for an immediate delete, as upstream's finalizeDelete. */
-export function deleteSuccessStatus(def: ResourceDefinition, obj: KubeObject): Status {
-  return {
-    kind: 'Status',
-    apiVersion: 'v1',
-    metadata: {},
-    status: 'Success',
-    details: { name: obj.metadata.name, group: def.names.group, kind: def.names.resource, uid: obj.metadata.uid },
-    code: 200,
-  };
-}
-
-function propagationPolicy(
-  options: DeleteOptions,
-  meta: ObjectMeta,
-  defaultPolicy: 'Orphan' | 'Background' | undefined,
-): 'Orphan' | 'Background' | 'Foreground' | undefined {
-  if (options.propagationPolicy) return options.propagationPolicy;
-  if (options.orphanDependents !== undefined) return options.orphanDependents ? 'Orphan' : 'Background';
-  // An object already carrying a GC finalizer keeps that choice.
-  if (meta.finalizers?.includes(ORPHAN)) return 'Orphan';
-  if (meta.finalizers?.includes(FOREGROUND)) return 'Foreground';
-  if (meta.deletionTimestamp) return undefined;
-  return defaultPolicy;
-}
-
-function addOnce(list: string[], item: string): string[] {
-  return list.includes(item) ? list : [...list, item];
-}
-
 function generateName(prefix: string): string {
   // Upstream cuts the prefix so the whole name fits in 63 characters.
   const base = prefix.length > 58 ? prefix.slice(0, 58) : prefix;
   let suffix = '';
   for (let i = 0; i < 5; i++) suffix += GENERATE_NAME_CHARS[Math.floor(Math.random() * GENERATE_NAME_CHARS.length)];
   return base + suffix;
-}
-
-/** Stored objects always carry apiVersion and kind. */
-export function withTypeMeta(def: ResourceDefinition, obj: KubeObject): KubeObject {
-  const apiVersion = def.names.group ? `${def.names.group}/${def.names.version}` : def.names.version;
-  if (obj.apiVersion === apiVersion && obj.kind === def.names.kind) return obj;
-  const { apiVersion: _a, kind: _k, ...rest } = obj;
-  return { apiVersion, kind: def.names.kind, ...rest } as KubeObject;
-}
-
-function sameObject(a: KubeObject, b: KubeObject): boolean {
-  return canonicalJson(a) === canonicalJson(b);
-}
-
-function canonicalJson(v: unknown): string {
-  return JSON.stringify(v, (_k, value: unknown) => {
-    if (value && typeof value === 'object' && !Array.isArray(value)) {
-      return Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
-    }
-    return value;
-  });
 }
 
 function dedupe(errs: FieldError[]): FieldError[] {
@@ -624,66 +499,4 @@ function dedupe(errs: FieldError[]): FieldError[] {
     seen.add(k);
     return true;
   });
-}
-
-function mapStorageError(def: ResourceDefinition, name: string, err: unknown): Error {
-  if (err instanceof StatusError) return err;
-  if (err instanceof StorageError) {
-    switch (err.code) {
-      case 'NotFound':
-        return notFound(def.names.resource, def.names.group, name);
-      case 'AlreadyExists':
-        return alreadyExists(def.names.resource, def.names.group, name);
-      case 'Conflict':
-        return conflict(def.names.resource, def.names.group, name, err.message);
-      case 'TooOld':
-        return gone(err.message);
-    }
-  }
-  return internal(err instanceof Error ? err.message : String(err));
-}
-
-export function parseResourceVersion(rv: string): number {
-  if (!/^[0-9]+$/.test(rv)) throw badRequest(`resourceVersion: Invalid value: "${rv}": must be a non-negative integer`);
-  return Number(rv);
-}
-
-function translateEvent(e: StoredEvent, matches: (obj: KubeObject) => boolean): { type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: KubeObject } | null {
-  const cur = matches(e.object);
-  if (e.type === 'ADDED') return cur ? { type: 'ADDED', object: e.object } : null;
-  if (e.type === 'DELETED') {
-    const before = e.prev ? matches(e.prev) : cur;
-    return before ? { type: 'DELETED', object: e.object } : null;
-  }
-  const before = e.prev ? matches(e.prev) : cur;
-  if (before && cur) return { type: 'MODIFIED', object: e.object };
-  if (!before && cur) return { type: 'ADDED', object: e.object };
-  if (before && !cur) return { type: 'DELETED', object: e.object };
-  return null;
-}
-
-function bookmarkObject(def: ResourceDefinition, rv: number, annotations?: Record<string, string>): KubeObject {
-  const apiVersion = def.names.group ? `${def.names.group}/${def.names.version}` : def.names.version;
-  const metadata: ObjectMeta = { resourceVersion: String(rv) };
-  if (annotations) metadata.annotations = annotations;
-  return { apiVersion, kind: def.names.kind, metadata };
-}
-
-interface ContinueToken {
-  rv: number;
-  start: string;
-}
-
-function encodeContinue(rv: number, start: string): string {
-  return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv, start })).toString('base64url');
-}
-
-function decodeContinue(token: string): ContinueToken {
-  try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { rv?: unknown; start?: unknown };
-    if (typeof parsed.rv === 'number' && typeof parsed.start === 'string') return { rv: parsed.rv, start: parsed.start };
-  } catch {
-    // fall through
-  }
-  throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
 }

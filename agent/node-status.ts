@@ -9,7 +9,7 @@
 import { hostname } from 'node:os';
 import type { Node, NodeCondition } from '../api/index.js';
 import { type Clientset, type EventRecorder, type Logger, noopLogger, type Scheduler, realScheduler } from '../client/index.js';
-import { formatBinaryBytes, isAlreadyExists, isConflict, isNotFound, rfc3339 } from '../machinery/index.js';
+import { errorMessage, formatBinaryBytes, isAlreadyExists, isConflict, isNotFound, rfc3339 } from '../machinery/index.js';
 import type { ContainerRuntime, ImageSummary, RuntimeInfo } from './runtime/index.js';
 
 export const MAX_PODS = 110;
@@ -142,7 +142,7 @@ export class NodeStatusManager {
     if (this.stopped) return;
     this.timer = this.scheduler.setTimer(() => {
       void this.sync(false)
-        .catch((err: unknown) => this.logger.warn('node status update failed', { error: err instanceof Error ? err.message : String(err) }))
+        .catch((err: unknown) => this.logger.warn('node status update failed', { error: errorMessage(err) }))
         .finally(() => this.schedule());
     }, this.deps.options?.updateIntervalMs ?? 10_000);
   }
@@ -160,7 +160,7 @@ export class NodeStatusManager {
       status = nodeStatusFromRuntime(info, images, this.deps.nodeIP, nodeName, this.deps.kubeletVersion);
     } catch (err) {
       up = false;
-      runtimeError = err instanceof Error ? err.message : String(err);
+      runtimeError = errorMessage(err);
       status = structuredClone(this.node?.status ?? {});
     }
     if (!this.node) {

@@ -8,6 +8,7 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import type { Container, HTTPGetAction, ProbeHandler, TCPSocketAction } from '../../api/index.js';
+import { errorMessage } from '../../machinery/index.js';
 import { type ContainerRuntime, isRuntimeError } from '../runtime/index.js';
 
 /** Warning (a redirect not followed) counts as a success, as upstream. */
@@ -173,7 +174,7 @@ export async function runProbe(handler: ProbeHandler, target: ProbeTarget, runti
     if (handler.grpc) return { result: 'failure', output: 'gRPC probes are not supported by this node' };
     return { result: 'failure', output: 'missing probe handler' };
   } catch (err) {
-    return { result: 'failure', output: err instanceof Error ? err.message : String(err) };
+    return { result: 'failure', output: errorMessage(err) };
   }
 }
 

@@ -16,7 +16,7 @@ import {
   isTombstone,
   realScheduler,
 } from '../../client/index.js';
-import { keyOf } from '../../machinery/index.js';
+import { errorMessage, keyOf } from '../../machinery/index.js';
 import type { ContainerRuntime } from '../runtime/index.js';
 import { LABEL_VOLUME_TYPE } from './volume-manager.js';
 
@@ -100,7 +100,7 @@ export class LocalVolumeProvisioner {
     const key = keyOf(pvc as PersistentVolumeClaim);
     if (this.inFlight.has(key)) return;
     const p = this.sync(pvc as PersistentVolumeClaim)
-      .catch((err: unknown) => this.logger.warn('provisioning a claim failed', { claim: key, error: err instanceof Error ? err.message : String(err) }))
+      .catch((err: unknown) => this.logger.warn('provisioning a claim failed', { claim: key, error: errorMessage(err) }))
       .finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, p);
   }
@@ -155,7 +155,7 @@ export class LocalVolumeProvisioner {
     try {
       await this.deps.runtime.removeVolume(claimVolumeName(uid));
     } catch (err) {
-      this.logger.info('claim volume still in use; retrying later', { volume: claimVolumeName(uid), error: err instanceof Error ? err.message : String(err) });
+      this.logger.info('claim volume still in use; retrying later', { volume: claimVolumeName(uid), error: errorMessage(err) });
     }
   }
 

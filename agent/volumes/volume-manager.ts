@@ -11,7 +11,7 @@
 // Errors carry upstream's messages; the kubelet reports them as FailedMount events and the
 // pod keeps waiting in ContainerCreating.
 import type { Container, PersistentVolumeClaim, Pod, Volume } from '../../api/index.js';
-import { isNotFound, quantityValue } from '../../machinery/index.js';
+import { errorMessage, isNotFound, quantityValue } from '../../machinery/index.js';
 import { configMapValues, secretValues, type ConfigSource } from '../env.js';
 import { type ContainerRuntime, LABEL_POD_UID, type Mount, type VolumeFile } from '../runtime/index.js';
 import { atomicWriterFiles, makePayload } from './atomic-writer.js';
@@ -98,7 +98,7 @@ export class VolumeManager {
       try {
         await this.deps.runtime.writeVolumeFiles(sandboxId, v.runtimeVolume, v.files);
       } catch (err) {
-        throw new VolumeError(v.name, err instanceof Error ? err.message : String(err));
+        throw new VolumeError(v.name, errorMessage(err));
       }
     }
   }
@@ -158,7 +158,7 @@ export class VolumeManager {
     try {
       await this.deps.runtime.createVolume(config);
     } catch (err) {
-      throw new VolumeError(v.name, err instanceof Error ? err.message : String(err));
+      throw new VolumeError(v.name, errorMessage(err));
     }
     return name;
   }
@@ -183,7 +183,7 @@ export class VolumeManager {
         values = Object.fromEntries(Object.entries(configMapValues(cm)).map(([k, s]) => [k, Buffer.from(s)]));
         for (const [k, b] of Object.entries(cm.binaryData ?? {})) values[k] = Buffer.from(b, 'base64');
       } catch (err) {
-        if (!isNotFound(err)) throw new VolumeError(v.name, err instanceof Error ? err.message : String(err));
+        if (!isNotFound(err)) throw new VolumeError(v.name, errorMessage(err));
         if (!optional) throw new VolumeError(v.name, `configmap "${cmName}" not found`);
       }
       let files: VolumeFile[];
@@ -203,7 +203,7 @@ export class VolumeManager {
         values = Object.fromEntries(Object.entries(secret.data ?? {}).map(([k, b]) => [k, Buffer.from(b, 'base64')]));
         for (const [k, s] of Object.entries(secretValues({ ...secret, data: {} }))) values[k] = Buffer.from(s);
       } catch (err) {
-        if (!isNotFound(err)) throw new VolumeError(v.name, err instanceof Error ? err.message : String(err));
+        if (!isNotFound(err)) throw new VolumeError(v.name, errorMessage(err));
         if (!optional) throw new VolumeError(v.name, `secret "${secretName}" not found`);
       }
       let files: VolumeFile[];
@@ -221,7 +221,7 @@ export class VolumeManager {
         claim = await this.deps.getClaim(ns, claimName);
       } catch (err) {
         if (isNotFound(err)) throw new VolumeError(v.name, `persistentvolumeclaim "${claimName}" not found`);
-        throw new VolumeError(v.name, err instanceof Error ? err.message : String(err));
+        throw new VolumeError(v.name, errorMessage(err));
       }
       const phase = claim.status?.phase ?? '';
       const volumeName = claim.spec.volumeName ?? '';

@@ -355,11 +355,11 @@ export class Kubelet {
       return {};
     }
 
-    // 2-4. Make it run.
+    // 2. Make it run: the runtime manager's SyncPod (sandbox, init containers, app containers).
     st.wakeAt = undefined;
     const changed = await this.runtimeManager.syncPod(st, pod, rt);
 
-    // 5. What runs after.
+    // 3. What runs after.
     rt = await this.readRuntime(pod);
     this.probes.updatePod(pod, this.runtimeManager.podIP(pod, rt), this.running(rt));
     status = this.generate(st, st.pod, rt, false);

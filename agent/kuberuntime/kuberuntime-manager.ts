@@ -1,10 +1,12 @@
 // The runtime manager (upstream's kuberuntime_manager.go, kubeGenericRuntimeManager): what a
-// pod has on the runtime (getPodStatus), and SyncPod, which brings it to what the spec asks:
+// pod has on the runtime (getPodStatus), and SyncPod, which brings it to what the spec asks.
+// computeSandboxAction and computeContainerActions (upstream's computePodActions, pure) decide;
+// SyncPod carries it out:
 //   1. the sandbox (volumes first: FailedMount and retry on errors; a sandbox that died is
 //      replaced and the pod's containers start again from the init containers);
 //   2. init containers one at a time, each to success (restartPolicy decides about failures);
 //   3. app containers: start what never ran, kill what failed its liveness/startup probe,
-//      restart what exited as restartPolicy says, with the crash-loop back-off.
+//      restart what exited as restartPolicy says, with the crash-loop back-off (doBackOff).
 // killPod stops a pod's containers with their grace period, then its sandbox. The kubelet
 // (../kubelet.ts) decides when each runs and writes the status; this file never talks to the API
 // but for ConfigMaps, Secrets and claims the containers need.
@@ -46,94 +48,56 @@ export class KubeGenericRuntimeManager {
 
   /** Sandbox, init containers, app containers (computePodActions + SyncPod). True when something changed. */
   async syncPod(st: PodRuntimeState, pod: Pod, rt: RuntimePod): Promise<boolean> {
-    let sandbox = readySandbox(rt);
+    // Step 1: the sandbox.
+    let sandbox: PodSandboxStatus;
     let changed = false;
-    const policy = pod.spec.restartPolicy ?? 'Always';
-    if (!sandbox && policy === 'Never' && rt.sandboxes.length > 0 && rt.containers.length > 0) {
-      // A pod that never restarts does not get a new sandbox once its containers ran (computePodActions).
-      for (const c of rt.containers) if (c.state === 'running') await this.ctx.runtime.stopContainer(c.id, 0).catch(() => undefined);
-      return rt.containers.some((c) => c.state === 'running');
-    }
-    if (!sandbox) {
-      const created = await createPodSandbox(this.ctx, st, pod, rt);
-      if (!created) return false;
-      sandbox = created;
-      changed = true;
-      rt = await this.getPodStatus(pod);
-      // The containers of a sandbox that died lost their network: start over.
-      rt = { ...rt, containers: rt.containers.filter((c) => c.sandboxId === created.id) };
-    } else if (!st.plan || st.populatedSandbox !== sandbox.id) {
-      // Adopted: the volumes exist and the sandbox keeps its files; re-read the plan for mounts.
-      try {
-        st.plan = await this.ctx.volumes.prepare(pod);
-        st.populatedSandbox = sandbox.id;
-      } catch (err) {
-        failedMount(this.ctx, pod, err);
-        return false;
+    const sandboxAction = computeSandboxAction(st, pod, rt);
+    switch (sandboxAction.type) {
+      case 'killPodNoSandbox':
+        // A pod that never restarts does not get a new sandbox once its containers ran.
+        for (const c of rt.containers) if (c.state === 'running') await this.ctx.runtime.stopContainer(c.id, 0).catch(() => undefined);
+        return rt.containers.some((c) => c.state === 'running');
+      case 'createSandbox': {
+        const created = await createPodSandbox(this.ctx, st, pod, rt);
+        if (!created) return false;
+        sandbox = created;
+        changed = true;
+        rt = await this.getPodStatus(pod);
+        // The containers of a sandbox that died lost their network: start over.
+        rt = { ...rt, containers: rt.containers.filter((c) => c.sandboxId === created.id) };
+        break;
       }
+      case 'adoptSandbox':
+        // Adopted: the volumes exist and the sandbox keeps its files; re-read the plan for mounts.
+        sandbox = sandboxAction.sandbox;
+        try {
+          st.plan = await this.ctx.volumes.prepare(pod);
+          st.populatedSandbox = sandbox.id;
+        } catch (err) {
+          failedMount(this.ctx, pod, err);
+          return false;
+        }
+        break;
+      case 'keepSandbox':
+        sandbox = sandboxAction.sandbox;
     }
     const plan = st.plan!;
 
-    const regularStarted = pod.spec.containers.some((c) => rt.containers.some((rc) => rc.name === c.name && rc.sandboxId === sandbox.id));
-    if (!regularStarted) {
-      const initDone = await this.syncInitContainers(st, pod, rt, sandbox, plan);
-      if (initDone !== true) return initDone.changed || changed;
-    } else if (await this.syncSidecars(st, pod, rt, sandbox, plan)) {
-      changed = true;
-    }
-    return (await this.syncAppContainers(st, pod, rt, sandbox, plan)) || changed;
-  }
-
-  /**
-   * Init containers, one at a time; a restartable one (a sidecar, restartPolicy Always) only has
-   * to be running for the next one to start. True when all are done; else whether this sync
-   * changed the runtime (and the app containers wait).
-   */
-  private async syncInitContainers(st: PodRuntimeState, pod: Pod, rt: RuntimePod, sandbox: PodSandboxStatus, plan: VolumePlan): Promise<true | { changed: boolean }> {
-    for (const c of pod.spec.initContainers ?? []) {
-      const latest = latestContainer(rt, c.name);
-      if (isRestartableInit(c)) {
-        if (latest?.state === 'running') continue;
-        return { changed: await this.startWithBackoff(st, pod, c, rt, sandbox, plan) };
-      }
-      if (latest?.state === 'exited' && latest.exitCode === 0) continue;
-      if (latest?.state === 'running') return { changed: false };
-      if (latest?.state === 'exited' && (pod.spec.restartPolicy ?? 'Always') === 'Never') return { changed: false };
-      return { changed: await this.startWithBackoff(st, pod, c, rt, sandbox, plan) };
-    }
-    return true;
-  }
-
-  /** Sidecars keep running alongside the app containers whatever the pod's restartPolicy. */
-  private async syncSidecars(st: PodRuntimeState, pod: Pod, rt: RuntimePod, sandbox: PodSandboxStatus, plan: VolumePlan): Promise<boolean> {
-    let changed = false;
-    for (const c of (pod.spec.initContainers ?? []).filter(isRestartableInit)) {
-      const latest = latestContainer(rt, c.name);
-      if (latest?.state === 'running') continue;
-      if (await this.startWithBackoff(st, pod, c, rt, sandbox, plan)) changed = true;
-    }
-    return changed;
-  }
-
-  /** App containers: kill those that failed a liveness/startup probe, (re)start those restartPolicy says. */
-  private async syncAppContainers(st: PodRuntimeState, pod: Pod, rt: RuntimePod, sandbox: PodSandboxStatus, plan: VolumePlan): Promise<boolean> {
-    let changed = false;
-    const policy = pod.spec.restartPolicy ?? 'Always';
-    for (const c of pod.spec.containers) {
-      const latest = latestContainer(rt, c.name);
-      if (latest?.state === 'running') {
-        const failed = this.ctx.probes.failed(st.uid, c.name, latest.id);
-        if (failed) {
-          const restart = policy !== 'Never';
-          const probe = failed === 'liveness' ? c.livenessProbe : c.startupProbe;
-          const message = `Container ${c.name} failed ${failed} probe${restart ? ', will be restarted' : ''}`;
-          await killContainer(this.ctx, pod, c, latest, message, probe?.terminationGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30, this.podIP(pod, rt));
-          changed = true;
-        }
+    // Steps 2 and 3: init containers, then sidecars and app containers, in order.
+    for (const action of computeContainerActions(pod, rt, sandbox)) {
+      const c = action.container;
+      if (action.type === 'start') {
+        if (await this.startWithBackoff(st, pod, c, rt, sandbox, plan)) changed = true;
         continue;
       }
-      if (!shouldContainerBeRestarted(c, pod, rt)) continue;
-      if (await this.startWithBackoff(st, pod, c, rt, sandbox, plan)) changed = true;
+      // Running: killed when its liveness or startup probe failed (restartPolicy decides what follows).
+      const failed = this.ctx.probes.failed(st.uid, c.name, action.running.id);
+      if (!failed) continue;
+      const restart = (pod.spec.restartPolicy ?? 'Always') !== 'Never';
+      const probe = failed === 'liveness' ? c.livenessProbe : c.startupProbe;
+      const message = `Container ${c.name} failed ${failed} probe${restart ? ', will be restarted' : ''}`;
+      await killContainer(this.ctx, pod, c, action.running, message, probe?.terminationGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30, this.podIP(pod, rt));
+      changed = true;
     }
     return changed;
   }
@@ -192,4 +156,66 @@ export class KubeGenericRuntimeManager {
   removeOrphans(known: ReadonlySet<string>): Promise<void> {
     return removeOrphans(this.ctx, known);
   }
+}
+
+/** What step 1 of SyncPod does with the pod's sandbox (the sandbox half of upstream's computePodActions). */
+export type SandboxAction =
+  | { type: 'killPodNoSandbox' }
+  | { type: 'createSandbox' }
+  | { type: 'adoptSandbox'; sandbox: PodSandboxStatus }
+  | { type: 'keepSandbox'; sandbox: PodSandboxStatus };
+
+/**
+ * The sandbox decision: a ready sandbox is kept (its volume plan read again when this agent did
+ * not populate it); without one a new sandbox is created, except for a restartPolicy Never pod
+ * whose containers already ran (they are stopped and nothing starts again).
+ */
+export function computeSandboxAction(st: PodRuntimeState, pod: Pod, rt: RuntimePod): SandboxAction {
+  const sandbox = readySandbox(rt);
+  if (!sandbox) {
+    const policy = pod.spec.restartPolicy ?? 'Always';
+    if (policy === 'Never' && rt.sandboxes.length > 0 && rt.containers.length > 0) return { type: 'killPodNoSandbox' };
+    return { type: 'createSandbox' };
+  }
+  if (!st.plan || st.populatedSandbox !== sandbox.id) return { type: 'adoptSandbox', sandbox };
+  return { type: 'keepSandbox', sandbox };
+}
+
+/** One container step of SyncPod: start (or restart, after its back-off) a container, or check a running one's probes. */
+export type ContainerAction = { type: 'start'; container: Container } | { type: 'running'; container: Container; running: RuntimeContainer };
+
+/**
+ * The container half of computePodActions, read from the runtime once the sandbox is there. Until
+ * an app container ran in this sandbox: the next init container to start, or nothing while one
+ * runs or after one failed for good (init containers run one at a time; a restartable one, a
+ * sidecar, only has to be running). After that: sidecars that are not running (whatever the
+ * pod's restartPolicy), then each app container in order, to check if it runs or to start if
+ * restartPolicy says so.
+ */
+export function computeContainerActions(pod: Pod, rt: RuntimePod, sandbox: PodSandboxStatus): ContainerAction[] {
+  const actions: ContainerAction[] = [];
+  const regularStarted = pod.spec.containers.some((c) => rt.containers.some((rc) => rc.name === c.name && rc.sandboxId === sandbox.id));
+  if (!regularStarted) {
+    for (const c of pod.spec.initContainers ?? []) {
+      const latest = latestContainer(rt, c.name);
+      if (isRestartableInit(c)) {
+        if (latest?.state === 'running') continue;
+        return [{ type: 'start', container: c }];
+      }
+      if (latest?.state === 'exited' && latest.exitCode === 0) continue;
+      if (latest?.state === 'running') return [];
+      if (latest?.state === 'exited' && (pod.spec.restartPolicy ?? 'Always') === 'Never') return [];
+      return [{ type: 'start', container: c }];
+    }
+  } else {
+    for (const c of (pod.spec.initContainers ?? []).filter(isRestartableInit)) {
+      if (latestContainer(rt, c.name)?.state !== 'running') actions.push({ type: 'start', container: c });
+    }
+  }
+  for (const c of pod.spec.containers) {
+    const latest = latestContainer(rt, c.name);
+    if (latest?.state === 'running') actions.push({ type: 'running', container: c, running: latest });
+    else if (shouldContainerBeRestarted(c, pod, rt)) actions.push({ type: 'start', container: c });
+  }
+  return actions;
 }

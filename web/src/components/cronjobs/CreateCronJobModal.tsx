@@ -9,15 +9,9 @@ import { ApiError, errorMessage } from '../../lib/k8s/api-error.js';
 import type { KubeClient } from '../../lib/k8s/client.js';
 import { resources } from '../../lib/k8s/resources.js';
 import { NamespaceSelect } from '../common/NamespaceSelect.js';
-import { CONCURRENCY_POLICIES, emptyCronJobForm, formFieldOf, formToCronJob, RESTART_POLICIES, type CronJobForm, type RestartPolicy } from './cronjob-logic.js';
-
-/** Schedules offered as examples under the field (a click fills it in). */
-export const SCHEDULE_EXAMPLES: readonly { schedule: string; label: MessageKey }[] = [
-  { schedule: '0 2 * * *', label: 'cronjobs.example.daily' },
-  { schedule: '*/15 * * * *', label: 'cronjobs.example.quarterHour' },
-  { schedule: '0 9 * * 1-5', label: 'cronjobs.example.weekdays' },
-  { schedule: '0 0 1 * *', label: 'cronjobs.example.monthly' },
-];
+import { SCHEDULE_EXAMPLES } from '../wizard/CronJobFields.js';
+import { emptyCronJobForm, formFieldOf, formToCronJob, RESTART_POLICIES, type CronJobForm } from '../../lib/job-form/compact-cronjob.js';
+import { CONCURRENCY_POLICIES, type RestartPolicyForm } from '../../lib/job-form/model.js';
 
 interface ServerError {
   message: string;
@@ -130,7 +124,7 @@ export function CreateCronJobModal({ open, namespace, client, onClose, onCreated
               aria-label={t('cronjobs.restartPolicy')}
               optionType="button"
               value={form.restartPolicy}
-              onChange={(e) => set('restartPolicy', e.target.value as RestartPolicy)}
+              onChange={(e) => set('restartPolicy', e.target.value as RestartPolicyForm)}
               options={RESTART_POLICIES.map((p) => ({ value: p, label: p }))}
             />
           </Form.Item>

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CronJob, Job } from '../../../../api/batch.js';
 import { newJob } from '../../lib/k8s/fixtures.js';
-import { emptyCronJobForm, formFieldOf, formToCronJob, isManualRun, jobFromCronJob, jobsOfCronJob, manualJobName, randomSuffix } from './cronjob-logic.js';
+import { emptyCronJobForm, formFieldOf, formToCronJob } from '../../lib/job-form/compact-cronjob.js';
+import { isManualRun, jobFromCronJob, jobsOfCronJob, manualJobName, randomSuffix } from './cronjob-logic.js';
 
 const cronJob: CronJob = {
   apiVersion: 'batch/v1',

@@ -1,7 +1,6 @@
 // What the CronJobs page computes (pure): a CronJob's Jobs, the Job of "Run now" as
-// `kubectl create job --from=cronjob/NAME` makes it, and the small create form's CronJob.
-import type { ConcurrencyPolicy, CronJob, Job } from '../../../../api/batch.js';
-import type { Container } from '../../../../api/core.js';
+// `kubectl create job --from=cronjob/NAME` makes it. The create form's model is lib/job-form's.
+import type { CronJob, Job } from '../../../../api/batch.js';
 import type { OwnerReference } from '../../../../api/meta.js';
 import { timeOf } from '../../lib/k8s/duration.js';
 
@@ -81,55 +80,4 @@ export function jobFromCronJob(cj: CronJob, name: string = manualJobName(cj.meta
   };
   if (template.metadata?.labels && Object.keys(template.metadata.labels).length > 0) metadata.labels = { ...template.metadata.labels };
   return { apiVersion: 'batch/v1', kind: 'Job', metadata, spec: template.spec ?? { template: { spec: { containers: [] } } } };
-}
-
-export type RestartPolicy = 'Never' | 'OnFailure';
-export const CONCURRENCY_POLICIES: readonly ConcurrencyPolicy[] = ['Allow', 'Forbid', 'Replace'];
-export const RESTART_POLICIES: readonly RestartPolicy[] = ['Never', 'OnFailure'];
-
-/** The create modal's fields. */
-export interface CronJobForm {
-  namespace: string;
-  name: string;
-  schedule: string;
-  /** '' = unset (the controller's time zone). */
-  timeZone: string;
-  concurrencyPolicy: ConcurrencyPolicy;
-  image: string;
-  /** A shell line, run as `sh -c`; '' = the image's own command. */
-  command: string;
-  restartPolicy: RestartPolicy;
-}
-
-export function emptyCronJobForm(namespace: string): CronJobForm {
-  return { namespace, name: '', schedule: '', timeZone: '', concurrencyPolicy: 'Allow', image: '', command: '', restartPolicy: 'Never' };
-}
-
-/** The CronJob the form describes; only fields with a value are written (the server defaults the rest). */
-export function formToCronJob(f: CronJobForm): CronJob {
-  const container: Container = { name: 'container-0', image: f.image.trim() };
-  if (f.command.trim()) container.command = ['sh', '-c', f.command.trim()];
-  const spec: CronJob['spec'] = {
-    schedule: f.schedule.trim(),
-    concurrencyPolicy: f.concurrencyPolicy,
-    jobTemplate: { spec: { template: { spec: { containers: [container], restartPolicy: f.restartPolicy } } } },
-  };
-  if (f.timeZone.trim()) spec.timeZone = f.timeZone.trim();
-  return { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: f.name.trim(), namespace: f.namespace }, spec };
-}
-
-const CONTAINER = 'spec.jobTemplate.spec.template.spec.containers[0].';
-
-/** The form field a server field path (a 422 cause) belongs to, if the form shows it. */
-export function formFieldOf(path: string | undefined): keyof CronJobForm | undefined {
-  if (!path) return undefined;
-  if (path === 'metadata.name') return 'name';
-  if (path === 'metadata.namespace') return 'namespace';
-  if (path === 'spec.schedule') return 'schedule';
-  if (path === 'spec.timeZone') return 'timeZone';
-  if (path === 'spec.concurrencyPolicy') return 'concurrencyPolicy';
-  if (path === 'spec.jobTemplate.spec.template.spec.restartPolicy') return 'restartPolicy';
-  if (path.startsWith(`${CONTAINER}image`)) return 'image';
-  if (path.startsWith(`${CONTAINER}command`)) return 'command';
-  return undefined;
 }

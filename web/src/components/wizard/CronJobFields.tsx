@@ -7,8 +7,8 @@ import { useI18n, type MessageKey } from '../../i18n/i18n.js';
 import { CONCURRENCY_POLICIES, DEFAULT_FAILED_JOBS_HISTORY_LIMIT, DEFAULT_SUCCESSFUL_JOBS_HISTORY_LIMIT } from '../../lib/job-form/model.js';
 import { Field, fid, useWizard } from './wizard-context.js';
 
-/** Schedules offered under the field; a click fills it in. */
-export const WIZARD_SCHEDULE_EXAMPLES: readonly { schedule: string; label: MessageKey }[] = [
+/** Schedules offered under the field (here and in the CronJobs page's compact form); a click fills it in. */
+export const SCHEDULE_EXAMPLES: readonly { schedule: string; label: MessageKey }[] = [
   { schedule: '0 2 * * *', label: 'cron.example.daily' },
   { schedule: '*/15 * * * *', label: 'cron.example.quarterHour' },
   { schedule: '0 9 * * 1-5', label: 'cron.example.weekdays' },
@@ -57,7 +57,7 @@ export function CronJobFields() {
         help={
           <div data-testid="cron-schedule-help">
             {t('cron.scheduleHelp')}{' '}
-            {WIZARD_SCHEDULE_EXAMPLES.map((ex, i) => (
+            {SCHEDULE_EXAMPLES.map((ex, i) => (
               <span key={ex.schedule}>
                 {i > 0 && ', '}
                 <Typography.Link onClick={() => set(['cron', 'schedule'], ex.schedule)} data-schedule={ex.schedule}>

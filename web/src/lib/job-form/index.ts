@@ -1,4 +1,4 @@
-// The wizard's form model and its conversion to and from a batch/v1 Job (pure; no React).
+// The wizard's form model (and the CronJobs page's compact form cut from it) and their conversion to and from batch/v1 objects (pure; no React).
 export * from './model.js';
 export * from './templates.js';
 export * from './to-job.js';
@@ -11,3 +11,4 @@ export * from './quantity.js';
 export * from './paths.js';
 export * from './to-cronjob.js';
 export * from './from-cronjob.js';
+export * from './compact-cronjob.js';

@@ -3,7 +3,7 @@
 // errors under spec.jobTemplate.spec.… show on the same form fields as a Job's spec.… do.
 import type { CronJob, CronJobSpec, Job } from '../../../../api/batch.js';
 import type { ObjectMeta } from '../../../../api/meta.js';
-import type { JobForm } from './model.js';
+import type { CronForm, JobForm } from './model.js';
 import { buildJob, type FieldMapEntry } from './to-job.js';
 
 export interface CronJobBuild {
@@ -27,6 +27,19 @@ export const CRON_FIELD_PATHS: readonly [string, keyof Omit<JobForm['cron'], 'ex
   ['spec.successfulJobsHistoryLimit', 'successfulJobsHistoryLimit'],
   ['spec.failedJobsHistoryLimit', 'failedJobsHistoryLimit'],
 ];
+
+/** The schedule settings a form may leave out (the compact form on the CronJobs page shows none of them). */
+export type CronSettings = Pick<CronForm, 'timeZone' | 'concurrencyPolicy'> & Partial<Pick<CronForm, 'startingDeadlineSeconds' | 'successfulJobsHistoryLimit' | 'failedJobsHistoryLimit'>>;
+
+/** Writes the schedule settings that have a value into `spec` (the server defaults the rest). */
+export function writeCronSettings(spec: CronJobSpec, cron: CronSettings): void {
+  const timeZone = cron.timeZone.trim();
+  if (timeZone !== '') spec.timeZone = timeZone;
+  spec.concurrencyPolicy = cron.concurrencyPolicy;
+  if (cron.startingDeadlineSeconds !== null && cron.startingDeadlineSeconds !== undefined) spec.startingDeadlineSeconds = cron.startingDeadlineSeconds;
+  if (cron.successfulJobsHistoryLimit !== null && cron.successfulJobsHistoryLimit !== undefined) spec.successfulJobsHistoryLimit = cron.successfulJobsHistoryLimit;
+  if (cron.failedJobsHistoryLimit !== null && cron.failedJobsHistoryLimit !== undefined) spec.failedJobsHistoryLimit = cron.failedJobsHistoryLimit;
+}
 
 /** Builds the CronJob and the map from its field paths back to form fields. */
 export function buildCronJob(form: JobForm): CronJobBuild {
@@ -58,12 +71,7 @@ export function buildCronJob(form: JobForm): CronJobBuild {
   if (Object.keys(templateLabels).length > 0) templateMetadata.labels = templateLabels;
 
   const spec: CronJobSpec = { schedule: cron.schedule.trim(), jobTemplate: { metadata: templateMetadata, spec: job.spec } };
-  const timeZone = cron.timeZone.trim();
-  if (timeZone !== '') spec.timeZone = timeZone;
-  spec.concurrencyPolicy = cron.concurrencyPolicy;
-  if (cron.startingDeadlineSeconds !== null && cron.startingDeadlineSeconds !== undefined) spec.startingDeadlineSeconds = cron.startingDeadlineSeconds;
-  if (cron.successfulJobsHistoryLimit !== null && cron.successfulJobsHistoryLimit !== undefined) spec.successfulJobsHistoryLimit = cron.successfulJobsHistoryLimit;
-  if (cron.failedJobsHistoryLimit !== null && cron.failedJobsHistoryLimit !== undefined) spec.failedJobsHistoryLimit = cron.failedJobsHistoryLimit;
+  writeCronSettings(spec, cron);
   Object.assign(spec, specRest);
   // The template last, so the schedule settings read first in the YAML.
   const { jobTemplate } = spec;

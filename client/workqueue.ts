@@ -254,3 +254,29 @@ export async function runWorker<T>(queue: WorkQueue<T>, sync: (key: T) => Promis
     // next key
   }
 }
+
+/**
+ * A work queue with what its workers do with a key: sync it, and hand a failure to `onError`.
+ * A controller keeps one per queue and starts `run()` as many times as it wants workers.
+ */
+export class QueueWorker<T> {
+  readonly queue: WorkQueue<T>;
+  private readonly sync: (key: T) => Promise<void>;
+  private readonly onError: SyncErrorHandler<T>;
+
+  constructor(queue: WorkQueue<T>, sync: (key: T) => Promise<void>, onError: SyncErrorHandler<T>) {
+    this.queue = queue;
+    this.sync = sync;
+    this.onError = onError;
+  }
+
+  /** One step (processNextWorkItem); false once the queue has shut down. */
+  processNextWorkItem(): Promise<boolean> {
+    return processNextWorkItem(this.queue, this.sync, this.onError);
+  }
+
+  /** One worker: steps until the queue shuts down. */
+  run(): Promise<void> {
+    return runWorker(this.queue, this.sync, this.onError);
+  }
+}

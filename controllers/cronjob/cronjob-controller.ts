@@ -22,19 +22,18 @@ import {
   ItemExponentialFailureRateLimiter,
   type Lister,
   type Logger,
+  QueueWorker,
   Resources,
   type Scheduler,
   type SharedInformer,
   WorkQueue,
   noopLogger,
-  processNextWorkItem,
   realScheduler,
   retryAfterBackoff,
-  runWorker,
 } from '../../client/index.js';
 import { type Clock, controllerRef, isAlreadyExists, isNotFound, keyOf, splitKey } from '../../machinery/index.js';
 import { type CronSchedule, parseCronSchedule, timeZoneError } from '../../machinery/cron-schedule.js';
-import { runController, workers } from '../run-controller.js';
+import { runController } from '../run-controller.js';
 import { isJobFinished } from '../job/index.js';
 
 export interface CronJobControllerDeps {
@@ -132,6 +131,7 @@ function finishedType(job: DeepReadonly<Job>): 'Complete' | 'Failed' | undefined
 
 export class CronJobController {
   readonly queue: WorkQueue<string>;
+  private readonly worker: QueueWorker<string>;
   readonly cronJobInformer: SharedInformer<CronJob>;
   readonly jobInformer: SharedInformer<Job>;
   private readonly cronJobLister: Lister<CronJob>;
@@ -146,6 +146,7 @@ export class CronJobController {
     this.clock = deps.clock ?? scheduler;
     this.logger = deps.logger ?? noopLogger;
     this.queue = new WorkQueue<string>({ name: 'cronjob', scheduler, rateLimiter: new ItemExponentialFailureRateLimiter(5, 1_000_000) });
+    this.worker = new QueueWorker(this.queue, (key) => this.sync(key), retryAfterBackoff(this.logger, 'error syncing CronJob'));
     this.cronJobInformer = deps.informers.forResource<CronJob>(Resources.cronjobs);
     this.jobInformer = deps.informers.forResource<Job>(Resources.jobs);
     this.cronJobLister = this.cronJobInformer.lister();
@@ -165,17 +166,12 @@ export class CronJobController {
   }
 
   async run(signal: AbortSignal, workerCount = 1): Promise<void> {
-    await runController(signal, {
-      name: 'cronjob controller',
-      logger: this.logger,
-      shutDown: () => this.queue.shutDown(),
-      informers: [this.cronJobInformer, this.jobInformer],
-      workers: () => workers(workerCount, () => runWorker(this.queue, (key) => this.sync(key), retryAfterBackoff(this.logger, 'error syncing CronJob'))),
-    });
+    const queues = [{ worker: this.worker, count: workerCount }];
+    await runController(signal, { name: 'cronjob controller', logger: this.logger, informers: [this.cronJobInformer, this.jobInformer], queues });
   }
 
   processNextWorkItem(): Promise<boolean> {
-    return processNextWorkItem(this.queue, (key) => this.sync(key), retryAfterBackoff(this.logger, 'error syncing CronJob'));
+    return this.worker.processNextWorkItem();
   }
 
   /** One sync of one CronJob; requeues it for its next scheduled time. */

@@ -15,6 +15,7 @@ import {
   ItemExponentialFailureRateLimiter,
   type Lister,
   type Logger,
+  QueueWorker,
   type ResourceClient,
   Resources,
   type Scheduler,
@@ -22,13 +23,11 @@ import {
   WorkQueue,
   isTombstone,
   noopLogger,
-  processNextWorkItem,
   realScheduler,
   retryAfterBackoff,
-  runWorker,
 } from '../../client/index.js';
 import { type Clock, controllerRef as getControllerRef, errorMessage, isNotFound, keyOf, labelSelectorAsSelector, splitKey } from '../../machinery/index.js';
-import { runController, workers } from '../run-controller.js';
+import { runController } from '../run-controller.js';
 import { BackoffStore, DEFAULT_POD_FAILURE_BACKOFF, type PodFailureBackoffSettings } from './backoff.js';
 import { ControllerExpectations, UIDTrackingExpectations } from './expectations.js';
 import { isJobFinished } from './job-conditions.js';
@@ -77,6 +76,8 @@ export class JobController implements JobSyncDeps {
   readonly queue: WorkQueue<string>;
   /** Keys of orphan pods whose tracking finalizer must go. */
   readonly orphanQueue: WorkQueue<string>;
+  private readonly worker: QueueWorker<string>;
+  private readonly orphanWorker: QueueWorker<string>;
   readonly jobInformer: SharedInformer<Job>;
   readonly podInformer: SharedInformer<Pod>;
   readonly jobLister: Lister<Job>;
@@ -107,6 +108,8 @@ export class JobController implements JobSyncDeps {
       scheduler,
       rateLimiter: new ItemExponentialFailureRateLimiter(api.baseMs, api.maxMs),
     });
+    this.worker = new QueueWorker(this.queue, (key) => this.syncHandler(key), retryAfterBackoff(this.logger, 'syncing job'));
+    this.orphanWorker = new QueueWorker(this.orphanQueue, (key) => this.syncOrphanPod(key), retryAfterBackoff(this.logger, 'syncing orphan pod'));
 
     this.jobInformer = deps.informers.forResource<Job>(Resources.jobs);
     this.podInformer = deps.informers.forResource<Pod>(Resources.pods);
@@ -146,31 +149,22 @@ export class JobController implements JobSyncDeps {
     await runController(signal, {
       name: 'job controller',
       logger: this.logger,
-      shutDown: () => {
-        this.queue.shutDown();
-        this.orphanQueue.shutDown();
-      },
       informers: [this.podInformer, this.jobInformer],
       cachesSynced: () => this.podStoreSynced() && this.jobStoreSynced(),
-      workers: () => [...workers(workerCount, () => this.worker()), this.orphanWorker()],
+      queues: [
+        { worker: this.worker, count: workerCount },
+        { worker: this.orphanWorker, count: 1 },
+      ],
     });
   }
 
-  private async worker(): Promise<void> {
-    await runWorker(this.queue, (key) => this.syncHandler(key), retryAfterBackoff(this.logger, 'syncing job'));
-  }
-
   /** Takes one key, syncs it, and forgets or rate-limits it. False once the queue shut down. */
-  async processNextWorkItem(): Promise<boolean> {
-    return processNextWorkItem(this.queue, (key) => this.syncHandler(key), retryAfterBackoff(this.logger, 'syncing job'));
+  processNextWorkItem(): Promise<boolean> {
+    return this.worker.processNextWorkItem();
   }
 
-  private async orphanWorker(): Promise<void> {
-    await runWorker(this.orphanQueue, (key) => this.syncOrphanPod(key), retryAfterBackoff(this.logger, 'syncing orphan pod'));
-  }
-
-  async processNextOrphanPod(): Promise<boolean> {
-    return processNextWorkItem(this.orphanQueue, (key) => this.syncOrphanPod(key), retryAfterBackoff(this.logger, 'syncing orphan pod'));
+  processNextOrphanPod(): Promise<boolean> {
+    return this.orphanWorker.processNextWorkItem();
   }
 
   /** Removes the tracking finalizer from a pod no unfinished Job of ours controls. */

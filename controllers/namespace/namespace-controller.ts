@@ -12,6 +12,7 @@ import {
   type Lister,
   type Logger,
   type ObjectLike,
+  QueueWorker,
   type ResourceInfo,
   Resources,
   RestClientset,
@@ -20,12 +21,10 @@ import {
   WorkQueue,
   noopLogger,
   realScheduler,
-  processNextWorkItem,
-  runWorker,
   type SyncErrorHandler,
 } from '../../client/index.js';
 import { type Clock, errorMessage, isNotFound, rfc3339 } from '../../machinery/index.js';
-import { runController, workers } from '../run-controller.js';
+import { runController } from '../run-controller.js';
 
 /** The spec.finalizers entry this controller owns. */
 export const FINALIZER_KUBERNETES = 'kubernetes';
@@ -169,6 +168,7 @@ function groupResource(info: ResourceInfo): string {
 /** Empties and finalizes namespaces being deleted. */
 export class NamespaceController {
   readonly queue: WorkQueue<string>;
+  private readonly worker: QueueWorker<string>;
   readonly namespaceInformer: SharedInformer<Namespace>;
   readonly namespaceLister: Lister<Namespace>;
   private readonly clientset: Pick<Clientset, 'namespaces' | 'resource'>;
@@ -188,6 +188,7 @@ export class NamespaceController {
     this.remainingDelayMs = deps.remainingContentDelayMs ?? ((s) => (Math.floor(s / 2) + 1) * 1000);
     // 5 ms doubling to 60 s (nsControllerRateLimiterBaseDelay / MaxDelay).
     this.queue = new WorkQueue<string>({ name: 'namespace', scheduler, rateLimiter: new ItemExponentialFailureRateLimiter(5, 60_000) });
+    this.worker = new QueueWorker(this.queue, (key) => this.syncNamespaceFromKey(key), this.onSyncError);
     this.namespaceInformer = deps.informers.forResource<Namespace>(Resources.namespaces);
     this.namespaceLister = this.namespaceInformer.lister();
     this.namespaceInformer.addEventHandler({
@@ -203,21 +204,12 @@ export class NamespaceController {
   }
 
   async run(signal: AbortSignal, workerCount = 2): Promise<void> {
-    await runController(signal, {
-      name: 'namespace controller',
-      logger: this.logger,
-      shutDown: () => this.queue.shutDown(),
-      informers: [this.namespaceInformer],
-      workers: () => workers(workerCount, () => this.worker()),
-    });
+    const queues = [{ worker: this.worker, count: workerCount }];
+    await runController(signal, { name: 'namespace controller', logger: this.logger, informers: [this.namespaceInformer], queues });
   }
 
-  private async worker(): Promise<void> {
-    await runWorker(this.queue, (key) => this.syncNamespaceFromKey(key), this.onSyncError);
-  }
-
-  async processNextWorkItem(): Promise<boolean> {
-    return processNextWorkItem(this.queue, (key) => this.syncNamespaceFromKey(key), this.onSyncError);
+  processNextWorkItem(): Promise<boolean> {
+    return this.worker.processNextWorkItem();
   }
 
   private readonly onSyncError: SyncErrorHandler<string> = (key, err, queue) => {

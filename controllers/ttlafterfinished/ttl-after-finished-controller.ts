@@ -11,19 +11,18 @@ import {
   ItemExponentialFailureRateLimiter,
   type Lister,
   type Logger,
+  QueueWorker,
   type ResourceClient,
   Resources,
   type Scheduler,
   type SharedInformer,
   WorkQueue,
   noopLogger,
-  processNextWorkItem,
   realScheduler,
   retryAfterBackoff,
-  runWorker,
 } from '../../client/index.js';
 import { type Clock, isConflict, isNotFound, keyOf, splitKey } from '../../machinery/index.js';
-import { runController, workers } from '../run-controller.js';
+import { runController } from '../run-controller.js';
 
 export interface TTLAfterFinishedControllerDeps {
   clientset: Pick<Clientset, 'jobs'>;
@@ -74,6 +73,7 @@ export function timeLeftMs(job: JobView, now: Date, logger: Logger = noopLogger)
 /** Deletes finished Jobs once their ttlSecondsAfterFinished has passed. */
 export class TTLAfterFinishedController {
   readonly queue: WorkQueue<string>;
+  private readonly worker: QueueWorker<string>;
   readonly jobInformer: SharedInformer<Job>;
   readonly jobLister: Lister<Job>;
   private readonly jobs: ResourceClient<Job>;
@@ -86,6 +86,7 @@ export class TTLAfterFinishedController {
     this.logger = deps.logger ?? noopLogger;
     this.jobs = deps.clientset.jobs;
     this.queue = new WorkQueue<string>({ name: 'ttl_jobs_to_delete', scheduler, rateLimiter: new ItemExponentialFailureRateLimiter(5, 1_000_000) });
+    this.worker = new QueueWorker(this.queue, (key) => this.processJob(key), retryAfterBackoff(this.logger, 'error cleaning up Job'));
     this.jobInformer = deps.informers.forResource<Job>(Resources.jobs);
     this.jobLister = this.jobInformer.lister();
     this.jobInformer.addEventHandler({
@@ -100,21 +101,12 @@ export class TTLAfterFinishedController {
   }
 
   async run(signal: AbortSignal, workerCount = 1): Promise<void> {
-    await runController(signal, {
-      name: 'TTL after finished controller',
-      logger: this.logger,
-      shutDown: () => this.queue.shutDown(),
-      informers: [this.jobInformer],
-      workers: () => workers(workerCount, () => this.worker()),
-    });
+    const queues = [{ worker: this.worker, count: workerCount }];
+    await runController(signal, { name: 'TTL after finished controller', logger: this.logger, informers: [this.jobInformer], queues });
   }
 
-  private async worker(): Promise<void> {
-    await runWorker(this.queue, (key) => this.processJob(key), retryAfterBackoff(this.logger, 'error cleaning up Job'));
-  }
-
-  async processNextWorkItem(): Promise<boolean> {
-    return processNextWorkItem(this.queue, (key) => this.processJob(key), retryAfterBackoff(this.logger, 'error cleaning up Job'));
+  processNextWorkItem(): Promise<boolean> {
+    return this.worker.processNextWorkItem();
   }
 
   /** Deletes the Job if it expired, or re-queues it for the time left. */

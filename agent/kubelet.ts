@@ -33,9 +33,9 @@ import {
   noopLogger,
   realScheduler,
 } from '../client/index.js';
-import { isConflict, isNotFound, rfc3339 } from '../machinery/index.js';
+import { errorMessage, isConflict, isNotFound, rfc3339 } from '../machinery/index.js';
 import type { ConfigSource } from './env.js';
-import { errorText, podGraceSeconds, type PodRuntimeState } from './kuberuntime/context.js';
+import { podGraceSeconds, type PodRuntimeState } from './kuberuntime/context.js';
 import { KubeGenericRuntimeManager } from './kuberuntime/kuberuntime-manager.js';
 import { type NetworkProber, nodeNetwork } from './prober/prober.js';
 import { ProbeManager } from './prober/probe-manager.js';
@@ -230,11 +230,11 @@ export class Kubelet {
     void this.informer.run(this.abort.signal);
     void this.watchRuntimeEvents();
     if (!(await this.informer.waitForSync(this.abort.signal))) return;
-    await this.cleanupOrphans().catch((err: unknown) => this.logger.warn('orphan cleanup failed', { error: errorText(err) }));
+    await this.cleanupOrphans().catch((err: unknown) => this.logger.warn('orphan cleanup failed', { error: errorMessage(err) }));
     const tick = () => {
       if (this.abort.signal.aborted) return;
       void this.cleanupOrphans()
-        .catch((err: unknown) => this.logger.warn('orphan cleanup failed', { error: errorText(err) }))
+        .catch((err: unknown) => this.logger.warn('orphan cleanup failed', { error: errorMessage(err) }))
         .finally(() => {
           if (!this.abort.signal.aborted) this.housekeepingTimer = this.scheduler.setTimer(tick, this.deps.options?.housekeepingIntervalMs ?? 60_000);
         });
@@ -296,7 +296,7 @@ export class Kubelet {
         }
       } catch (err) {
         if (signal.aborted) return;
-        this.logger.warn('runtime events failed; relisting', { error: errorText(err) });
+        this.logger.warn('runtime events failed; relisting', { error: errorMessage(err) });
       }
       if (signal.aborted) return;
       // Events may have been missed: sync everything, then listen again.
@@ -467,7 +467,7 @@ export class Kubelet {
         await this.runtimeManager.killPod(pod, rt, podGraceSeconds(pod));
         rt = await this.readRuntime(pod);
       }
-      if (apiDelete) await this.writeStatus(st, this.generate(st, st.pod, rt, true)).catch((err: unknown) => this.logger.warn('final status write failed', { error: errorText(err) }));
+      if (apiDelete) await this.writeStatus(st, this.generate(st, st.pod, rt, true)).catch((err: unknown) => this.logger.warn('final status write failed', { error: errorMessage(err) }));
       await this.runtimeManager.removePod(st.uid, rt);
       st.finalized = true;
     }

@@ -80,10 +80,6 @@ export function wakeAtLatest(st: PodRuntimeState, at: number): void {
   st.wakeAt = Math.min(st.wakeAt ?? Infinity, at);
 }
 
-export function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
 /**
  * A container that did not start: its waiting reason, and upstream's "Failed" event (whose
  * message is the error for config, create and run errors, else the reason).

@@ -4,13 +4,14 @@
 // with its preStop hook and grace period, and the termination message of an exited container.
 import { randomBytes } from 'node:crypto';
 import type { Container, Pod } from '../../api/index.js';
+import { errorMessage } from '../../machinery/index.js';
 import { ContainerConfigError, makeEnvironmentVariables } from '../env.js';
 import { runLifecycleHandler } from '../lifecycle.js';
 import { type ContainerConfig, expandContainerCommand, linuxResources, type Mount, type PodSandboxStatus } from '../runtime/index.js';
 import type { RuntimeContainer } from '../runtime-pod.js';
 import { formatPod } from '../status.js';
 import { VolumeError, type VolumePlan } from '../volumes/volume-manager.js';
-import { errorText, MIN_GRACE_SECONDS, pidsLimit, podGraceSeconds, type PodRuntimeState, recordStartFailure, type RuntimeManagerContext } from './context.js';
+import { MIN_GRACE_SECONDS, pidsLimit, podGraceSeconds, type PodRuntimeState, recordStartFailure, type RuntimeManagerContext } from './context.js';
 import { imageBackoffKey, pullImage } from './kuberuntime-image.js';
 import { ANNOTATION_RESTART_COUNT, ANNOTATION_TERMINATION_LOG, ANNOTATION_TERMINATION_MESSAGE_PATH, ANNOTATION_TERMINATION_MESSAGE_POLICY } from './labels.js';
 
@@ -21,7 +22,7 @@ const POST_START_TIMEOUT_MS = 120_000;
 
 /** Reports a volume that could not be set up as upstream's FailedMount event. */
 export function failedMount(ctx: RuntimeManagerContext, pod: Pod, err: unknown): void {
-  const message = err instanceof VolumeError ? err.message : `MountVolume.SetUp failed: ${errorText(err)}`;
+  const message = err instanceof VolumeError ? err.message : `MountVolume.SetUp failed: ${errorMessage(err)}`;
   ctx.recorder.event(pod, 'Warning', 'FailedMount', message);
 }
 
@@ -75,7 +76,7 @@ async function createContainer(ctx: RuntimeManagerContext, st: PodRuntimeState, 
     await ctx.podCgroups?.ensure(st.uid);
     id = await ctx.runtime.createContainer(sandbox.id, config);
   } catch (err) {
-    recordStartFailure(ctx, st, pod, c.name, 'CreateContainerError', errorText(err));
+    recordStartFailure(ctx, st, pod, c.name, 'CreateContainerError', errorMessage(err));
     return undefined;
   }
   ctx.recorder.event(pod, 'Normal', 'Created', `Created container: ${c.name}`);
@@ -87,7 +88,7 @@ async function startCreatedContainer(ctx: RuntimeManagerContext, st: PodRuntimeS
   try {
     await ctx.runtime.startContainer(id);
   } catch (err) {
-    recordStartFailure(ctx, st, pod, c.name, 'RunContainerError', errorText(err));
+    recordStartFailure(ctx, st, pod, c.name, 'RunContainerError', errorMessage(err));
     return false;
   }
   ctx.recorder.event(pod, 'Normal', 'Started', `Started container ${c.name}`);
@@ -118,7 +119,7 @@ export async function generateContainerConfig(ctx: RuntimeManagerContext, st: Po
   const mounts: Mount[] = ctx.volumes.mountsFor(c, plan);
   for (const d of ctx.volumes.subPathDirs(c, plan)) {
     await ctx.runtime.writeVolumeFiles(sandbox.id, d.runtimeVolume, [{ path: d.path, isDirectory: true, mode: 0o755 }]).catch((err: unknown) => {
-      throw new VolumeError(c.name, `failed to create subPath directory ${d.path}: ${errorText(err)}`);
+      throw new VolumeError(c.name, `failed to create subPath directory ${d.path}: ${errorMessage(err)}`);
     });
   }
   const annotations: Record<string, string> = {
@@ -197,7 +198,7 @@ export async function killContainer(ctx: RuntimeManagerContext, pod: Pod, c: Con
   try {
     await ctx.runtime.stopContainer(rc.id, grace);
   } catch (err) {
-    ctx.logger.warn('stopping a container failed', { pod: formatPod(pod), container: rc.name, error: errorText(err) });
+    ctx.logger.warn('stopping a container failed', { pod: formatPod(pod), container: rc.name, error: errorMessage(err) });
   }
 }
 

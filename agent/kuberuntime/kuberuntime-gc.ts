@@ -1,17 +1,18 @@
 // Removing what pods leave behind (upstream's kuberuntime_gc.go and the kubelet's pod cleanup):
 // a terminated pod's containers, sandboxes, volumes, files and cgroup, and orphans of pods this
 // node no longer has. Every container's logs are drained first (beforeContainerRemoval).
+import { errorMessage } from '../../machinery/index.js';
 import { LABEL_POD_UID } from '../runtime/index.js';
 import type { RuntimePod } from '../runtime-pod.js';
 import { LABEL_VOLUME_TYPE } from '../volumes/volume-manager.js';
-import { errorText, type RuntimeManagerContext } from './context.js';
+import type { RuntimeManagerContext } from './context.js';
 
 /** The beforeContainerRemoval hook for each container (the log collectors drain them). */
 export async function drainLogs(ctx: RuntimeManagerContext, ids: string[]): Promise<void> {
   const hook = ctx.beforeContainerRemoval;
   if (!hook) return;
   for (const id of ids) {
-    await hook(id).catch((err: unknown) => ctx.logger.warn('draining container logs failed', { id, error: errorText(err) }));
+    await hook(id).catch((err: unknown) => ctx.logger.warn('draining container logs failed', { id, error: errorMessage(err) }));
   }
 }
 
@@ -23,9 +24,9 @@ export async function removePodResources(ctx: RuntimeManagerContext, uid: string
     await ctx.runtime.removeContainer(c.id);
     ctx.reader.forget(c.id);
   }
-  await ctx.volumes.cleanup(uid).catch((err: unknown) => ctx.logger.warn('removing pod volumes failed', { error: errorText(err) }));
+  await ctx.volumes.cleanup(uid).catch((err: unknown) => ctx.logger.warn('removing pod volumes failed', { error: errorMessage(err) }));
   if (ctx.rootDir) await ctx.hostFS.remove(`${ctx.rootDir}/pods/${uid}`).catch(() => undefined);
-  await ctx.podCgroups?.remove(uid).catch((err: unknown) => ctx.logger.warn('removing the pod cgroup failed', { error: errorText(err) }));
+  await ctx.podCgroups?.remove(uid).catch((err: unknown) => ctx.logger.warn('removing the pod cgroup failed', { error: errorMessage(err) }));
   ctx.backoff.forgetPrefix(`${uid}/`);
   for (const k of [...ctx.lastPullError.keys()]) if (k.startsWith(`${uid}_`)) ctx.lastPullError.delete(k);
 }

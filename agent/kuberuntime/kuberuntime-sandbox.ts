@@ -2,10 +2,11 @@
 // the sandbox config (hostname, host ports, host namespaces, pids limit) and the volumes' files
 // written once the sandbox exists.
 import type { Pod } from '../../api/index.js';
+import { errorMessage } from '../../machinery/index.js';
 import type { PodSandboxConfig, PodSandboxStatus, PortMapping } from '../runtime/index.js';
 import type { RuntimePod } from '../runtime-pod.js';
 import type { VolumePlan } from '../volumes/volume-manager.js';
-import { errorText, pidsLimit, type PodRuntimeState, type RuntimeManagerContext } from './context.js';
+import { pidsLimit, type PodRuntimeState, type RuntimeManagerContext } from './context.js';
 import { failedMount } from './kuberuntime-container.js';
 
 /** The pod's hostname: spec.hostname or the pod name, cut to a DNS label. */
@@ -31,14 +32,14 @@ export async function createPodSandbox(ctx: RuntimeManagerContext, st: PodRuntim
   try {
     cgroupParent = await ctx.podCgroups?.ensure(st.uid);
   } catch (err) {
-    ctx.recorder.event(pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: failed to create the pod's cgroup: ${errorText(err)}`);
+    ctx.recorder.event(pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: failed to create the pod's cgroup: ${errorMessage(err)}`);
     return undefined;
   }
   let id: string;
   try {
     id = await ctx.runtime.runPodSandbox(generatePodSandboxConfig(ctx, st, pod, plan, attempt, cgroupParent));
   } catch (err) {
-    ctx.recorder.event(pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${errorText(err)}`);
+    ctx.recorder.event(pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${errorMessage(err)}`);
     return undefined;
   }
   try {

@@ -100,7 +100,7 @@ const YAML_TYPES = new Set(['application/yaml']);
 /**
  * Parses a create/update body by its content type: JSON, YAML, or Kubernetes protobuf, which
  * is decoded with `schema` (the resource's wire schema) into the object a JSON client would
- * have sent. Without a schema (subresources like pods/binding) protobuf is a 415. Any other
+ * have sent. Without a schema (a subresource handler's body) protobuf is a 415. Any other
  * type (text/plain, forms: what a foreign page can send without asking) is a 415 as upstream
  * answers it, never parsed.
  */

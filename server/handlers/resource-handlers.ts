@@ -27,7 +27,7 @@ export interface ResourceHandlerDeps {
   clock: Clock;
   /** Finds a served resource by group and plural (or short) name. */
   resolve(group: string, version: string, resource: string): ResourceDefinition | undefined;
-  /** What subresource handlers reach on the node (logs, exec, attach). */
+  /** What subresource handlers reach on the node (upstream: the kubelet connection). */
   node: NodeStreams;
   /** The authenticated caller of a request (the reviews answer about it); undefined if unknown. */
   userOf?(request: FastifyRequest): UserInfo | undefined;

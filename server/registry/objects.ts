@@ -5,7 +5,7 @@ import { StatusError, alreadyExists, conflict, gone, internal, notFound } from '
 import { StorageError } from '../storage/index.js';
 import type { ResourceDefinition } from './resource.js';
 
-/** "batch/jobs" or "pods": the storage key prefix of a resource. */
+/** "batch/jobs", or the plural alone in the core group: the storage key prefix of a resource. */
 export function storageResource(def: ResourceDefinition): string {
   return def.names.group ? `${def.names.group}/${def.names.resource}` : def.names.resource;
 }

@@ -1,0 +1,131 @@
+// Pod volumes and volume mounts, as upstream's ValidateVolumes, validateVolumeSource and
+// ValidateVolumeMounts: one source per volume, names unique, mounts naming a volume of the pod.
+import type { Volume, VolumeMount } from '../../../api/index.js';
+import { type FieldError, FieldPath, fieldErrors, compareQuantities, QUANTITY_FORMAT_ERROR } from '../../../machinery/index.js';
+import { validateDNS1123Label } from '../meta-validation.js';
+import {
+  HOST_PATH_TYPES,
+  validateFileMode,
+  validateKeyToPath,
+  validateLocalDescendingPath,
+  validatePathNoBacksteps,
+} from './validation-common.js';
+
+// ---- volumes --------------------------------------------------------------------------------
+
+type VolumeSourceKey = 'hostPath' | 'emptyDir' | 'secret' | 'nfs' | 'persistentVolumeClaim' | 'downwardAPI' | 'projected' | 'configMap' | 'csi';
+/** In upstream's validateVolumeSource order, which decides where "more than 1" is reported. */
+const VOLUME_SOURCE_KEYS: VolumeSourceKey[] = ['hostPath', 'emptyDir', 'secret', 'nfs', 'persistentVolumeClaim', 'downwardAPI', 'projected', 'configMap', 'csi'];
+
+function validateVolumeSource(v: Volume, p: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  let count = 0;
+  for (const key of VOLUME_SOURCE_KEYS) {
+    const src = v[key];
+    if (src === undefined || src === null) continue;
+    if (count > 0) {
+      errs.push(fieldErrors.forbidden(p.child(key), 'may not specify more than 1 volume type'));
+      continue;
+    }
+    count++;
+    const sp = p.child(key);
+    switch (key) {
+      case 'hostPath': {
+        const hp = v.hostPath!;
+        if (!hp.path) {
+          errs.push(fieldErrors.required(sp.child('path')));
+          break;
+        }
+        errs.push(...validatePathNoBacksteps(hp.path, sp.child('path')));
+        const type = hp.type ?? '';
+        if (!HOST_PATH_TYPES.includes(type)) errs.push(fieldErrors.notSupported(sp.child('type'), type, HOST_PATH_TYPES));
+        break;
+      }
+      case 'emptyDir': {
+        const limit = v.emptyDir!.sizeLimit;
+        if (limit !== undefined && limit !== null) {
+          let negative = false;
+          try {
+            negative = compareQuantities(String(limit), '0') < 0;
+          } catch {
+            errs.push(fieldErrors.invalid(sp.child('sizeLimit'), limit, QUANTITY_FORMAT_ERROR));
+          }
+          if (negative) errs.push(fieldErrors.forbidden(sp.child('sizeLimit'), 'SizeLimit field must be a valid resource quantity'));
+        }
+        break;
+      }
+      case 'secret': {
+        const s = v.secret!;
+        if (!s.secretName) errs.push(fieldErrors.required(sp.child('secretName')));
+        errs.push(...validateFileMode(s.defaultMode, sp.child('defaultMode')));
+        (s.items ?? []).forEach((kp, i) => errs.push(...validateKeyToPath(kp, sp.child('items').index(i))));
+        break;
+      }
+      case 'configMap': {
+        const c = v.configMap!;
+        if (!c.name) errs.push(fieldErrors.required(sp.child('name')));
+        errs.push(...validateFileMode(c.defaultMode, sp.child('defaultMode')));
+        (c.items ?? []).forEach((kp, i) => errs.push(...validateKeyToPath(kp, sp.child('items').index(i))));
+        break;
+      }
+      case 'nfs': {
+        const n = v.nfs!;
+        if (!n.server) errs.push(fieldErrors.required(sp.child('server')));
+        if (!n.path) errs.push(fieldErrors.required(sp.child('path')));
+        else if (!n.path.startsWith('/')) errs.push(fieldErrors.invalid(sp.child('path'), n.path, 'must be an absolute path'));
+        break;
+      }
+      case 'persistentVolumeClaim':
+        if (!v.persistentVolumeClaim!.claimName) errs.push(fieldErrors.required(sp.child('claimName')));
+        break;
+      case 'csi': {
+        const c = v.csi!;
+        if (!c.driver) errs.push(fieldErrors.required(sp.child('driver')));
+        else if (c.driver.length > 63) errs.push(fieldErrors.tooLong(sp.child('driver'), 63));
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  if (count === 0) errs.push(fieldErrors.required(p, 'must specify a volume type'));
+  return errs;
+}
+
+/** ValidateVolumes: names unique DNS labels, one valid source each; returns the usable names. */
+export function validateVolumes(volumes: Volume[] | undefined, p: FieldPath): { names: Set<string>; errors: FieldError[] } {
+  const names = new Set<string>();
+  const errors: FieldError[] = [];
+  (volumes ?? []).forEach((v, i) => {
+    const ip = p.index(i);
+    const el = validateVolumeSource(v, ip);
+    if (!v.name) el.push(fieldErrors.required(ip.child('name')));
+    else el.push(...validateDNS1123Label(v.name, ip.child('name')));
+    if (v.name && names.has(v.name)) el.push(fieldErrors.duplicate(ip.child('name'), v.name));
+    if (el.length === 0) names.add(v.name);
+    else errors.push(...el);
+  });
+  return { names, errors };
+}
+
+export function validateVolumeMounts(mounts: VolumeMount[] | undefined, volumes: Set<string>, p: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  const mountPoints = new Set<string>();
+  (mounts ?? []).forEach((m, i) => {
+    const ip = p.index(i);
+    if (!m.name) errs.push(fieldErrors.required(ip.child('name')));
+    if (!volumes.has(m.name)) errs.push(fieldErrors.notFound(ip.child('name'), m.name ?? ''));
+    if (!m.mountPath) errs.push(fieldErrors.required(ip.child('mountPath')));
+    if (mountPoints.has(m.mountPath)) errs.push(fieldErrors.invalid(ip.child('mountPath'), m.mountPath, 'must be unique'));
+    mountPoints.add(m.mountPath);
+    if (m.subPath) errs.push(...validateLocalDescendingPath(m.subPath, ip.child('subPath')));
+    if (m.subPathExpr) {
+      if (m.subPath) errs.push(fieldErrors.invalid(ip.child('subPathExpr'), m.subPathExpr, 'subPathExpr and subPath are mutually exclusive'));
+      errs.push(...validateLocalDescendingPath(m.subPathExpr, ip.child('subPathExpr')));
+    }
+    if (m.mountPropagation && !['None', 'HostToContainer', 'Bidirectional'].includes(m.mountPropagation)) {
+      errs.push(fieldErrors.notSupported(ip.child('mountPropagation'), m.mountPropagation, ['Bidirectional', 'HostToContainer', 'None']));
+    }
+  });
+  return errs;
+}

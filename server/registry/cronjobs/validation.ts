@@ -5,7 +5,7 @@ import type { CronJobSpec, JobSpec, JobTemplateSpec } from '../../../api/index.j
 import { type FieldError, FieldPath, fieldErrors } from '../../../machinery/index.js';
 import { parseCronSchedule, timeZoneError } from '../../../machinery/cron-schedule.js';
 import { nameIsDNSSubdomain, validateNonnegativeField, validateObjectMeta, validateObjectMetaUpdate } from '../meta-validation.js';
-import { validateJobSpecFields } from '../jobs/validation.js';
+import { validateJobSpecFields } from '../jobs/validation-spec.js';
 import type { CronJobObject } from './types.js';
 
 /**

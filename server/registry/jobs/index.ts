@@ -6,7 +6,7 @@ import { jobTable } from './table.js';
 import type { JobObject } from './types.js';
 
 export type { JobObject } from './types.js';
-export { isJobFinished } from './validation.js';
+export { isJobFinished } from './validation-status.js';
 
 /** Upstream JobToSelectableFields, beyond metadata.name / metadata.namespace. */
 export function jobSelectableFields(obj: KubeObject): Record<string, string> {

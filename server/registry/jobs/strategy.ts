@@ -9,7 +9,8 @@ import { semanticEqual } from '../semantic-equal.js';
 import { keepAllButStatus } from '../status-subresource.js';
 import { hasLabelsFromTemplate, setJobDefaults } from './defaults.js';
 import type { JobObject } from './types.js';
-import { jobValidationOptions, validateJob, validateJobStatusUpdate, validateJobUpdate } from './validation.js';
+import { jobValidationOptions, validateJob, validateJobUpdate } from './validation.js';
+import { validateJobStatusUpdate } from './validation-status.js';
 
 /**
  * generateSelector: the template gets the four job labels (a value the user already set

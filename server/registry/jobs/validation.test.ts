@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { create, TEST_UID } from '../testing/strategy-sequence.js';
 import { jobs } from './index.js';
-import { validateIndexesFormat } from './validation.js';
+import { validateIndexesFormat } from './validation-spec.js';
 
 function newJob(name = 'v', spec: Record<string, unknown> = {}, podSpec: Record<string, unknown> = {}, template: Record<string, unknown> = {}) {
   return {

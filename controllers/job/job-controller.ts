@@ -34,7 +34,8 @@ import { isJobFinished } from './job-conditions.js';
 import { type PodView, hasJobTrackingFinalizer, removeTrackingFinalizerPatch } from './job-pods.js';
 import { managedByExternalController } from './job-spec.js';
 import { type PodControl, RealPodControl } from './pod-control.js';
-import { type JobSyncDeps, SYNC_JOB_BATCH_PERIOD_MS, syncJob } from './sync-job.js';
+import { syncJob } from './sync-job.js';
+import { type JobSyncDeps, SYNC_JOB_BATCH_PERIOD_MS } from './sync-job-ctx.js';
 
 /** Retries of failed syncs: 1 s doubling to 1 minute (DefaultJobApiBackOff / MaxJobApiBackOff). */
 export const DEFAULT_JOB_API_BACKOFF = { baseMs: 1_000, maxMs: 60_000 };

@@ -11,7 +11,8 @@ import { parseIndexesFromString } from './intervals.js';
 import { COMPLETION_INDEX_ANNOTATION, countTerminatingPods, filterActivePods, getCompletionIndex } from './job-pods.js';
 import { hasBackoffLimitPerIndex, isIndexedJob } from './job-spec.js';
 import { FakePodControl } from './pod-control.js';
-import { type SyncJobCtx, trackJobStatusAndRemoveFinalizers } from './sync-job.js';
+import type { SyncJobCtx } from './sync-job-ctx.js';
+import { trackJobStatusAndRemoveFinalizers } from './track-status.js';
 import { type JobOptions, LONG_AGO, type PodOptions, REFERENCE_TIME, TestController, at, conditionSummary, newJob, newPod, podsByPhase, podsWithIndexes } from './testing/builders.js';
 import {
   COMPLETE,

@@ -22,7 +22,8 @@ import {
   type LogStreamKind,
 } from '../api/index.js';
 import { badRequest, type Clock, isDNS1123Label, realClock } from '../machinery/index.js';
-import { DEFAULT_SEARCH_LIMIT, type LogQuery, type LogStore, MAX_SEARCH_LIMIT } from './log-store.js';
+import { DEFAULT_SEARCH_LIMIT, type LogQuery, MAX_SEARCH_LIMIT } from './log-query.js';
+import type { LogStore } from './log-store.js';
 import { dateToMicros, parseDurationMs, rfc3339ToMicros } from './log-time.js';
 import { MAX_NESTING_DEPTH, checkJson } from '../machinery/body-scan.js';
 

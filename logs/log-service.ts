@@ -16,7 +16,9 @@ import {
   type TimerHandle,
 } from '../client/index.js';
 import { isConflict, isNotFound, parseQuantity, quantityValue } from '../machinery/index.js';
-import { DEFAULT_MAX_BYTES, DEFAULT_RETENTION_DAYS, type LogStore, type LogstoreStats, type Retention } from './log-store.js';
+import type { LogstoreStats, Retention } from './log-retention.js';
+import { DEFAULT_MAX_BYTES, DEFAULT_RETENTION_DAYS } from './log-schema.js';
+import type { LogStore } from './log-store.js';
 import { microsToRfc3339 } from './log-time.js';
 
 /** The Logstore resource, for clients. */

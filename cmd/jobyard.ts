@@ -70,7 +70,7 @@ program
   .option('--no-agent', 'do not run the node agent in this process')
   .option('--node-name <name>', "the node agent's Node name (default: the host's name)")
   .option('--job-backoff-base <seconds>', "the Job controller's first pod-failure backoff", seconds, 10)
-  .option('--job-backoff-max <seconds>', "the Job controller's backoff cap (the seed's console: 6 minutes)", seconds, 360)
+  .option('--job-backoff-max <seconds>', "the Job controller's backoff cap (the console's default: 6 minutes; upstream's is 10)", seconds, 360)
   .option('--watch-history-max-age <seconds>', 'how long watch events are kept for clients that resume', nonNegative, 900)
   .option('--watch-history-min-events <n>', 'how many of the newest watch events are always kept', nonNegative, 10_000)
   .option('--pod-pids-limit <n>', "the most processes and threads a pod may have, all its containers together (per container where pod cgroups are not available; the kubelet's podPidsLimit; -1: no limit)", pidsLimit, DEFAULT_POD_PIDS_LIMIT)

@@ -31,7 +31,7 @@ export interface ServerOptions {
   agent: boolean;
   /** The agent's Node name (default: the host's name). */
   nodeName?: string;
-  /** Base and cap of the Job controller's pod-failure backoff (seed: 10 s and 6 min). */
+  /** Base and cap of the Job controller's pod-failure backoff (10 s and 6 min: docs/product.md#job-settings). */
   jobBackoffBaseSeconds: number;
   jobBackoffMaxSeconds: number;
   /** Extra names for the serving certificate (e.g. a DNS name when listening off loopback). */

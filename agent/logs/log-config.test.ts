@@ -4,7 +4,7 @@ import { logConfigsOf, parseTags } from './log-config.js';
 const env = (pairs: Record<string, string>) => Object.entries(pairs).map(([name, value]) => ({ name, value }));
 
 describe('logConfigsOf', () => {
-  it('reads stdout and file logstores with their tags, as the seed platform writes them', () => {
+  it('reads stdout and file logstores with their tags, as the log-pilot convention writes them', () => {
     const { configs, problems } = logConfigsOf(
       env({
         PATH: '/bin',

@@ -1,5 +1,5 @@
-// Log collection as the seed's platform configures it (Alibaba Cloud's log-pilot
-// convention), read from a container's environment:
+// Log collection as the console's wizard writes it (docs/product.md#log-collection: Alibaba
+// Cloud's log-pilot convention), read from a container's environment:
 //
 //   aliyun_logs_<logstore>=stdout              the container's stdout and stderr
 //   aliyun_logs_<logstore>=/var/log/app/*.log  files inside the container (wildcards per

@@ -6,7 +6,7 @@ const job = newJob();
 const at = (s: string) => new Date(s);
 
 describe('pod failure backoff', () => {
-  it('defaults to 10 s doubling, capped at 6 minutes (the seed), as constructor settings', () => {
+  it('defaults to 10 s doubling, capped at 6 minutes (docs/product.md#job-settings), as constructor settings', () => {
     expect(DEFAULT_POD_FAILURE_BACKOFF).toEqual({ baseMs: 10_000, capMs: 360_000 });
     expect([0, 1, 2, 3, 4, 5, 6, 7, 8].map((n) => backoffDelay(n) / 1000)).toEqual([0, 10, 20, 40, 80, 160, 320, 360, 360]);
     expect([1, 6, 7, 8].map((n) => backoffDelay(n, { baseMs: 10_000, capMs: 600_000 }) / 1000)).toEqual([10, 320, 600, 600]);

@@ -1,7 +1,7 @@
 // The pod-failure backoff: how long the controller waits before creating a replacement pod
 // after failures (upstream backoff_utils.go). delay(n) = min(base·2^(n−1), cap).
-// Defaults follow the seed: 10 s base, capped at 6 minutes (upstream's cap is 10 minutes,
-// research §0.1); both are constructor settings.
+// Defaults follow the product (docs/product.md#job-settings): 10 s base, capped at 6 minutes
+// (upstream's cap is 10 minutes); both are constructor settings.
 import type { DeepReadonly } from '../../client/index.js';
 import { type PodView, getIndexAbsoluteFailureCount } from './job-pods.js';
 

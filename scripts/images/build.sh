@@ -113,7 +113,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 # busybox:1.36 and busybox:latest (Debian 12 ships busybox 1.35; the tag is the one the
-# seed's example and our tests name).
+# busybox example of docs/product.md and our tests name).
 if up_to_date busybox:1.36 busybox:latest; then
   say "busybox:1.36, busybox:latest up to date (busybox $busybox_version, build $inputs_hash)"
 else

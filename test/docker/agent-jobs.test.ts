@@ -1,4 +1,4 @@
-// The seed's example (F20) end to end with real containers, and a `kill -9` of the whole
+// The busybox example (docs/product.md#busybox-example) end to end with real containers, and a `kill -9` of the whole
 // server while a Job's pods run: after the restart the agent adopts the same containers (no
 // container started twice) and the Job finishes correctly.
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -24,7 +24,7 @@ function seconds(t: string | undefined): number {
   return Date.parse(t ?? '') / 1000;
 }
 
-describe("the seed's example (F20)", () => {
+describe('the busybox example (docs/product.md#busybox-example)', () => {
   it('busybox, completions 2, parallelism 2: two pods at once, Complete, COMPLETIONS 2/2, completion time set', async () => {
     const server = await startAgentServer();
     servers.push(server);
@@ -39,7 +39,7 @@ describe("the seed's example (F20)", () => {
           spec: {
             restartPolicy: 'Never',
             terminationGracePeriodSeconds: 1,
-            // The console's default for a cached image (F5 unchecked): IfNotPresent.
+            // The console's default for a cached image ("always pull" unchecked, docs/product.md#always-pull-image): IfNotPresent.
             containers: [{ name: 'busybox', image: 'busybox', imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', 'echo "job pod $(hostname) running"; sleep 3'] }],
           },
         },

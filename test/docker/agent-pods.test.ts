@@ -1,4 +1,4 @@
-// Issue 4, "What must be shown", with real containers: a real `jobyard server` (scheduler,
+// The node agent's pods with real containers: a real `jobyard server` (scheduler,
 // controllers and node agent in one process, on the machine's Docker engine), driven with
 // kubectl. Every test has its own namespace; pods use terminationGracePeriodSeconds 1 where
 // the grace period is not what is tested.

@@ -1,4 +1,4 @@
-// Issue 3 on real containers: the seed's four job shapes, backoff, deadline, OnFailure,
+// The Job controller on real containers: the four job shapes (docs/product.md#job-shapes), backoff, deadline, OnFailure,
 // Indexed, suspend and TTL, driven through the installed kubectl against `jobyard server`
 // with its node agent on the Docker engine.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -108,7 +108,7 @@ function conditionTypes(j: any): string[] {
   return (j.status.conditions ?? []).filter((c: any) => c.status === 'True').map((c: any) => c.type);
 }
 
-describe('the four job shapes of the seed (F1) on real containers', () => {
+describe('the four job shapes (docs/product.md#job-shapes) on real containers', () => {
   it('one-shot: completions 1, parallelism 1', async () => {
     await createJob('one-shot', { script: 'echo done' });
     await waitCondition('one-shot', 'complete');
@@ -160,7 +160,7 @@ describe('the four job shapes of the seed (F1) on real containers', () => {
   });
 });
 
-describe('failure handling (F16) on real containers', () => {
+describe('failure handling (docs/product.md#job-settings) on real containers', () => {
   it('BackoffLimitExceeded: backoffLimit 1 makes two pods, the second after the backoff', async () => {
     await createJob('backoff', { backoffLimit: 1, script: 'exit 1' });
     await waitCondition('backoff', 'failed');
@@ -249,7 +249,7 @@ describe('Indexed, suspend and TTL on real containers', () => {
   });
 });
 
-describe("the seed's example (F20)", () => {
+describe('the busybox example (docs/product.md#busybox-example)', () => {
   it('busybox, completions 2, parallelism 2: two pods at once, Complete, completion time set', async () => {
     await ok(['apply', '-f', '-'], YAML.stringify({
       apiVersion: 'batch/v1',

@@ -1,4 +1,4 @@
-// Issue 6 on real containers: the log service of `jobyard server` (node agent collectors on
+// The log service (docs/product.md#log-service) on real containers: the log service of `jobyard server` (node agent collectors on
 // the Docker engine, the log store, the CLI). A Job's pods write to stdout and stderr and to
 // files under a wildcard path that are rotated (renamed and recreated) and truncated
 // (copytruncate), with tags; `jobyard logs search` finds every line exactly once with its

@@ -1,4 +1,4 @@
-// The private registry that image-pull tests (F4, F5, F6) use: Debian's docker-registry
+// The private registry that image-pull tests use (docs/product.md#image-selection, #always-pull-image, #image-pull-secret): Debian's docker-registry
 // with htpasswd auth, fed by the local busybox image, pulled through the Docker Engine
 // API the way the node agent pulls (X-Registry-Auth from an auth config).
 

@@ -1,4 +1,4 @@
-// Issue 5: pages for pods, configMaps and secrets (values hidden until asked) and images, as far
+// Pages for pods, configMaps and secrets (values hidden until asked) and images, as far
 // as the wizard needs them.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

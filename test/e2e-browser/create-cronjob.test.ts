@@ -72,7 +72,7 @@ describe('the Create Job wizard with the type CronJob', () => {
       await app.screenshot('wizard-cronjob-3-settings-yaml');
       await wizard.create();
 
-      // F17: the created page lists the CronJob and links it to the CronJobs page of its namespace.
+      // The created page (docs/product.md#created-objects-page) lists the CronJob and links it to the CronJobs page of its namespace.
       const created = app.created();
       await created.waitUntilShown();
       expect(await created.objects()).toEqual([`CronJob/${name}`]);

@@ -1,6 +1,6 @@
-// Issue 5: the Create Job wizard — the seed's three steps and every field group, errors on the
+// The Create Job wizard (docs/product.md#the-wizard) — its three steps and every field group, errors on the
 // field from the server's own rules (dry run), the YAML view both ways, templates, the created
-// page (F17), the Chinese UI. No controllers or agent run: this is about what the console writes.
+// page (docs/product.md#created-objects-page), the Chinese UI. No controllers or agent run: this is about what the console writes.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from '../../api/batch.js';
@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 describe('the Create Job wizard', () => {
-  it('creates a Job with every field group of the seed, checked by the server on the way', async () => {
+  it('creates a Job with every field group of the wizard, checked by the server on the way', async () => {
     const { context, page } = await newPage(browser);
     await withFailureShot(page, 'wizard', async () => {
     const app = new ConsoleApp(page, server);
@@ -60,7 +60,7 @@ describe('the Create Job wizard', () => {
     await wizard.setAlwaysPull(true);
     await wizard.setResources({ cpuLimit: 500, memoryLimit: 256, cpuRequest: 250, memoryRequest: 128 });
     await wizard.addEnv('MODE', 'full');
-    // The seed's probe defaults: HTTP 3 s, TCP 15 s, command 5 s.
+    // The form's probe defaults (docs/product.md#health-checks): HTTP 3 s, TCP 15 s, command 5 s.
     expect(await wizard.enableLiveness()).toBe('3');
     expect(await wizard.chooseLivenessType(/^(TCP connection|TCP连接)$/)).toBe('15');
     expect(await wizard.chooseLivenessType(/^(Command|命令行)$/)).toBe('5');
@@ -72,7 +72,7 @@ describe('the Create Job wizard', () => {
     await app.screenshot('wizard-2-containers');
     await wizard.next();
 
-    // Step 3: job settings, the seed's defaults, then a template.
+    // Step 3: job settings, the form's defaults (docs/product.md#job-settings), then a template.
     await wizard.waitForSettings();
     expect(await wizard.settings()).toEqual({ completions: '1', parallelism: '1', backoffLimit: '6', activeDeadlineSeconds: '' });
     await wizard.chooseTemplate('parallelFixedCompletions');
@@ -99,7 +99,7 @@ describe('the Create Job wizard', () => {
     await wizard.waitForSettings();
     await wizard.create();
 
-    // F17: every object the application created.
+    // The created page: every object the application created.
     const created = app.created();
     await created.waitUntilShown();
     expect(await created.objects()).toEqual([`Namespace/${ns}`, `Job/${name}`]);
@@ -134,7 +134,7 @@ describe('the Create Job wizard', () => {
     await context.close();
   });
 
-  it('reads like the seed in Chinese, with dates in the user’s locale', async () => {
+  it('reads like the product in Chinese, with dates in the user’s locale', async () => {
     const { context, page } = await newPage(browser, 'zh-CN');
     await withFailureShot(page, 'zh', async () => {
     const app = new ConsoleApp(page, server);

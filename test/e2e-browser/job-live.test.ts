@@ -1,4 +1,4 @@
-// Issue 5: the job list (F19) and job detail (F18), live. The test plays the Job controller and
+// The job list (docs/product.md#job-list-completion-time) and job detail (#job-detail), live. The test plays the Job controller and
 // the node through the API (as Kubernetes' integration tests do), so every state the console
 // must show is reached on cue: pods appearing and running, the completion time appearing once
 // every pod has finished, a failure with its exit code. Then the actions on a Job.
@@ -46,7 +46,7 @@ async function journey(page: Page, name: string, body: (app: ConsoleApp) => Prom
 }
 
 describe('a job’s life in the console, live', () => {
-  it('shows pods as they are created and run, and the completion time once every pod has finished (F18, F19)', async () => {
+  it('shows pods as they are created and run, and the completion time once every pod has finished', async () => {
     const name = `live-${run}`;
     const job = await api.createJob(jobManifest(name));
     const { context, page } = await newPage(browser);

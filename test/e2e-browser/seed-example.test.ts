@@ -1,4 +1,4 @@
-// F20, the seed's example as shown, with real containers: busybox, completions 2, parallelism 2,
+// The busybox example as shown (docs/product.md#busybox-example), with real containers: busybox, completions 2, parallelism 2,
 // two pods created at once; the job detail shows them live, their logs stream into one view, and
 // the list shows the completion time once both pods have finished. Needs the whole `jobyard
 // server` (controllers and node agent on a Docker engine).
@@ -27,7 +27,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-describe('the seed’s example', () => {
+describe('the busybox example', () => {
   it('runs busybox with completions 2 and parallelism 2 to completion, live, with both pods’ logs in one view', async () => {
     const name = `busybox-${run}`;
     const { context, page } = await newPage(browser);

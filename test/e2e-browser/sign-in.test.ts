@@ -1,4 +1,4 @@
-// Issue 5: sign-in with the API token (the printed link or the form), a session the browser keeps
+// Sign-in (docs/product.md#sign-in) with the API token (the printed link or the form), a session the browser keeps
 // safely (HttpOnly cookie, CSRF protection), sign-out.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

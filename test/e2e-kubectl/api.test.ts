@@ -1,4 +1,4 @@
-// Issue 2's "what must be shown", with the installed kubectl against a real `jobyard server`.
+// The API server's Kubernetes surface, with the installed kubectl against a real `jobyard server`.
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';

@@ -1,4 +1,4 @@
-// Exact counting across crashes (issue 3): pods carry batch.kubernetes.io/job-tracking, and a
+// Exact counting across crashes (controllers/job/track-status.ts): pods carry batch.kubernetes.io/job-tracking, and a
 // pod's outcome is counted once, never lost, whatever stops between two steps. A simulated node
 // (test/support/sim-node.ts) keeps finishing pods while
 //   1. the controller manager is stopped and started again, at several points;

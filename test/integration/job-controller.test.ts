@@ -174,7 +174,7 @@ async function expectSettled(cl: Cluster, ns: string, job: Job, counts: { succee
 // --- scenarios ---
 
 describe.concurrent('Job controller with a simulated node', () => {
-  describe('the four shapes of the seed (F1)', () => {
+  describe('the four job shapes (docs/product.md#job-shapes)', () => {
     it('should run a job to completion when tasks succeed: one-shot, SuccessCriteriaMet then Complete, events, finalizer held while running (A9)', async () => {
       const ns = await newNamespace(c, 'one-shot');
       c.node.script(ns, { runMs: 600 });
@@ -321,7 +321,7 @@ describe.concurrent('Job controller with a simulated node', () => {
     });
   });
 
-  describe('failures, retries and limits (F16)', () => {
+  describe('failures, retries and limits (docs/product.md#job-settings)', () => {
     it('restartPolicy Never replaces a failed pod with a new one; the failed pod stays Failed and is counted once', async () => {
       const ns = await newNamespace(c, 'never');
       c.node.script(ns, (_p, info) => ({ runMs: 150, exit: { exitCode: info.seq === 0 ? 1 : 0 } }));

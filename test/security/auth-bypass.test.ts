@@ -1,4 +1,4 @@
-// Issue 10, hole 1: no way in without the token. A real `jobyard server` is attacked on both
+// Hole 1 of docs/security.md: no way in without the token. A real `jobyard server` is attacked on both
 // sides of its one port (HTTPS, and plain HTTP on loopback) with every encoding of the
 // corpus, every method, absolute-form targets, WebSocket upgrades, the cluster proxy and the
 // log routes. Without credentials everything but the named public routes answers 401; with

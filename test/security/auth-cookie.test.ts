@@ -1,4 +1,4 @@
-// Issue 10, hole 2: the console's cookie. A session may write only from the console's own
+// Hole 2 of docs/security.md: the console's cookie. A session may write only from the console's own
 // origin (Origin, Sec-Fetch-Site), with its CSRF header and a JSON/YAML body; sign-in cannot
 // be driven from another page; sign-out revokes the session on the server (a copied cookie
 // is dead); sessions survive a restart and a kill -9, and die with a rotated token.

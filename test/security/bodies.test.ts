@@ -1,4 +1,4 @@
-// Issue 10, holes 5-7, against the real server: a deep body is refused at once while other
+// Holes 5-7 of docs/security.md, against the real server: a deep body is refused at once while other
 // requests are served (it once blocked the event loop 22.6 s), a large YAML body is decoded
 // off the event loop, `null` list elements are field errors (they were 500s), "__proto__" is
 // an unknown field where the schema has fields and data where it is a map key, and no error

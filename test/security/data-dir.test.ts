@@ -1,4 +1,4 @@
-// Holes 8 and 9 of issue 10, against the real `jobyard server` on one data directory started
+// Holes 8 and 9 of docs/security.md, against the real `jobyard server` on one data directory started
 // twice. Hole 8: the data directory holds every Secret, the token and the CA key; it must be
 // 0700 with every file 0600 (SQLite's -wal/-shm included), and a directory an older version
 // left open (0755, files 0644) is closed again on the next start. Hole 9: the sign-in link (it

@@ -1,4 +1,4 @@
-// Issue 10: the fuzzer. Mutated manifests, patches of every type, malformed bodies of every
+// The fuzzer (docs/security.md, "The fuzzer"). Mutated manifests, patches of every type, malformed bodies of every
 // content type and odd query strings, sent to a real `jobyard server` a few at a time.
 // Invariants: no 5xx, no reset or timeout, every 4xx a Status with its code, and every seed
 // object unchanged by any request the server refused (objects an accepted write changed are

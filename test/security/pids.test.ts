@@ -1,4 +1,4 @@
-// Hole 4 of issue 10: a fork bomb in a pod must not exhaust the node's PIDs. Each container
+// Hole 4 of docs/security.md: a fork bomb in a pod must not exhaust the node's PIDs. Each container
 // of a pod and its sandbox get the kubelet's podPidsLimit as pids.max (Docker's
 // HostConfig.PidsLimit): 4096 unless `--pod-pids-limit` says otherwise. Two real servers on
 // the real engine: one with the default, one with a limit of 32 that a pod tries to exceed.

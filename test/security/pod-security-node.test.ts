@@ -1,4 +1,4 @@
-// Hole 3 of issue 10 on the real engine: what admission cannot see (symlinks on the host) the
+// Hole 3 of docs/security.md on the real engine: what admission cannot see (symlinks on the host) the
 // node agent checks by real path, and hostPID is honoured rather than silently ignored.
 // One server with the agent, its data directory inside the allowed tree; symlinks lead to the
 // data directory, to the directory that contains it, and out of the tree.

@@ -1,4 +1,4 @@
-// Hole 3 of issue 10: any client could create privileged pods, mount the host's / read-write,
+// Hole 3 of docs/security.md: any client could create privileged pods, mount the host's / read-write,
 // share its namespaces. Against a real server (no node agent): Pod Security admission
 // enforces baseline in `default` with upstream's messages, `restricted` on a labelled
 // namespace, nothing in kube-system; Jobs warn; hostPath only under --allow-host-path.

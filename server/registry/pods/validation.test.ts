@@ -261,7 +261,7 @@ describe('pod validation: resources', () => {
 });
 
 describe('pod validation: probes and lifecycle', () => {
-  it('accepts the seed form’s three probe kinds', () => {
+  it('accepts the wizard’s three probe kinds (docs/product.md#health-checks)', () => {
     expect(
       messages(
         newPod({}, {

@@ -1,4 +1,4 @@
-// The Create Job wizard: the seed's three steps, fields found by their labels.
+// The Create Job wizard (docs/product.md#the-wizard): its three steps, fields found by their labels.
 import type { Locator, Page } from 'playwright-core';
 import { chooseOption } from './antd.js';
 
@@ -37,7 +37,7 @@ export class CreateJobWizard {
     await this.field('f-name').fill(name);
   }
 
-  /** The deploy cluster chosen in step 1 (F2). */
+  /** The deploy cluster chosen in step 1 (docs/product.md#wizard-basic-info). */
   async deployCluster(): Promise<string> {
     const label = this.page.locator('.ant-select', { has: this.field('f-cluster') }).locator('[data-cluster]').first();
     return (await label.count()) > 0 ? ((await label.getAttribute('data-cluster')) ?? '') : '';

@@ -1,4 +1,4 @@
-// The page after Create (F17): every object the application created.
+// The page after Create (docs/product.md#created-objects-page): every object the application created.
 import type { Page } from 'playwright-core';
 
 export class CreatedPage {

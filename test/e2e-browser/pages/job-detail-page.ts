@@ -1,4 +1,4 @@
-// Job detail (F18): summary, failure card, pods live, events, logs, YAML, actions.
+// Job detail (docs/product.md#job-detail): summary, failure card, pods live, events, logs, YAML, actions.
 import type { Page } from 'playwright-core';
 import { attrOf, textOf } from './antd.js';
 

@@ -1,4 +1,4 @@
-// The Job list (F19): one row per Job, live.
+// The Job list (docs/product.md#job-list-completion-time): one row per Job, live.
 import type { Locator, Page } from 'playwright-core';
 import { attrOf, chooseOption, textOf } from './antd.js';
 

@@ -1,4 +1,4 @@
-// "Create from image": the wizard, empty with the seed's defaults or pre-filled from a Job (clone);
+// "Create from image": the wizard, empty with the form's defaults or pre-filled from a Job (clone);
 // `?type=CronJob` opens it with the type CronJob chosen.
 import { Spin } from 'antd';
 import { useEffect, useState } from 'react';

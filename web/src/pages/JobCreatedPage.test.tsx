@@ -21,7 +21,7 @@ const cronJob: CronJob = {
   spec: { schedule: '0 0 1 1 *', jobTemplate: { spec: { template: { spec: { containers: [{ name: 'c', image: 'busybox' }] } } } } },
 };
 
-describe('the created page after a CronJob (F17)', () => {
+describe('the created page after a CronJob (docs/product.md#created-objects-page)', () => {
   it('lists the CronJob and the objects made on the way, linking the CronJob to the CronJobs page of its namespace', async () => {
     saveCreated({
       cluster: 'local',

@@ -1,4 +1,4 @@
-// After Create (F17): every object the application created, with links; the Job's pods appear live.
+// After Create (docs/product.md#created-objects-page): every object the application created, with links; the Job's pods appear live.
 // A CronJob has no pods yet (its Jobs start at the scheduled times): it links to the CronJobs page.
 import { Button, Result, Space, Table, Tag } from 'antd';
 import { Link, useLocation, useNavigate } from 'react-router-dom';

@@ -11,7 +11,7 @@ function renderDetails(p: Partial<JobDetailsRendererProps> & Pick<JobDetailsRend
   return renderConsole(<JobDetailsRenderer pods={[]} events={[]} now={NOW} tab="pods" onTabChange={() => undefined} logs={null} yaml={null} {...p} />, { lang });
 }
 
-describe('JobDetailsRenderer (F18)', () => {
+describe('JobDetailsRenderer (docs/product.md#job-detail)', () => {
   it('puts a failure card on top of a failed job: reason, failing pod, exit code, last log lines', () => {
     const job = newJob({ name: 'oom', failed: 2, startTime: '2026-01-01T00:00:00Z', conditions: [condition('Failed', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit')] });
     const pod = newPod({ job, name: 'oom-x1', phase: 'Failed', containerStatuses: [containerStatus('container-0', terminated(137, 'OOMKilled'))] });

@@ -1,4 +1,4 @@
-// Job detail (F18): summary and conditions, the failure card, pods live, events, logs, YAML.
+// Job detail (docs/product.md#job-detail): summary and conditions, the failure card, pods live, events, logs, YAML.
 import { Card, Descriptions, Table, Tabs, Tag, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';

@@ -41,7 +41,7 @@ function row(name: string): HTMLElement {
   return screen.getByRole('link', { name }).closest('tr') as HTMLElement;
 }
 
-describe('JobListRenderer (F19)', () => {
+describe('JobListRenderer (docs/product.md#job-list-completion-time)', () => {
   it('shows name, namespace, status, completions with progress, duration and creation time', () => {
     renderConsole(<JobListRenderer jobs={[running]} now={NOW} namespaces={['default']} filters={noFilters} onFiltersChange={() => undefined} />);
     const r = row('running');

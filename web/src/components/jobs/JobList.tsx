@@ -1,4 +1,4 @@
-// The Job list (F19): status with the failure reason, completions x/y with progress, duration,
+// The Job list (docs/product.md#job-list-completion-time): status with the failure reason, completions x/y with progress, duration,
 // creation time and the completion time once every pod has finished. Live through a watch.
 import { Input, Progress, Select, Space, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';

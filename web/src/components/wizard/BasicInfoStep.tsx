@@ -1,4 +1,4 @@
-// Step 1 of the seed: application name, deploy cluster, namespace (default `default`), type Job
+// Step 1 (docs/product.md#wizard-basic-info): application name, deploy cluster, namespace (default `default`), type Job
 // or CronJob (then the schedule settings too).
 import { PlusOutlined } from '@ant-design/icons';
 import { Button, Input, Radio, Select, Space, Typography } from 'antd';

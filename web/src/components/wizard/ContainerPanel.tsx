@@ -1,4 +1,4 @@
-// One container of the pod, in the seed's sections: basic (image, tag, pull, resources, init),
+// One container of the pod, in the product's sections (docs/product.md#the-wizard): basic (image, tag, pull, resources, init),
 // environment variables, health checks, lifecycle, volumes, log service.
 import { AppstoreAddOutlined } from '@ant-design/icons';
 import { Alert, AutoComplete, Badge, Button, Checkbox, Collapse, Input, Space, Typography } from 'antd';

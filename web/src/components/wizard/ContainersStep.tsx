@@ -1,4 +1,4 @@
-// Step 2 of the seed: the pod's containers (several, init containers too) and its pull secrets.
+// Step 2: the pod's containers (several, init containers too) and its pull secrets.
 import { PlusOutlined } from '@ant-design/icons';
 import { Badge, Button, Dropdown, Select, Space, Tabs } from 'antd';
 import { useMemo, useState } from 'react';

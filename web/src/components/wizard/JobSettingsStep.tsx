@@ -1,4 +1,4 @@
-// Step 3 of the seed: job settings, with the four job shapes (F1) as templates.
+// Step 3: job settings (docs/product.md#job-settings), with the four job shapes (#job-shapes) as templates.
 import { Alert, Card, Col, InputNumber, Radio, Row, Typography } from 'antd';
 import { useI18n, type MessageKey } from '../../i18n/i18n.js';
 import { applyJobTemplate, JOB_TEMPLATES, jobShapeOf } from '../../lib/job-form/templates.js';

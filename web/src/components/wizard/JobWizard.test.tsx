@@ -37,7 +37,7 @@ const dryRuns = (fake: FakeFetch) => fake.requests.filter((r) => r.method === 'P
 const invalid = (field: string, message: string) => statusResponse(422, 'Invalid', `Job.batch "x" is invalid: ${field}: ${message}`, [{ field, reason: 'FieldValueInvalid', message }]);
 
 describe('JobWizard', () => {
-  it('walks the seed’s three steps, checks each with a server dry run, and creates the Job', async () => {
+  it('walks the wizard’s three steps, checks each with a server dry run, and creates the Job', async () => {
     let call = 0;
     const { fake, onCreated } = setup(newJobForm(), () => {
       call++;
@@ -146,7 +146,7 @@ describe('JobWizard', () => {
   });
 });
 
-describe('JobWizard on another cluster (F2: deploy cluster)', () => {
+describe('JobWizard on another cluster (deploy cluster, docs/product.md#wizard-basic-info)', () => {
   it('reads namespaces and images from the chosen deploy cluster, marks an unreachable one, and creates the Job there', async () => {
     const fake = new FakeFetch();
     const list = (kind: string, items: unknown[] = []) => jsonResponse({ kind, apiVersion: 'v1', metadata: { resourceVersion: '1' }, items });

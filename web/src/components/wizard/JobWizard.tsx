@@ -1,4 +1,4 @@
-// The Create Job wizard: the seed's three steps, a server-side dry run before moving on and
+// The Create Job wizard (docs/product.md#the-wizard): three steps, a server-side dry run before moving on and
 // before Create (errors shown on their fields), and a YAML view editable both ways. With type
 // CronJob (step 1) the same form becomes a CronJob's jobTemplate, sent to …/cronjobs.
 import { Alert, App, Button, Card, Col, Form, Row, Space, Spin, Steps, Switch } from 'antd';

@@ -1,5 +1,5 @@
 // A liveness or readiness check: HTTP (HTTP/HTTPS, path, port, headers), TCP (port) or a command,
-// with the seed's timing defaults pre-filled.
+// with the product's timing defaults pre-filled (docs/product.md#health-checks).
 import { Checkbox, Input, InputNumber, Radio, Select, Space, Typography } from 'antd';
 import { useI18n, type MessageKey } from '../../i18n/i18n.js';
 import { switchProbeType, type ProbeForm, type ProbeType } from '../../lib/job-form/model.js';

@@ -1,7 +1,7 @@
 // Test fixtures: forms with every field filled. Imported by tests only.
 import { newContainerForm, newEnvForm, newJobForm, newLogConfigForm, newProbeForm, newVolumeMountForm, type ContainerForm, type JobForm } from './model.js';
 
-/** A form with every wizard field of F2–F16 filled. */
+/** A form with every wizard field filled (docs/product.md#the-wizard). */
 export function fullForm(): JobForm {
   const f = newJobForm();
   f.name = 'report';

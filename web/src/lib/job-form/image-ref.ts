@@ -1,4 +1,4 @@
-// Image references as the wizard edits them: a name and a tag (the seed: tag defaults to latest).
+// Image references as the wizard edits them: a name and a tag (the tag defaults to latest: docs/product.md#image-selection).
 
 /** Splits "registry:5000/ns/app:1.2" into name and tag; a digest reference keeps its digest in the name. */
 export function splitImage(ref: string): { image: string; tag: string } {

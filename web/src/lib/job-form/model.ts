@@ -1,4 +1,4 @@
-// The wizard's form model: what a person edits in the three steps of the seed, one field per
+// The wizard's form model: what a person edits in its three steps (docs/product.md#the-wizard), one field per
 // control. formToJob / jobToForm convert it to and from a batch/v1 Job; fields the form does not
 // show travel unchanged in `extra` so that a YAML edit never loses them.
 import type { ConcurrencyPolicy, CronJobSpec, Job } from '../../../../api/batch.js';
@@ -63,7 +63,7 @@ export interface ProbeForm {
 
 export type VolumeType = 'hostPath' | 'configMap' | 'secret' | 'emptyDir' | 'persistentVolumeClaim' | 'nfs';
 
-/** One mount of the seed's volume table: a source mounted at a container path. */
+/** One mount of the wizard's volume table: a source mounted at a container path. */
 export interface VolumeMountForm {
   type: VolumeType;
   /** The pod volume's name; empty = generated. Mounts with the same name share one volume. */
@@ -184,11 +184,11 @@ export interface JobForm {
   cron: CronForm;
 }
 
-/** The seed's probe defaults: initial delay by kind, period 10, timeout 1, success 1, failure 3. */
+/** The form's probe defaults (docs/product.md#health-checks): initial delay by kind, period 10, timeout 1, success 1, failure 3. */
 export const PROBE_INITIAL_DELAY_SECONDS: Record<ProbeType, number> = { httpGet: 3, tcpSocket: 15, exec: 5 };
 export const PROBE_DEFAULTS = { periodSeconds: 10, timeoutSeconds: 1, successThreshold: 1, failureThreshold: 3 } as const;
 
-/** A probe as the seed's form pre-fills it (not enabled until the person ticks it). */
+/** A probe as the form pre-fills it (not enabled until the person ticks it). */
 export function newProbeForm(type: ProbeType = 'httpGet'): ProbeForm {
   return {
     enabled: false,
@@ -257,7 +257,7 @@ export function nextContainerName(form: Pick<JobForm, 'containers'>, init = fals
   for (let i = 0; ; i++) if (!used.has(`${prefix}-${i}`)) return `${prefix}-${i}`;
 }
 
-/** The wizard's starting point: the seed's defaults (namespace default, completions 1, parallelism 1, backoffLimit 6, Never). */
+/** The wizard's starting point: the product's defaults (docs/product.md#job-settings; namespace default, completions 1, parallelism 1, backoffLimit 6, Never). */
 export function newJobForm(): JobForm {
   return {
     kind: 'Job',

@@ -4,7 +4,7 @@
 const DECIMAL_SUFFIX: Record<string, number> = { n: -9, u: -6, m: -3, '': 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
 const BINARY_SUFFIX = new Set(['Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei']);
 
-/** Memory units offered by the wizard (the seed: Gi, Mi, Ki). */
+/** Memory units offered by the wizard (Gi, Mi, Ki: docs/product.md#resource-limits). */
 export const MEMORY_UNITS = ['Mi', 'Gi', 'Ki'] as const;
 
 /**

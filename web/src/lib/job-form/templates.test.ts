@@ -3,8 +3,8 @@ import { newJobForm, newProbeForm, switchProbeType, PROBE_INITIAL_DELAY_SECONDS 
 import { applyJobTemplate, JOB_TEMPLATES, jobShapeOf } from './templates.js';
 import { formToJob } from './to-job.js';
 
-describe('the four job shapes (F1)', () => {
-  it('has one template per row of the seed table, each classified as its own shape', () => {
+describe('the four job shapes (docs/product.md#job-shapes)', () => {
+  it('has one template per job shape, each classified as its own shape', () => {
     expect(JOB_TEMPLATES.map((t) => t.shape)).toEqual(['oneShot', 'fixedCompletions', 'parallelFixedCompletions', 'workQueue']);
     for (const t of JOB_TEMPLATES) expect(jobShapeOf(t.completions, t.parallelism)).toBe(t.shape);
   });
@@ -52,7 +52,7 @@ describe('the four job shapes (F1)', () => {
   });
 });
 
-describe('form defaults (the seed)', () => {
+describe('form defaults (docs/product.md#job-settings)', () => {
   it('starts in namespace default with completions 1, parallelism 1, backoffLimit 6, Never and tag latest', () => {
     const f = newJobForm();
     expect([f.cluster, f.namespace, f.completions, f.parallelism, f.backoffLimit, f.restartPolicy, f.activeDeadlineSeconds]).toEqual(['local', 'default', 1, 1, 6, 'Never', null]);

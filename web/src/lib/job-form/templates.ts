@@ -1,4 +1,4 @@
-// The four job shapes of the seed's table (F1), as templates that fill step 3.
+// The four job shapes (docs/product.md#job-shapes), as templates that fill step 3.
 import type { JobForm } from './model.js';
 
 export type JobShape = 'oneShot' | 'fixedCompletions' | 'parallelFixedCompletions' | 'workQueue';
@@ -12,7 +12,7 @@ export interface JobTemplate {
 /**
  * One-shot (a database migration): 1 pod until it succeeds.
  * Fixed completions: one pod at a time until `completions` succeeded.
- * Fixed completions in parallel: several pods at a time until `completions` succeeded (the seed's example).
+ * Fixed completions in parallel: several pods at a time until `completions` succeeded (the busybox example, docs/product.md#busybox-example).
  * Parallel work queue: completions unset; done when all pods ended and at least one succeeded.
  */
 export const JOB_TEMPLATES: readonly JobTemplate[] = [
@@ -35,7 +35,7 @@ export function applyJobTemplate(form: JobForm, shape: JobShape): JobForm {
 }
 
 /**
- * Which of the four shapes a completions/parallelism pair is, as the seed's table classifies
+ * Which of the four shapes a completions/parallelism pair is, as docs/product.md#job-shapes classifies
  * them; undefined for pairs outside the table (e.g. completions unset with parallelism 1).
  * An unset parallelism means 1 (the API default).
  */

@@ -68,7 +68,7 @@ describe('formToJob', () => {
     ]);
   });
 
-  it('writes an HTTPS liveness check with repeated headers and the seed defaults', () => {
+  it('writes an HTTPS liveness check with repeated headers and the form’s defaults', () => {
     const c = formToJob(fullForm()).spec.template.spec.containers[0];
     expect(c.livenessProbe).toEqual({
       httpGet: {
@@ -148,7 +148,7 @@ describe('formToJob', () => {
     expect(pod.containers[0].volumeMounts?.map((m) => m.name)).toEqual(['data', 'hostpath-1', 'data']);
   });
 
-  it('builds the seed example: busybox, completions 2, parallelism 2', () => {
+  it('builds the busybox example: busybox, completions 2, parallelism 2', () => {
     const f = newJobForm();
     f.name = 'busybox';
     f.containers[0].image = 'busybox';

@@ -21,7 +21,7 @@ export interface JobBuild {
   fieldMap: FieldMapEntry[];
 }
 
-/** The environment variable prefix of the log service (the seed platform's convention). */
+/** The environment variable prefix of the log service (the log-pilot convention: docs/product.md#log-collection). */
 export const LOG_ENV_PREFIX = 'aliyun_logs_';
 export const LOG_TAGS_SUFFIX = '_tags';
 

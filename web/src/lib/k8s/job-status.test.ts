@@ -38,7 +38,7 @@ describe('completions and progress', () => {
   });
 });
 
-describe('jobCompletionTime (F19: once, and only once, every pod has finished)', () => {
+describe('jobCompletionTime (once, and only once, every pod has finished: docs/product.md#job-list-completion-time)', () => {
   const complete = { completionTime: '2026-01-01T00:02:00Z', startTime: '2026-01-01T00:00:00Z', conditions: [condition('Complete')] };
 
   it('shows the completion time of a Complete job with no active or terminating pods', () => {

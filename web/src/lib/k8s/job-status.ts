@@ -1,5 +1,5 @@
 // What the console says about a Job: status, failure reason, completions, duration, and the
-// completion time, shown once and only once every pod has finished (F19).
+// completion time, shown once and only once every pod has finished (docs/product.md#job-list-completion-time).
 import type { Job, JobCondition, JobConditionType } from '../../../../api/batch.js';
 import type { Pod } from '../../../../api/core.js';
 import { humanDuration, timeOf } from './duration.js';

@@ -2,7 +2,7 @@
 // the controllers `jobyard server` runs (Job, scheduler, garbage collector, TTL-after-finished...)
 // and a simulated node (test/support/sim-node.ts) that plays each pod to a scripted end, as
 // upstream's test/integration/job does by writing pod status. Every scenario is named after the
-// upstream behaviour it checks; the A-numbers refer to /work/shared/research/k8s-job-semantics.md §4.
+// upstream behaviour it checks (upstream's e2e and integration test names where there is one).
 //
 // The server uses a small pod-failure backoff (base 1 s, cap 2 s) so failure scenarios stay short;
 // the backoff's doubling and cap are checked on a second server (base 2 s, cap 5 s).
@@ -83,7 +83,7 @@ async function newNamespace(cl: Cluster, prefix: string): Promise<string> {
   return name;
 }
 
-/** Manifest B of the research file: restartPolicy Never, grace 1 s, one container "c". */
+/** The base Job of these scenarios: restartPolicy Never, grace 1 s, one container "c". */
 function newJob(name: string, spec: Partial<JobSpec> = {}, pod: Partial<PodSpec> = {}): Job {
   return {
     apiVersion: 'batch/v1',
@@ -175,7 +175,7 @@ async function expectSettled(cl: Cluster, ns: string, job: Job, counts: { succee
 
 describe.concurrent('Job controller with a simulated node', () => {
   describe('the four job shapes (docs/product.md#job-shapes)', () => {
-    it('should run a job to completion when tasks succeed: one-shot, SuccessCriteriaMet then Complete, events, finalizer held while running (A9)', async () => {
+    it('should run a job to completion when tasks succeed: one-shot, SuccessCriteriaMet then Complete, events, finalizer held while running', async () => {
       const ns = await newNamespace(c, 'one-shot');
       c.node.script(ns, { runMs: 600 });
       await jobsOf(c, ns).create(newJob('once'));
@@ -215,7 +215,7 @@ describe.concurrent('Job controller with a simulated node', () => {
       expect((await podsOf(c, ns, 'fixed')).map((p) => p.status?.phase)).toEqual(['Succeeded', 'Succeeded', 'Succeeded']);
     });
 
-    it('should run a job to completion with fixed completions in parallel: never more than parallelism active, exactly completions pods (A10)', async () => {
+    it('should run a job to completion with fixed completions in parallel: never more than parallelism active, exactly completions pods', async () => {
       const ns = await newNamespace(c, 'parallel');
       c.node.script(ns, { runMs: 500 });
       await jobsOf(c, ns).create(newJob('par', { completions: 4, parallelism: 2 }));
@@ -226,7 +226,7 @@ describe.concurrent('Job controller with a simulated node', () => {
       expect((await podsOf(c, ns, 'par')).length).toBe(4);
     });
 
-    it('more active pods than remaining completions: parallelism 5, completions 3 creates 3 pods at once (A11)', async () => {
+    it('more active pods than remaining completions: parallelism 5, completions 3 creates 3 pods at once', async () => {
       const ns = await newNamespace(c, 'more-par');
       c.node.script(ns, { runMs: 1500 });
       await jobsOf(c, ns).create(newJob('mp', { completions: 3, parallelism: 5 }));
@@ -238,7 +238,7 @@ describe.concurrent('Job controller with a simulated node', () => {
       expect((await podsOf(c, ns, 'mp')).length).toBe(3);
     });
 
-    it('WQ job finishing: no new pods after the first success; Complete once all pods ended (A12)', async () => {
+    it('WQ job finishing: no new pods after the first success; Complete once all pods ended', async () => {
       const ns = await newNamespace(c, 'wq');
       c.node.script(ns, (_p, info) => ({ runMs: info.seq === 0 ? 100 : 2500 }));
       await jobsOf(c, ns).create(newJob('wq', { parallelism: 3 }));
@@ -257,7 +257,7 @@ describe.concurrent('Job controller with a simulated node', () => {
       expect(seconds(job.status?.completionTime) * 1000).toBeGreaterThanOrEqual(Math.floor(lastEnd / 1000) * 1000);
     });
 
-    it('WQ job all finished despite one failure: Complete with succeeded 1 and failed 1, the failed pod not replaced (A13)', async () => {
+    it('WQ job all finished despite one failure: Complete with succeeded 1 and failed 1, the failed pod not replaced', async () => {
       const ns = await newNamespace(c, 'wq-fail');
       c.node.script(ns, (_p, info) => (info.seq === 0 ? { runMs: 100 } : { runMs: 1500, exit: { exitCode: 1 } }));
       await jobsOf(c, ns).create(newJob('wqf', { parallelism: 2 }));
@@ -271,7 +271,7 @@ describe.concurrent('Job controller with a simulated node', () => {
   });
 
   describe('parallelism', () => {
-    it('parallelism 0 creates no pods and no conditions until parallelism is raised (A14)', async () => {
+    it('parallelism 0 creates no pods and no conditions until parallelism is raised', async () => {
       const ns = await newNamespace(c, 'par-zero');
       c.node.script(ns, { runMs: 100 });
       await jobsOf(c, ns).create(newJob('pz', { parallelism: 0, completions: 1 }));
@@ -285,7 +285,7 @@ describe.concurrent('Job controller with a simulated node', () => {
       await expectSettled(c, ns, job, { succeeded: 1 });
     });
 
-    it('too many active pods: lowering parallelism deletes pods without counting them (SuccessfulDelete), raising it creates pods again (A41)', async () => {
+    it('too many active pods: lowering parallelism deletes pods without counting them (SuccessfulDelete), raising it creates pods again', async () => {
       const ns = await newNamespace(c, 'scale');
       await jobsOf(c, ns).create(newJob('sc', { completions: 6, parallelism: 3 }));
       await waitForPods(c, ns, 'sc', '3 running', (p) => running(p).length === 3);
@@ -334,7 +334,7 @@ describe.concurrent('Job controller with a simulated node', () => {
       expect(pods[0].status?.containerStatuses?.[0].restartCount).toBe(0);
     });
 
-    it('should fail to exceed backoffLimit: backoffLimit 1 gives exactly 2 failed pods, FailureTarget then Failed, no completionTime (A15)', async () => {
+    it('should fail to exceed backoffLimit: backoffLimit 1 gives exactly 2 failed pods, FailureTarget then Failed, no completionTime', async () => {
       const ns = await newNamespace(c, 'backoff-limit');
       c.node.script(ns, { runMs: 100, exit: { exitCode: 1 } });
       await jobsOf(c, ns).create(newJob('bl', { backoffLimit: 1 }));
@@ -352,7 +352,7 @@ describe.concurrent('Job controller with a simulated node', () => {
       expect(ev.map((e) => [e.type, e.message])).toEqual([['Warning', MSG_BACKOFF]]);
     });
 
-    it('pods the controller deletes because the Job failed are counted failed: backoffLimit 0, one pod fails, the running one is killed and counted (research §0.5)', async () => {
+    it('pods the controller deletes because the Job failed are counted failed: backoffLimit 0, one pod fails, the running one is killed and counted', async () => {
       const ns = await newNamespace(c, 'kill-counted');
       c.node.script(ns, (_p, info) => (info.seq === 0 ? { runMs: 300, exit: { exitCode: 1 } } : { terminationMs: 500, killedExitCode: 143 }));
       await jobsOf(c, ns).create(newJob('kc', { completions: 2, parallelism: 2, backoffLimit: 0 }));
@@ -365,7 +365,7 @@ describe.concurrent('Job controller with a simulated node', () => {
       expect(c.node.history(ns).length).toBe(2);
     });
 
-    it('OnFailure counts container restarts toward backoffLimit (restartCount >= backoffLimit): the pod is deleted and counted failed (A18, TestJobBackoffForOnFailure)', async () => {
+    it('OnFailure counts container restarts toward backoffLimit (restartCount >= backoffLimit): the pod is deleted and counted failed (TestJobBackoffForOnFailure)', async () => {
       const ns = await newNamespace(c, 'onfailure-limit');
       // Two restarts, then the container keeps running: only the ">= backoffLimit" rule can fail the Job.
       c.node.script(ns, { runMs: 100, restarts: { count: 2, everyMs: 300, exitCode: 1 }, exit: 'none' });
@@ -380,7 +380,7 @@ describe.concurrent('Job controller with a simulated node', () => {
       await waitForPods(c, ns, 'of', 'the pod deleted', (p) => p.length === 0);
     });
 
-    it('should run a job to completion when tasks sometimes fail and are locally restarted: OnFailure restarts are not failures (A19)', async () => {
+    it('should run a job to completion when tasks sometimes fail and are locally restarted: OnFailure restarts are not failures', async () => {
       const ns = await newNamespace(c, 'onfailure-ok');
       c.node.script(ns, { runMs: 100, restarts: { count: 1, everyMs: 300 }, exit: { exitCode: 0 } });
       await jobsOf(c, ns).create(newJob('ofok', { completions: 4, parallelism: 2 }, { restartPolicy: 'OnFailure' }));
@@ -392,7 +392,7 @@ describe.concurrent('Job controller with a simulated node', () => {
       expect(pods.map((p) => p.status?.containerStatuses?.[0].restartCount)).toEqual([1, 1, 1, 1]);
     });
 
-    it('should fail when exceeds active deadline: DeadlineExceeded, active pods terminated and counted failed, Failed once they are gone (A20, A21)', async () => {
+    it('should fail when exceeds active deadline: DeadlineExceeded, active pods terminated and counted failed, Failed once they are gone', async () => {
       const ns = await newNamespace(c, 'deadline');
       c.node.script(ns, { terminationMs: 1500, killedExitCode: 143 });
       await jobsOf(c, ns).create(newJob('dl', { completions: 4, parallelism: 2, activeDeadlineSeconds: 2 }));
@@ -458,7 +458,7 @@ describe.concurrent('Job controller with a simulated node', () => {
       await expectSettled(c, ns, job, {});
     });
 
-    it('activeDeadlineSeconds 0 is accepted and fails the Job at once with DeadlineExceeded, with no pods (A5)', async () => {
+    it('activeDeadlineSeconds 0 is accepted and fails the Job at once with DeadlineExceeded, with no pods', async () => {
       const ns = await newNamespace(c, 'ads-zero');
       await jobsOf(c, ns).create(newJob('az', { activeDeadlineSeconds: 0 }));
       const job = await waitForFinished(c, ns, 'az');
@@ -471,8 +471,8 @@ describe.concurrent('Job controller with a simulated node', () => {
     });
   });
 
-  describe('suspend and resume (A22-A24)', () => {
-    it('should not create pods when created in suspend state; resume sets startTime and runs it to completion (A22)', async () => {
+  describe('suspend and resume', () => {
+    it('should not create pods when created in suspend state; resume sets startTime and runs it to completion', async () => {
       const ns = await newNamespace(c, 'suspend-create');
       c.node.script(ns, { runMs: 100 });
       await jobsOf(c, ns).create(newJob('sc', { completions: 4, parallelism: 2, suspend: true }));
@@ -496,7 +496,7 @@ describe.concurrent('Job controller with a simulated node', () => {
       expect(evs).toEqual(expect.arrayContaining(['Normal Suspended Job suspended', 'Normal Resumed Job resumed']));
     });
 
-    it('should delete pods when suspended: not counted as failed, startTime cleared; resume creates pods again with a new startTime (A23)', async () => {
+    it('should delete pods when suspended: not counted as failed, startTime cleared; resume creates pods again with a new startTime', async () => {
       const ns = await newNamespace(c, 'suspend-running');
       c.node.script(ns, (_p, info) => (info.seq < 2 ? {} : { runMs: 200 }));
       await jobsOf(c, ns).create(newJob('sr', { completions: 4, parallelism: 2 }));
@@ -523,7 +523,7 @@ describe.concurrent('Job controller with a simulated node', () => {
       expect(c.node.history(ns).length).toBe(6);
     });
 
-    it('a suspended Job never passes its deadline; resuming restarts the deadline (A24)', async () => {
+    it('a suspended Job never passes its deadline; resuming restarts the deadline', async () => {
       const ns = await newNamespace(c, 'suspend-deadline');
       await jobsOf(c, ns).create(newJob('sd', { parallelism: 1, activeDeadlineSeconds: 2 }));
       await waitForPods(c, ns, 'sd', 'running', (p) => running(p).length === 1);
@@ -549,8 +549,8 @@ describe.concurrent('Job controller with a simulated node', () => {
     });
   });
 
-  describe('Indexed Jobs (A25-A30)', () => {
-    it('should create pods for an Indexed job with completion indexes and specified hostname (A25)', async () => {
+  describe('Indexed Jobs', () => {
+    it('should create pods for an Indexed job with completion indexes and specified hostname', async () => {
       const ns = await newNamespace(c, 'indexed');
       c.node.script(ns, { runMs: 200 });
       await jobsOf(c, ns).create(
@@ -576,7 +576,7 @@ describe.concurrent('Job controller with a simulated node', () => {
       }
     });
 
-    it('indexed job completed: two consecutive indexes are written "0,1" (A26)', async () => {
+    it('indexed job completed: two consecutive indexes are written "0,1"', async () => {
       const ns = await newNamespace(c, 'indexed-two');
       c.node.script(ns, { runMs: 100 });
       await jobsOf(c, ns).create(newJob('i2', { completions: 2, parallelism: 2, completionMode: 'Indexed' }));
@@ -585,7 +585,7 @@ describe.concurrent('Job controller with a simulated node', () => {
       await expectSettled(c, ns, job, { succeeded: 2 });
     });
 
-    it('indexed job: a failed index gets a new pod with the same index; completedIndexes "0-2", failed 1 (A26)', async () => {
+    it('indexed job: a failed index gets a new pod with the same index; completedIndexes "0-2", failed 1', async () => {
       const ns = await newNamespace(c, 'indexed-retry');
       c.node.script(ns, (_p, info) => ({ runMs: 150, exit: { exitCode: info.index === 1 && info.indexSeq === 0 ? 1 : 0 } }));
       await jobsOf(c, ns).create(newJob('ir', { completions: 3, parallelism: 3, completionMode: 'Indexed' }));
@@ -596,7 +596,7 @@ describe.concurrent('Job controller with a simulated node', () => {
       expect(byIndex).toEqual(['0:Succeeded', '1:Failed', '1:Succeeded', '2:Succeeded']);
     });
 
-    it('should execute all indexes despite some failing when using backoffLimitPerIndex (A27)', async () => {
+    it('should execute all indexes despite some failing when using backoffLimitPerIndex', async () => {
       const ns = await newNamespace(c, 'per-index');
       c.node.script(ns, (_p, info) => ({ runMs: 100, exit: { exitCode: (info.index ?? 0) % 2 } }));
       await jobsOf(c, ns).create(newJob('pi', { completions: 4, parallelism: 2, completionMode: 'Indexed', backoffLimitPerIndex: 1 }));
@@ -612,7 +612,7 @@ describe.concurrent('Job controller with a simulated node', () => {
       await expectSettled(c, ns, job, { succeeded: 2, failed: 4 });
     });
 
-    it('should record the failure-count in the Pod annotation when using backoffLimitPerIndex (A28)', async () => {
+    it('should record the failure-count in the Pod annotation when using backoffLimitPerIndex', async () => {
       const ns = await newNamespace(c, 'failure-count');
       c.node.script(ns, { runMs: 100, exit: { exitCode: 1 } });
       await jobsOf(c, ns).create(newJob('fc', { completions: 2, parallelism: 2, completionMode: 'Indexed', backoffLimitPerIndex: 1 }));
@@ -624,7 +624,7 @@ describe.concurrent('Job controller with a simulated node', () => {
       expect(counts).toEqual(['0:0', '0:1', '1:0', '1:1']);
     });
 
-    it('should terminate job execution when the number of failed indexes exceeds maxFailedIndexes (A29)', async () => {
+    it('should terminate job execution when the number of failed indexes exceeds maxFailedIndexes', async () => {
       const ns = await newNamespace(c, 'max-failed');
       c.node.script(ns, { runMs: 100, exit: { exitCode: 1 } });
       await jobsOf(c, ns).create(
@@ -641,7 +641,7 @@ describe.concurrent('Job controller with a simulated node', () => {
       expect(c.node.history(ns).map((r) => r.info.index)).toEqual([0]);
     });
 
-    it('should mark indexes as failed when the FailIndex action is matched in podFailurePolicy (A30)', async () => {
+    it('should mark indexes as failed when the FailIndex action is matched in podFailurePolicy', async () => {
       const ns = await newNamespace(c, 'fail-index');
       c.node.script(ns, (_p, info) => ({ runMs: 100, exit: { exitCode: info.index === 1 ? 1 : 0 } }));
       await jobsOf(c, ns).create(
@@ -663,8 +663,8 @@ describe.concurrent('Job controller with a simulated node', () => {
     });
   });
 
-  describe('podFailurePolicy (A31, A32)', () => {
-    it('should allow to use the pod failure policy on exit code to fail the job early: FailJob (A31)', async () => {
+  describe('podFailurePolicy', () => {
+    it('should allow to use the pod failure policy on exit code to fail the job early: FailJob', async () => {
       const ns = await newNamespace(c, 'fail-job');
       c.node.script(ns, (_p, info) => ({ runMs: info.seq === 0 ? 150 : 3000, exit: { exitCode: 42 } }));
       await jobsOf(c, ns).create(
@@ -690,7 +690,7 @@ describe.concurrent('Job controller with a simulated node', () => {
       await expectSettled(c, ns, job, { failed: job.status?.failed });
     });
 
-    it('should allow to use a pod failure policy to ignore failure matching on exit code: Ignore, replacements after the backoff (A32)', async () => {
+    it('should allow to use a pod failure policy to ignore failure matching on exit code: Ignore, replacements after the backoff', async () => {
       const ns = await newNamespace(c, 'ignore');
       c.node.script(ns, (_p, info) => ({ runMs: 100, exit: { exitCode: info.indexSeq === 0 ? 42 : 0 } }));
       await jobsOf(c, ns).create(
@@ -755,8 +755,8 @@ describe.concurrent('Job controller with a simulated node', () => {
     });
   });
 
-  describe('successPolicy (A34, A35)', () => {
-    it('with successPolicy should succeeded when all indexes succeeded: SuccessPolicy reason and message on both conditions (A34)', async () => {
+  describe('successPolicy', () => {
+    it('with successPolicy should succeeded when all indexes succeeded: SuccessPolicy reason and message on both conditions', async () => {
       const ns = await newNamespace(c, 'success-count');
       c.node.script(ns, { runMs: 150 });
       await jobsOf(c, ns).create(
@@ -770,7 +770,7 @@ describe.concurrent('Job controller with a simulated node', () => {
       await expectSettled(c, ns, job, { succeeded: 2 });
     });
 
-    it('with successPolicy succeededIndexes rule should succeeded even when some indexes remain pending: Complete and completionTime only once every pod ended (A35)', async () => {
+    it('with successPolicy succeededIndexes rule should succeeded even when some indexes remain pending: Complete and completionTime only once every pod ended', async () => {
       const ns = await newNamespace(c, 'success-indexes');
       c.node.script(ns, (_p, info) => (info.index === 0 ? { runMs: 300 } : { terminationMs: 1500 }));
       await jobsOf(c, ns).create(
@@ -797,8 +797,8 @@ describe.concurrent('Job controller with a simulated node', () => {
     });
   });
 
-  describe('podReplacementPolicy (A36, A37)', () => {
-    it('should recreate pods only after they have failed if pod replacement policy is set to Failed (A36)', async () => {
+  describe('podReplacementPolicy', () => {
+    it('should recreate pods only after they have failed if pod replacement policy is set to Failed', async () => {
       const ns = await newNamespace(c, 'replace-failed');
       c.node.script(ns, (_p, info) => (info.seq === 0 ? { terminationMs: 1500, killedExitCode: 143 } : { runMs: 200 }));
       await jobsOf(c, ns).create(newJob('rf', { podReplacementPolicy: 'Failed' }));
@@ -814,7 +814,7 @@ describe.concurrent('Job controller with a simulated node', () => {
       expect(replacement.seenAtMs).toBeGreaterThan(old.endedAtMs!);
     });
 
-    it('WQ job: recreate pods when terminating or failed: the default policy counts a deleted pod failed at once and replaces it while it terminates (A37)', async () => {
+    it('WQ job: recreate pods when terminating or failed: the default policy counts a deleted pod failed at once and replaces it while it terminates', async () => {
       const ns = await newNamespace(c, 'replace-terminating');
       c.node.script(ns, (_p, info) => (info.seq === 0 ? { terminationMs: 4000, killedExitCode: 143 } : { runMs: 200 }));
       await jobsOf(c, ns).create(newJob('rt'));
@@ -832,8 +832,8 @@ describe.concurrent('Job controller with a simulated node', () => {
     });
   });
 
-  describe('ownership, deletion and clean-up (A38-A40, A43)', () => {
-    it('should adopt matching orphans and release non-matching pods (A38)', async () => {
+  describe('ownership, deletion and clean-up', () => {
+    it('should adopt matching orphans and release non-matching pods', async () => {
       const ns = await newNamespace(c, 'adopt');
       await jobsOf(c, ns).create(newJob('ad', { completions: 4, parallelism: 2 }));
       const job = await getJob(c, ns, 'ad');
@@ -858,7 +858,7 @@ describe.concurrent('Job controller with a simulated node', () => {
       expect(j.status?.failed ?? 0).toBe(0);
     });
 
-    it('should remove pods when job is deleted: kubectl delete (Background); a raw DELETE orphans them (A39)', async () => {
+    it('should remove pods when job is deleted: kubectl delete (Background); a raw DELETE orphans them', async () => {
       const ns = await newNamespace(c, 'delete');
       await jobsOf(c, ns).create(newJob('bg', { completions: 2, parallelism: 2 }));
       await jobsOf(c, ns).create(newJob('raw', { completions: 2, parallelism: 2 }));
@@ -892,7 +892,7 @@ describe.concurrent('Job controller with a simulated node', () => {
       expect(c.node.history(ns).length).toBe(2);
     });
 
-    it('job should be deleted once it finishes after TTL seconds (A40)', async () => {
+    it('job should be deleted once it finishes after TTL seconds', async () => {
       const ns = await newNamespace(c, 'ttl');
       c.node.script(ns, (pod) => ({ runMs: 100, exit: { exitCode: pod.metadata.labels?.['batch.kubernetes.io/job-name'] === 'ttl-failed' ? 1 : 0 } }));
       await jobsOf(c, ns).create(newJob('ttl', { ttlSecondsAfterFinished: 2 }));
@@ -912,7 +912,7 @@ describe.concurrent('Job controller with a simulated node', () => {
       }
     });
 
-    it('should allow to delegate reconciliation to external controller: managedBy another controller gets no pods and no status (A43)', async () => {
+    it('should allow to delegate reconciliation to external controller: managedBy another controller gets no pods and no status', async () => {
       const ns = await newNamespace(c, 'managed-by');
       c.node.script(ns, { runMs: 100 });
       await jobsOf(c, ns).create(newJob('ext', { managedBy: 'example.com/custom-job-controller' }));
@@ -965,7 +965,7 @@ describe.concurrent('pod-failure backoff on a server with --job-backoff-base 2 -
     return out;
   }
 
-  it('exponential backoff between failure and replacement doubles from the base and stops at the configured cap (A16)', async () => {
+  it('exponential backoff between failure and replacement doubles from the base and stops at the configured cap', async () => {
     const ns = await newNamespace(b, 'doubling');
     b.node.script(ns, { runMs: 100, exit: { exitCode: 1 }, alignEndToSecond: true });
     await jobsOf(b, ns).create(newJob('bo', { backoffLimit: 3 }));
@@ -983,7 +983,7 @@ describe.concurrent('pod-failure backoff on a server with --job-backoff-base 2 -
     });
   });
 
-  it('failed + succeed pods: reset backoff delay: after a success the next failure waits the base delay again (A17)', async () => {
+  it('failed + succeed pods: reset backoff delay: after a success the next failure waits the base delay again', async () => {
     const ns = await newNamespace(b, 'reset');
     // fail, fail, succeed, fail, succeed
     b.node.script(ns, (_p, info) => ({ runMs: 100, exit: { exitCode: [1, 1, 0, 1, 0][info.seq] ?? 0 }, alignEndToSecond: true }));

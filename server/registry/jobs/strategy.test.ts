@@ -4,7 +4,7 @@ import { create, TEST_UID, update, updateStatus } from '../testing/strategy-sequ
 import { jobs } from './index.js';
 import type { JobObject } from './types.js';
 
-/** Research §4's base manifest B. */
+/** The base Job manifest of these tests (restartPolicy Never, one container). */
 function newJob(name = 'b', spec: Record<string, unknown> = {}, podSpec: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     apiVersion: 'batch/v1',
@@ -24,7 +24,7 @@ function newJob(name = 'b', spec: Record<string, unknown> = {}, podSpec: Record<
   };
 }
 
-describe('Job create: defaults and generated fields (A1)', () => {
+describe('Job create: defaults and generated fields', () => {
   const { obj: job, errors, warnings } = create(jobs, newJob());
 
   it('is valid and warns about nothing', () => {
@@ -32,7 +32,7 @@ describe('Job create: defaults and generated fields (A1)', () => {
     expect(warnings).toEqual([]);
   });
 
-  it('defaults every JobSpec field of research §1.1', () => {
+  it('defaults every JobSpec field as upstream’s SetDefaults_Job does', () => {
     expect(job.spec).toMatchObject({
       completions: 1,
       parallelism: 1,
@@ -82,7 +82,7 @@ describe('Job create: defaults and generated fields (A1)', () => {
     expect(out.status).toEqual({});
   });
 
-  it('defaults the pod template (research §1.2)', () => {
+  it('defaults the pod template as upstream’s core/v1 defaults do', () => {
     const spec = job.spec.template.spec;
     expect(spec).toMatchObject({
       restartPolicy: 'Never',
@@ -156,7 +156,7 @@ describe('Job create: defaults and generated fields (A1)', () => {
   });
 });
 
-describe('Job create: completions and parallelism (A2, A3)', () => {
+describe('Job create: completions and parallelism', () => {
   it('leaves completions null when only parallelism is set (work queue)', () => {
     const out = create(jobs, newJob('wq', { parallelism: 3 }));
     expect(out.errors).toEqual([]);
@@ -203,7 +203,7 @@ describe('Job create: warnings', () => {
   });
 });
 
-describe('Job update (A7)', () => {
+describe('Job update', () => {
   const stored = (): JobObject => {
     const j = create(jobs, newJob('run', { completions: 4, parallelism: 2 })).obj;
     j.metadata.resourceVersion = '7';
@@ -277,7 +277,7 @@ describe('Job update (A7)', () => {
   });
 });
 
-describe('Job /status (V13)', () => {
+describe('Job /status', () => {
   const running = (): JobObject => {
     const j = create(jobs, newJob('st', { completions: 2, parallelism: 2 })).obj;
     j.status = { active: 2, ready: 0, startTime: '2026-01-01T00:00:01Z', terminating: 0, uncountedTerminatedPods: {} };

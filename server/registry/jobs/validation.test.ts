@@ -22,7 +22,7 @@ function newJob(name = 'v', spec: Record<string, unknown> = {}, podSpec: Record<
 
 const messages = (input: unknown) => create(jobs, input).messages;
 
-describe('Job validation: restartPolicy (A4, V3)', () => {
+describe('Job validation: restartPolicy', () => {
   const required = 'spec.template.spec.restartPolicy: Required value: valid values: "OnFailure", "Never"';
 
   it('requires OnFailure or Never when restartPolicy is unset (defaulted to Always)', () => {
@@ -45,7 +45,7 @@ describe('Job validation: restartPolicy (A4, V3)', () => {
   });
 });
 
-describe('Job validation: non-negative fields (A5, V4)', () => {
+describe('Job validation: non-negative fields', () => {
   it.each(['parallelism', 'completions', 'backoffLimit', 'activeDeadlineSeconds', 'ttlSecondsAfterFinished'])('rejects %s -1', (field) => {
     expect(messages(newJob('v', { [field]: -1 }))).toEqual([`spec.${field}: Invalid value: -1: must be greater than or equal to 0`]);
   });
@@ -62,7 +62,7 @@ describe('Job validation: non-negative fields (A5, V4)', () => {
   });
 });
 
-describe('Job validation: selector (A6, V5)', () => {
+describe('Job validation: selector', () => {
   it('rejects a manual selector that does not match the template labels', () => {
     const out = create(jobs, newJob('v', { manualSelector: true, selector: { matchLabels: { a: 'b' } } }, {}, { metadata: { labels: { a: 'c' } } }));
     expect(out.errors.map((e) => [e.field, e.type, e.value, e.detail])).toEqual([
@@ -103,7 +103,7 @@ describe('Job validation: selector (A6, V5)', () => {
   });
 });
 
-describe('Job validation: Indexed (A8, V2, V6, V7)', () => {
+describe('Job validation: Indexed', () => {
   it('requires completions in Indexed mode', () => {
     expect(messages(newJob('v', { completionMode: 'Indexed', parallelism: 2 }))).toEqual([
       'spec.completions: Required value: when completion mode is Indexed',
@@ -148,7 +148,7 @@ describe('Job validation: Indexed (A8, V2, V6, V7)', () => {
   });
 });
 
-describe('Job validation: podFailurePolicy (A33, V8, V10)', () => {
+describe('Job validation: podFailurePolicy', () => {
   const rule = (r: Record<string, unknown>) => ({ podFailurePolicy: { rules: [r] } });
 
   it('allows only Never with a podFailurePolicy', () => {
@@ -214,7 +214,7 @@ describe('Job validation: podFailurePolicy (A33, V8, V10)', () => {
   });
 });
 
-describe('Job validation: successPolicy and managedBy (V9, V11)', () => {
+describe('Job validation: successPolicy and managedBy', () => {
   it('requires Indexed mode for a successPolicy', () => {
     const out = create(jobs, newJob('v', { successPolicy: { rules: [{ succeededCount: 1 }] } }));
     expect(out.errors.map((e) => [e.field, e.detail])).toEqual([['spec.successPolicy', 'requires indexed completion mode']]);
@@ -251,7 +251,7 @@ describe('Job validation: successPolicy and managedBy (V9, V11)', () => {
   });
 });
 
-describe('Job validation: metadata and template (V1)', () => {
+describe('Job validation: metadata and template', () => {
   it('requires a DNS subdomain name', () => {
     expect(create(jobs, newJob('Bad_Name')).errors.map((e) => e.field)).toEqual(['metadata.name']);
   });

@@ -230,32 +230,6 @@ export function retryAfterBackoff<T>(logger: { error(msg: string, fields?: Recor
 }
 
 /**
- * One step of a controller worker, as client-go's processNextWorkItem: take a key, sync it,
- * forget it on success or hand it to `onError`; always mark it done. False once the queue
- * has shut down.
- */
-export async function processNextWorkItem<T>(queue: WorkQueue<T>, sync: (key: T) => Promise<void>, onError: SyncErrorHandler<T>): Promise<boolean> {
-  const key = await queue.get();
-  if (key === undefined) return false;
-  try {
-    await sync(key);
-    queue.forget(key);
-  } catch (err) {
-    onError(key, err, queue);
-  } finally {
-    queue.done(key);
-  }
-  return true;
-}
-
-/** A worker: processNextWorkItem until the queue shuts down. */
-export async function runWorker<T>(queue: WorkQueue<T>, sync: (key: T) => Promise<void>, onError: SyncErrorHandler<T>): Promise<void> {
-  while (await processNextWorkItem(queue, sync, onError)) {
-    // next key
-  }
-}
-
-/**
  * A work queue with what its workers do with a key: sync it, and hand a failure to `onError`.
  * A controller keeps one per queue and starts `run()` as many times as it wants workers.
  */
@@ -270,13 +244,28 @@ export class QueueWorker<T> {
     this.onError = onError;
   }
 
-  /** One step (processNextWorkItem); false once the queue has shut down. */
-  processNextWorkItem(): Promise<boolean> {
-    return processNextWorkItem(this.queue, this.sync, this.onError);
+  /**
+   * One step, as client-go's processNextWorkItem: take a key, sync it, forget it on success or
+   * hand it to `onError`; always mark it done. False once the queue has shut down.
+   */
+  async processNextWorkItem(): Promise<boolean> {
+    const key = await this.queue.get();
+    if (key === undefined) return false;
+    try {
+      await this.sync(key);
+      this.queue.forget(key);
+    } catch (err) {
+      this.onError(key, err, this.queue);
+    } finally {
+      this.queue.done(key);
+    }
+    return true;
   }
 
   /** One worker: steps until the queue shuts down. */
-  run(): Promise<void> {
-    return runWorker(this.queue, this.sync, this.onError);
+  async run(): Promise<void> {
+    while (await this.processNextWorkItem()) {
+      // next key
+    }
   }
 }

@@ -1,7 +1,7 @@
 // Import rules of jobyard (docs: /work/shared/style.md §5, README "Layout").
 // Imports flow one way: api <- machinery <- {server, client} <- {controllers, agent,
 // logs, clusters, cli} <- cmd. The console (web/) is a separate app that may use
-// api/ wire types and nothing else of ours.
+// api/ wire types and nothing else of ours but machinery/human-readable.ts.
 //
 // Each rule names the folder it constrains ("from") and forbids every folder of ours
 // that is not on its allow-list ("to"). Run with `npm run lint:deps` (server side)
@@ -40,7 +40,20 @@ module.exports = {
     onlyImports('clusters', ['api', 'machinery', 'client']),
     onlyImports('cli', ['api', 'machinery', 'client']),
     // cmd/ wires everything together: no rule.
-    onlyImports('web', ['api']),
+    // One exception: machinery/human-readable.ts, the kubectl-style durations, so the console and
+    // kubectl's tables print the same "2m30s" from one function (it imports nothing itself).
+    {
+      ...onlyImports('web', ['api']),
+      comment: 'web/ may import only api/ (types) and machinery/human-readable.ts of ours.',
+      to: { path: `^(${OURS.filter((d) => d !== 'web' && d !== 'api').join('|')})/`, pathNot: '^machinery/human-readable\\.ts$' },
+    },
+    {
+      name: 'human-readable-imports-nothing',
+      comment: 'machinery/human-readable.ts is bundled into the console: it imports nothing.',
+      severity: 'error',
+      from: { path: '^machinery/human-readable\\.ts$' },
+      to: { path: '.' },
+    },
     {
       name: 'web-imports-only-types-from-api',
       comment: 'The console uses api/ for its types only (import type), never runtime code of ours.',

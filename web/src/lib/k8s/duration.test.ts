@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatTimestamp, humanDuration } from './duration.js';
+import { humanDuration } from '../../../../machinery/human-readable.js';
+import { formatTimestamp } from './duration.js';
 
 describe('humanDuration (upstream duration.HumanDuration)', () => {
   const s = 1000;

@@ -2,7 +2,8 @@
 // completion time, shown once and only once every pod has finished (docs/product.md#job-list-completion-time).
 import type { Job, JobCondition, JobConditionType } from '../../../../api/batch.js';
 import type { Pod } from '../../../../api/core.js';
-import { humanDuration, timeOf } from './duration.js';
+import { humanDuration } from '../../../../machinery/human-readable.js';
+import { timeOf } from './duration.js';
 import { isPodFinished, podContainerFailure, podStuckReason, type ContainerFailure } from './pod-status.js';
 
 /** kubectl's STATUS words for a Job (upstream printJob), in its order of precedence. */

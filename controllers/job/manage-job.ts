@@ -3,7 +3,7 @@
 // and deleting the active pods of a finished Job.
 import type { Job, Pod, PodTemplateSpec } from '../../api/index.js';
 import { deepClone } from '../../client/index.js';
-import { isNotFound, labelSelectorAsSelector } from '../../machinery/index.js';
+import { errorMessage, isNotFound, labelSelectorAsSelector } from '../../machinery/index.js';
 import { remainingTime, remainingTimePerIndex } from './backoff.js';
 import { claimPods, newControllerRef } from './claim-pods.js';
 import {
@@ -26,7 +26,6 @@ import {
 } from './job-pods.js';
 import { completionsOf, hasBackoffLimitPerIndex, isIndexedJob, jobSuspended, onlyReplaceFailedPods, parallelismOf } from './job-spec.js';
 import {
-  errMessage,
   type JobSyncDeps,
   MAX_POD_CREATE_DELETE_PER_SYNC,
   SLOW_START_INITIAL_BATCH_SIZE,
@@ -72,7 +71,7 @@ export async function getPodsForJob(d: JobSyncDeps, job: Job): Promise<PodView[]
   });
   if (errors.length > 0) {
     const first = errors[0];
-    throw errors.length === 1 ? first : new AggregateError(errors, errors.map(errMessage).join(', '));
+    throw errors.length === 1 ? first : new AggregateError(errors, errors.map(errorMessage).join(', '));
   }
   // Adopted pods got the tracking finalizer: count them as such in this sync.
   return claimed.map((p) => {
@@ -102,7 +101,7 @@ export async function deleteActivePods(d: JobSyncDeps, job: Job, pods: readonly 
         if (!isNotFound(err)) {
           deleted--;
           error ??= err;
-          d.logger.warn('Failed to delete Pod', { job: job.metadata.name, pod: pod.metadata.name, error: errMessage(err) });
+          d.logger.warn('Failed to delete Pod', { job: job.metadata.name, pod: pod.metadata.name, error: errorMessage(err) });
           return;
         }
       }
@@ -123,7 +122,7 @@ async function deleteJobPods(d: JobSyncDeps, job: Job, key: string, pods: readon
   const failDelete = (pod: PodView, err: unknown) => {
     d.expectations.deletionObserved(key);
     if (!isNotFound(err)) {
-      d.logger.info('Failed to delete Pod', { job: job.metadata.name, pod: pod.metadata.name, error: errMessage(err) });
+      d.logger.info('Failed to delete Pod', { job: job.metadata.name, pod: pod.metadata.name, error: errorMessage(err) });
       removed--;
       error ??= err;
     }
@@ -269,7 +268,7 @@ export async function manageJob(d: JobSyncDeps, key: string, job: Job, ctx: Sync
     } catch (err) {
       // In a terminating namespace every later creation fails too: nothing to retry.
       if (hasStatusCause(err, 'NamespaceTerminating')) return;
-      d.logger.info('Failed creation, decrementing expectations', { key, error: errMessage(err) });
+      d.logger.info('Failed creation, decrementing expectations', { key, error: errorMessage(err) });
       // No add event will come for this pod.
       d.expectations.creationObserved(key);
       active--;

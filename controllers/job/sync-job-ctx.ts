@@ -2,7 +2,7 @@
 // reads): the state of the sync, the controller's parts it calls, and the per-sync limits.
 import type { Job, JobCondition, Pod } from '../../api/index.js';
 import type { EventRecorder, Lister, Logger, ResourceClient } from '../../client/index.js';
-import type { Clock } from '../../machinery/index.js';
+import { type Clock, errorMessage } from '../../machinery/index.js';
 import type { BackoffRecord, BackoffStore, PodFailureBackoffSettings } from './backoff.js';
 import type { ControllerExpectations, UIDTrackingExpectations } from './expectations.js';
 import type { OrderedIntervals } from './intervals.js';
@@ -62,10 +62,6 @@ export interface SyncJobCtx {
   ready: number;
 }
 
-export function errMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
 export function wrap(prefix: string, err: unknown): Error {
-  return new Error(`${prefix}: ${errMessage(err)}`, { cause: err });
+  return new Error(`${prefix}: ${errorMessage(err)}`, { cause: err });
 }

@@ -40,8 +40,8 @@ module.exports = {
     onlyImports('clusters', ['api', 'machinery', 'client']),
     onlyImports('cli', ['api', 'machinery', 'client']),
     // cmd/ wires everything together: no rule.
-    // One exception: machinery/human-readable.ts, the kubectl-style durations, so the console and
-    // kubectl's tables print the same "2m30s" from one function (it imports nothing itself).
+    // One exception: machinery/human-readable.ts, durations and byte counts as kubectl prints them,
+    // so the console and kubectl's tables print the same "2m30s" and "1.5Ki" (it imports nothing itself).
     {
       ...onlyImports('web', ['api']),
       comment: 'web/ may import only api/ (types) and machinery/human-readable.ts of ours.',

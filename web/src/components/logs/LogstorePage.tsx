@@ -7,7 +7,8 @@ import { ErrorAlert } from '../common/ErrorAlert.js';
 import { PageHeader } from '../common/PageHeader.js';
 import { LogSearch } from './LogSearch.js';
 import { LogServiceGate } from './LogServiceGate.js';
-import { humanBytes, logstoresResource } from './log-service.js';
+import { humanBytes } from '../../../../machinery/human-readable.js';
+import { logstoresResource } from './log-service.js';
 
 export default function LogstorePage() {
   const { name = '' } = useParams();

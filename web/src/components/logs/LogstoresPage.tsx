@@ -7,7 +7,8 @@ import { useKubeList } from '../../lib/k8s/hooks.js';
 import { ErrorAlert } from '../common/ErrorAlert.js';
 import { PageHeader } from '../common/PageHeader.js';
 import { TimeText } from '../common/TimeText.js';
-import { humanBytes, logstoresResource } from './log-service.js';
+import { humanBytes } from '../../../../machinery/human-readable.js';
+import { logstoresResource } from './log-service.js';
 import { LogServiceGate } from './LogServiceGate.js';
 
 export function LogstoreTableRenderer({ items }: { items: Logstore[] | undefined }) {

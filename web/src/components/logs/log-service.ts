@@ -98,19 +98,6 @@ export function logstoresOfJob(job: Job): string[] {
   return [...names].sort();
 }
 
-/** A byte count as people read it (1.5Ki, 12Mi). */
-export function humanBytes(bytes: number): string {
-  if (bytes < 1024) return String(bytes);
-  let v = bytes;
-  let unit = '';
-  for (const u of ['Ki', 'Mi', 'Gi', 'Ti']) {
-    if (v < 1024) break;
-    v /= 1024;
-    unit = u;
-  }
-  return `${v >= 100 ? Math.round(v) : Math.round(v * 10) / 10}${unit}`;
-}
-
 /** Where a line came from: stdout, stderr, or the file path. */
 export function sourceOf(r: LogRecord): string {
   return r.stream === 'file' ? (r.path ?? 'file') : r.stream;

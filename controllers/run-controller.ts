@@ -59,6 +59,6 @@ export async function untilShutDown(step: () => Promise<boolean>): Promise<void>
 }
 
 /** `n` workers, each made by `worker`. */
-export function workers(n: number, worker: () => Promise<void>): Promise<void>[] {
+function workers(n: number, worker: () => Promise<void>): Promise<void>[] {
   return Array.from({ length: n }, worker);
 }

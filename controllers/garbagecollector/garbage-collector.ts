@@ -18,6 +18,7 @@ import {
   ItemExponentialFailureRateLimiter,
   type Logger,
   type ObjectLike,
+  QueueWorker,
   type ResourceClient,
   type ResourceInfo,
   Resources,
@@ -30,7 +31,7 @@ import {
   realScheduler,
 } from '../../client/index.js';
 import { errorMessage, isConflict, isNotFound } from '../../machinery/index.js';
-import { runController, untilShutDown, workers } from '../run-controller.js';
+import { runController } from '../run-controller.js';
 import {
   DependencyGraph,
   FINALIZER_DELETING_DEPENDENTS,
@@ -120,6 +121,8 @@ export class GarbageCollector {
   readonly graph = new DependencyGraph();
   readonly attemptToDelete: WorkQueue<string>;
   readonly attemptToOrphan: WorkQueue<string>;
+  private readonly deleteWorker: QueueWorker<string>;
+  private readonly orphanWorker: QueueWorker<string>;
   readonly logger: Logger;
   private readonly clientset: Pick<Clientset, 'resource'>;
   private readonly informers: SharedInformer<ObjectLike>[] = [];
@@ -140,6 +143,15 @@ export class GarbageCollector {
       name: 'garbage_collector_attempt_to_orphan',
       scheduler,
       rateLimiter: new ItemExponentialFailureRateLimiter(api.baseMs, api.maxMs),
+    });
+    this.deleteWorker = new QueueWorker(this.attemptToDelete, (uid) => this.attemptToDeleteItem(uid), (uid, err, queue) => {
+      const n = this.graph.get(uid);
+      this.logger.error('attemptToDeleteItem', { uid, object: n ? describe(n.identity) : undefined, error: errorMessage(err) });
+      queue.addRateLimited(uid);
+    });
+    this.orphanWorker = new QueueWorker(this.attemptToOrphan, (uid) => this.attemptToOrphanItem(uid), (uid, err, queue) => {
+      this.logger.error('orphanDependents', { uid, error: errorMessage(err) });
+      queue.addRateLimited(uid);
     });
     for (const info of deps.resources ?? DEFAULT_GC_RESOURCES) {
       const inf = deps.informers.forResource<ObjectLike>(info);
@@ -162,12 +174,11 @@ export class GarbageCollector {
     await runController(signal, {
       name: 'garbage collector controller',
       logger: this.logger,
-      shutDown: () => {
-        this.attemptToDelete.shutDown();
-        this.attemptToOrphan.shutDown();
-      },
       informers: this.informers,
-      workers: () => [...workers(workerCount, () => untilShutDown(() => this.processAttemptToDelete())), untilShutDown(() => this.processAttemptToOrphan())],
+      queues: [
+        { worker: this.deleteWorker, count: workerCount },
+        { worker: this.orphanWorker, count: 1 },
+      ],
     });
   }
 
@@ -213,36 +224,13 @@ export class GarbageCollector {
   // ---- workers ----------------------------------------------------------------------------
 
   /** Takes one uid from attemptToDelete and processes it. False once the queue shut down. */
-  async processAttemptToDelete(): Promise<boolean> {
-    const uid = await this.attemptToDelete.get();
-    if (uid === undefined) return false;
-    try {
-      await this.attemptToDeleteItem(uid);
-      this.attemptToDelete.forget(uid);
-    } catch (err) {
-      const n = this.graph.get(uid);
-      this.logger.error('attemptToDeleteItem', { uid, object: n ? describe(n.identity) : undefined, error: errorMessage(err) });
-      this.attemptToDelete.addRateLimited(uid);
-    } finally {
-      this.attemptToDelete.done(uid);
-    }
-    return true;
+  processAttemptToDelete(): Promise<boolean> {
+    return this.deleteWorker.processNextWorkItem();
   }
 
   /** Takes one owner uid from attemptToOrphan and processes it. False once the queue shut down. */
-  async processAttemptToOrphan(): Promise<boolean> {
-    const uid = await this.attemptToOrphan.get();
-    if (uid === undefined) return false;
-    try {
-      await this.attemptToOrphanItem(uid);
-      this.attemptToOrphan.forget(uid);
-    } catch (err) {
-      this.logger.error('orphanDependents', { uid, error: errorMessage(err) });
-      this.attemptToOrphan.addRateLimited(uid);
-    } finally {
-      this.attemptToOrphan.done(uid);
-    }
-    return true;
+  processAttemptToOrphan(): Promise<boolean> {
+    return this.orphanWorker.processNextWorkItem();
   }
 
   private client(info: ResourceInfo, namespace: string): ResourceClient<ObjectLike> {

@@ -46,13 +46,19 @@ export interface PodLogProvider {
   streamLogs(pod: Pod, options: PodLogOptions, signal: AbortSignal): Promise<Readable>;
 }
 
-/** A process in a pod's container, exec'd or attached to (the runtime's ExecSession, seen from the API server). */
+/** A process in a pod's container, exec'd or attached to (the runtime's ExecSession is this shape). */
 export interface PodStreamSession {
+  /** The process's stdin when asked for; ending it closes the process's stdin. */
   stdin?: Writable;
+  /** Ends when the process has exited and its output was read. */
   stdout: Readable;
+  /** Empty with a tty. */
   stderr: Readable;
+  /** Terminal size in characters (tty only; ignored otherwise). */
   resize(width: number, height: number): Promise<void>;
+  /** The exit code, once the process has exited and its output ended. */
   exitCode(): Promise<number>;
+  /** Drops the connection; the process gets EOF/SIGHUP as with a closed terminal. */
   close(): void;
 }
 

@@ -1,6 +1,7 @@
 // StreamingService: processes run in, and streams attached to, running containers (CRI's
 // ExecSync, Exec and Attach; the kubelet serves the streams through its streaming server).
-import type { Readable, Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
+import type { PodStreamSession } from '../../api/core-streams.js';
 
 export interface ExecResult {
   exitCode: number;
@@ -17,21 +18,11 @@ export interface ExecOptions {
   tty: boolean;
 }
 
-/** A process started in a running container, streaming while it runs. */
-export interface ExecSession {
-  /** The process's stdin when asked for; ending it closes the process's stdin. */
-  stdin?: Writable;
-  /** Ends when the process has exited and its output was read. */
-  stdout: Readable;
-  /** Empty with a tty. */
-  stderr: Readable;
-  /** Terminal size in characters (tty only; ignored otherwise). */
-  resize(width: number, height: number): Promise<void>;
-  /** The exit code, once the process has exited and its output ended. */
-  exitCode(): Promise<number>;
-  /** Drops the connection; the process gets EOF/SIGHUP as with a closed terminal. */
-  close(): void;
-}
+/**
+ * A process started in a running container, streaming while it runs: the same shape the API
+ * server streams to kubectl (api/core-streams.ts), so the node hands it over as it is.
+ */
+export type ExecSession = PodStreamSession;
 
 export interface StreamingService {
   /** Runs cmd in a running container; DeadlineExceeded after timeoutMs (the process is abandoned). */

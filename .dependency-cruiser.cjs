@@ -1,11 +1,14 @@
-// Import rules of jobyard (docs: /work/shared/style.md §5, README "Layout").
+// Import rules of jobyard (docs/architecture.md "Parts and the one-way imports", README "Layout").
 // Imports flow one way: api <- machinery <- {server, client} <- {controllers, agent,
 // logs, clusters, cli} <- cmd. The console (web/) is a separate app that may use
-// api/ wire types and nothing else of ours but machinery/human-readable.ts.
+// api/ wire types and nothing else of ours but the few machinery/ files it shares (below).
 //
 // Each rule names the folder it constrains ("from") and forbids every folder of ours
 // that is not on its allow-list ("to"). Run with `npm run lint:deps` (server side)
 // and `npm run lint:deps -- web` (adds the console); scripts/test.sh runs both.
+
+/** machinery/ files the console bundles too: each imports nothing. */
+const SHARED_WITH_CONSOLE = '^machinery/(human-readable|error-message)\\.ts$';
 
 /** Every top-level folder of ours that holds code. */
 const OURS = ['api', 'machinery', 'server', 'client', 'controllers', 'agent', 'logs', 'clusters', 'cli', 'cmd', 'web', 'test', 'scripts', 'bin'];
@@ -40,18 +43,19 @@ module.exports = {
     onlyImports('clusters', ['api', 'machinery', 'client']),
     onlyImports('cli', ['api', 'machinery', 'client']),
     // cmd/ wires everything together: no rule.
-    // One exception: machinery/human-readable.ts, durations and byte counts as kubectl prints them,
-    // so the console and kubectl's tables print the same "2m30s" and "1.5Ki" (it imports nothing itself).
+    // The exceptions: machinery/human-readable.ts, durations and byte counts as kubectl prints them,
+    // so the console and kubectl's tables print the same "2m30s" and "1.5Ki", and
+    // machinery/error-message.ts, the text of a thrown value (both import nothing themselves).
     {
       ...onlyImports('web', ['api']),
-      comment: 'web/ may import only api/ (types) and machinery/human-readable.ts of ours.',
-      to: { path: `^(${OURS.filter((d) => d !== 'web' && d !== 'api').join('|')})/`, pathNot: '^machinery/human-readable\\.ts$' },
+      comment: 'web/ may import only api/ (types) and the machinery/ files shared with the console.',
+      to: { path: `^(${OURS.filter((d) => d !== 'web' && d !== 'api').join('|')})/`, pathNot: SHARED_WITH_CONSOLE },
     },
     {
-      name: 'human-readable-imports-nothing',
-      comment: 'machinery/human-readable.ts is bundled into the console: it imports nothing.',
+      name: 'shared-with-console-imports-nothing',
+      comment: 'The machinery/ files the console bundles import nothing.',
       severity: 'error',
-      from: { path: '^machinery/human-readable\\.ts$' },
+      from: { path: SHARED_WITH_CONSOLE },
       to: { path: '.' },
     },
     {

@@ -5,6 +5,7 @@
 // error: command 'sh -c exit 1' exited with 1: , message: ""`).
 import type { Container, LifecycleHandler, Pod } from '../api/index.js';
 import type { Scheduler } from '../client/index.js';
+import { errorMessage } from '../machinery/index.js';
 import { type NetworkProber, httpRequestFor } from './prober/prober.js';
 import { type ContainerRuntime, isRuntimeError } from './runtime/index.js';
 import { formatPod, goList } from './status.js';
@@ -40,7 +41,7 @@ export async function runLifecycleHandler(handler: LifecycleHandler, ctx: HookCo
       const output = r.stdout + r.stderr;
       return `Exec lifecycle hook (${goList(cmd)}) ${who} failed - error: command '${cmd.join(' ')}' exited with ${r.exitCode}: ${r.stderr}, message: ${goQuote(output)}`;
     } catch (err) {
-      const msg = isRuntimeError(err, 'DeadlineExceeded') ? `command '${cmd.join(' ')}' timed out` : err instanceof Error ? err.message : String(err);
+      const msg = isRuntimeError(err, 'DeadlineExceeded') ? `command '${cmd.join(' ')}' timed out` : errorMessage(err);
       return `Exec lifecycle hook (${goList(cmd)}) ${who} failed - error: ${msg}, message: ""`;
     }
   }
@@ -49,7 +50,7 @@ export async function runLifecycleHandler(handler: LifecycleHandler, ctx: HookCo
       await deps.network.httpGet(httpRequestFor(handler.httpGet, ctx.container, ctx.podIP, ctx.timeoutMs));
       return undefined;
     } catch (err) {
-      return `HTTP lifecycle hook (${handler.httpGet.path ?? '/'}) ${who} failed - error: ${err instanceof Error ? err.message : String(err)}`;
+      return `HTTP lifecycle hook (${handler.httpGet.path ?? '/'}) ${who} failed - error: ${errorMessage(err)}`;
     }
   }
   if (handler.sleep) {

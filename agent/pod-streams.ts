@@ -4,7 +4,7 @@
 // the pod's running one of that name, as the runtime reports it now (the pod's status may lag).
 import type { Pod } from '../api/index.js';
 import type { PodAttachOptions, PodExecOptions, PodStreamProvider } from '../api/core-streams.js';
-import { badRequest, serviceUnavailable, StatusError, failureStatus } from '../machinery/index.js';
+import { badRequest, errorMessage, serviceUnavailable, StatusError, failureStatus } from '../machinery/index.js';
 import { type ContainerRuntime, type ExecSession, isRuntimeError, LABEL_CONTAINER_NAME, LABEL_POD_UID } from './runtime/index.js';
 
 export class PodStreams implements PodStreamProvider {
@@ -41,7 +41,7 @@ export class PodStreams implements PodStreamProvider {
       if (isRuntimeError(err) && (err.reason === 'NotRunning' || err.reason === 'NotFound')) {
         throw badRequest(`container ${q(options.container)} in pod ${q(podName)} is not running`);
       }
-      throw new StatusError(failureStatus(500, 'InternalError', `error ${doing} container ${q(options.container)}: ${err instanceof Error ? err.message : String(err)}`));
+      throw new StatusError(failureStatus(500, 'InternalError', `error ${doing} container ${q(options.container)}: ${errorMessage(err)}`));
     }
   }
 }

@@ -4,6 +4,7 @@
 // after a delay (resync, a back-off that ends, a deadline); a failed sync is retried after
 // a back-off. Workers of different pods run concurrently.
 import { type Logger, noopLogger, type Scheduler, type TimerHandle, realScheduler } from '../client/index.js';
+import { errorMessage } from '../machinery/index.js';
 
 /** What one sync tells the worker. */
 export interface PodSyncResult {
@@ -111,7 +112,7 @@ export class PodWorkers {
         try {
           result = await this.opts.sync(w.uid);
         } catch (err) {
-          this.logger.error('pod sync failed', { pod: w.uid, error: err instanceof Error ? err.message : String(err) });
+          this.logger.error('pod sync failed', { pod: w.uid, error: errorMessage(err) });
           result = { requeueAfterMs: this.opts.errorBackoffMs ?? 10_000 };
         }
         if (result.done) {

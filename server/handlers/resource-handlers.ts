@@ -12,6 +12,7 @@ import {
   SelectorParseError,
   StatusError,
   badRequest,
+  errorMessage,
   failureStatus,
   methodNotAllowed,
   parseFieldSelector,
@@ -372,6 +373,6 @@ async function serveWatch(
 
 export function statusFromUnknown(err: unknown): Status {
   if (err instanceof StatusError) return err.status;
-  return failureStatus(500, 'InternalError', `Internal error occurred: ${err instanceof Error ? err.message : String(err)}`);
+  return failureStatus(500, 'InternalError', `Internal error occurred: ${errorMessage(err)}`);
 }
 

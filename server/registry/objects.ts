@@ -1,7 +1,7 @@
 // What every part of the registry does to stored objects: their storage key, their type meta,
 // comparison for no-op writes, and storage errors as API Status errors.
 import type { KubeObject } from '../../api/index.js';
-import { StatusError, alreadyExists, conflict, gone, internal, notFound } from '../../machinery/index.js';
+import { StatusError, alreadyExists, conflict, errorMessage, gone, internal, notFound } from '../../machinery/index.js';
 import { StorageError } from '../storage/index.js';
 import type { ResourceDefinition } from './resource.js';
 
@@ -45,5 +45,5 @@ export function mapStorageError(def: ResourceDefinition, name: string, err: unkn
         return gone(err.message);
     }
   }
-  return internal(err instanceof Error ? err.message : String(err));
+  return internal(errorMessage(err));
 }

@@ -13,7 +13,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Pod } from '../../../api/index.js';
 import type { PodAttachOptions, PodExecOptions, PodStreamProvider, PodStreamSession } from '../../../api/core-streams.js';
-import { badRequest, forbidden, serviceUnavailable } from '../../../machinery/index.js';
+import { badRequest, errorMessage, forbidden, serviceUnavailable } from '../../../machinery/index.js';
 import { type Upgrade, upgradeOf } from '../../../machinery/httpstream/upgrade.js';
 import { logContainer } from './log.js';
 
@@ -171,7 +171,7 @@ function bridge(ws: WebSocket, session: PodStreamSession, command: string[], tty
     try {
       status = exitStatus(command, await session.exitCode());
     } catch (err) {
-      status = { metadata: {}, status: 'Failure', message: `error executing command: ${err instanceof Error ? err.message : String(err)}`, reason: 'InternalError' };
+      status = { metadata: {}, status: 'Failure', message: `error executing command: ${errorMessage(err)}`, reason: 'InternalError' };
     }
     finished = true;
     if (ws.readyState !== ws.OPEN) return;

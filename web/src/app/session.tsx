@@ -1,6 +1,7 @@
 // The session as React state: loading → signed out (login page) → signed in (the console).
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { getSession, signIn as apiSignIn, signOut as apiSignOut, type Session } from '../lib/session/auth-api.js';
+import { errorMessage } from '../../../machinery/error-message.js';
 
 export type SessionStatus = 'loading' | 'signedOut' | 'signedIn';
 
@@ -37,7 +38,7 @@ export function SessionProvider({ children, fetchImpl }: { children: ReactNode; 
       })
       .catch((err: unknown) => {
         if (cancelled) return;
-        setError(err instanceof Error ? err.message : String(err));
+        setError(errorMessage(err));
         setStatus('signedOut');
       });
     return () => {

@@ -10,6 +10,7 @@ import { cronJobToForm } from '../../lib/job-form/from-cronjob.js';
 import { jobToForm } from '../../lib/job-form/from-job.js';
 import type { JobForm } from '../../lib/job-form/model.js';
 import { buildWorkload } from '../../lib/job-form/to-cronjob.js';
+import { errorMessage } from '../../../../machinery/error-message.js';
 
 /** Reads YAML text as a Job or a CronJob (by `kind`, else by shape), or explains why it is neither. */
 export function parseWorkloadYaml(text: string): { job: Job } | { cronJob: CronJob } | { error: string } {
@@ -17,7 +18,7 @@ export function parseWorkloadYaml(text: string): { job: Job } | { cronJob: CronJ
   try {
     v = parse(text);
   } catch (err) {
-    return { error: err instanceof Error ? err.message : String(err) };
+    return { error: errorMessage(err) };
   }
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return { error: 'not a YAML mapping' };
   const o = v as { kind?: unknown; spec?: { template?: unknown; jobTemplate?: unknown } };

@@ -5,6 +5,7 @@ import type { DeleteOptions, KubeList, WatchEvent } from '../../../../api/meta.j
 import { ApiError, apiErrorFrom, isStatus } from './api-error.js';
 import { readLines } from './line-splitter.js';
 import { resourcePath, resources, type K8sObject, type ResourceDescriptor } from './resources.js';
+import { errorMessage } from '../../../../machinery/error-message.js';
 
 export type PatchType = 'merge' | 'strategic' | 'json';
 
@@ -95,7 +96,7 @@ export class KubeClient {
       res = await doFetch(`${this.baseUrl}${path}${queryString(ro.query)}`, { method, headers, body, signal: ro.signal, credentials: 'same-origin' });
     } catch (err) {
       if (ro.signal?.aborted) throw err;
-      throw new ApiError(0, `cannot reach the API server: ${err instanceof Error ? err.message : String(err)}`, undefined, { cause: err });
+      throw new ApiError(0, `cannot reach the API server: ${errorMessage(err)}`, undefined, { cause: err });
     }
     if (!res.ok) {
       const text = await res.text().catch(() => '');

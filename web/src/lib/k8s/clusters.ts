@@ -5,6 +5,7 @@ import type { Cluster, ClusterCreateRequest, ClusterList } from '../../../../api
 import type { Status } from '../../../../api/meta.js';
 import { ApiError, isAlreadyExists } from './api-error.js';
 import type { KubeClient } from './client.js';
+import { errorMessage } from '../../../../machinery/error-message.js';
 
 /** The name of the server's own engine (api/clusters.ts LOCAL_CLUSTER_NAME). */
 export const LOCAL_CLUSTER_NAME = 'local';
@@ -130,7 +131,7 @@ export function clusterFormErrors(err: unknown): ClusterFormErrors {
   const out: ClusterFormErrors = { fields: {}, general: [] };
   const add = (field: ClusterFormField, msg: string) => (out.fields[field] ??= []).push(msg);
   if (!(err instanceof ApiError)) {
-    out.general.push(err instanceof Error ? err.message : String(err));
+    out.general.push(errorMessage(err));
     return out;
   }
   if (isAlreadyExists(err)) {

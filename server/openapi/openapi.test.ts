@@ -3,16 +3,34 @@ import { AUTHORIZATION, BATCH, CORE } from '../../api/schema/index.js';
 import { buildOpenAPIV2, buildOpenAPIV3, buildOpenAPIV3GroupVersion, groupVersionKey, openAPIHash, type OpenAPIResource } from './index.js';
 
 const resources: OpenAPIResource[] = [
-  { group: 'batch', version: 'v1', resource: 'jobs', kind: 'Job', namespaced: true, subresources: ['status'], definition: BATCH + 'Job', listKind: 'JobList' },
-  { group: '', version: 'v1', resource: 'pods', kind: 'Pod', namespaced: true, subresources: ['status', 'log'], definition: CORE + 'Pod', listKind: 'PodList' },
-  { group: '', version: 'v1', resource: 'nodes', kind: 'Node', namespaced: false, subresources: ['status'], definition: CORE + 'Node', listKind: 'NodeList' },
+  { group: 'batch', version: 'v1', resource: 'jobs', kind: 'Job', namespaced: true, subresources: [{ name: 'status' }], definition: BATCH + 'Job', listKind: 'JobList' },
+  {
+    group: '',
+    version: 'v1',
+    resource: 'pods',
+    kind: 'Pod',
+    namespaced: true,
+    subresources: [
+      { name: 'status' },
+      {
+        name: 'log',
+        openapi: {
+          form: 'text-get',
+          query: ['container', 'follow', 'insecureSkipTLSVerifyBackend', 'limitBytes', 'previous', 'sinceSeconds', 'stream', 'tailLines', 'timestamps'],
+        },
+      },
+    ],
+    definition: CORE + 'Pod',
+    listKind: 'PodList',
+  },
+  { group: '', version: 'v1', resource: 'nodes', kind: 'Node', namespaced: false, subresources: [{ name: 'status' }], definition: CORE + 'Node', listKind: 'NodeList' },
   {
     group: '',
     version: 'v1',
     resource: 'namespaces',
     kind: 'Namespace',
     namespaced: false,
-    subresources: ['status'],
+    subresources: [{ name: 'status' }],
     definition: CORE + 'Namespace',
     listKind: 'NamespaceList',
     verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],

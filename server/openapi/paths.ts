@@ -68,9 +68,6 @@ const DELETE_COLLECTION_PARAMS = [
   'sendInitialEvents',
   'timeoutSeconds',
 ];
-const EXEC_PARAMS = ['command', 'container', 'stderr', 'stdin', 'stdout', 'tty'];
-const ATTACH_PARAMS = ['container', 'stderr', 'stdin', 'stdout', 'tty'];
-const LOG_PARAMS = ['container', 'follow', 'insecureSkipTLSVerifyBackend', 'limitBytes', 'previous', 'sinceSeconds', 'stream', 'tailLines', 'timestamps'];
 
 /** The patch formats a PATCH accepts (kubectl checks for strategic merge before computing one). */
 export const PATCH_CONTENT_TYPES = [
@@ -267,9 +264,9 @@ export function resourcePaths(r: OpenAPIResource): PathSpec[] {
   if (item.length) paths.push({ path: `${prefix}${nsPath}/${r.resource}/{name}`, pathParams: itemParams, pretty: true, operations: item });
 
   // Subresources.
-  for (const sub of r.subresources) {
+  for (const { name: sub, openapi } of r.subresources) {
     const subPath = `${prefix}${nsPath}/${r.resource}/{name}/${sub}`;
-    if (sub === 'log') {
+    if (openapi?.form === 'text-get') {
       paths.push({
         path: subPath,
         pathParams: itemParams,
@@ -277,17 +274,17 @@ export function resourcePaths(r: OpenAPIResource): PathSpec[] {
         operations: [
           op({
             method: 'get',
-            operationId: `read${gv}${scope}${r.kind}Log`,
-            description: `read log of the specified ${r.kind}`,
+            operationId: `read${gv}${scope}${r.kind}${capitalize(sub)}`,
+            description: `read ${sub} of the specified ${r.kind}`,
             action: 'get',
-            query: LOG_PARAMS,
+            query: openapi.query,
             responses: { '200': { description: 'OK', text: true }, '401': UNAUTHORIZED },
           }),
         ],
       });
       continue;
     }
-    if (sub === 'exec' || sub === 'attach') {
+    if (openapi?.form === 'connect') {
       // Upstream's "connect" operations: GET for WebSocket clients, POST for SPDY ones.
       const connect = (method: 'get' | 'post') =>
         op({
@@ -295,7 +292,7 @@ export function resourcePaths(r: OpenAPIResource): PathSpec[] {
           operationId: `connect${gv}${capitalize(method)}${scope}${r.kind}${capitalize(sub)}`,
           description: `connect ${method.toUpperCase()} requests to ${sub} of ${r.kind}`,
           action: 'connect',
-          query: sub === 'exec' ? EXEC_PARAMS : ATTACH_PARAMS,
+          query: openapi.query,
           responses: { '200': { description: 'OK', text: true }, '401': UNAUTHORIZED },
         });
       paths.push({ path: subPath, pathParams: itemParams, pretty: false, operations: [connect('get'), connect('post')] });

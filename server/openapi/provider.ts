@@ -10,7 +10,7 @@ export function openAPIResources(defs: ResourceDefinition[]): OpenAPIResource[] 
     resource: d.names.resource,
     kind: d.names.kind,
     namespaced: d.names.namespaced,
-    subresources: subresourcesOf(d).map((s) => s.name),
+    subresources: subresourcesOf(d).map((s) => ({ name: s.name, openapi: s.openapi })),
     definition: d.schema.type === 'ref' ? d.schema.ref : d.names.kind,
     listKind: d.names.listKind,
     verbs: d.verbs,

@@ -109,6 +109,17 @@ export interface SubresourceRequest {
 }
 
 /**
+ * How the OpenAPI documents describe a subresource that is neither read nor updated as an object:
+ * 'text-get' is one GET answering text (pods/log); 'connect' is upstream's connect operations, a
+ * GET for WebSocket clients and a POST for SPDY ones (pods/exec, pods/attach).
+ */
+export interface SubresourceOpenAPI {
+  form: 'text-get' | 'connect';
+  /** Query parameters, by their names in the OpenAPI builder's PARAMETERS. */
+  query: string[];
+}
+
+/**
  * A subresource (upstream: the REST storage at "<resource>/<name>"). Either `update` (PUT and
  * PATCH run the update sequence with it; GET reads the object) or `handler` (every request).
  */
@@ -120,6 +131,8 @@ export interface SubresourceDefinition<T extends KubeObject = KubeObject> {
   kind?: string;
   update?: SubresourceUpdateStrategy<T>;
   handler?(req: SubresourceRequest): Promise<FastifyReply | void>;
+  /** Its OpenAPI operations; absent: read, replace and patch of the object, as for status. */
+  openapi?: SubresourceOpenAPI;
 }
 
 /** Fields a field selector may name, with their values for one object (upstream GetAttrs). */

@@ -6,6 +6,12 @@ import { BINDING_CREATED, podBinding, podBindingStrategy } from './binding.js';
 import { handlePodLog } from './log.js';
 import { handlePodAttach, handlePodExec } from './streams.js';
 
+// The query parameters the OpenAPI documents list for each, as upstream's PodLogOptions,
+// PodExecOptions and PodAttachOptions declare them.
+const LOG_QUERY = ['container', 'follow', 'insecureSkipTLSVerifyBackend', 'limitBytes', 'previous', 'sinceSeconds', 'stream', 'tailLines', 'timestamps'];
+const EXEC_QUERY = ['command', 'container', 'stderr', 'stdin', 'stdout', 'tty'];
+const ATTACH_QUERY = ['container', 'stderr', 'stdin', 'stdout', 'tty'];
+
 // Discovery's order, as upstream lists them.
 export const podSubresources: SubresourceDefinition[] = [
   {
@@ -14,6 +20,7 @@ export const podSubresources: SubresourceDefinition[] = [
     // GET is what WebSocket clients send; POST is what SPDY clients sent.
     verbs: ['create', 'get'],
     handler: (req) => handlePodAttach(req.node.streams, req.get() as unknown as Pod, req.query, req.request, req.reply),
+    openapi: { form: 'connect', query: ATTACH_QUERY },
   },
   {
     name: 'binding',
@@ -31,11 +38,13 @@ export const podSubresources: SubresourceDefinition[] = [
     kind: 'PodExecOptions',
     verbs: ['create', 'get'],
     handler: (req) => handlePodExec(req.node.streams, req.get() as unknown as Pod, req.query, req.request, req.reply),
+    openapi: { form: 'connect', query: EXEC_QUERY },
   },
   {
     name: 'log',
     kind: 'Pod',
     verbs: ['get'],
     handler: (req) => handlePodLog(req.node.logs, req.get() as unknown as Pod, req.query, req.request, req.reply),
+    openapi: { form: 'text-get', query: LOG_QUERY },
   },
 ];

@@ -118,7 +118,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     store,
     clock,
     codec: new SchemaCodec(),
-    lookup: (group, resource) => byName.get(`${group}/${resource}`),
+    namespaces: byName.get('/namespaces'),
     admission: podSecurity(store, opts),
   });
   bootstrap(registry);

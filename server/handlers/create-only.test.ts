@@ -45,7 +45,7 @@ let app: FastifyInstance;
 
 beforeAll(async () => {
   const byName = new Map(allResources.map((d) => [`${d.names.group}/${d.names.resource}`, d]));
-  const registry = new GenericRegistry({ store, clock, codec: new SchemaCodec(), lookup: (group, resource) => byName.get(`${group}/${resource}`) });
+  const registry = new GenericRegistry({ store, clock, codec: new SchemaCodec(), namespaces: byName.get('/namespaces') });
   const nsDef = allResources.find((d) => d.names.resource === 'namespaces')!;
   registry.create(nsDef, '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } } as KubeObject);
   ({ app } = await buildApiServer({

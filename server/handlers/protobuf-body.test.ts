@@ -36,7 +36,7 @@ beforeAll(async () => {
     store: new SqliteObjectStore({ path: ':memory:' }),
     clock: new FakeClock(),
     codec: new SchemaCodec(),
-    lookup: (group, resource) => byName.get(`${group}/${resource}`),
+    namespaces: byName.get('/namespaces'),
   });
   const nsDef = allResources.find((d) => d.names.resource === 'namespaces')!;
   registry.create(nsDef, '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } } as KubeObject);

@@ -79,7 +79,7 @@ function setup() {
     store,
     clock,
     codec: plainCodec,
-    lookup: (group, resource) => (group === '' && resource === 'namespaces' ? namespaces : undefined),
+    namespaces,
   });
   registry.create(namespaces, '', { metadata: { name: 'default' } });
   return { store, clock, registry };
@@ -309,7 +309,7 @@ describe('namespace deletion through the real namespaces definition', () => {
   it('keeps a deleted namespace Terminating until finalize empties spec.finalizers', async () => {
     const { namespaces: realNamespaces } = await import('./namespaces/index.js');
     const store = new SqliteObjectStore({ path: ':memory:' });
-    const registry = new GenericRegistry({ store, clock: new FakeClock(), codec: plainCodec, lookup: () => undefined });
+    const registry = new GenericRegistry({ store, clock: new FakeClock(), codec: plainCodec });
     registry.create(realNamespaces, '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } });
     const deleted = registry.delete(realNamespaces, '', 'team', {});
     expect(deleted.removed).toBe(false);
@@ -329,7 +329,7 @@ describe('GenericRegistry admission', () => {
       store,
       clock: new FakeClock('2026-05-01T10:00:00Z'),
       codec: plainCodec,
-      lookup: (group, resource) => (group === '' && resource === 'namespaces' ? namespaces : undefined),
+      namespaces,
       admission: {
         name: 'test',
         validate: (a) => {

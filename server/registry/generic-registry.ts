@@ -50,8 +50,11 @@ export interface RegistryDeps {
   store: ObjectStore;
   clock: Clock;
   codec: Codec;
-  /** Looks up another resource (namespaces, for the existence check). */
-  lookup(group: string, resource: string): ResourceDefinition | undefined;
+  /**
+   * The resource namespaced objects live in: a namespaced write needs its namespace to exist, a
+   * create needs it not terminating (upstream's NamespaceLifecycle admission). Absent: no check.
+   */
+  namespaces?: ResourceDefinition;
   /** Validating admission, run on every create and update after the strategy's validation. */
   admission?: AdmissionPlugin;
 }
@@ -443,10 +446,10 @@ export class GenericRegistry {
     }
     meta.namespace = namespace;
     if (!namespace) throw badRequest('the server could not find the requested resource: a namespace is required');
-    const nsDef = this.deps.lookup('', 'namespaces');
+    const nsDef = this.deps.namespaces;
     if (!nsDef) return;
     const ns = this.deps.store.get(storageResource(nsDef), '', namespace);
-    if (!ns) throw notFound('namespaces', '', namespace);
+    if (!ns) throw notFound(nsDef.names.resource, nsDef.names.group, namespace);
     if (creating && ns.metadata.deletionTimestamp) {
       throw forbidden(
         `${def.names.resource}${def.names.group ? '.' + def.names.group : ''} "${meta.name ?? meta.generateName ?? ''}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`,

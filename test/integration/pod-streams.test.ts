@@ -82,7 +82,7 @@ beforeAll(async () => {
   ca = certs.caPem;
   const store = new SqliteObjectStore({ path: join(dataDir, 'state.db') });
   const byName = new Map(allResources.map((d) => [`${d.names.group}/${d.names.resource}`, d]));
-  const registry = new GenericRegistry({ store, clock, codec: new SchemaCodec(), lookup: (group, resource) => byName.get(`${group}/${resource}`) });
+  const registry = new GenericRegistry({ store, clock, codec: new SchemaCodec(), namespaces: byName.get('/namespaces') });
   const def = (resource: string) => allResources.find((d) => d.names.resource === resource)!;
   registry.create(def('namespaces'), '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } } as KubeObject);
   const pod = (name: string, containers: string[]) =>

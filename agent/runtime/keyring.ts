@@ -69,17 +69,19 @@ function isDefaultRegistryMatch(image: string): boolean {
   return !/[.:]/.test(parts[0]);
 }
 
+/** A docker config "auth" value, base64("user:password"), split; undefined when it holds no colon. */
+export function decodeBasicAuth(auth: string): { username: string; password: string } | undefined {
+  const decoded = Buffer.from(auth, 'base64').toString('utf8');
+  const i = decoded.indexOf(':');
+  return i > 0 ? { username: decoded.slice(0, i), password: decoded.slice(i + 1) } : undefined;
+}
+
 function toAuth(entry: DockerConfigEntry, serverAddress: string): RegistryAuth {
   const auth: RegistryAuth = { serverAddress };
   let { username, password } = entry;
   if ((username === undefined || username === '') && entry.auth) {
-    // DockerConfigEntry's "auth" is base64("user:password").
-    const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
-    const i = decoded.indexOf(':');
-    if (i > 0) {
-      username = decoded.slice(0, i);
-      password = decoded.slice(i + 1);
-    }
+    const basic = decodeBasicAuth(entry.auth);
+    if (basic) ({ username, password } = basic);
   }
   if (username !== undefined) auth.username = username;
   if (password !== undefined) auth.password = password;

@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import type { ImageConfig, ImageService, ImageStatus, ImageSummary, RegistryAuth } from '../container-runtime.js';
 import { parseImageReference } from '../image-reference.js';
+import { decodeBasicAuth } from '../keyring.js';
 import { RuntimeError, isRuntimeError, secretsOf } from '../runtime-error.js';
 import { buildTar, type TarEntry } from '../tar.js';
 import { followProgress, type DockerEngine } from './engine.js';
@@ -16,12 +17,8 @@ function toDockerAuth(auth: RegistryAuth | undefined, serverAddress: string): Re
   const out: Record<string, string> = { serveraddress: auth.serverAddress ?? serverAddress };
   let { username, password } = auth;
   if (username === undefined && auth.auth) {
-    const d = Buffer.from(auth.auth, 'base64').toString('utf8');
-    const i = d.indexOf(':');
-    if (i > 0) {
-      username = d.slice(0, i);
-      password = d.slice(i + 1);
-    }
+    const basic = decodeBasicAuth(auth.auth);
+    if (basic) ({ username, password } = basic);
   }
   if (username !== undefined) out.username = username;
   if (password !== undefined) out.password = password;

@@ -113,6 +113,13 @@ module.exports = {
       from: { path: '^(api|machinery|server|client|controllers|agent|logs|clusters|cli|cmd)/', pathNot: '^agent/runtime/' },
       to: { path: '^agent/runtime/', pathNot: '^agent/runtime/(docker/|testing/)?index\\.ts$' },
     },
+    {
+      name: 'simulated-nodes-only-as-a-client',
+      comment: 'agent/simulated/ plays the kubelet as an API client (api, machinery, client): never the runtime or the real kubelet.',
+      severity: 'error',
+      from: { path: '^agent/simulated/' },
+      to: { path: '^(agent|server|controllers|logs|clusters|cli|cmd)/', pathNot: '^agent/simulated/' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -20,6 +20,17 @@ function seconds(value: string): number {
   return n;
 }
 
+/** --simulated-node-capacity pods=3000,cpu=64: resource=quantity pairs. */
+function capacityList(value: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of value.split(',')) {
+    const m = /^\s*([a-z0-9./-]+)=([0-9.]+[A-Za-z]*)\s*$/.exec(pair);
+    if (!m) throw new InvalidArgumentError('must be resource=quantity pairs, e.g. pods=3000,cpu=64');
+    out[m[1]!] = m[2]!;
+  }
+  return out;
+}
+
 function nonNegative(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a non-negative integer');
@@ -69,6 +80,8 @@ program
   .option('--no-controllers', 'do not run the controllers in this process')
   .option('--no-agent', 'do not run the node agent in this process')
   .option('--node-name <name>', "the node agent's Node name (default: the host's name)")
+  .option('--simulated-nodes <n>', 'also run N simulated nodes sim-node-0..N-1 (kwok-like: pods that tolerate node.jobyard.io/simulated run for their simulated.jobyard.io/duration annotation, without containers)', nonNegative, 0)
+  .option('--simulated-node-capacity <list>', 'capacity of each simulated node over the defaults cpu=32,memory=256Gi,pods=1000', capacityList)
   .option('--job-backoff-base <seconds>', "the Job controller's first pod-failure backoff", seconds, 10)
   .option('--job-backoff-max <seconds>', "the Job controller's backoff cap (the console's default: 6 minutes; upstream's is 10)", seconds, 360)
   .option('--watch-history-max-age <seconds>', 'how long watch events are kept for clients that resume', nonNegative, 900)
@@ -84,6 +97,8 @@ program
     controllers: boolean;
     agent: boolean;
     nodeName?: string;
+    simulatedNodes: number;
+    simulatedNodeCapacity?: Record<string, string>;
     jobBackoffBase: number;
     jobBackoffMax: number;
     watchHistoryMaxAge: number;
@@ -99,6 +114,8 @@ program
       controllers: opts.controllers,
       agent: opts.agent,
       nodeName: opts.nodeName,
+      simulatedNodes: opts.simulatedNodes,
+      simulatedNodeCapacity: opts.simulatedNodeCapacity,
       jobBackoffBaseSeconds: opts.jobBackoffBase,
       jobBackoffMaxSeconds: opts.jobBackoffMax,
       tlsSans: opts.tlsSan,

@@ -15,6 +15,7 @@ import { type ControllerManager, startControllers } from '../controllers/manager
 import { consoleLogger, loadKubeconfig, noopLogger, RestClientset } from '../client/index.js';
 import type { PodLogProvider } from '../api/core-streams.js';
 import { PodStreams, type RunningAgent, startAgent } from '../agent/index.js';
+import { type RunningSimulatedNodes, startSimulatedNodes } from '../agent/simulated/index.js';
 import { DockerRuntime } from '../agent/runtime/docker/index.js';
 import { serviceUnavailable } from '../machinery/index.js';
 import { LogService, LogStore, registerLogRoutes } from '../logs/index.js';
@@ -50,6 +51,10 @@ export interface ServerOptions {
   podSecurityDefault?: Level;
   /** Directories hostPath volumes may lie under (--allow-host-path); none: no hostPath at all. */
   allowHostPaths?: string[];
+  /** Simulated nodes sim-node-0..N-1 played in this process (agent/simulated, kwok-like); 0: none. */
+  simulatedNodes?: number;
+  /** Their capacity over the defaults (cpu 32, memory 256Gi, pods 1000). */
+  simulatedNodeCapacity?: Record<string, string>;
 }
 
 /** The most processes a pod's container may have unless told otherwise (a fork bomb stops there). */
@@ -226,9 +231,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   logService.start();
 
   let agent: RunningAgent | undefined;
+  let simulated: RunningSimulatedNodes | undefined;
   // The agent and the controllers first: their in-flight requests still need the listener.
   const stop = async () => {
     await agent?.stop();
+    await simulated?.stop();
     await controllers?.stop();
     await logService.stop();
     logClient.close();
@@ -268,6 +275,22 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         logs: { sink: inProcessLogSink(logStore), options: opts.logCollection },
       });
       podLogs.target = agent.logs;
+    } catch (err) {
+      await stop();
+      throw err;
+    }
+  }
+
+  // Simulated nodes: another API client, playing the kubelet of nodes without containers.
+  if (opts.simulatedNodes) {
+    try {
+      simulated = await startSimulatedNodes({
+        client: new RestClientset(loadKubeconfig(kubeconfigPath)),
+        count: opts.simulatedNodes,
+        capacity: opts.simulatedNodeCapacity,
+        kubeletVersion: gitVersion,
+        logger: opts.quiet ? noopLogger : consoleLogger('warn', 'simulated-nodes'),
+      });
     } catch (err) {
       await stop();
       throw err;

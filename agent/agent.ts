@@ -18,6 +18,7 @@ import type { ContainerRuntime } from './runtime/index.js';
 import type { HostFS } from './volumes/host-fs.js';
 import { LocalVolumeProvisioner } from './volumes/pvc-provisioner.js';
 import { detectPodCgroups } from './pod-cgroups.js';
+import { RuntimeHealth, type RuntimeHealthOptions } from './runtime-health.js';
 
 export interface AgentOptions {
   client: Clientset;
@@ -48,6 +49,8 @@ export interface AgentOptions {
    */
   podCgroupRoot?: string;
   nodeStatus?: NodeStatusOptions;
+  /** The engine health check: its deadline for an engine call, how often it looks (runtime-health.ts). */
+  runtimeHealth?: RuntimeHealthOptions;
   /**
    * The log service the collectors send to (containers with `aliyun_logs_*` env); no log
    * collection without one.
@@ -119,6 +122,8 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     logger,
     defaultKind: { kind: 'Pod', apiVersion: 'v1' },
   });
+  // The engine's health (upstream's runtimeState and PLEG check): Ready=False while it fails.
+  const health = new RuntimeHealth({ runtime: opts.runtime, scheduler, logger, ...(opts.runtimeHealth ? { options: opts.runtimeHealth } : {}) });
   const nodeStatus = new NodeStatusManager({
     client: opts.client,
     runtime: opts.runtime,
@@ -128,9 +133,12 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     recorder,
     scheduler,
     logger,
+    health,
     options: opts.nodeStatus,
   });
   await nodeStatus.start();
+  health.onChange(() => nodeStatus.requestSync());
+  health.start();
   const logCollector = opts.logs
     ? new LogCollector({ runtime: opts.runtime, sink: opts.logs.sink, client: opts.client, instanceLabels, scheduler, logger, options: opts.logs.options })
     : undefined;
@@ -152,6 +160,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     instanceLabels,
     options: opts.kubelet,
     ...(podCgroups ? { podCgroups } : {}),
+    health,
     ...(logCollector ? { beforeContainerRemoval: (id: string) => logCollector.drainContainer(id) } : {}),
   });
   const abort = new AbortController();
@@ -175,6 +184,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     ...(logCollector ? { logCollector } : {}),
     stop() {
       stopped ??= (async () => {
+        health.stop();
         nodeStatus.stop();
         provisioner.stop();
         abort.abort();

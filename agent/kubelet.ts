@@ -46,6 +46,7 @@ import { generatePodStatus, sameStatus } from './status.js';
 import { type HostFS, nodeFS } from './volumes/host-fs.js';
 import { VolumeManager } from './volumes/volume-manager.js';
 import { PodWorkers, type PodSyncResult } from './pod-workers.js';
+import { PodSyncGate, type RuntimeHealth } from './runtime-health.js';
 import type { PodCgroups } from './pod-cgroups.js';
 
 export interface KubeletOptions {
@@ -98,6 +99,8 @@ export interface KubeletDeps {
   beforeContainerRemoval?: (containerId: string) => Promise<void>;
   /** Each pod's own cgroup (its pids limit for all its containers); without it, limits are per container. */
   podCgroups?: PodCgroups;
+  /** The runtime health check: pod syncs wait while it reports errors (runtime-health.ts). */
+  health?: RuntimeHealth;
   options?: KubeletOptions;
 }
 /** What the agent keeps per pod between syncs (all of it can be lost: a restart rebuilds it). */
@@ -141,6 +144,7 @@ export class Kubelet {
   private abort = new AbortController();
   private housekeepingTimer: ReturnType<Scheduler['setTimer']> | undefined;
   private started = false;
+  private readonly gate: PodSyncGate | undefined;
 
   constructor(deps: KubeletDeps) {
     this.deps = deps;
@@ -198,6 +202,8 @@ export class Kubelet {
       ...(deps.beforeContainerRemoval ? { beforeContainerRemoval: deps.beforeContainerRemoval } : {}),
       lastPullError: new Map(),
     });
+    const resyncAll = () => this.states.forEach((_, uid) => this.workers.requestSync(uid));
+    if (deps.health) this.gate = new PodSyncGate({ health: deps.health, recorder: deps.recorder, podByUID: (uid) => this.podByUID(uid), busy: () => this.workers.busy(), resyncAll });
     this.informer = new SharedInformer<Pod>(deps.client.pods, {
       name: 'kubelet-pods',
       fieldSelector: `spec.nodeName=${deps.nodeName}`,
@@ -214,7 +220,6 @@ export class Kubelet {
   private get instanceLabels(): Record<string, string> {
     return this.deps.instanceLabels ?? {};
   }
-
   private get resyncMs(): number {
     return this.deps.options?.resyncIntervalMs ?? 10_000;
   }
@@ -254,7 +259,6 @@ export class Kubelet {
   idle(): Promise<void> {
     return this.workers.idle();
   }
-
   /** The pod as the agent last saw it (from the API or its own write). */
   podByUID(uid: string): Pod | undefined {
     return this.states.get(uid)?.pod;
@@ -311,6 +315,7 @@ export class Kubelet {
   async syncPod(uid: string): Promise<PodSyncResult> {
     const st = this.states.get(uid);
     if (!st) return { done: true };
+    if (this.gate?.blocks(st.pod)) return { requeueAfterMs: this.resyncMs };
     if (st.deleted) {
       await this.terminatePod(st, false);
       this.states.delete(uid);

@@ -76,6 +76,11 @@ export class PodWorkers {
     return [...this.workers.keys()];
   }
 
+  /** Uids whose sync runs now. */
+  busy(): string[] {
+    return [...this.workers.values()].filter((w) => w.running).map((w) => w.uid);
+  }
+
   has(uid: string): boolean {
     return this.workers.has(uid);
   }

@@ -3,6 +3,7 @@
 // loads it. The FakeRuntime and the contract suite are test support: ./testing/index.js.
 export * from './container-runtime.js';
 export * from './runtime-error.js';
+export * from './engine-operations.js';
 export * from './image-reference.js';
 export * from './image-manager.js';
 export * from './keyring.js';

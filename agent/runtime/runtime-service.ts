@@ -1,5 +1,6 @@
 // RuntimeService: pod sandboxes and the containers in them (CRI runtime.v1 RuntimeService,
 // without its exec/attach calls, which are in streaming-service.ts).
+import type { EngineOperation } from './engine-operations.js';
 import type { ContainerType, KeyValue, Mount } from './runtime-types.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -219,6 +220,12 @@ export interface EventsOptions {
 
 export interface RuntimeService {
   info(): Promise<RuntimeInfo>;
+  /**
+   * The engine calls in flight, oldest first, each with its start time: the kubelet's health
+   * check marks the node NotReady when one is stuck past its deadline (upstream's PLEG check).
+   * Calls that wait by design (a container's wait, attach, the events stream) are not listed.
+   */
+  operations?(): EngineOperation[];
 
   /** Starts the pod's pause container; resolves with the sandbox id once it runs. */
   runPodSandbox(config: PodSandboxConfig): Promise<string>;

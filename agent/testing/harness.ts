@@ -7,6 +7,7 @@ import { noopLogger } from '../../client/index.js';
 import { FakeClientset, FakeEventRecorder, FakeScheduler } from '../../client/testing/index.js';
 import { FakeClock } from '../../machinery/index.js';
 import { Kubelet, type KubeletOptions } from '../kubelet.js';
+import { RuntimeHealth, type RuntimeHealthOptions } from '../runtime-health.js';
 import type { HttpProbeRequest, HttpProbeResponse, NetworkProber } from '../prober/prober.js';
 import { FakeRuntime, settle } from '../runtime/testing/index.js';
 import type { HostFileType, HostFS } from '../volumes/host-fs.js';
@@ -122,6 +123,8 @@ export interface HarnessOptions {
   options?: KubeletOptions;
   /** Objects in the API before the kubelet starts (pods, configmaps, secrets...). */
   objects?: Parameters<FakeClientset['tracker']['add']>[1][];
+  /** A runtime health check over the fake runtime (started by start()), given to the kubelet. */
+  health?: RuntimeHealthOptions;
 }
 
 /** A Kubelet on fakes, with helpers to let it work and to move time. */
@@ -134,9 +137,11 @@ export class KubeletHarness {
   readonly network = new FakeNetwork();
   readonly hostFS: FakeHostFS;
   readonly kubelet: Kubelet;
+  readonly health: RuntimeHealth | undefined;
 
   constructor(opts: HarnessOptions = {}) {
     this.hostFS = new FakeHostFS(this.runtime);
+    if (opts.health) this.health = new RuntimeHealth({ runtime: this.runtime, scheduler: this.scheduler, options: opts.health });
     this.runtime.addImage('busybox:1.36', { config: { cmd: ['sh'] }, sizeBytes: 2_000_000 });
     this.kubelet = new Kubelet({
       client: this.client,
@@ -150,10 +155,12 @@ export class KubeletHarness {
       rootDir: opts.rootDir,
       hostIP: NODE_IP,
       options: opts.options,
+      ...(this.health ? { health: this.health } : {}),
     });
   }
 
   async start(): Promise<void> {
+    this.health?.start();
     const started = this.kubelet.start();
     await this.settle();
     await started;
@@ -161,6 +168,7 @@ export class KubeletHarness {
   }
 
   async stop(): Promise<void> {
+    this.health?.stop();
     await this.kubelet.stop();
   }
 

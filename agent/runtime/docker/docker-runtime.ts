@@ -29,6 +29,8 @@
 // sandboxes.ts and containers.ts (RuntimeService), images.ts (ImageService, and the pause
 // image), volumes.ts (VolumeService), streaming.ts (StreamingService), files-and-logs.ts
 // (LogAndFileService); status.ts maps inspect data to the interface's statuses.
+// Every engine call is tracked with its start time and bounded in number (engine.ts wraps
+// dockerode's dial), for the kubelet's health check (agent/runtime-health.ts).
 import type { Writable } from 'node:stream';
 import type Docker from 'dockerode';
 import type {
@@ -61,6 +63,7 @@ import type {
 import type { TarEntry } from '../tar.js';
 import { DockerContainers } from './containers.js';
 import { DockerEngine } from './engine.js';
+import { EngineOperations, type EngineOperation, type PhaseLock } from '../engine-operations.js';
 import { DockerFilesAndLogs } from './files-and-logs.js';
 import { DockerImages } from './images.js';
 import { DEFAULT_PAUSE_IMAGE, STATIC_BUSYBOX_CANDIDATES } from './pause-image.js';
@@ -79,11 +82,19 @@ export interface DockerRuntimeOptions {
   staticBusyboxPaths?: string[];
   /** Network of pod sandboxes (default "bridge"). */
   network?: string;
+  /** The most engine calls at once; the rest queue (engine-operations.ts). @defaultValue 8 */
+  maxConcurrentOperations?: number;
+  /** Finished engine calls and network-sandbox lock holds kept for inspection (tests). @defaultValue 0 */
+  operationHistory?: number;
 }
 
 export class DockerRuntime implements ContainerRuntime {
   readonly docker: Docker;
   readonly pauseImage: string;
+  /** Every engine call, tracked and bounded. */
+  readonly engineOperations: EngineOperations;
+  /** Network sandbox creates and destroys, kept apart (Docker 20.10's libnetwork deadlock). */
+  readonly networkSandboxes: PhaseLock;
   private readonly sandboxes: DockerSandboxes;
   private readonly containers: DockerContainers;
   private readonly images: DockerImages;
@@ -92,8 +103,15 @@ export class DockerRuntime implements ContainerRuntime {
   private readonly files: DockerFilesAndLogs;
 
   constructor(options: DockerRuntimeOptions = {}) {
-    const engine = new DockerEngine(options.docker);
+    const history = options.operationHistory ?? 0;
+    const engine = new DockerEngine(
+      options.docker,
+      new EngineOperations({ ...(options.maxConcurrentOperations ? { maxConcurrent: options.maxConcurrentOperations } : {}), historySize: history }),
+    );
+    engine.networkSandboxes.historySize = history;
     this.docker = engine.docker;
+    this.engineOperations = engine.operations;
+    this.networkSandboxes = engine.networkSandboxes;
     this.pauseImage = options.pauseImage ?? DEFAULT_PAUSE_IMAGE;
     this.images = new DockerImages(engine, this.pauseImage, options.staticBusyboxPaths ?? STATIC_BUSYBOX_CANDIDATES);
     this.volumes = new DockerVolumes(engine);
@@ -105,6 +123,9 @@ export class DockerRuntime implements ContainerRuntime {
 
   info(): Promise<RuntimeInfo> {
     return this.containers.info();
+  }
+  operations(): EngineOperation[] {
+    return this.engineOperations.inFlight();
   }
 
   // RuntimeService: sandboxes

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import Docker from 'dockerode';
 import { ANNOTATION_LABEL_PREFIX, LABEL_CONTAINER_TYPE, type ContainerStatus, type ContainerType } from '../container-runtime.js';
 import { parseImageReference } from '../image-reference.js';
+import { EngineOperations, PhaseLock } from '../engine-operations.js';
 import { RuntimeError } from '../runtime-error.js';
 import { isStatus, toRuntimeError } from './engine-errors.js';
 import { containerStatusOf, type Inspect } from './status.js';
@@ -55,8 +56,31 @@ export async function followProgress(stream: NodeJS.ReadableStream): Promise<Rec
   return out;
 }
 
+/** Engine calls that wait by design: no deadline, no slot of the limiter (else N waits would hold every slot). */
+const WAITING_CALL = /^\/containers\/[^/]+\/(wait|attach)(\?|$)|^\/exec\/[^/]+\/start|^\/events/;
+
+/** A stop waits for the container's grace period: no slot of the limiter, and its grace on top of the deadline. */
+const STOP_CALL = /^\/containers\/[^/]+\/stop(\?|$)/;
+
+interface DialOptions {
+  path?: string;
+  method?: string;
+  hijack?: boolean;
+  options?: { t?: number };
+}
+type Dial = (options: DialOptions, callback: (err: unknown, data: unknown) => void) => void;
+const WRAPPED = Symbol('jobyard.engineOperations');
+
 export class DockerEngine {
   readonly docker: Docker;
+  /** Every engine call, tracked and bounded (engine-operations.ts). */
+  readonly operations: EngineOperations;
+  /**
+   * Docker 20.10's libnetwork deadlocks when a network sandbox is deleted (a container owning a
+   * network namespace stops or is removed) while a new one's SetKey prestart hook runs (such a
+   * container starts): 'create' and 'destroy' phases never overlap (sandboxes.ts).
+   */
+  readonly networkSandboxes = new PhaseLock();
   private readonly imageRefs = new Map<string, string>();
   /**
    * Containers for which an `oom` event was seen. containerd publishes the OOM and the exit
@@ -66,8 +90,35 @@ export class DockerEngine {
    */
   readonly oomKilled = new Set<string>();
 
-  constructor(docker: Docker | Docker.DockerOptions | undefined) {
+  constructor(docker: Docker | Docker.DockerOptions | undefined, operations: EngineOperations = new EngineOperations()) {
     this.docker = docker instanceof Docker ? docker : new Docker(docker);
+    this.operations = operations;
+    this.trackCalls();
+  }
+
+  /**
+   * Every HTTP call dockerode makes goes through the modem's dial: wrapping it tracks and bounds
+   * them all in one place. A call counts until its answer (for a stream: its headers).
+   */
+  private trackCalls(): void {
+    const modem = this.docker.modem as unknown as { dial: Dial; [WRAPPED]?: boolean };
+    if (modem[WRAPPED]) throw new Error('this dockerode client already belongs to a DockerRuntime');
+    modem[WRAPPED] = true;
+    const dial = modem.dial.bind(modem);
+    const ops = this.operations;
+    modem.dial = (options, callback) => {
+      const path = (options.path ?? '').split('?')[0] ?? '';
+      const waits = !!options.hijack || WAITING_CALL.test(options.path ?? '');
+      if (waits) return dial(options, callback);
+      const stop = STOP_CALL.test(options.path ?? '');
+      const run = stop ? { limited: false, allowanceMs: (options.options?.t ?? 10) * 1000 } : {};
+      void ops
+        .run(`${options.method ?? 'GET'} ${path}`, () => new Promise<unknown>((resolve, reject) => dial(options, (err, data) => (err ? reject(err) : resolve(data)))), run)
+        .then(
+          (data) => callback(null, data),
+          (err: unknown) => callback(err, undefined),
+        );
+    };
   }
 
   /** The status of an inspected container, with the OOM events seen and its image digest. */

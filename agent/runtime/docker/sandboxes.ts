@@ -85,9 +85,10 @@ export class DockerSandboxes {
       throw toRuntimeError(err, 'CreatePodSandboxError', `failed to create a sandbox for pod "${m.name}"`);
     }
     try {
-      await this.engine.docker.getContainer(id).start();
+      // Starting it creates its network sandbox (libnetwork's SetKey): never while one is destroyed.
+      await this.engine.networkSandboxes.run('create', id, () => this.engine.docker.getContainer(id).start());
     } catch (err) {
-      await this.engine.docker.getContainer(id).remove({ force: true }).catch(() => undefined);
+      await this.engine.networkSandboxes.run('destroy', id, () => this.engine.docker.getContainer(id).remove({ force: true })).catch(() => undefined);
       throw toRuntimeError(err, 'CreatePodSandboxError', `failed to start the sandbox of pod "${m.name}"`);
     }
     return id;
@@ -96,14 +97,15 @@ export class DockerSandboxes {
   async stopPodSandbox(id: string): Promise<void> {
     const members = await this.sandboxMembers(id);
     await Promise.all(members.map((c) => this.stopQuietly(c.Id, 0)));
-    await this.stopQuietly(id, 0);
+    // Stopping the container that owns the network namespace destroys its network sandbox.
+    await this.engine.networkSandboxes.run('destroy', id, () => this.stopQuietly(id, 0));
   }
 
   async removePodSandbox(id: string): Promise<void> {
     const members = await this.sandboxMembers(id);
     for (const c of members) await this.containers.removeContainer(c.Id);
     try {
-      await this.engine.docker.getContainer(id).remove({ force: true });
+      await this.engine.networkSandboxes.run('destroy', id, () => this.engine.docker.getContainer(id).remove({ force: true }));
     } catch (err) {
       if (!isStatus(err, 404)) throw toRuntimeError(err, 'KillPodSandboxError', `failed to remove sandbox ${id}`);
     }

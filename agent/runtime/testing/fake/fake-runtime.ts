@@ -11,7 +11,10 @@
 //
 // Scripting failures: `failNext('pullImage', new RuntimeError('ErrImagePull', '...'))`,
 // `addRegistryImage(ref, { auth })` for private images, `exitContainer(id, code)`,
-// `oomKill(id)`. `calls` records every operation for assertions.
+// `oomKill(id)`. `calls` records every operation for assertions. A stuck engine: `hang()`
+// (every RuntimeService and ImageService call, or only the named ones) holds calls until the
+// `resume` it returns is called; meanwhile `operations()` lists them with their start time
+// on the fake clock, as the Docker runtime lists its engine calls.
 //
 // The parts, one per service of the runtime interface, share one FakeNode (node.ts: the
 // state): sandboxes.ts and containers.ts (RuntimeService), images.ts, volumes.ts, streaming.ts,
@@ -43,6 +46,7 @@ import type {
   VolumeFile,
   VolumeStatus,
 } from '../../container-runtime.js';
+import type { EngineOperation } from '../../engine-operations.js';
 import { VirtualTime } from './virtual-time.js';
 import type { FakeProgram, ProgramMatcher, FakeImageSpec, FakeOp, FakeCall, FakeRuntimeOptions } from './types.js';
 import { FakeNode } from './node.js';
@@ -72,6 +76,8 @@ export class FakeRuntime implements ContainerRuntime {
   private readonly volumes: FakeVolumes;
   private readonly streaming: FakeStreaming;
   private readonly files: FakeFilesAndLogs;
+  private readonly inFlight = new Set<EngineOperation>();
+  private hung: { ops: ReadonlySet<string> | undefined; released: Promise<void> } | undefined;
 
   constructor(opts: FakeRuntimeOptions = {}) {
     const node = new FakeNode(opts);
@@ -145,43 +151,74 @@ export class FakeRuntime implements ContainerRuntime {
     return [...this.node.containers.values()].filter((c) => c.type === 'container').map((c) => c.id);
   }
 
+  /**
+   * The engine stops answering: calls of `ops` (default: every RuntimeService and ImageService
+   * call) wait until `resume()`, listed by `operations()` meanwhile.
+   */
+  hang(ops?: (FakeOp | 'info' | 'listPodSandboxes' | 'listContainers' | 'containerStatus' | 'podSandboxStatus' | 'imageStatus' | 'listImages')[]): () => void {
+    let resume!: () => void;
+    const released = new Promise<void>((r) => (resume = r));
+    const hung = { ops: ops ? new Set<string>(ops) : undefined, released };
+    this.hung = hung;
+    return () => {
+      if (this.hung === hung) this.hung = undefined;
+      resume();
+    };
+  }
+
+  operations(): EngineOperation[] {
+    return [...this.inFlight].sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime());
+  }
+
+  private async op<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    const op: EngineOperation = { name, startedAt: this.clock.now() };
+    this.inFlight.add(op);
+    try {
+      const hung = this.hung;
+      if (hung && (!hung.ops || hung.ops.has(name))) await hung.released;
+      return await fn();
+    } finally {
+      this.inFlight.delete(op);
+    }
+  }
+
   // ------------------------------------------------------------------ RuntimeService
 
   info(): Promise<RuntimeInfo> {
-    return this.sandboxes.info();
+    return this.op('info', () => this.sandboxes.info());
   }
   runPodSandbox(config: PodSandboxConfig): Promise<string> {
-    return this.sandboxes.runPodSandbox(config);
+    return this.op('runPodSandbox', () => this.sandboxes.runPodSandbox(config));
   }
   stopPodSandbox(id: string): Promise<void> {
-    return this.sandboxes.stopPodSandbox(id);
+    return this.op('stopPodSandbox', () => this.sandboxes.stopPodSandbox(id));
   }
   removePodSandbox(id: string): Promise<void> {
-    return this.sandboxes.removePodSandbox(id);
+    return this.op('removePodSandbox', () => this.sandboxes.removePodSandbox(id));
   }
   podSandboxStatus(id: string): Promise<PodSandboxStatus> {
-    return this.sandboxes.podSandboxStatus(id);
+    return this.op('podSandboxStatus', () => this.sandboxes.podSandboxStatus(id));
   }
   listPodSandboxes(filter?: SandboxFilter): Promise<PodSandboxStatus[]> {
-    return this.sandboxes.listPodSandboxes(filter);
+    return this.op('listPodSandboxes', () => this.sandboxes.listPodSandboxes(filter));
   }
   createContainer(sandboxId: string, config: ContainerConfig): Promise<string> {
-    return this.containers.createContainer(sandboxId, config);
+    return this.op('createContainer', () => this.containers.createContainer(sandboxId, config));
   }
   startContainer(id: string): Promise<void> {
-    return this.containers.startContainer(id);
+    return this.op('startContainer', () => this.containers.startContainer(id));
   }
   stopContainer(id: string, graceSeconds: number): Promise<void> {
-    return this.containers.stopContainer(id, graceSeconds);
+    return this.op('stopContainer', () => this.containers.stopContainer(id, graceSeconds));
   }
   removeContainer(id: string): Promise<void> {
-    return this.containers.removeContainer(id);
+    return this.op('removeContainer', () => this.containers.removeContainer(id));
   }
   containerStatus(id: string): Promise<ContainerStatus> {
-    return this.containers.containerStatus(id);
+    return this.op('containerStatus', () => this.containers.containerStatus(id));
   }
   listContainers(filter?: ContainerFilter): Promise<ContainerSummary[]> {
-    return this.containers.listContainers(filter);
+    return this.op('listContainers', () => this.containers.listContainers(filter));
   }
   waitContainer(id: string, signal?: AbortSignal): Promise<ContainerStatus> {
     return this.containers.waitContainer(id, signal);
@@ -193,16 +230,16 @@ export class FakeRuntime implements ContainerRuntime {
   // ------------------------------------------------------------------ ImageService
 
   pullImage(ref: string, auth?: RegistryAuth): Promise<ImageStatus> {
-    return this.images.pullImage(ref, auth);
+    return this.op('pullImage', () => this.images.pullImage(ref, auth));
   }
   imageStatus(ref: string): Promise<ImageStatus | undefined> {
-    return this.images.imageStatus(ref);
+    return this.op('imageStatus', () => this.images.imageStatus(ref));
   }
   listImages(): Promise<ImageSummary[]> {
-    return this.images.listImages();
+    return this.op('listImages', () => this.images.listImages());
   }
   removeImage(ref: string): Promise<void> {
-    return this.images.removeImage(ref);
+    return this.op('removeImage', () => this.images.removeImage(ref));
   }
 
   // ------------------------------------------------------------------ VolumeService

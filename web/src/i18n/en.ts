@@ -523,6 +523,7 @@ export const en = {
   'clusters.addedUnreachable': 'Cluster {name} added, but it does not answer: {message}',
   'clusters.listFailed': 'The cluster list could not be read',
   'clusters.currentUnreachable': 'Cluster {name} is unreachable: what this page shows may fail or be out of date.',
+  'nodes.notReady': 'Node {name} is not ready: its pods do not start or stop until it is.',
 
   // CronJobs (batch/v1)
   'nav.cronjobs': 'CronJobs',

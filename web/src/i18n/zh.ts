@@ -525,6 +525,7 @@ export const zh: Record<MessageKey, string> = {
   'clusters.addedUnreachable': '已添加集群 {name}，但无法连接：{message}',
   'clusters.listFailed': '无法读取集群列表',
   'clusters.currentUnreachable': '集群 {name} 无法连接：本页显示的内容可能失败或已过时。',
+  'nodes.notReady': '节点 {name} 未就绪：在其恢复之前，其上的容器组不会启动或停止。',
 
   // 定时任务（batch/v1 CronJob）
   'nav.cronjobs': '定时任务',

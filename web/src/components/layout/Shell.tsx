@@ -7,6 +7,7 @@ import { useClusters } from '../../app/cluster.js';
 import { useSession } from '../../app/session.js';
 import { useI18n, type Language } from '../../i18n/i18n.js';
 import { clusterOptions } from '../clusters/ClusterLabel.js';
+import { NodeBanner } from './NodeBanner.js';
 
 const NAV = [
   { key: '/jobs', icon: <ScheduleOutlined />, label: 'nav.jobs' },
@@ -69,6 +70,7 @@ export function Shell({ children }: { children: ReactNode }) {
           {current.reachable === false && (
             <Alert type="warning" showIcon role="alert" data-testid="cluster-unreachable" style={{ marginBottom: 16 }} title={t('clusters.currentUnreachable', { name: current.name })} description={current.message} />
           )}
+          <NodeBanner />
           {children}
         </Layout.Content>
       </Layout>

@@ -31,6 +31,12 @@ function capacityList(value: string): Record<string, string> {
   return out;
 }
 
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+}
+
 function nonNegative(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a non-negative integer');
@@ -87,6 +93,8 @@ program
   .option('--watch-history-max-age <seconds>', 'how long watch events are kept for clients that resume', nonNegative, 900)
   .option('--watch-history-min-events <n>', 'how many of the newest watch events are always kept', nonNegative, 10_000)
   .option('--pod-pids-limit <n>', "the most processes and threads a pod may have, all its containers together (per container where pod cgroups are not available; the kubelet's podPidsLimit; -1: no limit)", pidsLimit, DEFAULT_POD_PIDS_LIMIT)
+  .option('--engine-operation-deadline <seconds>', "an engine call not answered in this long marks the node NotReady until the engine answers again (upstream's PLEG threshold: 180)", seconds, 180)
+  .option('--engine-max-concurrency <n>', 'the most calls the node agent makes to the container engine at once; the rest queue', positiveInteger, 8)
   .option('--pod-security-default <level>', `the Pod Security level (${LEVELS.join(', ')}) enforced, audited and warned in namespaces without pod-security.kubernetes.io labels; kube-system is exempt`, podSecurityLevel, 'baseline')
   .option('--allow-host-path <dir>', 'a directory hostPath volumes may lie under (repeatable); without it no pod may use hostPath', hostPathDir, [])
   .action(async (opts: {
@@ -104,6 +112,8 @@ program
     watchHistoryMaxAge: number;
     watchHistoryMinEvents: number;
     podPidsLimit: number;
+    engineOperationDeadline: number;
+    engineMaxConcurrency: number;
     podSecurityDefault: Level;
     allowHostPath: string[];
   }) => {
@@ -123,6 +133,8 @@ program
       watchHistoryMaxAgeSeconds: opts.watchHistoryMaxAge,
       watchHistoryMinEvents: opts.watchHistoryMinEvents,
       podPidsLimit: opts.podPidsLimit,
+      engineOperationDeadlineSeconds: opts.engineOperationDeadline,
+      engineMaxConcurrency: opts.engineMaxConcurrency,
       podSecurityDefault: opts.podSecurityDefault,
       allowHostPaths: opts.allowHostPath,
     });

@@ -47,6 +47,10 @@ export interface ServerOptions {
   watchHistoryMinEvents?: number;
   /** The kubelet's podPidsLimit: pids.max of each container of a pod (-1: none). */
   podPidsLimit?: number;
+  /** An engine call not answered in this long makes the node NotReady (agent/runtime-health.ts; default 180). */
+  engineOperationDeadlineSeconds?: number;
+  /** The most engine calls the agent makes at once (default 8). */
+  engineMaxConcurrency?: number;
   /** Pod Security level of namespaces without labels (enforce, audit and warn); kube-system is exempt. */
   podSecurityDefault?: Level;
   /** Directories hostPath volumes may lie under (--allow-host-path); none: no hostPath at all. */
@@ -105,8 +109,8 @@ function packageVersion(root: string): string {
 }
 
 /** The engine the agent runs pods on: DOCKER_HOST or the default socket; fails with how to start one. */
-async function connectRuntime(): Promise<DockerRuntime> {
-  const runtime = new DockerRuntime();
+async function connectRuntime(maxConcurrentOperations: number | undefined): Promise<DockerRuntime> {
+  const runtime = new DockerRuntime(maxConcurrentOperations ? { maxConcurrentOperations } : {});
   try {
     await runtime.info();
   } catch (err) {
@@ -160,7 +164,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const root = repoRoot();
   const dataDir = resolve(opts.dataDir);
   // Fail before anything else when the agent has no engine to run pods on.
-  const runtime = opts.agent ? await connectRuntime() : undefined;
+  const runtime = opts.agent ? await connectRuntime(opts.engineMaxConcurrency) : undefined;
   const podLogs = forwardingLogProvider();
   // 0700 and 0600 all the way down, on every start (SQLite's -wal/-shm take the db file's mode).
   securePrivateDir(dataDir);
@@ -267,6 +271,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         allowedHostPaths: opts.allowHostPaths ?? [],
         kubeletVersion: gitVersion,
         kubelet: { podPidsLimit: opts.podPidsLimit ?? DEFAULT_POD_PIDS_LIMIT },
+        ...(opts.engineOperationDeadlineSeconds ? { runtimeHealth: { operationDeadlineMs: opts.engineOperationDeadlineSeconds * 1000, intervalMs: Math.min(5_000, opts.engineOperationDeadlineSeconds * 500) } } : {}),
         // Pod cgroups only when the engine shares this machine's cgroups (its local socket).
         ...(!process.env.DOCKER_HOST || process.env.DOCKER_HOST.startsWith('unix://') ? { podCgroupRoot: '/sys/fs/cgroup' } : {}),
         logger: opts.quiet ? noopLogger : consoleLogger('warn', 'agent'),

@@ -26,18 +26,7 @@ import { type LogSink, LogCollector } from '../agent/logs/index.js';
 import { DockerRuntime } from '../agent/runtime/docker/index.js';
 import { LogStore } from '../logs/index.js';
 
-const { values } = parseArgs({
-  options: {
-    lines: { type: 'string', default: '240000' },
-    backlog: { type: 'string', default: '300000' },
-    runs: { type: 'string', default: '3' },
-    image: { type: 'string', default: 'busybox:1.36' },
-  },
-});
-const LIVE = Number(values.lines);
-const BACKLOG = Number(values.backlog);
-const RUNS = Number(values.runs);
-const IMAGE = values.image!;
+// Also a module: `npm run bench` (bench/rows/logs.ts) calls live() and backlog().
 const RUN_ID = `bench-${process.pid}`;
 const LABELS = { 'jobyard.io/bench': RUN_ID };
 const LOGSTORE = 'bench';
@@ -56,12 +45,12 @@ function sink(store: LogStore): LogSink {
 }
 
 /** A sandbox and a container that prints `n` lines to stdout, created (not started). */
-async function container(runtime: DockerRuntime, n: number, tag: string): Promise<{ sandbox: string; id: string }> {
+async function container(runtime: DockerRuntime, n: number, tag: string, image: string): Promise<{ sandbox: string; id: string }> {
   const sandbox = await runtime.runPodSandbox({ metadata: { name: `bench-${tag}`, namespace: 'bench', uid: `${RUN_ID}-${tag}`, attempt: 0 }, hostname: 'bench', labels: { ...LABELS, 'batch.kubernetes.io/job-name': 'bench' } });
   const script = `BEGIN { for (i = 1; i <= ${n}; i++) printf "2026-03-01T12:00:00Z INFO worker-%d processed item %d in %d ms status=ok user=alice\\n", i % 7, i, i % 1000 }`;
   const id = await runtime.createContainer(sandbox, {
     metadata: { name: 'writer', attempt: 0 },
-    image: IMAGE,
+    image,
     command: ['/bin/busybox', 'awk', script],
     labels: LABELS,
     env: [{ name: `aliyun_logs_${LOGSTORE}`, value: 'stdout' }],
@@ -91,12 +80,12 @@ function warnings(): Logger & { seen: string[] } {
   return { ...noopLogger, seen, warn: (m, f) => seen.push(`${m} ${JSON.stringify(f ?? {})}`) };
 }
 
-async function live(runtime: DockerRuntime, n: number): Promise<{ seconds: number; rate: number }> {
+export async function live(runtime: DockerRuntime, n: number, image = 'busybox:1.36'): Promise<{ seconds: number; rate: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-logs-'));
   const store = new LogStore({ path: join(dir, 'logs.db') });
   const logger = warnings();
   const collector = new LogCollector({ runtime, sink: sink(store), instanceLabels: LABELS, scheduler: realScheduler, logger, options: { relistIntervalMs: 100, pollIntervalMs: 50 } });
-  const c = await container(runtime, n, `live-${Date.now()}`);
+  const c = await container(runtime, n, `live-${Date.now()}`, image);
   collector.start();
   try {
     const t0 = performance.now();
@@ -119,8 +108,8 @@ async function live(runtime: DockerRuntime, n: number): Promise<{ seconds: numbe
   }
 }
 
-async function backlog(runtime: DockerRuntime, n: number): Promise<{ seconds: number; rate: number }> {
-  const c = await container(runtime, n, `backlog-${Date.now()}`);
+export async function backlog(runtime: DockerRuntime, n: number, image = 'busybox:1.36'): Promise<{ seconds: number; rate: number }> {
+  const c = await container(runtime, n, `backlog-${Date.now()}`, image);
   await runtime.startContainer(c.id);
   await runtime.waitContainer(c.id);
   // Docker writes the log after the process wrote it: let it settle.
@@ -143,6 +132,18 @@ async function backlog(runtime: DockerRuntime, n: number): Promise<{ seconds: nu
 }
 
 async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      lines: { type: 'string', default: '240000' },
+      backlog: { type: 'string', default: '300000' },
+      runs: { type: 'string', default: '3' },
+      image: { type: 'string', default: 'busybox:1.36' },
+    },
+  });
+  const LIVE = Number(values.lines);
+  const BACKLOG = Number(values.backlog);
+  const RUNS = Number(values.runs);
+  const IMAGE = values.image!;
   const runtime = new DockerRuntime();
   const info = await runtime.info();
   process.stdout.write(`log ingest benchmark: ${cpus().length} CPUs (${cpus()[0]?.model.trim()}), Node ${process.version}, ${info.runtimeName} ${info.runtimeVersion}, ${info.storageDriver}\n`);
@@ -150,12 +151,12 @@ async function main(): Promise<void> {
   const rates: Record<'live' | 'backlog', number[]> = { live: [], backlog: [] };
   for (let i = 1; i <= RUNS; i++) {
     if (LIVE > 0) {
-      const r = await live(runtime, LIVE);
+      const r = await live(runtime, LIVE, IMAGE);
       rates.live.push(r.rate);
       process.stdout.write(`run ${i} live:    ${LIVE.toLocaleString('en-US')} lines, container start → all stored and searchable: ${fmt(r)}\n`);
     }
     if (BACKLOG > 0) {
-      const r = await backlog(runtime, BACKLOG);
+      const r = await backlog(runtime, BACKLOG, IMAGE);
       rates.backlog.push(r.rate);
       process.stdout.write(`run ${i} backlog: ${BACKLOG.toLocaleString('en-US')} lines already in the json-file log → stored and searchable: ${fmt(r)}\n`);
     }
@@ -166,7 +167,9 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`bench:logs failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exit(1);
-});
+if (process.argv[1] && import.meta.filename === process.argv[1]) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`bench:logs failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  });
+}

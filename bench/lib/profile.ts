@@ -1,6 +1,6 @@
 // A V8 CPU profile (node --cpu-prof) in a few lines: self time by where the code lives
 // (our folders, each npm package, Node internals, GC, idle), as shares of the samples.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 interface ProfileNode {
@@ -41,10 +41,13 @@ export function summarizeProfile(path: string): { total: number; shares: [string
   return { total: total / 1e6, shares };
 }
 
-/** The newest .cpuprofile in `dir`. */
-export function newestProfile(dir: string): string | undefined {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort();
-  return files.length ? join(dir, files[files.length - 1]!) : undefined;
+/** The main thread's profile in `dir`: the largest .cpuprofile (worker threads write their own, smaller ones). */
+export function mainThreadProfile(dir: string): string | undefined {
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .map((f) => join(dir, f))
+    .sort((a, b) => statSync(b).size - statSync(a).size);
+  return files[0];
 }
 
 /** "server/storage/ 31%, npm:fastify 12%, ..." of the busy (non-idle) time. */

@@ -46,7 +46,7 @@ export const coldStart: BenchRow = {
   title: 'second start of a data dir → /version; RSS when idle',
   docker: false,
   async run(ctx) {
-    const idleSeconds = ctx.size('idle-seconds', 20, 2);
+    const idleSeconds = ctx.size('idle-seconds', 20, 1);
     const dataDir = mkdtempSync(join(tmpdir(), 'jobyard-bench-cold-'));
     const port = await freePort();
     let firstStart = 0;

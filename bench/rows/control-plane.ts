@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { jobManifest, podSummary, runJob } from '../lib/jobs.js';
 import { cpuMeter, selfCpuMeter } from '../lib/measure.js';
-import { describeShares, inclusiveShare, newestProfile, summarizeProfile } from '../lib/profile.js';
+import { describeShares, inclusiveShare, mainThreadProfile, summarizeProfile } from '../lib/profile.js';
 import { type BenchRow, type Check, type Figure, ratioFigure } from '../lib/row.js';
 import { BenchServer } from '../lib/server.js';
 
@@ -62,7 +62,7 @@ export const controlPlane: BenchRow = {
       await server.stop();
     }
     if (profileDir) {
-      const prof = newestProfile(profileDir);
+      const prof = mainThreadProfile(profileDir);
       if (prof) {
         const s = summarizeProfile(prof);
         notes.push(`server CPU profile (${prof}): ${describeShares(s.shares)}`);

@@ -17,8 +17,8 @@ export const job200: BenchRow = {
   title: 'Job of busybox true, POST → Complete, vs docker run --rm',
   docker: true,
   async run(ctx) {
-    const completions = ctx.size('job-completions', 200, 6);
-    const parallelism = ctx.size('job-parallelism', 10, 3);
+    const completions = ctx.size('job-completions', 200, 4);
+    const parallelism = ctx.size('job-parallelism', 10, 2);
     const jobRuns = Math.max(2, ctx.runs);
     const timeoutMs = ctx.smoke ? 180_000 : 900_000;
     const server = await BenchServer.start({ build: ctx.build });

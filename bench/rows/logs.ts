@@ -11,8 +11,8 @@ export const logs: BenchRow = {
   title: 'log ingest, live and backlog',
   docker: true,
   async run(ctx) {
-    const liveLines = ctx.size('log-lines', 240_000, 5_000);
-    const backlogLines = ctx.size('log-backlog', 300_000, 5_000);
+    const liveLines = ctx.size('log-lines', 240_000, 2_000);
+    const backlogLines = ctx.size('log-backlog', 300_000, 2_000);
     const runtime = new DockerRuntime();
     const figures: Figure[] = [];
     const checks: Check[] = [];

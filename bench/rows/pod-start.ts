@@ -82,7 +82,7 @@ export const podStart: BenchRow = {
   title: 'pod start, POST → running seen by watch, vs docker run -d',
   docker: true,
   async run(ctx) {
-    const n = ctx.size('pods', 30, 3);
+    const n = ctx.size('pods', 30, 2);
     const server = await BenchServer.start({ build: ctx.build });
     const ours: number[] = [];
     const theirs: number[] = [];

@@ -3,9 +3,10 @@
 // authentication on the matched route, deny by default, browser-write checks) →
 // discovery / OpenAPI / resource handlers → Status errors.
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { resolve as resolvePath } from 'node:path';
 import http from 'node:http';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { StatusError, failureStatus, type Clock } from '../machinery/index.js';
 import { PROTOBUF_CONTENT_TYPE } from '../machinery/protobuf/index.js';
@@ -18,6 +19,22 @@ import { type UpgradeListener, upgradeDispatcher } from '../machinery/httpstream
 import { ADMIN_USER, Authenticator, SESSION_COOKIE, clearSessionCookieHeader, readCookie, sessionCookieHeader } from './serving/auth.js';
 import { frontDoorHook, principalOf, PUBLIC_ROUTE, rewriteRequestUrl } from './serving/front-door.js';
 import { CONSOLE_ROUTES } from './serving/console-routes.js';
+
+/**
+ * Fastify builds its JSON-schema compilers (ajv and fast-json-stringify, about 100 modules) when
+ * the app is made, though no route here declares a schema: these build them on first use. Given
+ * as factories, Fastify counts them as custom, which changes one thing: a `headers` schema would
+ * be compiled as written, so its keys must be lower case.
+ */
+const fastifyRequire = createRequire(createRequire(import.meta.url).resolve('fastify'));
+type CompilersFactory = NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>;
+type Factory<K extends keyof CompilersFactory> = NonNullable<CompilersFactory[K]>;
+let validatorFactory: Factory<'buildValidator'> | undefined;
+let serializerFactory: Factory<'buildSerializer'> | undefined;
+const lazyCompilersFactory: CompilersFactory = {
+  buildValidator: (...args) => (validatorFactory ??= (fastifyRequire('@fastify/ajv-compiler') as () => Factory<'buildValidator'>)())(...args),
+  buildSerializer: (...args) => (serializerFactory ??= (fastifyRequire('@fastify/fast-json-stringify-compiler') as () => Factory<'buildSerializer'>)())(...args),
+};
 
 /** What the OpenAPI documents look like to the server: built once, served as JSON. */
 export interface OpenAPIProvider {
@@ -71,6 +88,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<BuiltApiServe
   const app = Fastify({
     logger: deps.logger ?? false,
     bodyLimit: 3 * 1024 * 1024,
+    schemaController: { compilersFactory: lazyCompilersFactory },
     // Kubernetes names may hold dots and colons; keep paths as sent.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1024 },
     // The front door's first step, before routing: the router sees the normalized path.

@@ -17,13 +17,15 @@ export function openAPIResources(defs: ResourceDefinition[]): OpenAPIResource[] 
   }));
 }
 
+/** The documents are built on the first request for them, not at start (kubectl asks only for apply and explain). */
 export function buildOpenAPIProvider(defs: ResourceDefinition[]): OpenAPIProvider {
   const resources = openAPIResources(defs);
-  const v3 = buildOpenAPIV3(resources, { version: 'v1.32.0' });
+  let v3: ReturnType<typeof buildOpenAPIV3> | undefined;
+  const built = () => (v3 ??= buildOpenAPIV3(resources, { version: 'v1.32.0' }));
   let v2: unknown;
   return {
-    root: () => v3.root,
-    document: (path) => v3.documents[path],
+    root: () => built().root,
+    document: (path) => built().documents[path],
     v2: () => (v2 ??= buildOpenAPIV2(resources, { version: 'v1.32.0' })),
   };
 }

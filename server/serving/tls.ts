@@ -4,13 +4,22 @@
 import { webcrypto, createPrivateKey, X509Certificate as NodeX509 } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import 'reflect-metadata'; // @peculiar/x509's dependency injection needs it loaded first
-import * as x509 from '@peculiar/x509';
 
 type CryptoKey = webcrypto.CryptoKey;
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
+type X509 = typeof import('@peculiar/x509');
 const crypto = webcrypto;
-x509.cryptoProvider.set(crypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+
+/**
+ * @peculiar/x509 (and the ASN.1 and dependency-injection modules under it, some 250) is
+ * loaded only to issue a certificate: a start that finds valid ones reads them with node:crypto.
+ */
+async function loadX509(): Promise<X509> {
+  await import('reflect-metadata'); // @peculiar/x509's dependency injection needs it loaded first
+  const x509 = await import('@peculiar/x509');
+  x509.cryptoProvider.set(crypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+  return x509;
+}
 
 const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
 const DAY_MS = 24 * 3600 * 1000;
@@ -48,11 +57,12 @@ export async function ensureServingCerts(dir: string, hosts: string[]): Promise<
   const keyPath = join(dir, 'server.key');
 
   let caPem: string;
-  let caKey: CryptoKey;
+  // The CA's key is read only when a serving certificate is to be signed.
+  let caKey: CryptoKey | undefined;
   if (existsSync(caCertPath) && existsSync(caKeyPath)) {
     caPem = readFileSync(caCertPath, 'utf8');
-    caKey = await importKeyPem(readFileSync(caKeyPath, 'utf8'));
   } else {
+    const x509 = await loadX509();
     const keys = (await crypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
     const now = new Date();
     const ca = await x509.X509CertificateGenerator.createSelfSigned({
@@ -87,6 +97,8 @@ export async function ensureServingCerts(dir: string, hosts: string[]): Promise<
     }
   }
 
+  const x509 = await loadX509();
+  caKey ??= await importKeyPem(readFileSync(caKeyPath, 'utf8'));
   const caCert = new x509.X509Certificate(caPem);
   const keys = (await crypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
   const now = new Date();

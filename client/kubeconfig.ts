@@ -2,10 +2,22 @@
 // cluster server and CA, and its user's bearer token. The file is read by
 // @kubernetes/client-node's KubeConfig, the same reader clusters/ uses for deploy targets.
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { parse as parseYaml } from 'yaml';
 import type { ClientConfig } from './client-config.js';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * A new, empty KubeConfig. @kubernetes/client-node (over 800 modules, most of a second to load)
+ * is loaded on the first call, not on import: `jobyard server` reaches itself without it.
+ */
+export function newKubeConfig(): KubeConfig {
+  const { KubeConfig: KubeConfigClass } = require('@kubernetes/client-node') as typeof import('@kubernetes/client-node');
+  return new KubeConfigClass();
+}
 
 /** A ClientConfig plus the context's default namespace ("default" when unset). */
 export interface LoadedKubeconfig extends ClientConfig {
@@ -25,7 +37,7 @@ function tokenFileOf(text: string, userName: string): string | undefined {
 
 /** Parses kubeconfig YAML text; `baseDir` resolves relative file references. */
 export function parseKubeconfig(text: string, options: { context?: string; baseDir?: string } = {}): LoadedKubeconfig {
-  const kc = new KubeConfig();
+  const kc = newKubeConfig();
   // Entries this context does not use may be incomplete, as kubectl allows.
   kc.loadFromString(text, { onInvalidEntry: 'filter' });
   if (options.baseDir) kc.makePathsAbsolute(options.baseDir);

@@ -3,10 +3,11 @@
 // Nothing is cached: the files are the state, so a restart or a second reader sees the same.
 import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { parse as parseYaml, stringify as stringifyYaml, YAMLParseError } from 'yaml';
 import { CLUSTERS_API_VERSION, type Cluster, type ClusterCreateRequest, LOCAL_CLUSTER_NAME } from '../api/index.js';
 import { alreadyExists, type FieldError, fieldErrors, invalid, isDNS1123Label, notFound } from '../machinery/index.js';
+import { newKubeConfig } from '../client/index.js';
 
 const GROUP = 'clusters.jobyard.io';
 
@@ -75,7 +76,7 @@ export class ClusterStore {
     } catch {
       return undefined;
     }
-    const kc = new KubeConfig();
+    const kc = newKubeConfig();
     kc.loadFromString(text);
     return { cluster: describe(name, kc, created), kubeConfig: kc };
   }
@@ -194,7 +195,7 @@ export function minimalKubeconfig(text: string, context: string | undefined, err
   const yamlText = stringifyYaml(out);
   // The client library must read it as we do.
   try {
-    const kc = new KubeConfig();
+    const kc = newKubeConfig();
     kc.loadFromString(yamlText);
     if (!kc.getCurrentCluster()) throw new Error('no cluster');
   } catch (err) {

@@ -12,11 +12,13 @@ import { writeKubeconfig } from './kubeconfig.js';
 import { ensurePrivateFile, securePrivateDir } from './data-dir.js';
 import { signInUrl, writeConsoleAddress } from './console-url.js';
 import { type ControllerManager, startControllers } from '../controllers/manager.js';
-import { consoleLogger, loadKubeconfig, noopLogger, RestClientset } from '../client/index.js';
+import { type ClientConfig, consoleLogger, noopLogger, RestClientset } from '../client/index.js';
 import type { PodLogProvider } from '../api/core-streams.js';
-import { PodStreams, type RunningAgent, startAgent } from '../agent/index.js';
+// The node agent and its engine client (dockerode, with gRPC, protobuf and SSH under it) are
+// imported when there is an agent to run: with --no-agent they are never loaded.
+import type { RunningAgent } from '../agent/index.js';
 import { type RunningSimulatedNodes, startSimulatedNodes } from '../agent/simulated/index.js';
-import { DockerRuntime } from '../agent/runtime/docker/index.js';
+import type { DockerRuntime } from '../agent/runtime/docker/index.js';
 import { serviceUnavailable } from '../machinery/index.js';
 import { LogService, LogStore, registerLogRoutes } from '../logs/index.js';
 import { ClusterStore, registerClusterRoutes } from '../clusters/index.js';
@@ -110,6 +112,7 @@ function packageVersion(root: string): string {
 
 /** The engine the agent runs pods on: DOCKER_HOST or the default socket; fails with how to start one. */
 async function connectRuntime(maxConcurrentOperations: number | undefined): Promise<DockerRuntime> {
+  const { DockerRuntime } = await import('../agent/runtime/docker/index.js');
   const runtime = new DockerRuntime(maxConcurrentOperations ? { maxConcurrentOperations } : {});
   try {
     await runtime.info();
@@ -165,6 +168,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const dataDir = resolve(opts.dataDir);
   // Fail before anything else when the agent has no engine to run pods on.
   const runtime = opts.agent ? await connectRuntime(opts.engineMaxConcurrency) : undefined;
+  const agentParts = runtime ? await import('../agent/index.js') : undefined;
   const podLogs = forwardingLogProvider();
   // 0700 and 0600 all the way down, on every start (SQLite's -wal/-shm take the db file's mode).
   securePrivateDir(dataDir);
@@ -205,7 +209,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       protectedPaths: protectedPaths(dataDir),
       audit: (line) => auditLog.info(line),
       // pods/exec needs only the engine: it is served from the start.
-      ...(runtime ? { podLogs, podStreams: new PodStreams({ runtime }) } : {}),
+      ...(runtime && agentParts ? { podLogs, podStreams: new agentParts.PodStreams({ runtime }) } : {}),
       watchHistoryMaxAgeSeconds: opts.watchHistoryMaxAgeSeconds,
       watchHistoryMinEvents: opts.watchHistoryMinEvents,
       extraRoutes: (app, local) => {
@@ -222,9 +226,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   writeKubeconfig(kubeconfigPath, { server, caPem: api.caPem, token });
   const consoleAddress = `${isLoopback(opts.host) ? 'http' : 'https'}://${clientHost}:${port}`;
   writeConsoleAddress(dataDir, consoleAddress);
+  // The in-process clients reach this server with what the kubeconfig says, without reading it
+  // back (a kubeconfig reader is @kubernetes/client-node, most of a second to load).
+  const selfConfig: ClientConfig = { server, caData: api.caPem, token };
 
   // The log service keeps the store in step with the Logstore objects, as an API client.
-  const logClient = new RestClientset(loadKubeconfig(kubeconfigPath));
+  const logClient = new RestClientset(selfConfig);
   const logService = new LogService({
     store: logStore,
     client: logClient,
@@ -251,7 +258,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   let controllers: ControllerManager | undefined;
   if (opts.controllers) {
     controllers = startControllers({
-      kubeconfig: kubeconfigPath,
+      clientConfig: selfConfig,
       logger: opts.quiet ? noopLogger : consoleLogger('warn', 'controller-manager'),
       controllers: {
         job: { backoff: { baseMs: opts.jobBackoffBaseSeconds * 1000, capMs: opts.jobBackoffMaxSeconds * 1000 } },
@@ -260,10 +267,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   }
 
   // The node agent, also an API client over HTTPS; pods/log is answered by it from now on.
-  if (runtime) {
+  if (runtime && agentParts) {
     try {
-      agent = await startAgent({
-        client: new RestClientset(loadKubeconfig(kubeconfigPath)),
+      agent = await agentParts.startAgent({
+        client: new RestClientset(selfConfig),
         runtime,
         nodeName: opts.nodeName,
         dataDir,
@@ -290,7 +297,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   if (opts.simulatedNodes) {
     try {
       simulated = await startSimulatedNodes({
-        client: new RestClientset(loadKubeconfig(kubeconfigPath)),
+        client: new RestClientset(selfConfig),
         count: opts.simulatedNodes,
         capacity: opts.simulatedNodeCapacity,
         kubeletVersion: gitVersion,

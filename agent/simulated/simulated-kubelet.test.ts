@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Pod } from '../../api/index.js';
 import { FakeClientset, FakeEventRecorder, FakeScheduler } from '../../client/testing/index.js';
-import { FakeClock } from '../../machinery/index.js';
+import { FakeClock, fieldErrors, invalid } from '../../machinery/index.js';
 import { SimulatedKubelet } from './simulated-kubelet.js';
 
 const flush = async () => {
@@ -94,6 +94,20 @@ describe('SimulatedKubelet', () => {
     const lastStatus = t.statusPatches().at(-1)?.patch as { status: Pod['status'] };
     expect(lastStatus.status).toMatchObject({ phase: 'Failed', containerStatuses: [{ state: { terminated: { exitCode: 137 } } }] });
     await t.kubelet.stop();
+  });
+
+  it('does not retry a write the server refuses as Invalid (a 422 is final)', async () => {
+    const clock = new FakeClock('2026-01-01T00:00:00Z');
+    const scheduler = new FakeScheduler(clock);
+    const client = new FakeClientset({ clock });
+    await client.pods.namespace('ns').create(pod('refused', { duration: '1s' }));
+    client.prependReactor('patch', 'pods', () => ({ error: invalid('Pod', '', 'refused', [fieldErrors.invalid('metadata.uid', 'x', 'field is immutable')]) }));
+    const kubelet = new SimulatedKubelet({ client, nodes: new Map([['sim-node-0', '172.30.0.1']]), scheduler, recorder: new FakeEventRecorder(), logger: { debug() {}, info() {}, warn() {}, error() {} } as never });
+    await kubelet.start();
+    await flush();
+    expect(client.actions.filter((a) => a.verb === 'patch')).toHaveLength(1);
+    expect(kubelet.failedWrites).toBe(1);
+    await kubelet.stop();
   });
 
   it('reports an unusable annotation as CreateContainerConfigError with a Warning event', async () => {

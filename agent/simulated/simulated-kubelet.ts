@@ -6,7 +6,7 @@
 // in one heap; writes are bounded in number and retried while transient.
 import type { Pod, PodStatus } from '../../api/index.js';
 import { type Clientset, type DeepReadonly, type EventRecorder, type Logger, type Scheduler, SharedInformer, isTombstone } from '../../client/index.js';
-import { errorMessage, isConflict, isNotFound, rfc3339 } from '../../machinery/index.js';
+import { errorMessage, isConflict, isInvalid, isNotFound, rfc3339 } from '../../machinery/index.js';
 import { afterExit, configErrorStatus, parseSimulation, runningSince, runningStatus, terminatedStatus } from './pod-status.js';
 import { TimerHeap } from './timer-heap.js';
 
@@ -215,7 +215,10 @@ export class SimulatedKubelet {
         return;
       } catch (err) {
         if (isNotFound(err)) return;
-        if (attempt >= 8) {
+        // 422 is final: a pod of the same name with another uid (metadata.uid is immutable), or a status we got wrong.
+        const final = isInvalid(err);
+        if (final && !this.current(st)) return;
+        if (final || attempt >= 8) {
           this.failedWrites++;
           this.opts.logger.warn('simulated kubelet gave up a write', { pod: st.key, error: errorMessage(err) });
           return;

@@ -126,6 +126,22 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<BuiltApiServe
   // ---- authentication (deny by default: only routes with PUBLIC_ROUTE config answer strangers) ----
   app.addHook('onRequest', frontDoorHook(deps.authenticator));
 
+  // ---- durability before the answer ------------------------------------------------------
+  // With group commit a write returns before its COMMIT: no answer (a write's, or a read's
+  // that may have seen it) leaves before the writes so far are on disk; if their group failed,
+  // the answer becomes a 500 (nothing of it is stored).
+  const store = deps.registry.store;
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    store.committed().then(
+      () => done(null, payload),
+      (err: unknown) => {
+        reply.log.error({ err }, 'commit failed');
+        reply.code(500).type('application/json');
+        done(null, JSON.stringify(failureStatus(500, 'InternalError', 'Internal error occurred: the write could not be stored')));
+      },
+    );
+  });
+
   // ---- health ----------------------------------------------------------------------------
   // Public, as upstream serves them to anyone (system:public-info-viewer): they say "ok" only.
   for (const path of ['/healthz', '/livez', '/readyz']) {

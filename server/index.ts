@@ -112,7 +112,7 @@ function podSecurity(store: SqliteObjectStore, opts: ApiServerOptions): Admissio
 export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer> {
   const clock = opts.clock ?? realClock;
   const certs = await ensureServingCerts(join(opts.dataDir, 'pki'), [opts.host, hostname(), ...opts.tlsSans].filter((h) => h && h !== '0.0.0.0' && h !== '::'));
-  const store = new SqliteObjectStore({ path: join(opts.dataDir, 'state.db') });
+  const store = new SqliteObjectStore({ path: join(opts.dataDir, 'state.db'), groupCommit: true });
   const byName = new Map(allResources.map((d) => [`${d.names.group}/${d.names.resource}`, d]));
   const registry = new GenericRegistry({
     store,

@@ -347,6 +347,14 @@ async function serveWatch(
     throw err;
   }
   const stopWatch = handle.stop;
+  // The initial list may hold writes of a group not yet committed: none of it goes out before
+  // the group is on disk (live events meanwhile wait in `buffered`, in order).
+  try {
+    await deps.registry.store.committed();
+  } catch (err) {
+    stopWatch();
+    throw err;
+  }
 
   reply.hijack();
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });

@@ -84,5 +84,11 @@ export interface ObjectStore {
   compact(rv: number): void;
   /** Runs `fn` in one transaction: all its writes commit (and notify) together or not at all. */
   transaction<T>(fn: () => T): T;
+  /**
+   * Settles when every write made so far is on disk (rejects if their group failed to commit).
+   * With group commit a write returns before its COMMIT: nothing it made or read may be answered
+   * to a client before this.
+   */
+  committed(): Promise<void>;
   close(): void;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -145,5 +146,88 @@ describe('SqliteObjectStore', () => {
     expect(seen).toEqual([2]);
     expect(s.create('pods', pod('c')).metadata.resourceVersion).toBe('3');
     s.close();
+  });
+  describe('group commit', () => {
+    const fileStore = () => {
+      const path = join(mkdtempSync(join(tmpdir(), 'jobyard-store-')), 'state.db');
+      return { path, s: new SqliteObjectStore({ path, groupCommit: true }) };
+    };
+    const onDisk = (path: string): string[] => {
+      const other = new Database(path, { readonly: true });
+      try {
+        return (other.prepare("SELECT name FROM objects WHERE resource = 'pods' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+      } finally {
+        other.close();
+      }
+    };
+
+    it("commits one turn's writes together: another connection and the watchers see them only after committed()", async () => {
+      const { path, s } = fileStore();
+      const seen: string[] = [];
+      s.watch('pods', undefined, 0, (e) => seen.push(`${e.type} ${e.name} ${e.rv}`));
+      s.create('pods', pod('a'));
+      s.create('pods', pod('b'));
+      const b = s.get('pods', 'default', 'b')!;
+      s.update('pods', { ...b, spec: { x: 1 } }, { resourceVersion: b.metadata.resourceVersion });
+      // The writer reads its own group at once; nothing is on disk or told to watchers yet.
+      expect(s.get('pods', 'default', 'a')?.metadata.resourceVersion).toBe('1');
+      expect(onDisk(path)).toEqual([]);
+      expect(seen).toEqual([]);
+      await s.committed();
+      expect(onDisk(path)).toEqual(['a', 'b']);
+      expect(seen).toEqual(['ADDED a 1', 'ADDED b 2', 'MODIFIED b 3']);
+      s.close();
+    });
+
+    it('a write refused inside a group (conflict, duplicate) takes nothing of the others with it', async () => {
+      const { path, s } = fileStore();
+      const seen: number[] = [];
+      s.watch('pods', undefined, 0, (e) => seen.push(e.rv));
+      const a = s.create('pods', pod('a'));
+      expect(() => s.create('pods', pod('a'))).toThrow(StorageError);
+      expect(() => s.update('pods', a, { resourceVersion: '99' })).toThrow(/modified/);
+      expect(() =>
+        s.transaction(() => {
+          s.create('pods', pod('c'));
+          throw new Error('boom');
+        }),
+      ).toThrow('boom');
+      s.create('pods', pod('b'));
+      await s.committed();
+      expect(onDisk(path)).toEqual(['a', 'b']);
+      expect(seen).toEqual([1, 2]);
+      expect(s.currentRv()).toBe(2);
+      s.close();
+    });
+
+    it('a watch started inside an open group (from a list of it) gets each later event once, in order', async () => {
+      const { s } = fileStore();
+      s.create('pods', pod('a'));
+      await s.committed();
+      s.create('pods', pod('b'));
+      const listed = s.list('pods');
+      expect(listed.items.map((o) => o.metadata.name)).toEqual(['a', 'b']);
+      const fromList: number[] = [];
+      const fromZero: number[] = [];
+      s.watch('pods', undefined, listed.rv, (e) => fromList.push(e.rv));
+      s.watch('pods', undefined, 0, (e) => fromZero.push(e.rv));
+      // History stops at what is on disk; the open group comes with its commit.
+      expect(fromZero).toEqual([1]);
+      s.create('pods', pod('c'));
+      await s.committed();
+      expect(fromList).toEqual([3]);
+      expect(fromZero).toEqual([1, 2, 3]);
+      s.close();
+    });
+
+    it('close() commits an open group', () => {
+      const { path, s } = fileStore();
+      s.create('pods', pod('a'));
+      s.close();
+      expect(onDisk(path)).toEqual(['a']);
+      const again = new SqliteObjectStore({ path, groupCommit: true });
+      expect(again.currentRv()).toBe(1);
+      again.close();
+    });
   });
 });

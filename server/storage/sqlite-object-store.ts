@@ -1,6 +1,9 @@
 // ObjectStore on SQLite (better-sqlite3): WAL, synchronous=FULL, one global resourceVersion.
 // Every write appends its watch event in the same transaction, so a crash never leaves an
 // object without its event (or the reverse) and watches resume exactly after a restart.
+// With groupCommit, the writes of one event-loop turn share one SQLite transaction (one fsync):
+// each runs in a savepoint of it, COMMIT comes at setImmediate, and watchers hear of the writes
+// only after it; callers answer their clients after committed() (see ObjectStore.committed).
 import Database from 'better-sqlite3';
 import type { KubeObject } from '../../api/index.js';
 import {
@@ -34,7 +37,16 @@ interface EventRow {
 interface Subscription {
   resource: string;
   namespace: string | undefined;
+  /** Events at or below this were replayed (or listed) already: the commit delivers only newer ones. */
+  after: number;
   listener: WatchListener;
+}
+
+/** The open group transaction: its writes commit together, then settle `done`. */
+interface Group {
+  done: Promise<void>;
+  resolve: () => void;
+  reject: (err: unknown) => void;
 }
 
 const SCHEMA = `
@@ -66,12 +78,22 @@ CREATE TABLE IF NOT EXISTS meta (
 export interface SqliteObjectStoreOptions {
   /** A file path, or ':memory:' for tests. */
   path: string;
+  /**
+   * Commit the writes of one event-loop turn together (one fsync), at setImmediate. Writes and
+   * reads see the open transaction at once; watchers and committed() only after COMMIT.
+   * Without it every write commits (and notifies) before it returns.
+   */
+  groupCommit?: boolean;
 }
 
 export class SqliteObjectStore implements ObjectStore {
   private readonly db: Database.Database;
   private rv: number;
+  /** The newest resourceVersion on disk: rv less the open group's writes. */
+  private committedRv: number;
   private compacted: number;
+  private readonly groupCommit: boolean;
+  private group: Group | undefined;
   private readonly subscriptions = new Set<Subscription>();
   /** Events written by the open transaction, delivered after it commits. */
   private pending: StoredEvent[] = [];
@@ -84,8 +106,8 @@ export class SqliteObjectStore implements ObjectStore {
     remove: Database.Statement<[string, string, string]>;
     appendEvent: Database.Statement<[number, string, string, string, string, string, string | null, number]>;
     setMeta: Database.Statement<[string, string]>;
-    eventsSince: Database.Statement<[string, number], EventRow>;
-    eventsSinceNs: Database.Statement<[string, string, number], EventRow>;
+    eventsSince: Database.Statement<[string, number, number], EventRow>;
+    eventsSinceNs: Database.Statement<[string, string, number, number], EventRow>;
   };
 
   constructor(options: SqliteObjectStoreOptions) {
@@ -100,6 +122,8 @@ export class SqliteObjectStore implements ObjectStore {
       return row ? Number(row.value) : 0;
     };
     this.rv = meta('rv');
+    this.committedRv = this.rv;
+    this.groupCommit = options.groupCommit ?? false;
     this.compacted = meta('compacted');
     this.stmts = {
       get: this.db.prepare('SELECT namespace, name, rv, data FROM objects WHERE resource = ? AND namespace = ? AND name = ?'),
@@ -108,9 +132,11 @@ export class SqliteObjectStore implements ObjectStore {
       remove: this.db.prepare('DELETE FROM objects WHERE resource = ? AND namespace = ? AND name = ?'),
       appendEvent: this.db.prepare('INSERT INTO events (rv, type, resource, namespace, name, data, prev, ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       setMeta: this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
-      eventsSince: this.db.prepare('SELECT rv, type, resource, namespace, name, data, prev FROM events WHERE resource = ? AND rv > ? ORDER BY rv'),
+      eventsSince: this.db.prepare(
+        'SELECT rv, type, resource, namespace, name, data, prev FROM events WHERE resource = ? AND rv > ? AND rv <= ? ORDER BY rv',
+      ),
       eventsSinceNs: this.db.prepare(
-        'SELECT rv, type, resource, namespace, name, data, prev FROM events WHERE resource = ? AND namespace = ? AND rv > ? ORDER BY rv',
+        'SELECT rv, type, resource, namespace, name, data, prev FROM events WHERE resource = ? AND namespace = ? AND rv > ? AND rv <= ? ORDER BY rv',
       ),
     };
   }
@@ -227,8 +253,12 @@ export class SqliteObjectStore implements ObjectStore {
       throw new StorageError('TooOld', `too old resource version: ${fromRv} (${this.compacted + 1})`, this.compacted + 1);
     }
     // Read history and subscribe in the same synchronous step: no write can fall between them.
-    const rows = namespace ? this.stmts.eventsSinceNs.all(resource, namespace, fromRv) : this.stmts.eventsSince.all(resource, fromRv);
-    const sub: Subscription = { resource, namespace: namespace || undefined, listener };
+    // History stops at what is on disk; the open group's events come with its commit.
+    const upTo = this.committedRv;
+    const rows = namespace
+      ? this.stmts.eventsSinceNs.all(resource, namespace, fromRv, upTo)
+      : this.stmts.eventsSince.all(resource, fromRv, upTo);
+    const sub: Subscription = { resource, namespace: namespace || undefined, after: fromRv, listener };
     this.subscriptions.add(sub);
     for (const row of rows) {
       if (!this.subscriptions.has(sub)) break;
@@ -269,7 +299,12 @@ export class SqliteObjectStore implements ObjectStore {
     return this.compacted;
   }
 
+  committed(): Promise<void> {
+    return this.group ? this.group.done : Promise.resolve();
+  }
+
   transaction<T>(fn: () => T): T {
+    if (this.groupCommit && this.depth === 0 && !this.group) this.openGroup();
     const startRv = this.rv;
     this.depth++;
     let result: T;
@@ -277,24 +312,53 @@ export class SqliteObjectStore implements ObjectStore {
       result = this.db.transaction(fn)();
     } catch (err) {
       this.depth--;
-      if (this.depth === 0) {
-        this.pending = [];
-        this.rv = startRv;
-      } else {
-        // A nested savepoint rolled back: drop only its events.
-        this.pending = this.pending.filter((e) => e.rv <= startRv);
-        this.rv = startRv;
-      }
+      // Its transaction (or savepoint, nested or in a group) rolled back: drop only its events.
+      this.pending = this.pending.filter((e) => e.rv <= startRv);
+      this.rv = startRv;
       throw err;
     }
     this.depth--;
-    if (this.depth === 0) this.flush();
+    if (this.depth === 0 && !this.group) this.flush();
     return result;
   }
 
   close(): void {
+    if (this.group) this.commitGroup();
     this.subscriptions.clear();
     this.db.close();
+  }
+
+  private openGroup(): void {
+    this.db.exec('BEGIN IMMEDIATE');
+    let resolve!: () => void;
+    let reject!: (err: unknown) => void;
+    const done = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    // A failed group is answered through committed(); nobody else has to catch it.
+    done.catch(() => {});
+    this.group = { done, resolve, reject };
+    setImmediate(() => this.commitGroup());
+  }
+
+  /** COMMIT (one fsync for the whole group), then the watchers, then the callers' answers. */
+  private commitGroup(): void {
+    const group = this.group;
+    if (!group) return;
+    this.group = undefined;
+    try {
+      this.db.exec('COMMIT');
+    } catch (err) {
+      // Nothing of the group is on disk: forget it in memory too and fail every caller.
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      this.pending = [];
+      this.rv = this.committedRv;
+      group.reject(err);
+      return;
+    }
+    this.flush();
+    group.resolve();
   }
 
   private nextRv(): number {
@@ -311,8 +375,10 @@ export class SqliteObjectStore implements ObjectStore {
   private flush(): void {
     const events = this.pending;
     this.pending = [];
+    this.committedRv = this.rv;
     for (const event of events) {
       for (const sub of [...this.subscriptions]) {
+        if (event.rv <= sub.after) continue;
         if (sub.resource !== event.resource) continue;
         if (sub.namespace && sub.namespace !== event.namespace) continue;
         safeDeliver(sub.listener, event);

@@ -286,6 +286,9 @@ function deleteOptions(request: FastifyRequest, query: Query): DeleteOptions {
   return options;
 }
 
+/** Each watch event's encodings by response form, while any watcher still holds the event. */
+const encodedEvents = new WeakMap<WatchEvent, Map<string, string>>();
+
 async function serveWatch(
   deps: ResourceHandlerDeps,
   def: ResourceDefinition,
@@ -305,7 +308,7 @@ async function serveWatch(
 
   // Validate everything that can fail before the 200 is committed.
   const res = reply.raw;
-  const encode = (event: WatchEvent): string => {
+  const encodeOnce = (event: WatchEvent): string => {
     if (form.as === 'Table' && event.type !== 'BOOKMARK' && event.type !== 'ERROR') {
       const table = toTable(def, [event.object], deps.clock.now(), { include, version: form.version, noHeaders: true });
       return JSON.stringify({ type: event.type, object: table }) + '\n';
@@ -314,6 +317,17 @@ async function serveWatch(
       return JSON.stringify({ type: event.type, object: partialMetadata(event.object, form.version) }) + '\n';
     }
     return JSON.stringify(event) + '\n';
+  };
+  // Watchers of one stored event get the same WatchEvent: encoded once per form, not per watcher.
+  // (Tables carry the age at the time of writing; they are made anew.)
+  const formKey = form.as === 'Table' ? undefined : form.as === 'PartialObjectMetadata' ? `${form.as}/${form.version}` : form.as;
+  const encode = (event: WatchEvent): string => {
+    if (!formKey) return encodeOnce(event);
+    let byForm = encodedEvents.get(event);
+    if (!byForm) encodedEvents.set(event, (byForm = new Map()));
+    let line = byForm.get(formKey);
+    if (line === undefined) byForm.set(formKey, (line = encodeOnce(event)));
+    return line;
   };
 
   let started = false;

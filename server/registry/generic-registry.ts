@@ -27,7 +27,7 @@ import {
 import { StorageError, type ObjectStore, type StoredEvent } from '../storage/index.js';
 import { type RequestContext, type ResourceDefinition, subresourceOf } from './resource.js';
 import { type Deleted, deleteObject } from './deletion.js';
-import { bookmarkObject, decodeContinue, encodeContinue, parseResourceVersion, translateEvent } from './list-watch.js';
+import { bookmarkObject, decodeContinue, encodeContinue, parseResourceVersion, sharedWatchEvent, translateEvent } from './list-watch.js';
 import { mapStorageError, sameObject, storageResource, withTypeMeta } from './objects.js';
 import type { AdmissionOperation, AdmissionPlugin } from '../admission/types.js';
 
@@ -176,7 +176,7 @@ export class GenericRegistry {
     try {
       stop = store.watch(resource, namespace, fromRv, (e: StoredEvent) => {
         const event = translateEvent(e, matches);
-        if (event) send({ type: event.type, object: withTypeMeta(def, event.object) });
+        if (event) send(sharedWatchEvent(def, e, event.type, event.object));
       });
     } catch (err) {
       if (err instanceof StorageError && err.code === 'TooOld') throw gone(err.message);

@@ -1,9 +1,10 @@
 // List and watch helpers: resourceVersion parameters, continue tokens, bookmarks, and watch
 // events translated through selectors (an object that stops matching is DELETED for the watcher).
-import type { KubeObject, ObjectMeta } from '../../api/index.js';
+import type { KubeObject, ObjectMeta, WatchEvent } from '../../api/index.js';
 import { badRequest } from '../../machinery/index.js';
 import type { StoredEvent } from '../storage/index.js';
 import type { ResourceDefinition } from './resource.js';
+import { withTypeMeta } from './objects.js';
 
 export function parseResourceVersion(rv: string): number {
   if (!/^[0-9]+$/.test(rv)) throw badRequest(`resourceVersion: Invalid value: "${rv}": must be a non-negative integer`);
@@ -22,6 +23,15 @@ export function translateEvent(e: StoredEvent, matches: (obj: KubeObject) => boo
   if (!before && cur) return { type: 'ADDED', object: e.object };
   if (before && !cur) return { type: 'DELETED', object: e.object };
   return null;
+}
+
+/** The watchers of one stored event share its WatchEvent (one per type), so they can share its encoding. */
+const watchEvents = new WeakMap<StoredEvent, Partial<Record<WatchEvent['type'], WatchEvent>>>();
+
+export function sharedWatchEvent(def: ResourceDefinition, e: StoredEvent, type: 'ADDED' | 'MODIFIED' | 'DELETED', object: KubeObject): WatchEvent {
+  let byType = watchEvents.get(e);
+  if (!byType) watchEvents.set(e, (byType = {}));
+  return (byType[type] ??= { type, object: withTypeMeta(def, object) });
 }
 
 export function bookmarkObject(def: ResourceDefinition, rv: number, annotations?: Record<string, string>): KubeObject {

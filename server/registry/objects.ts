@@ -18,17 +18,41 @@ export function withTypeMeta(def: ResourceDefinition, obj: KubeObject): KubeObje
   return { apiVersion, kind: def.names.kind, ...rest } as KubeObject;
 }
 
+/** Equal as JSON documents (key order aside): what a no-op write is. */
 export function sameObject(a: KubeObject, b: KubeObject): boolean {
-  return canonicalJson(a) === canonicalJson(b);
+  return jsonEqual(a, b);
 }
 
-function canonicalJson(v: unknown): string {
-  return JSON.stringify(v, (_k, value: unknown) => {
-    if (value && typeof value === 'object' && !Array.isArray(value)) {
-      return Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
-    }
-    return value;
-  });
+/**
+ * JSON.stringify(a) === JSON.stringify(b) with keys sorted, without building either string:
+ * a key whose value is undefined counts as absent, as in JSON; stops at the first difference.
+ */
+function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) {
+    // Numbers JSON cannot hold (NaN, Infinity) are written as null.
+    if (typeof a === 'number' && typeof b === 'number') return !Number.isFinite(a) && !Number.isFinite(b);
+    return false;
+  }
+  const arrA = Array.isArray(a);
+  if (arrA !== Array.isArray(b)) return false;
+  if (arrA) {
+    const x = a as unknown[];
+    const y = b as unknown[];
+    if (x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (!jsonEqual(x[i] ?? null, y[i] ?? null)) return false;
+    return true;
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let n = 0;
+  for (const k in x) {
+    if (!Object.hasOwn(x, k) || x[k] === undefined) continue;
+    n++;
+    if (!Object.hasOwn(y, k) || !jsonEqual(x[k], y[k])) return false;
+  }
+  for (const k in y) if (Object.hasOwn(y, k) && y[k] !== undefined) n--;
+  return n === 0;
 }
 
 export function mapStorageError(def: ResourceDefinition, name: string, err: unknown): Error {

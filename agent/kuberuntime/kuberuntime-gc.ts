@@ -19,11 +19,12 @@ export async function drainLogs(ctx: RuntimeManagerContext, ids: string[]): Prom
 /** Everything of a terminated pod on the node: containers and sandboxes, volumes, its directory, its cgroup, its back-offs. */
 export async function removePodResources(ctx: RuntimeManagerContext, uid: string, rt: RuntimePod): Promise<void> {
   await drainLogs(ctx, rt.containers.map((c) => c.id));
-  for (const s of rt.sandboxes) await ctx.runtime.removePodSandbox(s.id);
+  // Containers first: removing a sandbox removes its members too, which would remove each container twice.
   for (const c of rt.containers) {
     await ctx.runtime.removeContainer(c.id);
     ctx.reader.forget(c.id);
   }
+  for (const s of rt.sandboxes) await ctx.runtime.removePodSandbox(s.id);
   await ctx.volumes.cleanup(uid).catch((err: unknown) => ctx.logger.warn('removing pod volumes failed', { error: errorMessage(err) }));
   if (ctx.rootDir) await ctx.hostFS.remove(`${ctx.rootDir}/pods/${uid}`).catch(() => undefined);
   await ctx.podCgroups?.remove(uid).catch((err: unknown) => ctx.logger.warn('removing the pod cgroup failed', { error: errorMessage(err) }));

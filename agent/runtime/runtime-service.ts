@@ -234,6 +234,7 @@ export interface RuntimeService {
   /** Removes the sandbox and every container in it. Idempotent (absent = done). */
   removePodSandbox(id: string): Promise<void>;
   podSandboxStatus(id: string): Promise<PodSandboxStatus>;
+  /** A sandbox that is not ready may list without its hostname (podSandboxStatus has it). */
   listPodSandboxes(filter?: SandboxFilter): Promise<PodSandboxStatus[]>;
 
   /** Creates (does not start) a container in the sandbox's namespaces. */
@@ -245,6 +246,11 @@ export interface RuntimeService {
   /** Removes a stopped or created container (a running one is killed first). Idempotent. */
   removeContainer(id: string): Promise<void>;
   containerStatus(id: string): Promise<ContainerStatus>;
+  /**
+   * Cheap however many containers there are (Docker: one list call, no inspect each). A
+   * container whose start failed may list as 'created' (the engine's list has no exit code);
+   * containerStatus says 'exited'.
+   */
   listContainers(filter?: ContainerFilter): Promise<ContainerSummary[]>;
   /** Resolves with the status once the container is not running (exited or never started). */
   waitContainer(id: string, signal?: AbortSignal): Promise<ContainerStatus>;

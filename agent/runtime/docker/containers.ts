@@ -25,7 +25,7 @@ import { RuntimeError, isRuntimeError } from '../runtime-error.js';
 import { labelFilters, unixNanos, withAnnotations, type DockerEngine } from './engine.js';
 import { engineFailure, isStatus, toRuntimeError } from './engine-errors.js';
 import type { DockerImages } from './images.js';
-import { splitLabels, summaryOf, type Inspect } from './status.js';
+import { splitLabels, summaryOfListed, type Inspect } from './status.js';
 import type { DockerVolumes } from './volumes.js';
 
 /** Attributes of Docker events that are not container labels. */
@@ -206,13 +206,9 @@ export class DockerContainers {
   async listContainers(filter: ContainerFilter = {}): Promise<ContainerSummary[]> {
     const labels = [`${LABEL_CONTAINER_TYPE}=container`, `${LABEL_MANAGED}=true`, ...labelFilters(filter.labels)];
     if (filter.sandboxId) labels.push(`${LABEL_SANDBOX_ID}=${filter.sandboxId}`);
-    const infos = await this.engine.listInspected(labels, filter.id);
-    const out: ContainerSummary[] = [];
-    for (const i of infos) {
-      const s = summaryOf(i);
-      if (!filter.state || s.state === filter.state) out.push(s);
-    }
-    return out.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+    // The list alone (one engine call): the log collectors and housekeeping list every container of the node.
+    const out = (await this.engine.list(labels, filter.id)).map(summaryOfListed).filter((s) => !filter.state || s.state === filter.state);
+    return out.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.metadata.attempt - b.metadata.attempt);
   }
 
   async waitContainer(id: string, signal?: AbortSignal): Promise<ContainerStatus> {

@@ -142,15 +142,19 @@ export class DockerEngine {
     return info;
   }
 
-  async listInspected(labels: string[], id: string | undefined): Promise<Inspect[]> {
-    let list: Docker.ContainerInfo[];
+  /** One list call: what the engine's list says of our containers with these labels (no inspect each). */
+  async list(labels: string[], id: string | undefined): Promise<Docker.ContainerInfo[]> {
     try {
       const filters: Record<string, string[]> = { label: labels };
       if (id) filters.id = [id];
-      list = await this.docker.listContainers({ all: true, filters });
+      return await this.docker.listContainers({ all: true, filters });
     } catch (err) {
       throw toRuntimeError(err, 'Unknown', 'list containers');
     }
+  }
+
+  /** Inspects each listed container (removed meanwhile: left out). */
+  async inspectAll(list: Docker.ContainerInfo[]): Promise<Inspect[]> {
     const infos = await Promise.all(
       list.map((c) =>
         this.docker

@@ -16,7 +16,7 @@ import type { DockerContainers } from './containers.js';
 import { labelFilters, withAnnotations, type DockerEngine } from './engine.js';
 import { isStatus, toRuntimeError } from './engine-errors.js';
 import type { DockerImages } from './images.js';
-import { sandboxStatusOf } from './status.js';
+import { sandboxStatusOf, stoppedSandboxOfListed } from './status.js';
 import { SANDBOX_VOLUME_ROOT } from './volumes.js';
 
 export class DockerSandboxes {
@@ -96,7 +96,7 @@ export class DockerSandboxes {
 
   async stopPodSandbox(id: string): Promise<void> {
     const members = await this.sandboxMembers(id);
-    await Promise.all(members.map((c) => this.stopQuietly(c.Id, 0)));
+    await Promise.all(members.filter((c) => c.State === 'running').map((c) => this.stopQuietly(c.Id, 0)));
     // Stopping the container that owns the network namespace destroys its network sandbox.
     await this.engine.networkSandboxes.run('destroy', id, () => this.stopQuietly(id, 0));
   }
@@ -117,11 +117,11 @@ export class DockerSandboxes {
   }
 
   async listPodSandboxes(filter: SandboxFilter = {}): Promise<PodSandboxStatus[]> {
-    const infos = await this.engine.listInspected(
-      [`${LABEL_CONTAINER_TYPE}=podsandbox`, `${LABEL_MANAGED}=true`, ...labelFilters(filter.labels)],
-      filter.id,
-    );
-    return infos.map((i) => sandboxStatusOf(i)).filter((s) => !filter.state || s.state === filter.state);
+    const listed = await this.engine.list([`${LABEL_CONTAINER_TYPE}=podsandbox`, `${LABEL_MANAGED}=true`, ...labelFilters(filter.labels)], filter.id);
+    // Only running sandboxes are inspected (their IP and hostname): housekeeping lists the stopped ones of every finished pod.
+    const running = await this.engine.inspectAll(listed.filter((c) => c.State === 'running'));
+    const all = [...running.map((i) => sandboxStatusOf(i)), ...listed.filter((c) => c.State !== 'running').map(stoppedSandboxOfListed)];
+    return all.filter((s) => !filter.state || s.state === filter.state);
   }
 
   private async sandboxMembers(sandboxId: string): Promise<Docker.ContainerInfo[]> {

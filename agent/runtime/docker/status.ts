@@ -65,6 +65,43 @@ export function sandboxStatusOf(info: Inspect): PodSandboxStatus {
   };
 }
 
+/**
+ * A summary from the engine's list alone (no inspect: a listing costs one engine call however
+ * many containers there are). The list has no exit code: a container whose start failed
+ * (created, exit code 127) lists as 'created'; its status (an inspect) says 'exited'. Created is
+ * in whole seconds there.
+ */
+export function summaryOfListed(c: Docker.ContainerInfo): ContainerSummary {
+  const { labels, annotations } = splitLabels(c.Labels);
+  const states: Record<string, ContainerState> = { running: 'running', paused: 'running', restarting: 'running', created: 'created', exited: 'exited', dead: 'exited', removing: 'exited' };
+  return {
+    id: c.Id,
+    sandboxId: labels[LABEL_SANDBOX_ID] ?? '',
+    metadata: { name: labels[LABEL_CONTAINER_NAME] ?? '', attempt: attemptFromName(c.Names[0] ?? '') },
+    image: c.Image,
+    imageId: c.ImageID,
+    state: states[c.State] ?? 'unknown',
+    createdAt: new Date(c.Created * 1000),
+    labels,
+    annotations,
+  };
+}
+
+/** A sandbox that is not running, from the engine's list alone: no IP, and no hostname (an inspect has it). */
+export function stoppedSandboxOfListed(c: Docker.ContainerInfo): PodSandboxStatus {
+  const { labels, annotations } = splitLabels(c.Labels);
+  return {
+    id: c.Id,
+    metadata: { name: labels[LABEL_POD_NAME] ?? '', namespace: labels[LABEL_POD_NAMESPACE] ?? '', uid: labels[LABEL_POD_UID] ?? '', attempt: attemptFromName(c.Names[0] ?? '') },
+    state: 'notready',
+    createdAt: new Date(c.Created * 1000),
+    ip: '',
+    hostname: '',
+    labels,
+    annotations,
+  };
+}
+
 export function summaryOf(info: Inspect): ContainerSummary {
   const { labels, annotations } = splitLabels(info.Config.Labels);
   const st = info.State;

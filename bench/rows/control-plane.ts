@@ -11,9 +11,11 @@ import { describeShares, inclusiveShare, mainThreadProfile, summarizeProfile } f
 import { type BenchRow, type Check, type Figure, ratioFigure } from '../lib/row.js';
 import { BenchServer } from '../lib/server.js';
 
-// Published, not measured here (as cited in issue 12; not re-measured on this machine):
-// - kwok: ≥ 83 pods/s (kwok's own performance figure; https://kwok.sigs.k8s.io/).
-// - upstream's Job controller at its default 50 QPS client limit: 42 pods/s (issue 12's figure).
+// Published, not measured here: the figures as issue 12 cites them (their pages could not be
+// re-read offline; the project is https://kwok.sigs.k8s.io/, upstream's Job controller is
+// kubernetes/kubernetes pkg/controller/job):
+// - kwok: ≥ 83 pods/s.
+// - upstream's Job controller at its default 50 QPS client limit: 42 pods/s.
 export const KWOK_PUBLISHED_PODS_PER_S = 83;
 export const UPSTREAM_JOB_CONTROLLER_PODS_PER_S = 42;
 const GOAL_PODS_PER_S = 1000;

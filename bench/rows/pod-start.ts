@@ -140,7 +140,7 @@ export const podStart: BenchRow = {
         ratioFigure({ name: `p99 of ${n}`, value: p99, unit: 'ms', reference: { label: 'docker run -d p99', value: d99, unit: 'ms' } }),
       ],
       checks,
-      notes: [`server: ${ctx.build}, with its node agent; ${IMAGE} sleep 3600, one at a time, deleted before the next; docker side timed to its start event (docker events)`],
+      notes: [`server: ${ctx.build}, with its node agent; ${IMAGE} sleep 3600, one at a time, deleted before the next; docker side timed from spawning the docker CLI (its own start included, as a user's) to the container's start event (docker events)`],
       details: { jobyardMs: ours, dockerMs: theirs },
     };
   },

@@ -11,11 +11,12 @@ import { type ApiServer, createApiServer, ENGINE_PATHS, isLoopback, type Level, 
 import { writeKubeconfig } from './kubeconfig.js';
 import { ensurePrivateFile, securePrivateDir } from './data-dir.js';
 import { signInUrl, writeConsoleAddress } from './console-url.js';
-import { type ControllerManager, startControllers } from '../controllers/manager.js';
+import type { ControllerManager } from '../controllers/manager.js';
 import { type ClientConfig, consoleLogger, noopLogger, RestClientset } from '../client/index.js';
 import type { PodLogProvider } from '../api/core-streams.js';
 // The node agent and its engine client (dockerode, with gRPC, protobuf and SSH under it) are
-// imported when there is an agent to run: with --no-agent they are never loaded.
+// imported when there is an agent to run: with --no-agent they are never loaded. The
+// controllers and the agent are imported once the API server listens: it answers meanwhile.
 import type { RunningAgent } from '../agent/index.js';
 import { type RunningSimulatedNodes, startSimulatedNodes } from '../agent/simulated/index.js';
 import type { DockerRuntime } from '../agent/runtime/docker/index.js';
@@ -168,7 +169,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const dataDir = resolve(opts.dataDir);
   // Fail before anything else when the agent has no engine to run pods on.
   const runtime = opts.agent ? await connectRuntime(opts.engineMaxConcurrency) : undefined;
-  const agentParts = runtime ? await import('../agent/index.js') : undefined;
+  const podStreams = runtime ? new (await import('../agent/pod-streams.js')).PodStreams({ runtime }) : undefined;
   const podLogs = forwardingLogProvider();
   // 0700 and 0600 all the way down, on every start (SQLite's -wal/-shm take the db file's mode).
   securePrivateDir(dataDir);
@@ -209,7 +210,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       protectedPaths: protectedPaths(dataDir),
       audit: (line) => auditLog.info(line),
       // pods/exec needs only the engine: it is served from the start.
-      ...(runtime && agentParts ? { podLogs, podStreams: new agentParts.PodStreams({ runtime }) } : {}),
+      ...(podStreams ? { podLogs, podStreams } : {}),
       watchHistoryMaxAgeSeconds: opts.watchHistoryMaxAgeSeconds,
       watchHistoryMinEvents: opts.watchHistoryMinEvents,
       extraRoutes: (app, local) => {
@@ -257,6 +258,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   // The controllers are API clients of this server, over HTTPS with the kubeconfig just written.
   let controllers: ControllerManager | undefined;
   if (opts.controllers) {
+    const { startControllers } = await import('../controllers/manager.js');
     controllers = startControllers({
       clientConfig: selfConfig,
       logger: opts.quiet ? noopLogger : consoleLogger('warn', 'controller-manager'),
@@ -267,9 +269,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   }
 
   // The node agent, also an API client over HTTPS; pods/log is answered by it from now on.
-  if (runtime && agentParts) {
+  if (runtime) {
     try {
-      agent = await agentParts.startAgent({
+      const { startAgent } = await import('../agent/index.js');
+      agent = await startAgent({
         client: new RestClientset(selfConfig),
         runtime,
         nodeName: opts.nodeName,

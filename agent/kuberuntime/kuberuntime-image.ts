@@ -22,18 +22,12 @@ export async function pullImage(ctx: RuntimeManagerContext, st: PodRuntimeState,
   const fail = (reason: string, message: string) => recordStartFailure(ctx, st, pod, c.name, reason, message);
   const image = c.image ?? '';
   const pullPolicy = c.imagePullPolicy ?? defaultPullPolicy(image);
-  let willPull = false;
-  try {
-    const present = await ctx.runtime.imageStatus(applyDefaultImageTag(image));
-    willPull = pullPolicy === 'Always' || (pullPolicy === 'IfNotPresent' && !present);
-  } catch {
-    willPull = false; // ensureImage reports it
-  }
   const keyring = await pullKeyring(ctx, pod);
   const backoffKey = imageBackoffKey(st, c);
-  if (willPull && !ctx.images.backoff.isInBackOffSinceUpdate(backoffKey, ctx.scheduler.now())) rec.event(pod, 'Normal', 'Pulling', `Pulling image "${image}"`);
   try {
-    const res = await ctx.images.ensureImage({ podUID: st.uid, image, pullPolicy, keyring });
+    // "Pulling" once ensureImage decided to pull and is not in its back-off (one image inspect, not two).
+    const onPulling = () => rec.event(pod, 'Normal', 'Pulling', `Pulling image "${image}"`);
+    const res = await ctx.images.ensureImage({ podUID: st.uid, image, pullPolicy, keyring, onPulling });
     const imageRef = applyDefaultImageTag(image);
     if (res.pulled) {
       const took = goDuration(res.pullDurationMs ?? 0);

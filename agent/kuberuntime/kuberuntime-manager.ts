@@ -62,9 +62,9 @@ export class KubeGenericRuntimeManager {
         if (!created) return false;
         sandbox = created;
         changed = true;
-        rt = await this.getPodStatus(pod);
-        // The containers of a sandbox that died lost their network: start over.
-        rt = { ...rt, containers: rt.containers.filter((c) => c.sandboxId === created.id) };
+        // The containers of a sandbox that died lost their network: start over. Nothing runs in
+        // the new sandbox yet, so there is nothing to read again from the engine.
+        rt = { ...rt, sandboxes: [created, ...rt.sandboxes.filter((s) => s.id !== created.id)], containers: [] };
         break;
       }
       case 'adoptSandbox':

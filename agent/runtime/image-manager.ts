@@ -72,6 +72,8 @@ export interface EnsureImageRequest {
   pullPolicy?: PullPolicy;
   /** Credentials from the pod's imagePullSecrets. */
   keyring?: DockerKeyring;
+  /** Called once a pull is decided, just before it starts (the kubelet's "Pulling" event). */
+  onPulling?: () => void;
 }
 
 export interface EnsureImageResult {
@@ -128,6 +130,7 @@ export class ImageManager {
     if (this.backoff.isInBackOffSinceUpdate(key, this.clock.now())) {
       throw new RuntimeError('ImagePullBackOff', `Back-off pulling image "${req.image}"`);
     }
+    req.onPulling?.();
     const started = this.clock.now().getTime();
     try {
       const pulled = await pullWithCredentials(this.runtime, image, req.keyring?.lookup(image) ?? []);

@@ -107,6 +107,26 @@ describe('LogStore ingest', () => {
     expect((err as Error).message).toMatch(message);
   });
 
+  it('stores and indexes every line of large batches (multi-row inserts and their remainders), in order, with their fields', () => {
+    const s = open();
+    // 64 × 3 + 5 lines of one source and 70 of another in one call, then 63 more: full statements, remainders, both.
+    const a = batch(197, { prefix: 'alpha', stream: 'stderr' });
+    const b = batch(70, { prefix: 'beta', src: { id: 'c2/stdio' }, startMs: 10_000 });
+    expect(s.ingest([a, b]).map((r) => r.accepted)).toEqual([197, 70]);
+    expect(s.ingest([batch(63, { from: 197, prefix: 'alpha' })])[0]!.accepted).toBe(63);
+    expect(s.stats()[0]).toMatchObject({ lines: 330 });
+    const all = s.search({ logstore: 'app' }, { order: 'oldest', limit: 1000 }).items;
+    expect(lines(all)).toEqual([...Array.from({ length: 260 }, (_, i) => `alpha ${i}`), ...Array.from({ length: 70 }, (_, i) => `beta ${i}`)]);
+    expect(all[0]).toMatchObject({ time: '2026-03-01T12:00:00.000000Z', stream: 'stderr' });
+    expect(all[259]).toMatchObject({ time: '2026-03-01T12:00:00.259000Z', stream: 'stdout' });
+    expect(all[260]).toMatchObject({ time: '2026-03-01T12:00:10.000000Z', stream: 'stdout' });
+    // The full-text index has each of them: first, last, either side of a statement's end.
+    for (const line of ['alpha 0', 'alpha 63', 'alpha 64', 'alpha 192', 'alpha 196', 'alpha 197', 'alpha 259', 'beta 0', 'beta 64', 'beta 69']) {
+      expect(lines(s.search({ logstore: 'app', text: line }).items)).toEqual([line]);
+    }
+    expect(s.search({ logstore: 'app', text: 'beta' }, { limit: 1000 }).items).toHaveLength(70);
+  });
+
   it('keeps long lines whole up to the limit and cuts longer ones with a marker', () => {
     const s = open();
     const exact = 'x'.repeat(LOG_LINE_MAX_BYTES);

@@ -28,7 +28,7 @@ import {
 import { badRequest, type Clock, realClock } from '../machinery/index.js';
 import { type HistogramOptions, LogQueries, type LogQuery, MAX_SEARCH_LIMIT, type SearchOptions, type SearchResult } from './log-query.js';
 import { type LogstoreStats, LogRetention, type Retention } from './log-retention.js';
-import { FLAG_TRUNCATED, type LogStatements, LogstoreIds, migrate, prepareStatements, STREAM_CODES } from './log-schema.js';
+import { FLAG_TRUNCATED, type LogStatements, LogstoreIds, migrate, prepareStatements, RECORDS_PER_INSERT, STREAM_CODES } from './log-schema.js';
 
 export interface LogStoreOptions {
   /** The database file, or ':memory:'. */
@@ -58,6 +58,8 @@ export class LogStore {
   private readonly ids: LogstoreIds;
   private readonly queries: LogQueries;
   private readonly retention: LogRetention;
+  /** Parameters of one multi-row insert, reused. */
+  private readonly rows: unknown[] = new Array<unknown>(RECORDS_PER_INSERT * 6).fill(null);
 
   constructor(opts: LogStoreOptions) {
     this.clock = opts.clock ?? realClock;
@@ -154,6 +156,10 @@ export class LogStore {
     let skipped = 0;
     let bytes = 0;
     const streamDefault = s.path !== undefined ? STREAM_CODES.file : STREAM_CODES.stdout;
+    // Rows go in RECORDS_PER_INSERT at a time; ids are consecutive within a transaction
+    // (AUTOINCREMENT, one writer), so a full statement's first id is its last minus the rest.
+    const rows = this.rows;
+    let filled = 0;
     for (const e of batch.entries) {
       if (e.end <= stored) {
         skipped++;
@@ -167,11 +173,27 @@ export class LogStore {
         truncated ||= cut.truncated;
       }
       const stream = e.stream === 'stderr' ? STREAM_CODES.stderr : e.stream === 'stdout' ? STREAM_CODES.stdout : streamDefault;
-      const r = this.stmt.insertRecord.run(storeId, src.id, Math.trunc(e.time), stream, truncated ? FLAG_TRUNCATED : 0, line);
-      first.id ??= r.lastInsertRowid;
+      const o = filled * 6;
+      rows[o] = storeId;
+      rows[o + 1] = src.id;
+      rows[o + 2] = Math.trunc(e.time);
+      rows[o + 3] = stream;
+      rows[o + 4] = truncated ? FLAG_TRUNCATED : 0;
+      rows[o + 5] = line;
+      if (++filled === RECORDS_PER_INSERT) {
+        const r = this.stmt.insertRecords.run(rows);
+        first.id ??= Number(r.lastInsertRowid) - (RECORDS_PER_INSERT - 1);
+        filled = 0;
+      }
       accepted++;
       bytes += Buffer.byteLength(line, 'utf8');
     }
+    for (let i = 0; i < filled; i++) {
+      const o = i * 6;
+      const r = this.stmt.insertRecord.run(rows[o] as number, rows[o + 1] as number, rows[o + 2] as number, rows[o + 3] as number, rows[o + 4] as number, rows[o + 5] as string);
+      first.id ??= r.lastInsertRowid;
+    }
+    rows.fill(null);
     const cp = batch.checkpoint;
     let checkpoint: LogCheckpoint;
     if (cp.offset >= stored) {

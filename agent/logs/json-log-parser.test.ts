@@ -34,6 +34,33 @@ describe('DockerJsonLogParser', () => {
     expect(p.checkpoint).toBe(1000 + Buffer.byteLength(a + c));
   });
 
+  it('reads every text as Docker escapes it (moby jsonlog: \\n \\r \\t, other controls and <>& as \\u00XX), plain or not', () => {
+    // Docker's encoder: Go's escapes, and <, >, & escaped for browsers; fields log, stream, (attrs,) time.
+    const dockerString = (s: string) =>
+      `"${s.replace(/[\\"\u0000-\u001f<>&\u2028\u2029]/g, (c) =>
+        c === '\\' || c === '"' ? `\\${c}` : c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+      )}"`;
+    const texts = ['plain words', '', 'x', 'quote " inside', 'ends with quote "', 'back\\slash', 'ends with backslash \\', 'tab\there', 'cr only\r', '<b>&amp;</b>',
+      'üñíçødé ✓ 中文', 'emoji 🎉 end', 'literal \\n not a newline', 'line\u2028sep', 'nul\u0000byte', '{"log":"nested\\n"}'];
+    let text = '';
+    const expected: { line: string; stream: string; time: number }[] = [];
+    texts.forEach((t, i) => {
+      const stream = i % 3 === 0 ? 'stderr' : 'stdout';
+      const time = `2026-03-01T12:00:0${i % 10}.00000${i % 10}000Z`;
+      const attrs = i % 5 === 4 ? ',"attrs":{"tag":"a"}' : '';
+      text += `{"log":${dockerString(`${t}\n`)},"stream":"${stream}"${attrs},"time":"${time}"}\n`;
+      expected.push({ line: t.endsWith('\r') ? t.slice(0, -1) : t, stream, time: dockerTimeToMicros(time) });
+    });
+    // And a line in another field order (not Docker's, still JSON): read all the same.
+    text += `${JSON.stringify({ time: '2026-03-01T12:00:09Z', stream: 'stdout', log: 'other order\n' })}\n`;
+    expected.push({ line: 'other order', stream: 'stdout', time: dockerTimeToMicros('2026-03-01T12:00:09Z') });
+    const p = new DockerJsonLogParser();
+    const r = p.push(b(text));
+    expect(r.used).toBe(Buffer.byteLength(text));
+    expect(r.entries.map((e) => ({ line: e.line, stream: e.stream, time: e.time }))).toEqual(expected);
+    expect(p.skipped).toBe(0);
+  });
+
   it('uses only whole json lines and reports how much it used', () => {
     const p = new DockerJsonLogParser();
     const a = jsonLine('one\n');

@@ -30,6 +30,38 @@ interface JsonLogLine {
   time?: unknown;
 }
 
+const LOG_PREFIX = Buffer.from('{"log":"');
+const STREAM_THEN_TIME: Record<Stream, Buffer> = {
+  stdout: Buffer.from(',"stream":"stdout","time":"'),
+  stderr: Buffer.from(',"stream":"stderr","time":"'),
+};
+const FIELDS_LEN = STREAM_THEN_TIME.stdout.length;
+
+/**
+ * A json line in the form Docker writes nearly every line in (moby's jsonlog MarshalJSONBuf:
+ * log, stream, time in this order), read without JSON.parse: `{"log":"TEXT\n","stream":
+ * "stdout","time":"..."}` where the final `\n` is TEXT's only escape. Anything else (another
+ * escape, a piece without its newline, attrs) is undefined, for JSON.parse.
+ */
+function plainLine(chunk: Buffer, from: number, nl: number): { text: string; stream: Stream; time: string } | undefined {
+  const textStart = from + LOG_PREFIX.length;
+  if (nl - textStart < FIELDS_LEN + 4 || chunk.compare(LOG_PREFIX, 0, LOG_PREFIX.length, from, textStart) !== 0) return undefined;
+  const quote = chunk.indexOf(0x22 /* " */, textStart);
+  // The text's first backslash must be that of the final \n (bounded: there is one there).
+  if (quote < 0 || quote >= nl || chunk[quote - 1] !== 0x6e /* n */ || chunk[quote - 2] !== 0x5c /* \ */) return undefined;
+  if (chunk.indexOf(0x5c, textStart) !== quote - 2) return undefined;
+  const fields = quote + 1;
+  if (fields + FIELDS_LEN + 2 > nl) return undefined;
+  const stream: Stream | undefined =
+    chunk.compare(STREAM_THEN_TIME.stdout, 0, FIELDS_LEN, fields, fields + FIELDS_LEN) === 0 ? 'stdout'
+    : chunk.compare(STREAM_THEN_TIME.stderr, 0, FIELDS_LEN, fields, fields + FIELDS_LEN) === 0 ? 'stderr'
+    : undefined;
+  if (!stream || chunk[nl - 1] !== 0x7d /* } */ || chunk[nl - 2] !== 0x22) return undefined;
+  const time = chunk.toString('latin1', fields + FIELDS_LEN, nl - 2);
+  if (time.includes('"') || time.includes('\\')) return undefined;
+  return { text: chunk.toString('utf8', textStart, quote - 2), stream, time };
+}
+
 const baseCache = new Map<string, number>();
 
 /** Unix microseconds of Docker's RFC 3339 nano times; NaN when malformed. */
@@ -131,6 +163,12 @@ export class DockerJsonLogParser {
   }
 
   private entry(chunk: Buffer, from: number, nl: number, start: number, end: number): void {
+    const plain = plainLine(chunk, from, nl);
+    if (plain) {
+      const p = this.pending[plain.stream];
+      this.line(plain.stream, dockerTimeToMicros(plain.time), plain.text, p, start, end);
+      return;
+    }
     let j: JsonLogLine;
     try {
       j = JSON.parse(chunk.toString('utf8', from, nl)) as JsonLogLine;
@@ -157,7 +195,11 @@ export class DockerJsonLogParser {
       }
       return;
     }
-    const text = log.endsWith('\r\n') ? log.slice(0, -2) : log.slice(0, -1);
+    this.line(stream, time, log.endsWith('\r\n') ? log.slice(0, -2) : log.slice(0, -1), p, start, end);
+  }
+
+  /** A message's end (its newline read): a line of its own, or the last piece of `p`. */
+  private line(stream: Stream, time: number, text: string, p: Pending | undefined, start: number, end: number): void {
     if (p) {
       this.pending[stream] = undefined;
       this.held.push(this.complete(stream, p, text, end));

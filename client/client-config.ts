@@ -16,4 +16,23 @@ export interface ClientConfig {
   userAgent?: string;
   /** Called once per `Warning` header value the server sends (RFC 7234 warn-text). */
   onWarning?: (warning: string) => void;
+  /**
+   * Requests go to this function instead of over HTTP(S): the API server of this very process
+   * (cmd/ wires it), through its usual routes and hooks, token included. Timeouts do not apply.
+   */
+  transport?: InProcessTransport;
 }
+
+/** One request to an API server in this process; the answer's body is a stream (a watch's events). */
+export type InProcessTransport = (req: {
+  method: string;
+  /** Path and query. */
+  path: string;
+  headers: Record<string, string>;
+  body?: Buffer;
+}) => Promise<{
+  statusCode: number;
+  headers: Record<string, string | string[] | number | undefined>;
+  body: NodeJS.ReadableStream & AsyncIterable<unknown>;
+  close(): void;
+}>;

@@ -10,7 +10,7 @@ import https from 'node:https';
 import { StringDecoder } from 'node:string_decoder';
 import type { Status, StatusReason } from '../api/index.js';
 import { StatusError, failureStatus } from '../machinery/index.js';
-import type { ClientConfig } from './client-config.js';
+import type { ClientConfig, InProcessTransport } from './client-config.js';
 
 export type { ClientConfig } from './client-config.js';
 
@@ -180,9 +180,9 @@ export class RestClient {
 
   /** Sends a request and parses the JSON answer; throws StatusError on non-2xx, RequestError below HTTP. */
   async request<T>(opts: RequestOptions): Promise<RestResponse<T>> {
-    const res = await this.send(opts, false);
-    const text = await readBody(res.message, opts.signal);
-    const code = res.message.statusCode ?? 0;
+    const res = await this.send(opts);
+    const text = await readBody(res.body, opts.signal);
+    const code = res.statusCode;
     if (code < 200 || code > 299) throw statusErrorFromResponse(code, text);
     let body: T;
     try {
@@ -198,23 +198,18 @@ export class RestClient {
    * `idleTimeoutMs` closes the stream with an error when no byte arrives for that long.
    */
   async stream(opts: RequestOptions & { idleTimeoutMs?: number }): Promise<RestStream> {
-    const res = await this.send({ ...opts, timeoutMs: opts.idleTimeoutMs ?? 0 }, true);
-    const message = res.message;
-    const code = message.statusCode ?? 0;
+    const res = await this.send({ ...opts, timeoutMs: opts.idleTimeoutMs ?? 0 });
+    const code = res.statusCode;
     if (code < 200 || code > 299) {
-      const text = await readBody(message, opts.signal);
+      const text = await readBody(res.body, opts.signal);
       throw statusErrorFromResponse(code, text);
     }
-    const close = () => {
-      message.destroy();
-      res.request.destroy();
-    };
     const signal = opts.signal;
     return {
       statusCode: code,
       warnings: res.warnings,
-      close,
-      lines: () => readLines(message, signal),
+      close: res.close,
+      lines: () => readLines(res.body, res.close, signal),
     };
   }
 
@@ -223,10 +218,7 @@ export class RestClient {
     this.agent.destroy();
   }
 
-  private send(
-    opts: RequestOptions,
-    _streaming: boolean,
-  ): Promise<{ message: http.IncomingMessage; request: http.ClientRequest; warnings: string[] }> {
+  private send(opts: RequestOptions): Promise<Answer> {
     const url = new URL(opts.path + buildQuery(opts.query), this.base);
     const headers: Record<string, string> = {
       Accept: 'application/json',
@@ -239,9 +231,10 @@ export class RestClient {
       headers['Content-Type'] = opts.contentType ?? 'application/json';
       headers['Content-Length'] = String(payload.length);
     }
+    const what = `${opts.method} ${url.pathname}`;
+    if (this.config.transport) return this.sendInProcess(this.config.transport, opts, url, headers, payload, what);
     const timeoutMs = opts.timeoutMs ?? this.config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const lib = this.isHttps ? https : http;
-    const what = `${opts.method} ${url.pathname}`;
 
     return new Promise((resolve, reject) => {
       if (opts.signal?.aborted) {
@@ -266,26 +259,80 @@ export class RestClient {
       req.on('response', (message) => {
         if (settled) return;
         settled = true;
-        const warnings = parseWarningHeaders(message.headers.warning);
-        for (const w of warnings) {
-          try {
-            this.config.onWarning?.(w);
-          } catch {
-            // a warning handler never breaks a request
-          }
-        }
+        const warnings = this.warnings(message.headers.warning);
         // The socket timeout set above keeps running while the body is read (an idle timeout).
-        resolve({ message, request: req, warnings });
+        const close = () => {
+          message.destroy();
+          req.destroy();
+        };
+        resolve({ statusCode: message.statusCode ?? 0, body: message, close, warnings });
       });
       req.end(payload);
     });
   }
+
+  /** The same request handed to the API server of this process (config.transport). */
+  private async sendInProcess(
+    transport: InProcessTransport,
+    opts: RequestOptions,
+    url: URL,
+    headers: Record<string, string>,
+    payload: Buffer | undefined,
+    what: string,
+  ): Promise<Answer> {
+    const aborted = () => new RequestError(`${what}: aborted`, { code: 'ABORT_ERR', cause: opts.signal?.reason });
+    if (opts.signal?.aborted) throw aborted();
+    let res: Awaited<ReturnType<InProcessTransport>>;
+    try {
+      res = await transport({ method: opts.method, path: url.pathname + url.search, headers: { ...headers, Host: url.host }, body: payload });
+    } catch (err) {
+      throw new RequestError(`${what}: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+    }
+    if (opts.signal?.aborted) {
+      res.close();
+      throw aborted();
+    }
+    // An abort ends the exchange as closing a connection would (until the body is over).
+    const signal = opts.signal;
+    if (signal) {
+      const onAbort = () => res.close();
+      signal.addEventListener('abort', onAbort, { once: true });
+      res.body.once('close', () => signal.removeEventListener('abort', onAbort));
+    }
+    const warning = res.headers.warning;
+    return {
+      statusCode: res.statusCode,
+      body: res.body,
+      close: res.close,
+      warnings: this.warnings(typeof warning === 'number' ? String(warning) : warning),
+    };
+  }
+
+  private warnings(values: string | string[] | undefined): string[] {
+    const warnings = parseWarningHeaders(values);
+    for (const w of warnings) {
+      try {
+        this.config.onWarning?.(w);
+      } catch {
+        // a warning handler never breaks a request
+      }
+    }
+    return warnings;
+  }
 }
 
-function readBody(message: http.IncomingMessage, signal?: AbortSignal): Promise<string> {
+/** A response as both transports give it: status, a body stream, and how to end the exchange. */
+interface Answer {
+  statusCode: number;
+  body: NodeJS.ReadableStream & AsyncIterable<unknown>;
+  close: () => void;
+  warnings: string[];
+}
+
+function readBody(message: NodeJS.ReadableStream, signal?: AbortSignal): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    message.on('data', (c: Buffer) => chunks.push(c));
+    message.on('data', (c: Buffer | string) => chunks.push(typeof c === 'string' ? Buffer.from(c) : c));
     message.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     message.on('error', (err) => {
       if (signal?.aborted) reject(new RequestError('aborted', { code: 'ABORT_ERR', cause: err }));
@@ -295,7 +342,7 @@ function readBody(message: http.IncomingMessage, signal?: AbortSignal): Promise<
   });
 }
 
-async function* readLines(message: http.IncomingMessage, signal?: AbortSignal): AsyncGenerator<string> {
+async function* readLines(message: AsyncIterable<unknown>, close: () => void, signal?: AbortSignal): AsyncGenerator<string> {
   const decoder = new StringDecoder('utf8');
   let buf = '';
   try {
@@ -315,7 +362,7 @@ async function* readLines(message: http.IncomingMessage, signal?: AbortSignal): 
     const e = err as NodeJS.ErrnoException;
     throw new RequestError(`watch stream: ${e?.message ?? String(err)}`, { code: e?.code, cause: err });
   } finally {
-    message.destroy();
+    close();
   }
 }
 

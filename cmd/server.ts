@@ -228,8 +228,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const consoleAddress = `${isLoopback(opts.host) ? 'http' : 'https'}://${clientHost}:${port}`;
   writeConsoleAddress(dataDir, consoleAddress);
   // The in-process clients reach this server with what the kubeconfig says, without reading it
-  // back (a kubeconfig reader is @kubernetes/client-node, most of a second to load).
-  const selfConfig: ClientConfig = { server, caData: api.caPem, token };
+  // back (a kubeconfig reader is @kubernetes/client-node, most of a second to load), and
+  // without TLS or sockets: their requests go straight into the app's routes and hooks (the
+  // front door checks the token as for any client); nothing on the network reaches that path.
+  const selfConfig: ClientConfig = { server, caData: api.caPem, token, transport: api.inProcess };
 
   // The log service keeps the store in step with the Logstore objects, as an API client.
   const logClient = new RestClientset(selfConfig);

@@ -14,6 +14,7 @@ import type { GenericRegistry } from './registry/generic-registry.js';
 import type { ResourceDefinition } from './registry/resource.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, groupsOf, groupVersionOf, type VersionInfo } from './handlers/discovery.js';
 import { notFoundResponse, registerResourceRoutes, sendStatusError } from './handlers/resource-handlers.js';
+import { type InProcessDispatch, inProcessDispatch } from './handlers/in-process.js';
 import type { PodLogProvider, PodStreamProvider } from '../api/core-streams.js';
 import { type UpgradeListener, upgradeDispatcher } from '../machinery/httpstream/upgrade.js';
 import { ADMIN_USER, Authenticator, SESSION_COOKIE, clearSessionCookieHeader, readCookie, sessionCookieHeader } from './serving/auth.js';
@@ -71,6 +72,8 @@ export interface BuiltApiServer {
   handler: http.RequestListener;
   /** Their 'upgrade' listener: upgrades go through the same routes and hooks. */
   upgrade: UpgradeListener;
+  /** The same routes and hooks for clients in this process, without a socket (handlers/in-process.ts). */
+  inProcess: InProcessDispatch;
 }
 
 const API_PREFIXES = ['/api', '/apis', '/openapi', '/version', '/clusters', '/logs', '/jobyard'];
@@ -284,7 +287,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<BuiltApiServe
   await app.ready();
   if (!captured) throw new Error('fastify did not hand over its request handler');
   const handler = captured;
-  return { app, handler, upgrade: upgradeDispatcher(handler) };
+  return { app, handler, upgrade: upgradeDispatcher(handler), inProcess: inProcessDispatch(app) };
 }
 
 function unauthorized(reply: FastifyReply): FastifyReply {

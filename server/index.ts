@@ -14,6 +14,7 @@ import type { UpgradeListener } from '../machinery/httpstream/upgrade.js';
 import { AdmissionChain, HostPathPolicy, type Level, PodSecurityAdmission, uniformPolicy } from './admission/index.js';
 import { buildApiServer } from './app.js';
 import type { VersionInfo } from './handlers/discovery.js';
+import type { InProcessDispatch } from './handlers/in-process.js';
 import { buildOpenAPIProvider } from './openapi/provider.js';
 import { SchemaCodec } from './registry/codec.js';
 import { GenericRegistry } from './registry/generic-registry.js';
@@ -28,6 +29,7 @@ import { SqliteObjectStore } from './storage/index.js';
 // (flags, protected paths), whether a host is loopback (the console's scheme).
 export { ENGINE_PATHS, isLevel, type Level, LEVELS } from './admission/index.js';
 export { isLoopback } from './serving/listener.js';
+export type { InProcessDispatch, InProcessRequest, InProcessResponse } from './handlers/in-process.js';
 
 /** A path hostPath volumes may never reach, and what it is (for the refusal's message). */
 export interface ProtectedPath {
@@ -77,6 +79,8 @@ export interface ApiServer {
   caPem: string;
   handler: http.RequestListener;
   upgrade: UpgradeListener;
+  /** Requests of clients in this process (controllers, agent, log service): the same routes, no socket. */
+  inProcess: InProcessDispatch;
   /** Closes the listener, the app and the stores. */
   stop(): Promise<void>;
 }
@@ -127,7 +131,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   const clientHost = isLoopback(opts.host) || opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host;
   // Known once listening (the port may be 0).
   let local = `https://${clientHost}:${opts.port}`;
-  const { app, handler, upgrade } = await buildApiServer({
+  const { app, handler, upgrade, inProcess } = await buildApiServer({
     registry,
     resources: allResources,
     clock,
@@ -158,6 +162,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     caPem: certs.caPem,
     handler,
     upgrade,
+    inProcess,
     async stop() {
       clearInterval(compaction);
       await listener.close();

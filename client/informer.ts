@@ -104,6 +104,10 @@ export class Indexer<T extends ObjectLike> {
     return [...this.items.keys()];
   }
 
+  hasIndexer(indexName: string): boolean {
+    return this.indexers.has(indexName);
+  }
+
   /** Objects whose index `indexName` contains `value`. */
   byIndex(indexName: string, value: string): DeepReadonly<T>[] {
     const index = this.indices.get(indexName);
@@ -174,6 +178,11 @@ export class Lister<T extends ObjectLike> {
   /** A cluster-scoped object by name, or a namespaced one by key "ns/name". */
   get(nameOrKey: string): DeepReadonly<T> | undefined {
     return this.indexer.getByKey(nameOrKey);
+  }
+
+  /** The objects an index (added to the informer's indexer) files under `value`; undefined without that index. */
+  byIndex(indexName: string, value: string): DeepReadonly<T>[] | undefined {
+    return this.indexer.hasIndexer(indexName) ? this.indexer.byIndex(indexName, value) : undefined;
   }
 
   namespace(namespace: string): NamespaceLister<T> {

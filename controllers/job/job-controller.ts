@@ -31,7 +31,7 @@ import { runController } from '../run-controller.js';
 import { BackoffStore, DEFAULT_POD_FAILURE_BACKOFF, type PodFailureBackoffSettings } from './backoff.js';
 import { ControllerExpectations, UIDTrackingExpectations } from './expectations.js';
 import { isJobFinished } from './job-conditions.js';
-import { type PodView, hasJobTrackingFinalizer, removeTrackingFinalizerPatch } from './job-pods.js';
+import { type PodView, addPodControllerUIDIndexer, hasJobTrackingFinalizer, removeTrackingFinalizerPatch } from './job-pods.js';
 import { managedByExternalController } from './job-spec.js';
 import { type PodControl, RealPodControl } from './pod-control.js';
 import { syncJob } from './sync-job.js';
@@ -115,6 +115,7 @@ export class JobController implements JobSyncDeps {
     this.jobInformer = deps.informers.forResource<Job>(Resources.jobs);
     this.podInformer = deps.informers.forResource<Pod>(Resources.pods);
     this.jobLister = this.jobInformer.lister();
+    addPodControllerUIDIndexer(this.podInformer.indexer);
     this.podLister = this.podInformer.lister();
     this.jobInformer.addEventHandler({
       add: (j) => this.addJob(j),

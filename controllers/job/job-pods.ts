@@ -3,7 +3,8 @@
 // annotations (upstream: controller_utils.go, tracking_utils.go, indexed_job_utils.go).
 import { JobLabels } from '../../api/index.js';
 import type { Job, Pod } from '../../api/index.js';
-import type { DeepReadonly } from '../../client/index.js';
+import type { DeepReadonly, Indexer } from '../../client/index.js';
+import { controllerRef } from '../../machinery/index.js';
 import { onlyReplaceFailedPods } from './job-spec.js';
 
 /** A pod from the informer cache (shared, read-only) or a local copy. */
@@ -15,6 +16,29 @@ export const INDEX_FAILURE_COUNT_ANNOTATION = JobLabels.indexFailureCount;
 export const INDEX_IGNORED_FAILURE_COUNT_ANNOTATION = JobLabels.indexIgnoredFailureCount;
 export const COMPLETION_INDEX_ENV_NAME = 'JOB_COMPLETION_INDEX';
 export const UNKNOWN_COMPLETION_INDEX = -1;
+
+/**
+ * Pods by their controller's uid, orphans by namespace (upstream's PodControllerUIDIndex): a sync
+ * looks at its own pods and the orphans it may adopt, not at every pod of the namespace
+ * (finished pods of other Jobs cost it nothing).
+ */
+export const POD_CONTROLLER_UID_INDEX = 'podControllerUID';
+
+/** The index key of the orphan pods of a namespace (upstream's OrphanPodIndexKeyForNamespace); a uid has no '/'. */
+export function orphanPodIndexKey(namespace: string): string {
+  return `orphan/${namespace}`;
+}
+
+/** Adds POD_CONTROLLER_UID_INDEX to a (shared) pod informer's indexer once. */
+export function addPodControllerUIDIndexer(indexer: Indexer<Pod>): void {
+  if (indexer.hasIndexer(POD_CONTROLLER_UID_INDEX)) return;
+  indexer.addIndexers({
+    [POD_CONTROLLER_UID_INDEX]: (pod) => {
+      const ref = controllerRef(pod.metadata as Pod['metadata']);
+      return [ref?.uid ?? orphanPodIndexKey(pod.metadata.namespace ?? '')];
+    },
+  });
+}
 
 /** Not terminal and not being deleted (controller.IsPodActive). */
 export function isPodActive(p: PodView): boolean {

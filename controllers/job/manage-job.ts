@@ -22,6 +22,8 @@ import {
   compareActivePods,
   hasJobTrackingFinalizer,
   isPodReady,
+  orphanPodIndexKey,
+  POD_CONTROLLER_UID_INDEX,
   removeTrackingFinalizerPatch,
 } from './job-pods.js';
 import { completionsOf, hasBackoffLimitPerIndex, isIndexedJob, jobSuspended, onlyReplaceFailedPods, parallelismOf } from './job-spec.js';
@@ -46,8 +48,12 @@ export async function getPodsForJob(d: JobSyncDeps, job: Job): Promise<PodView[]
     throw wrap("couldn't convert Job selector", err);
   }
   const ns = job.metadata.namespace ?? '';
-  // All pods of the namespace: also those that stopped matching but still point at us.
-  const all = d.podLister.namespace(ns).list();
+  // Ours (also those that stopped matching but still point at us) and the namespace's orphans,
+  // by index when the informer has it (upstream's FilterPodsByOwner); else the whole namespace.
+  const owned = d.podLister.byIndex(POD_CONTROLLER_UID_INDEX, job.metadata.uid ?? '');
+  const all = owned
+    ? [...owned.filter((p) => p.metadata.namespace === ns), ...(d.podLister.byIndex(POD_CONTROLLER_UID_INDEX, orphanPodIndexKey(ns)) ?? [])]
+    : d.podLister.namespace(ns).list();
   const { claimed, errors } = await claimPods({
     job,
     pods: all,

@@ -41,6 +41,9 @@ import { runController, untilShutDown } from '../run-controller.js';
 
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
 
+/** Pods bound to a node and not finished, by node name (upstream keeps them in its NodeInfo cache). */
+const NODE_RESOURCE_HOLDERS_INDEX = 'scheduler/nodeResourceHolders';
+
 export interface SchedulerDeps {
   clientset: Pick<Clientset, 'pods' | 'events'>;
   informers: InformerFactory;
@@ -92,6 +95,9 @@ export class PodScheduler {
     this.queue = new SchedulingQueue(this.timers, deps.queue);
     this.podInformer = deps.informers.forResource<Pod>(Resources.pods);
     this.nodeInformer = deps.informers.forResource<Node>(Resources.nodes);
+    if (!this.podInformer.indexer.hasIndexer(NODE_RESOURCE_HOLDERS_INDEX)) {
+      this.podInformer.indexer.addIndexers({ [NODE_RESOURCE_HOLDERS_INDEX]: (p) => (podHoldsResources(p) ? [p.spec.nodeName!] : []) });
+    }
     this.podLister = this.podInformer.lister();
     this.nodeLister = this.nodeInformer.lister();
     this.podInformer.addEventHandler({
@@ -235,12 +241,11 @@ export class PodScheduler {
     return { bound: chosen };
   }
 
-  /** What pods bound to (or assumed on) the node request, and how many there are. */
+  /** What pods bound to (or assumed on) the node request, and how many there are (finished pods are not looked at). */
   usage(nodeName: string): { used: ResourceList; count: number } {
     const reqs: ResourceList[] = [];
     const counted = new Set<string>();
-    for (const p of this.podLister.list()) {
-      if (p.spec.nodeName !== nodeName || !podHoldsResources(p)) continue;
+    for (const p of this.podInformer.indexer.byIndex(NODE_RESOURCE_HOLDERS_INDEX, nodeName)) {
       const key = keyOf(p as Pod);
       counted.add(key);
       reqs.push(podRequests(p));

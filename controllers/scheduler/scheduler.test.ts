@@ -196,4 +196,40 @@ describe('PodScheduler', () => {
     expect(sched.queue.has('default/p1')).toBe(false);
     expect(sched.usage('node-1').count).toBe(0);
   });
+  it('binds in the background: the next pods are scheduled while a binding is under way, counting the assumed pod', async () => {
+    const clock = new FakeClock(NOW);
+    const scheduler = new FakeScheduler(clock);
+    const cs = new FakeClientset({ clock });
+    cs.tracker.add(Resources.nodes, newNode('node-1', '1'));
+    cs.tracker.add(Resources.pods, newPod('p1', { cpu: '600m', created: '2026-05-01T11:00:01Z' }));
+    cs.tracker.add(Resources.pods, newPod('p2', { cpu: '600m', created: '2026-05-01T11:00:02Z' }));
+    cs.tracker.add(Resources.pods, newPod('p3', { cpu: '100m', created: '2026-05-01T11:00:03Z' }));
+    const informers = new InformerFactory(cs, { scheduler });
+    const recorder = new FakeEventRecorder();
+    const started: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const bind = async (pod: DeepReadonly<Pod>, nodeName: string) => {
+      started.push(`${pod.metadata.name}->${nodeName}`);
+      await gate;
+      await cs.pods.namespace(NS).patch(pod.metadata.name ?? '', 'merge', { spec: { nodeName } });
+    };
+    const sched = new PodScheduler({ clientset: cs, informers, scheduler, recorder, bind });
+    const ac = new AbortController();
+    aborts.push(ac);
+    informers.start(ac.signal);
+    const running = sched.run(ac.signal);
+    for (let i = 0; i < 50 && started.length < 2; i++) await settle();
+    // p1's binding waits at the gate; p2 does not fit beside the assumed p1, p3 does and is bound too.
+    expect(started).toEqual(['p1->node-1', 'p3->node-1']);
+    expect(recorder.events.filter((e) => e.includes('FailedScheduling'))).toHaveLength(1);
+    expect(recorder.events.some((e) => e.startsWith('Normal Scheduled'))).toBe(false);
+    release();
+    for (let i = 0; i < 50 && recorder.events.filter((e) => e.startsWith('Normal Scheduled')).length < 2; i++) await settle();
+    expect((await cs.pods.namespace(NS).get('p1')).spec.nodeName).toBe('node-1');
+    expect((await cs.pods.namespace(NS).get('p3')).spec.nodeName).toBe('node-1');
+    expect((await cs.pods.namespace(NS).get('p2')).spec.nodeName).toBeUndefined();
+    ac.abort();
+    await running;
+  });
 });

@@ -75,6 +75,8 @@ export class PodScheduler {
   readonly schedulerName: string;
   /** Pods we bound whose binding the cache has not shown yet: key → node and requests. */
   private readonly assumed = new Map<string, { node: string; requests: ResourceList }>();
+  /** Binding cycles under way. */
+  private readonly bindings = new Set<Promise<ScheduleResult>>();
   private readonly clientset: Pick<Clientset, 'pods' | 'events'>;
   private readonly bind: (pod: PodView, nodeName: string) => Promise<void>;
   private readonly recorder: EventRecorder;
@@ -160,7 +162,12 @@ export class PodScheduler {
       informers: [this.podInformer, this.nodeInformer],
       workers: () => {
         this.armFlush(signal);
-        return [untilShutDown(() => this.scheduleOne())];
+        const loop = async () => {
+          await untilShutDown(async () => (await this.scheduleNext()) !== undefined);
+          // Bindings under way end before the scheduler does.
+          await Promise.all([...this.bindings]);
+        };
+        return [loop()];
       },
     });
   }
@@ -173,16 +180,39 @@ export class PodScheduler {
     }, 30_000);
   }
 
-  /** Pops one pod and tries it. False once the queue shut down. */
+  /** Pops one pod and tries it, its binding included. False once the queue shut down. */
   async scheduleOne(): Promise<boolean> {
-    const info = await this.queue.pop();
-    if (!info) return false;
-    await this.schedulePod(info.key);
+    const next = await this.scheduleNext();
+    if (!next) return false;
+    await next.binding;
     return true;
   }
 
-  /** One scheduling attempt for the pod with this key (the pod must have been popped). */
+  /**
+   * Pops one pod and runs its scheduling cycle; its binding goes on in the background (upstream:
+   * `go sched.bindingCycle`) while the next pod is scheduled, the node already counting the assumed
+   * pod. Resolves to that binding (boxed: an async function would wait for a promise it returns),
+   * or undefined once the queue shut down.
+   */
+  private async scheduleNext(): Promise<{ binding: Promise<ScheduleResult> } | undefined> {
+    const info = await this.queue.pop();
+    if (!info) return undefined;
+    const cycle = await this.schedulingCycle(info.key);
+    if (!('bind' in cycle)) return { binding: Promise.resolve(cycle) };
+    const binding = this.bindingCycle(cycle.bind.pod, info.key, cycle.bind.node);
+    this.bindings.add(binding);
+    void binding.finally(() => this.bindings.delete(binding));
+    return { binding };
+  }
+
+  /** One scheduling attempt for the pod with this key (the pod must have been popped), its binding included. */
   async schedulePod(key: string): Promise<ScheduleResult> {
+    const cycle = await this.schedulingCycle(key);
+    return 'bind' in cycle ? this.bindingCycle(cycle.bind.pod, key, cycle.bind.node) : cycle;
+  }
+
+  /** Filters and scores the nodes; a pod that fits is assumed on the chosen node, to be bound. */
+  private async schedulingCycle(key: string): Promise<ScheduleResult | { bind: { pod: PodView; node: string } }> {
     const { namespace, name } = splitKey(key);
     const pod = this.podLister.namespace(namespace).get(name);
     if (!pod || !this.isPendingForUs(pod) || this.assumed.has(key)) {
@@ -220,6 +250,11 @@ export class PodScheduler {
     }
     // Assume first, so the next attempt counts this pod even before the cache shows the binding.
     this.assumed.set(key, { node: chosen, requests });
+    return { bind: { pod, node: chosen } };
+  }
+
+  /** Binds an assumed pod; on failure it is forgotten and tried again after a backoff. Never rejects. */
+  private async bindingCycle(pod: PodView, key: string, chosen: string): Promise<ScheduleResult> {
     try {
       await this.bind(pod, chosen);
     } catch (err) {

@@ -216,4 +216,43 @@ describe('EngineOperations and PhaseLock', () => {
     await Promise.all(all);
     expect(seen.every((s) => !(s.includes('create') && s.includes('destroy')))).toBe(true);
   });
+
+  it('with a preferred phase, lets it go first and join a running turn, until the other has waited maxDeferMs', async () => {
+    let now = 0;
+    const lock = new PhaseLock({ preferred: 'create', maxDeferMs: 5_000, now: () => now });
+    const gates = new Map<string, () => void>();
+    const running = new Set<string>();
+    const hold = (phase: string, name: string) =>
+      lock.run(phase, name, async () => {
+        running.add(name);
+        await new Promise<void>((r) => gates.set(name, r));
+        running.delete(name);
+      });
+    const all = [hold('create', 'c1'), hold('destroy', 'd1'), hold('create', 'c2')];
+    await settle(2);
+    // d1 waits; c2 joins the running creates although it asked after d1.
+    expect([...running].sort()).toEqual(['c1', 'c2']);
+    gates.get('c1')!();
+    await settle(2);
+    now = 5_000;
+    // d1 has waited 5 s: a new create no longer joins.
+    all.push(hold('create', 'c3'));
+    await settle(2);
+    expect([...running]).toEqual(['c2']);
+    gates.get('c2')!();
+    await settle(2);
+    expect([...running]).toEqual(['d1']);
+    // A create waiting while destroys run goes before a destroy that asks now.
+    all.push(hold('destroy', 'd2'));
+    await settle(2);
+    expect([...running]).toEqual(['d1']);
+    gates.get('d1')!();
+    await settle(2);
+    expect([...running]).toEqual(['c3']);
+    gates.get('c3')!();
+    await settle(2);
+    expect([...running]).toEqual(['d2']);
+    gates.get('d2')!();
+    await Promise.all(all);
+  });
 });

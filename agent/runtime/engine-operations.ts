@@ -102,14 +102,32 @@ function keep(history: EngineOperationRecord[], size: number, record: EngineOper
   if (history.length > size) history.splice(0, history.length - size);
 }
 
+export interface PhaseLockOptions {
+  /**
+   * The phase that goes first: while it runs or waits, the others wait, up to maxDeferMs;
+   * without one, phases take turns in the order they asked.
+   */
+  preferred?: string;
+  /** The longest another phase waits for the preferred one. @defaultValue 10 s */
+  maxDeferMs?: number;
+  now?: () => number;
+}
+
 /** Operations of one phase run together; operations of different phases never overlap. */
 export class PhaseLock {
   private phase: string | undefined;
   private holders = 0;
-  private readonly queue: { phase: string; resolve: () => void }[] = [];
+  private readonly waiting = new Map<string, { since: number; resolve: () => void }[]>();
+  private readonly options: PhaseLockOptions;
+  private readonly now: () => number;
   /** Holds, oldest first ("<phase> <what>", from the lock granted to its release), up to historySize. */
   readonly history: EngineOperationRecord[] = [];
   historySize = 0;
+
+  constructor(options: PhaseLockOptions = {}) {
+    this.options = options;
+    this.now = options.now ?? Date.now;
+  }
 
   /** Runs `fn` once no operation of another phase holds the lock. */
   async run<T>(phase: string, what: string, fn: () => Promise<T>): Promise<T> {
@@ -129,24 +147,44 @@ export class PhaseLock {
   }
 
   private acquire(phase: string): Promise<void> {
-    if (this.holders === 0 || (this.phase === phase && this.queue.length === 0)) {
+    if ((this.holders === 0 || this.phase === phase) && !this.othersFirst(phase)) {
       this.phase = phase;
       this.holders++;
       return Promise.resolve();
     }
-    return new Promise((resolve) => this.queue.push({ phase, resolve }));
+    return new Promise((resolve) => {
+      const list = this.waiting.get(phase) ?? [];
+      list.push({ since: this.now(), resolve });
+      this.waiting.set(phase, list);
+    });
+  }
+
+  /** Whether a waiter of another phase has to go before a newcomer of `phase`. */
+  private othersFirst(phase: string): boolean {
+    const { preferred } = this.options;
+    const maxDefer = this.options.maxDeferMs ?? 10_000;
+    for (const [p, list] of this.waiting) {
+      if (p === phase || list.length === 0) continue;
+      if (preferred === undefined || p === preferred) return true;
+      if (phase !== preferred || this.now() - list[0]!.since >= maxDefer) return true;
+    }
+    return false;
   }
 
   private release(): void {
     if (--this.holders > 0) return;
     this.phase = undefined;
-    const first = this.queue[0];
-    if (!first) return;
-    // Admit every queued waiter of the next phase up to the first of another phase.
-    this.phase = first.phase;
-    while (this.queue.length && this.queue[0]!.phase === this.phase) {
-      this.holders++;
-      this.queue.shift()!.resolve();
-    }
+    const waiting = [...this.waiting].filter(([, l]) => l.length > 0);
+    if (waiting.length === 0) return;
+    const maxDefer = this.options.maxDeferMs ?? 10_000;
+    const oldest = (a: [string, { since: number }[]], b: [string, { since: number }[]]) => a[1][0]!.since - b[1][0]!.since;
+    waiting.sort(oldest);
+    // A phase that waited past maxDeferMs, else the preferred one, else the one that asked first.
+    const starving = waiting.find(([p, l]) => p !== this.options.preferred && this.now() - l[0]!.since >= maxDefer);
+    const next = starving ?? waiting.find(([p]) => p === this.options.preferred) ?? waiting[0]!;
+    this.phase = next[0];
+    this.waiting.delete(next[0]);
+    this.holders += next[1].length;
+    for (const w of next[1]) w.resolve();
   }
 }

@@ -78,9 +78,11 @@ export class DockerEngine {
   /**
    * Docker 20.10's libnetwork deadlocks when a network sandbox is deleted (a container owning a
    * network namespace stops or is removed) while a new one's SetKey prestart hook runs (such a
-   * container starts): 'create' and 'destroy' phases never overlap (sandboxes.ts).
+   * container starts): 'create' and 'destroy' phases never overlap (sandboxes.ts). Creates go
+   * first (a pod waits for its sandbox; a destroy only frees what a finished pod held): destroys
+   * wait for them at most 5 s, then run together in one turn.
    */
-  readonly networkSandboxes = new PhaseLock();
+  readonly networkSandboxes = new PhaseLock({ preferred: 'create', maxDeferMs: 5_000 });
   private readonly imageRefs = new Map<string, string>();
   /**
    * Containers for which an `oom` event was seen. containerd publishes the OOM and the exit
@@ -94,6 +96,15 @@ export class DockerEngine {
     this.docker = docker instanceof Docker ? docker : new Docker(docker);
     this.operations = operations;
     this.trackCalls();
+  }
+
+  /**
+   * Runs an engine call that creates or destroys a network sandbox under networkSandboxes. The
+   * wait for the lock is tracked as an operation too: a call held up by it is as visible to the
+   * health check as one held up in the engine.
+   */
+  networkSandbox<T>(phase: 'create' | 'destroy', id: string, fn: () => Promise<T>): Promise<T> {
+    return this.operations.run(`network sandbox ${phase} ${id}`, () => this.networkSandboxes.run(phase, id, fn), { limited: false });
   }
 
   /**

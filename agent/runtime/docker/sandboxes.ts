@@ -86,9 +86,9 @@ export class DockerSandboxes {
     }
     try {
       // Starting it creates its network sandbox (libnetwork's SetKey): never while one is destroyed.
-      await this.engine.networkSandboxes.run('create', id, () => this.engine.docker.getContainer(id).start());
+      await this.engine.networkSandbox('create', id, () => this.engine.docker.getContainer(id).start());
     } catch (err) {
-      await this.engine.networkSandboxes.run('destroy', id, () => this.engine.docker.getContainer(id).remove({ force: true })).catch(() => undefined);
+      await this.engine.networkSandbox('destroy', id, () => this.engine.docker.getContainer(id).remove({ force: true })).catch(() => undefined);
       throw toRuntimeError(err, 'CreatePodSandboxError', `failed to start the sandbox of pod "${m.name}"`);
     }
     return id;
@@ -98,14 +98,14 @@ export class DockerSandboxes {
     const members = await this.sandboxMembers(id);
     await Promise.all(members.filter((c) => c.State === 'running').map((c) => this.stopQuietly(c.Id, 0)));
     // Stopping the container that owns the network namespace destroys its network sandbox.
-    await this.engine.networkSandboxes.run('destroy', id, () => this.stopQuietly(id, 0));
+    await this.engine.networkSandbox('destroy', id, () => this.stopQuietly(id, 0));
   }
 
   async removePodSandbox(id: string): Promise<void> {
     const members = await this.sandboxMembers(id);
     for (const c of members) await this.containers.removeContainer(c.Id);
     try {
-      await this.engine.networkSandboxes.run('destroy', id, () => this.engine.docker.getContainer(id).remove({ force: true }));
+      await this.engine.networkSandbox('destroy', id, () => this.engine.docker.getContainer(id).remove({ force: true }));
     } catch (err) {
       if (!isStatus(err, 404)) throw toRuntimeError(err, 'KillPodSandboxError', `failed to remove sandbox ${id}`);
     }

@@ -111,21 +111,34 @@ function packageVersion(root: string): string {
   }
 }
 
-/** The engine the agent runs pods on: DOCKER_HOST or the default socket; fails with how to start one. */
-async function connectRuntime(maxConcurrentOperations: number | undefined): Promise<DockerRuntime> {
+/** How long start waits for the engine's first answer before going on without it. */
+const ENGINE_EARLY_ANSWER_MS = 25;
+
+/**
+ * The engine the agent runs pods on: DOCKER_HOST or the default socket. `answered` rejects with
+ * how to start one. An engine that is not there (no socket, refused) fails within
+ * ENGINE_EARLY_ANSWER_MS, and so does this, before anything is written; one that is there may
+ * take a while over `docker info` (a quarter second on a busy host): the API server starts
+ * meanwhile, and the agent waits for `answered`.
+ */
+async function connectRuntime(maxConcurrentOperations: number | undefined): Promise<{ runtime: DockerRuntime; answered: Promise<void> }> {
   const { DockerRuntime } = await import('../agent/runtime/docker/index.js');
   const runtime = new DockerRuntime(maxConcurrentOperations ? { maxConcurrentOperations } : {});
-  try {
-    await runtime.info();
-  } catch (err) {
-    const where = process.env.DOCKER_HOST || 'unix:///var/run/docker.sock';
-    const why = errorMessage(err);
-    throw new Error(
-      `no container engine answers at ${where} (${why}): start one (sudo systemctl start docker, or sudo dockerd &), point DOCKER_HOST at it, or run without the node agent (--no-agent)`,
-      { cause: err },
-    );
-  }
-  return runtime;
+  const answered = runtime.info().then(
+    () => undefined,
+    (err: unknown) => {
+      const where = process.env.DOCKER_HOST || 'unix:///var/run/docker.sock';
+      const why = errorMessage(err);
+      throw new Error(
+        `no container engine answers at ${where} (${why}): start one (sudo systemctl start docker, or sudo dockerd &), point DOCKER_HOST at it, or run without the node agent (--no-agent)`,
+        { cause: err },
+      );
+    },
+  );
+  answered.catch(() => undefined); // awaited later; not an unhandled rejection meanwhile
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([answered, new Promise<void>((r) => (timer = setTimeout(r, ENGINE_EARLY_ANSWER_MS)))]).finally(() => clearTimeout(timer));
+  return { runtime, answered };
 }
 
 /** The agent's collectors write straight into the store of this process. */
@@ -167,8 +180,9 @@ function protectedPaths(dataDir: string): ProtectedPath[] {
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const root = repoRoot();
   const dataDir = resolve(opts.dataDir);
-  // Fail before anything else when the agent has no engine to run pods on.
-  const runtime = opts.agent ? await connectRuntime(opts.engineMaxConcurrency) : undefined;
+  // Fail before anything else when the agent has no engine to run pods on (connectRuntime).
+  const engine = opts.agent ? await connectRuntime(opts.engineMaxConcurrency) : undefined;
+  const runtime = engine?.runtime;
   const podStreams = runtime ? new (await import('../agent/pod-streams.js')).PodStreams({ runtime }) : undefined;
   const podLogs = forwardingLogProvider();
   // 0700 and 0600 all the way down, on every start (SQLite's -wal/-shm take the db file's mode).
@@ -271,8 +285,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   }
 
   // The node agent, also an API client over HTTPS; pods/log is answered by it from now on.
-  if (runtime) {
+  if (engine && runtime) {
     try {
+      await engine.answered;
       const { startAgent } = await import('../agent/index.js');
       agent = await startAgent({
         client: new RestClientset(selfConfig),

@@ -49,7 +49,7 @@ export interface BenchReport {
   finishedAt: string;
   machine: { cpus: number; model: string; memoryBytes: number; node: string; loadBefore: number[]; loadAfter: number[] };
   options: { smoke: boolean; runs: number; build: ServerBuild; only: string[] };
-  rows: (RowResult & { error?: string })[];
+  rows: (RowResult & { error?: string; loadAtStart?: number[] })[];
   file?: string;
 }
 
@@ -81,10 +81,11 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
   };
   for (const row of ROWS.filter((r) => only.includes(r.id))) {
     const t0 = performance.now();
-    log(`bench: ${row.id} (load ${loadAverage().join(' ')})`);
+    const load = loadAverage();
+    log(`bench: ${row.id} (load ${load.join(' ')})`);
     try {
       const r = await row.run(ctx);
-      report.rows.push({ row: row.id, title: row.title, seconds: (performance.now() - t0) / 1000, ...r });
+      report.rows.push({ row: row.id, title: row.title, seconds: (performance.now() - t0) / 1000, loadAtStart: load, ...r });
     } catch (err) {
       const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
       log(`bench: ${row.id} failed: ${message}`);

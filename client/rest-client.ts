@@ -180,7 +180,7 @@ export class RestClient {
 
   /** Sends a request and parses the JSON answer; throws StatusError on non-2xx, RequestError below HTTP. */
   async request<T>(opts: RequestOptions): Promise<RestResponse<T>> {
-    const res = await this.send(opts);
+    const res = await this.send(opts, false);
     const text = await readBody(res.body, opts.signal);
     const code = res.statusCode;
     if (code < 200 || code > 299) throw statusErrorFromResponse(code, text);
@@ -198,7 +198,7 @@ export class RestClient {
    * `idleTimeoutMs` closes the stream with an error when no byte arrives for that long.
    */
   async stream(opts: RequestOptions & { idleTimeoutMs?: number }): Promise<RestStream> {
-    const res = await this.send({ ...opts, timeoutMs: opts.idleTimeoutMs ?? 0 });
+    const res = await this.send({ ...opts, timeoutMs: opts.idleTimeoutMs ?? 0 }, true);
     const code = res.statusCode;
     if (code < 200 || code > 299) {
       const text = await readBody(res.body, opts.signal);
@@ -218,7 +218,7 @@ export class RestClient {
     this.agent.destroy();
   }
 
-  private send(opts: RequestOptions): Promise<Answer> {
+  private send(opts: RequestOptions, streaming: boolean): Promise<Answer> {
     const url = new URL(opts.path + buildQuery(opts.query), this.base);
     const headers: Record<string, string> = {
       Accept: 'application/json',
@@ -232,7 +232,7 @@ export class RestClient {
       headers['Content-Length'] = String(payload.length);
     }
     const what = `${opts.method} ${url.pathname}`;
-    if (this.config.transport) return this.sendInProcess(this.config.transport, opts, url, headers, payload, what);
+    if (this.config.transport) return this.sendInProcess(this.config.transport, opts, url, headers, payload, what, streaming);
     const timeoutMs = opts.timeoutMs ?? this.config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const lib = this.isHttps ? https : http;
 
@@ -279,6 +279,7 @@ export class RestClient {
     headers: Record<string, string>,
     payload: Buffer | undefined,
     what: string,
+    streaming: boolean,
   ): Promise<Answer> {
     const aborted = () => new RequestError(`${what}: aborted`, { code: 'ABORT_ERR', cause: opts.signal?.reason });
     if (opts.signal?.aborted) throw aborted();
@@ -292,9 +293,10 @@ export class RestClient {
       res.close();
       throw aborted();
     }
-    // An abort ends the exchange as closing a connection would (until the body is over).
+    // An abort ends a stream as closing a connection would (until it is over). A plain answer is
+    // whole by now: no listener for it (many requests share one signal).
     const signal = opts.signal;
-    if (signal) {
+    if (signal && streaming) {
       const onAbort = () => res.close();
       signal.addEventListener('abort', onAbort, { once: true });
       res.body.once('close', () => signal.removeEventListener('abort', onAbort));

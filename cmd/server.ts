@@ -2,6 +2,7 @@
 // listener), then the log service, the controllers and the node agent as API clients of that
 // server (over HTTPS, as they would be in a split deployment). Singletons live here and nowhere else.
 import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -13,7 +14,7 @@ import { ensurePrivateFile, securePrivateDir } from './data-dir.js';
 import { signInUrl, writeConsoleAddress } from './console-url.js';
 import type { ControllerManager } from '../controllers/manager.js';
 import { type ClientConfig, consoleLogger, noopLogger, RestClientset } from '../client/index.js';
-import type { PodLogProvider } from '../api/core-streams.js';
+import type { PodLogProvider, PodStreamProvider } from '../api/core-streams.js';
 // The node agent and its engine client (dockerode, with gRPC, protobuf and SSH under it) are
 // imported when there is an agent to run: with --no-agent they are never loaded. The
 // controllers and the agent are imported once the API server listens: it answers meanwhile.
@@ -111,34 +112,49 @@ function packageVersion(root: string): string {
   }
 }
 
-/** How long start waits for the engine's first answer before going on without it. */
-const ENGINE_EARLY_ANSWER_MS = 25;
+function noEngine(err: unknown): Error {
+  const where = process.env.DOCKER_HOST || 'unix:///var/run/docker.sock';
+  return new Error(
+    `no container engine answers at ${where} (${errorMessage(err)}): start one (sudo systemctl start docker, or sudo dockerd &), point DOCKER_HOST at it, or run without the node agent (--no-agent)`,
+    { cause: err },
+  );
+}
 
 /**
- * The engine the agent runs pods on: DOCKER_HOST or the default socket. `answered` rejects with
- * how to start one. An engine that is not there (no socket, refused) fails within
- * ENGINE_EARLY_ANSWER_MS, and so does this, before anything is written; one that is there may
- * take a while over `docker info` (a quarter second on a busy host): the API server starts
- * meanwhile, and the agent waits for `answered`.
+ * Whether anything listens where the engine should (DOCKER_HOST unset, unix:// or tcp://): a
+ * missing or refused socket fails here at once, before anything is written. Cheap: the engine's
+ * client (dockerode, with gRPC, protobuf and SSH under it) and `docker info` (a quarter second on
+ * a busy host) come after the API server listens (connectRuntime), as do other DOCKER_HOSTs.
  */
-async function connectRuntime(maxConcurrentOperations: number | undefined): Promise<{ runtime: DockerRuntime; answered: Promise<void> }> {
+function probeEngine(): Promise<void> {
+  const host = process.env.DOCKER_HOST;
+  let target: { path: string } | { host: string; port: number };
+  if (!host) target = { path: '/var/run/docker.sock' };
+  else if (host.startsWith('unix://')) target = { path: host.slice('unix://'.length) };
+  else if (host.startsWith('tcp://')) {
+    const url = new URL(host);
+    target = { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port) || (process.env.DOCKER_TLS_VERIFY ? 2376 : 2375) };
+  } else return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const socket = connect(target);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve();
+    });
+    socket.once('error', (err) => reject(noEngine(err)));
+  });
+}
+
+/** The engine the agent runs pods on: DOCKER_HOST or the default socket; fails with how to start one. */
+async function connectRuntime(maxConcurrentOperations: number | undefined): Promise<DockerRuntime> {
   const { DockerRuntime } = await import('../agent/runtime/docker/index.js');
   const runtime = new DockerRuntime(maxConcurrentOperations ? { maxConcurrentOperations } : {});
-  const answered = runtime.info().then(
-    () => undefined,
-    (err: unknown) => {
-      const where = process.env.DOCKER_HOST || 'unix:///var/run/docker.sock';
-      const why = errorMessage(err);
-      throw new Error(
-        `no container engine answers at ${where} (${why}): start one (sudo systemctl start docker, or sudo dockerd &), point DOCKER_HOST at it, or run without the node agent (--no-agent)`,
-        { cause: err },
-      );
-    },
-  );
-  answered.catch(() => undefined); // awaited later; not an unhandled rejection meanwhile
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([answered, new Promise<void>((r) => (timer = setTimeout(r, ENGINE_EARLY_ANSWER_MS)))]).finally(() => clearTimeout(timer));
-  return { runtime, answered };
+  try {
+    await runtime.info();
+  } catch (err) {
+    throw noEngine(err);
+  }
+  return runtime;
 }
 
 /** The agent's collectors write straight into the store of this process. */
@@ -153,6 +169,15 @@ function inProcessLogSink(store: LogStore): LogSink {
       }
     },
   };
+}
+
+/** The API server is built before the engine is reached: pods/exec and attach go through this until it is. */
+function forwardingStreamProvider(): PodStreamProvider & { target?: PodStreamProvider } {
+  const forward: PodStreamProvider & { target?: PodStreamProvider } = {
+    exec: (pod, options) => (forward.target ? forward.target.exec(pod, options) : Promise.reject(serviceUnavailable('the node agent is not running yet'))),
+    attach: (pod, options) => (forward.target ? forward.target.attach(pod, options) : Promise.reject(serviceUnavailable('the node agent is not running yet'))),
+  };
+  return forward;
 }
 
 /** The API server is built before the agent runs: pods/log goes through this until it does. */
@@ -180,10 +205,9 @@ function protectedPaths(dataDir: string): ProtectedPath[] {
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const root = repoRoot();
   const dataDir = resolve(opts.dataDir);
-  // Fail before anything else when the agent has no engine to run pods on (connectRuntime).
-  const engine = opts.agent ? await connectRuntime(opts.engineMaxConcurrency) : undefined;
-  const runtime = engine?.runtime;
-  const podStreams = runtime ? new (await import('../agent/pod-streams.js')).PodStreams({ runtime }) : undefined;
+  // Fail before anything else when the agent has no engine to run pods on.
+  if (opts.agent) await probeEngine();
+  const podStreams = forwardingStreamProvider();
   const podLogs = forwardingLogProvider();
   // 0700 and 0600 all the way down, on every start (SQLite's -wal/-shm take the db file's mode).
   securePrivateDir(dataDir);
@@ -223,8 +247,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       allowHostPaths: opts.allowHostPaths,
       protectedPaths: protectedPaths(dataDir),
       audit: (line) => auditLog.info(line),
-      // pods/exec needs only the engine: it is served from the start.
-      ...(podStreams ? { podLogs, podStreams } : {}),
+      // pods/exec needs only the engine: it is served once the engine answers, before the agent runs.
+      ...(opts.agent ? { podLogs, podStreams } : {}),
       watchHistoryMaxAgeSeconds: opts.watchHistoryMaxAgeSeconds,
       watchHistoryMinEvents: opts.watchHistoryMinEvents,
       extraRoutes: (app, local) => {
@@ -285,9 +309,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   }
 
   // The node agent, also an API client over HTTPS; pods/log is answered by it from now on.
-  if (engine && runtime) {
+  if (opts.agent) {
     try {
-      await engine.answered;
+      const runtime = await connectRuntime(opts.engineMaxConcurrency);
+      podStreams.target = new (await import('../agent/pod-streams.js')).PodStreams({ runtime });
       const { startAgent } = await import('../agent/index.js');
       agent = await startAgent({
         client: new RestClientset(selfConfig),

@@ -72,14 +72,16 @@ export class DockerContainers {
   }
 
   async createContainer(sandboxId: string, config: ContainerConfig): Promise<string> {
-    let sandbox: Inspect;
-    try {
-      sandbox = await this.engine.inspect(sandboxId, 'podsandbox');
-    } catch (err) {
+    // The sandbox and the image are read at once (two engine calls, one round trip).
+    const [sandboxRead, imageRead] = await Promise.allSettled([this.engine.inspect(sandboxId, 'podsandbox'), this.images.imageStatus(config.image)]);
+    if (sandboxRead.status === 'rejected') {
+      const err: unknown = sandboxRead.reason;
       throw isRuntimeError(err, 'NotFound') ? new RuntimeError('CreateContainerError', `no such sandbox: ${sandboxId}`) : err;
     }
+    const sandbox: Inspect = sandboxRead.value;
     if (!sandbox.State.Running) throw new RuntimeError('CreateContainerError', `cannot join network of a non running sandbox ${sandboxId}`);
-    const image = await this.images.imageStatus(config.image);
+    if (imageRead.status === 'rejected') throw imageRead.reason;
+    const image = imageRead.value;
     if (!image) throw new RuntimeError('CreateContainerError', `No such image: ${config.image}`);
     const argv = resolveCommand(image.config, config.command, config.args);
     const { labels: sandboxLabels } = splitLabels(sandbox.Config.Labels);

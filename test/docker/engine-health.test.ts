@@ -164,3 +164,28 @@ describe('network sandbox creates and destroys kept apart', () => {
     expect(maxActive).toBeLessThanOrEqual(6);
   }, 600_000);
 });
+
+describe('listing a pod', () => {
+  it("lists a pod's sandboxes and containers asked at once with one engine call, each list with its own kind", async () => {
+    await requireEngine();
+    const runtime = new DockerRuntime({ operationHistory: 1_000 });
+    const uid = `list-${Date.now()}`;
+    const sandbox = await runtime.runPodSandbox({ metadata: { name: 'list', namespace: 'engine-health', uid, attempt: 0 }, hostname: 'list' });
+    try {
+      const container = await runtime.createContainer(sandbox, { metadata: { name: 'main', attempt: 0 }, image: BUSYBOX, command: ['true'] });
+      const lists = () => runtime.engineOperations.history.filter((c) => c.name === 'GET /containers/json').length;
+      const before = lists();
+      const labels = { 'io.kubernetes.pod.uid': uid };
+      const [sandboxes, containers] = await Promise.all([runtime.listPodSandboxes({ labels }), runtime.listContainers({ labels })]);
+      expect(lists() - before).toBe(1);
+      expect(sandboxes.map((s) => s.id)).toEqual([sandbox]);
+      expect(containers.map((c) => c.id)).toEqual([container]);
+      // Asked one after the other, each sees the engine anew.
+      await runtime.listPodSandboxes({ labels });
+      await runtime.listContainers({ labels });
+      expect(lists() - before).toBe(3);
+    } finally {
+      await runtime.removePodSandbox(sandbox);
+    }
+  }, 60_000);
+});

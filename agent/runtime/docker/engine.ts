@@ -3,7 +3,7 @@
 // makes (inspect a container of ours, list them, create one under dockershim's name).
 import { randomBytes } from 'node:crypto';
 import Docker from 'dockerode';
-import { ANNOTATION_LABEL_PREFIX, LABEL_CONTAINER_TYPE, type ContainerStatus, type ContainerType } from '../container-runtime.js';
+import { ANNOTATION_LABEL_PREFIX, LABEL_CONTAINER_TYPE, LABEL_POD_UID, type ContainerStatus, type ContainerType } from '../container-runtime.js';
 import { parseImageReference } from '../image-reference.js';
 import { EngineOperations, PhaseLock } from '../engine-operations.js';
 import { RuntimeError } from '../runtime-error.js';
@@ -84,6 +84,8 @@ export class DockerEngine {
    */
   readonly networkSandboxes = new PhaseLock({ preferred: 'create', maxDeferMs: 5_000 });
   private readonly imageRefs = new Map<string, string>();
+  /** Lists of one pod in flight, by their labels without the container type (list). */
+  private readonly podLists = new Map<string, Promise<Docker.ContainerInfo[]>>();
   /**
    * Containers for which an `oom` event was seen. containerd publishes the OOM and the exit
    * of a task separately; when the exit wins, dockerd never sets State.OOMKilled. The kubelet
@@ -153,8 +155,30 @@ export class DockerEngine {
     return info;
   }
 
-  /** One list call: what the engine's list says of our containers with these labels (no inspect each). */
+  /**
+   * One list call: what the engine's list says of our containers with these labels (no inspect
+   * each). A pod's sandboxes and containers are asked for together at every sync (the kubelet
+   * reads both at once): a list for one pod uid asks without the container type, and the
+   * sandboxes' and the containers' lists asked in the same turn of the event loop share that
+   * one engine call.
+   */
   async list(labels: string[], id: string | undefined): Promise<Docker.ContainerInfo[]> {
+    const type = labels.find((l) => l.startsWith(`${LABEL_CONTAINER_TYPE}=`));
+    if (!type || id || !labels.some((l) => l.startsWith(`${LABEL_POD_UID}=`))) return this.listOnce(labels, id);
+    const rest = labels.filter((l) => l !== type).sort();
+    const key = rest.join('\n');
+    let shared = this.podLists.get(key);
+    if (!shared) {
+      shared = this.listOnce(rest, undefined);
+      this.podLists.set(key, shared);
+      // Only lists asked in the same turn share: a later one sees what happened since.
+      setImmediate(() => this.podLists.delete(key));
+    }
+    const wanted = type.slice(LABEL_CONTAINER_TYPE.length + 1);
+    return (await shared).filter((c) => c.Labels?.[LABEL_CONTAINER_TYPE] === wanted);
+  }
+
+  private async listOnce(labels: string[], id: string | undefined): Promise<Docker.ContainerInfo[]> {
     try {
       const filters: Record<string, string[]> = { label: labels };
       if (id) filters.id = [id];

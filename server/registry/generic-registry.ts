@@ -155,7 +155,7 @@ export class GenericRegistry {
     const store = this.deps.store;
     const resource = storageResource(def);
     const namespace = def.names.namespaced ? req.namespace || undefined : undefined;
-    const matches = this.matcher(def, req.labelSelector, req.fieldSelector) ?? (() => true);
+    const matcher = this.matcher(def, req.labelSelector, req.fieldSelector);
     let fromRv: number;
     const rvParam = req.resourceVersion ?? '';
     const initial = rvParam === '' || rvParam === '0' || req.sendInitialEvents === true;
@@ -163,7 +163,7 @@ export class GenericRegistry {
       fromRv = parseResourceVersion(rvParam);
     } else {
       const listed = store.list(resource, { namespace });
-      for (const obj of listed.items) if (matches(obj)) send({ type: 'ADDED', object: withTypeMeta(def, obj) });
+      for (const obj of listed.items) if (!matcher || matcher(obj)) send({ type: 'ADDED', object: withTypeMeta(def, obj) });
       fromRv = listed.rv;
       if (req.sendInitialEvents) {
         send({
@@ -175,7 +175,7 @@ export class GenericRegistry {
     let stop: () => void;
     try {
       stop = store.watch(resource, namespace, fromRv, (e: StoredEvent) => {
-        const event = translateEvent(e, matches);
+        const event = matcher ? translateEvent(e, matcher) : e; // no selector, no transition: prev unread (unparsed)
         if (event) send(sharedWatchEvent(def, e, event.type, event.object));
       });
     } catch (err) {

@@ -220,6 +220,36 @@ describe('SqliteObjectStore', () => {
       s.close();
     });
 
+    it("the group's COMMIT carries the resourceVersion of its last write (refused ones aside), so a reopen continues from it", async () => {
+      const { path, s } = fileStore();
+      const metaRv = () => {
+        const other = new Database(path, { readonly: true });
+        try {
+          return (other.prepare("SELECT value FROM meta WHERE key = 'rv'").get() as { value: string } | undefined)?.value;
+        } finally {
+          other.close();
+        }
+      };
+      const a = s.create('pods', pod('a'));
+      s.update('pods', { ...a, spec: { x: 1 } }, { resourceVersion: '1' });
+      expect(() => s.create('pods', pod('a'))).toThrow(StorageError);
+      await s.committed();
+      expect(metaRv()).toBe('2');
+      s.create('pods', pod('b'));
+      expect(() => s.transaction(() => {
+        s.create('pods', pod('c'));
+        throw new Error('boom');
+      })).toThrow('boom');
+      await s.committed();
+      expect(metaRv()).toBe('3');
+      // A kill now loses nothing: the file alone says where the resourceVersions continue.
+      const again = new SqliteObjectStore({ path, groupCommit: true });
+      expect(again.currentRv()).toBe(3);
+      expect(again.create('pods', pod('c')).metadata.resourceVersion).toBe('4');
+      again.close();
+      s.close();
+    });
+
     it('close() commits an open group', () => {
       const { path, s } = fileStore();
       s.create('pods', pod('a'));

@@ -98,6 +98,10 @@ export class SqliteObjectStore implements ObjectStore {
   /** Events written by the open transaction, delivered after it commits. */
   private pending: StoredEvent[] = [];
   private depth = 0;
+  /** The rv the meta table holds (in the open transaction); written once per transaction, not per write. */
+  private metaRv: number;
+  /** One wrapper for every transaction: better-sqlite3's db.transaction(fn) builds five functions a call. */
+  private readonly txn: (fn: () => unknown) => unknown;
 
   private readonly stmts: {
     get: Database.Statement<[string, string, string], ObjectRow>;
@@ -123,6 +127,7 @@ export class SqliteObjectStore implements ObjectStore {
     };
     this.rv = meta('rv');
     this.committedRv = this.rv;
+    this.metaRv = this.rv;
     this.groupCommit = options.groupCommit ?? false;
     this.compacted = meta('compacted');
     this.stmts = {
@@ -139,6 +144,12 @@ export class SqliteObjectStore implements ObjectStore {
         'SELECT rv, type, resource, namespace, name, data, prev FROM events WHERE resource = ? AND namespace = ? AND rv > ? AND rv <= ? ORDER BY rv',
       ),
     };
+    this.txn = this.db.transaction((fn: () => unknown) => {
+      const result = fn();
+      // The outermost transaction outside a group commits here: its rv goes with it.
+      if (this.depth === 1 && !this.group) this.saveRv();
+      return result;
+    });
   }
 
   get(resource: string, namespace: string, name: string): KubeObject | undefined {
@@ -221,13 +232,12 @@ export class SqliteObjectStore implements ObjectStore {
       const { namespace, name } = keyParts(obj);
       const row = this.stmts.get.get(resource, namespace, name);
       if (!row) throw new StorageError('NotFound', `${resource} ${namespace}/${name} not found`);
-      const prev = JSON.parse(row.data) as KubeObject;
-      checkPreconditions(prev, row.rv, preconditions);
+      checkPreconditions(row, preconditions);
       const rv = this.nextRv();
       const stored = withRv(obj, rv);
       const data = JSON.stringify(stored);
       this.stmts.replace.run(rv, data, resource, namespace, name);
-      this.appendEvent({ rv, type: 'MODIFIED', resource, namespace, name, object: stored, prev }, data, row.data);
+      this.appendEvent(withLazyPrev({ rv, type: 'MODIFIED', resource, namespace, name, object: stored }, row.data), data, row.data);
       return stored;
     });
   }
@@ -237,7 +247,7 @@ export class SqliteObjectStore implements ObjectStore {
       const row = this.stmts.get.get(resource, namespace, name);
       if (!row) throw new StorageError('NotFound', `${resource} ${namespace}/${name} not found`);
       const prev = JSON.parse(row.data) as KubeObject;
-      checkPreconditions(prev, row.rv, preconditions);
+      checkPreconditions(row, preconditions, prev);
       const rv = this.nextRv();
       // Like etcd, the DELETED event carries the last state with the deletion's revision.
       const deleted = withRv(prev, rv);
@@ -309,9 +319,11 @@ export class SqliteObjectStore implements ObjectStore {
     this.depth++;
     let result: T;
     try {
-      result = this.db.transaction(fn)();
+      result = this.txn(fn) as T;
     } catch (err) {
       this.depth--;
+      // A failed COMMIT may have taken the meta row's write with it: write it again next time.
+      if (this.depth === 0) this.metaRv = Number.NaN;
       // Its transaction (or savepoint, nested or in a group) rolled back: drop only its events.
       this.pending = this.pending.filter((e) => e.rv <= startRv);
       this.rv = startRv;
@@ -348,10 +360,12 @@ export class SqliteObjectStore implements ObjectStore {
     if (!group) return;
     this.group = undefined;
     try {
+      this.saveRv();
       this.db.exec('COMMIT');
     } catch (err) {
       // Nothing of the group is on disk: forget it in memory too and fail every caller.
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      this.metaRv = Number.NaN;
       this.pending = [];
       this.rv = this.committedRv;
       group.reject(err);
@@ -363,8 +377,14 @@ export class SqliteObjectStore implements ObjectStore {
 
   private nextRv(): number {
     this.rv += 1;
-    this.stmts.setMeta.run('rv', String(this.rv));
     return this.rv;
+  }
+
+  /** Inside the transaction that commits them: the meta table's rv follows the writes. */
+  private saveRv(): void {
+    if (this.metaRv === this.rv) return;
+    this.stmts.setMeta.run('rv', String(this.rv));
+    this.metaRv = this.rv;
   }
 
   private appendEvent(event: StoredEvent, data: string, prev: string | null): void {
@@ -397,28 +417,41 @@ function withRv(obj: KubeObject, rv: number): KubeObject {
   return { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rv) } };
 }
 
-function checkPreconditions(prev: KubeObject, rv: number, pre: Preconditions): void {
-  if (pre.uid !== undefined && pre.uid !== prev.metadata.uid) {
-    throw new StorageError(
-      'Conflict',
-      `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${prev.metadata.uid ?? ''}`,
-    );
+/** `prev` is parsed from the row only when a uid precondition needs it. */
+function checkPreconditions(row: ObjectRow, pre: Preconditions, prev?: KubeObject): void {
+  if (pre.uid !== undefined) {
+    const uid = (prev ?? (JSON.parse(row.data) as KubeObject)).metadata.uid;
+    if (pre.uid !== uid) {
+      throw new StorageError('Conflict', `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${uid ?? ''}`);
+    }
   }
-  if (pre.resourceVersion !== undefined && pre.resourceVersion !== String(rv)) {
+  if (pre.resourceVersion !== undefined && pre.resourceVersion !== String(row.rv)) {
     throw new StorageError('Conflict', 'the object has been modified; please apply your changes to the latest version and try again');
   }
 }
 
 function rowToEvent(row: EventRow): StoredEvent {
-  return {
+  const event: StoredEvent = {
     rv: row.rv,
     type: row.type,
     resource: row.resource,
     namespace: row.namespace,
     name: row.name,
     object: JSON.parse(row.data) as KubeObject,
-    prev: row.prev ? (JSON.parse(row.prev) as KubeObject) : undefined,
   };
+  return row.prev ? withLazyPrev(event, row.prev) : event;
+}
+
+/**
+ * An event's `prev` is parsed on first read (once for all its watchers): only watchers with
+ * selectors read it, so a MODIFIED event most of them take costs no second JSON.parse.
+ */
+function withLazyPrev(event: StoredEvent, prevData: string): StoredEvent {
+  let prev: KubeObject | undefined;
+  return Object.defineProperty(event, 'prev', {
+    enumerable: true,
+    get: () => (prev ??= JSON.parse(prevData) as KubeObject),
+  });
 }
 
 function safeDeliver(listener: WatchListener, event: StoredEvent): void {

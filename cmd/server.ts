@@ -1,6 +1,7 @@
 // `jobyard server`: the all-in-one process. Starts the API server (server/: storage, registry,
 // listener), then the log service, the controllers and the node agent as API clients of that
-// server (over HTTPS, as they would be in a split deployment). Singletons live here and nowhere else.
+// server: in process, through the app's inject (the same routes, token and admission as HTTPS,
+// without TLS or sockets; a split deployment would use HTTPS). Singletons live here and nowhere else.
 import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { homedir } from 'node:os';

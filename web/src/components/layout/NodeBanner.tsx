@@ -2,9 +2,14 @@
 // reason and message (e.g. "PLEG is not healthy: ..." when the container engine is stuck): pods
 // waiting on that node would otherwise only show ContainerCreating. A kubeconfig that may not
 // list nodes shows nothing.
+//
+// It polls rather than watches: a browser keeps at most six HTTP/1.1 connections to one host
+// across all its tabs, and a watch holds one for good; a banner on every screen holding one more
+// per tab starved two open tabs of connections for their own pages.
+import { useEffect, useState } from 'react';
 import { Alert } from 'antd';
 import type { Node } from '../../../../api/core.js';
-import { useKubeList } from '../../lib/k8s/hooks.js';
+import { useKubeClient } from '../../lib/k8s/hooks.js';
 import { resources } from '../../lib/k8s/resources.js';
 import { useI18n } from '../../i18n/i18n.js';
 
@@ -19,9 +24,39 @@ export function notReadyNodes(nodes: readonly Node[]): { name: string; reason: s
   return out;
 }
 
-export function NodeBanner() {
+/** How often the nodes are read again: the engine health check itself takes seconds to minutes. */
+export const NODE_POLL_INTERVAL_MS = 10_000;
+
+/** The cluster's nodes, read now and every `intervalMs`; undefined until read or when refused. */
+function usePolledNodes(intervalMs: number): Node[] | undefined {
+  const client = useKubeClient();
+  const [items, setItems] = useState<Node[] | undefined>(undefined);
+  useEffect(() => {
+    const ac = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const read = async () => {
+      try {
+        const list = await client.list(resources.nodes, { signal: ac.signal });
+        if (!ac.signal.aborted) setItems(list.items);
+      } catch {
+        // Refused (a kubeconfig that may not list nodes) or unreachable: no banner from us.
+        if (!ac.signal.aborted) setItems(undefined);
+      }
+      if (!ac.signal.aborted) timer = setTimeout(() => void read(), intervalMs);
+    };
+    setItems(undefined);
+    void read();
+    return () => {
+      ac.abort();
+      if (timer) clearTimeout(timer);
+    };
+  }, [client, intervalMs]);
+  return items;
+}
+
+export function NodeBanner({ intervalMs = NODE_POLL_INTERVAL_MS }: { intervalMs?: number } = {}) {
   const { t } = useI18n();
-  const { items } = useKubeList(resources.nodes);
+  const items = usePolledNodes(intervalMs);
   return (
     <>
       {notReadyNodes(items ?? []).map((n) => (

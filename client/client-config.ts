@@ -1,4 +1,5 @@
 // How a client reaches an API server (what a kubeconfig context resolves to).
+import type { InProcessTransport } from '../api/in-process.js';
 
 /** How to reach an API server. `caData` is PEM text (kubeconfig's base64 already decoded). */
 export interface ClientConfig {
@@ -22,17 +23,3 @@ export interface ClientConfig {
    */
   transport?: InProcessTransport;
 }
-
-/** One request to an API server in this process; the answer's body is a stream (a watch's events). */
-export type InProcessTransport = (req: {
-  method: string;
-  /** Path and query. */
-  path: string;
-  headers: Record<string, string>;
-  body?: Buffer;
-}) => Promise<{
-  statusCode: number;
-  headers: Record<string, string | string[] | number | undefined>;
-  body: NodeJS.ReadableStream & AsyncIterable<unknown>;
-  close(): void;
-}>;

@@ -10,7 +10,8 @@ import https from 'node:https';
 import { StringDecoder } from 'node:string_decoder';
 import type { Status, StatusReason } from '../api/index.js';
 import { StatusError, failureStatus } from '../machinery/index.js';
-import type { ClientConfig, InProcessTransport } from './client-config.js';
+import type { InProcessResponse, InProcessTransport } from '../api/in-process.js';
+import type { ClientConfig } from './client-config.js';
 
 export type { ClientConfig } from './client-config.js';
 
@@ -283,7 +284,7 @@ export class RestClient {
   ): Promise<Answer> {
     const aborted = () => new RequestError(`${what}: aborted`, { code: 'ABORT_ERR', cause: opts.signal?.reason });
     if (opts.signal?.aborted) throw aborted();
-    let res: Awaited<ReturnType<InProcessTransport>>;
+    let res: InProcessResponse;
     try {
       res = await transport({ method: opts.method, path: url.pathname + url.search, headers: { ...headers, Host: url.host }, body: payload });
     } catch (err) {

@@ -172,11 +172,14 @@ function inProcessLogSink(store: LogStore): LogSink {
   };
 }
 
+/** What the node's streams answer until the agent (or, for exec and attach, the engine) is there. */
+const agentNotRunning = () => Promise.reject(serviceUnavailable('the node agent is not running yet'));
+
 /** The API server is built before the engine is reached: pods/exec and attach go through this until it is. */
 function forwardingStreamProvider(): PodStreamProvider & { target?: PodStreamProvider } {
   const forward: PodStreamProvider & { target?: PodStreamProvider } = {
-    exec: (pod, options) => (forward.target ? forward.target.exec(pod, options) : Promise.reject(serviceUnavailable('the node agent is not running yet'))),
-    attach: (pod, options) => (forward.target ? forward.target.attach(pod, options) : Promise.reject(serviceUnavailable('the node agent is not running yet'))),
+    exec: (pod, options) => (forward.target ? forward.target.exec(pod, options) : agentNotRunning()),
+    attach: (pod, options) => (forward.target ? forward.target.attach(pod, options) : agentNotRunning()),
   };
   return forward;
 }
@@ -184,10 +187,7 @@ function forwardingStreamProvider(): PodStreamProvider & { target?: PodStreamPro
 /** The API server is built before the agent runs: pods/log goes through this until it does. */
 function forwardingLogProvider(): PodLogProvider & { target?: PodLogProvider } {
   const forward: PodLogProvider & { target?: PodLogProvider } = {
-    streamLogs(pod, options, signal) {
-      if (!forward.target) return Promise.reject(serviceUnavailable('the node agent is not running yet'));
-      return forward.target.streamLogs(pod, options, signal);
-    },
+    streamLogs: (pod, options, signal) => (forward.target ? forward.target.streamLogs(pod, options, signal) : agentNotRunning()),
   };
   return forward;
 }
@@ -296,7 +296,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     logStore.close();
   };
 
-  // The controllers are API clients of this server, over HTTPS with the kubeconfig just written.
+  // The controllers are API clients of this server, in process (selfConfig).
   let controllers: ControllerManager | undefined;
   if (opts.controllers) {
     const { startControllers } = await import('../controllers/manager.js');
@@ -309,7 +309,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     });
   }
 
-  // The node agent, also an API client over HTTPS; pods/log is answered by it from now on.
+  // The node agent, also an API client in process; pods/log is answered by it from now on.
   if (opts.agent) {
     try {
       const runtime = await connectRuntime(opts.engineMaxConcurrency);

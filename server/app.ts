@@ -14,7 +14,8 @@ import type { GenericRegistry } from './registry/generic-registry.js';
 import type { ResourceDefinition } from './registry/resource.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, groupsOf, groupVersionOf, type VersionInfo } from './handlers/discovery.js';
 import { notFoundResponse, registerResourceRoutes, sendStatusError } from './handlers/resource-handlers.js';
-import { type InProcessDispatch, inProcessDispatch } from './handlers/in-process.js';
+import type { InProcessTransport } from '../api/in-process.js';
+import { inProcessDispatch } from './handlers/in-process.js';
 import type { PodLogProvider, PodStreamProvider } from '../api/core-streams.js';
 import { type UpgradeListener, upgradeDispatcher } from '../machinery/httpstream/upgrade.js';
 import { ADMIN_USER, Authenticator, SESSION_COOKIE, clearSessionCookieHeader, readCookie, sessionCookieHeader } from './serving/auth.js';
@@ -73,7 +74,7 @@ export interface BuiltApiServer {
   /** Their 'upgrade' listener: upgrades go through the same routes and hooks. */
   upgrade: UpgradeListener;
   /** The same routes and hooks for clients in this process, without a socket (handlers/in-process.ts). */
-  inProcess: InProcessDispatch;
+  inProcess: InProcessTransport;
 }
 
 const API_PREFIXES = ['/api', '/apis', '/openapi', '/version', '/clusters', '/logs', '/jobyard'];

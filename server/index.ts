@@ -14,7 +14,7 @@ import type { UpgradeListener } from '../machinery/httpstream/upgrade.js';
 import { AdmissionChain, HostPathPolicy, type Level, PodSecurityAdmission, uniformPolicy } from './admission/index.js';
 import { buildApiServer } from './app.js';
 import type { VersionInfo } from './handlers/discovery.js';
-import type { InProcessDispatch } from './handlers/in-process.js';
+import type { InProcessTransport } from '../api/in-process.js';
 import { buildOpenAPIProvider } from './openapi/provider.js';
 import { SchemaCodec } from './registry/codec.js';
 import { GenericRegistry } from './registry/generic-registry.js';
@@ -29,7 +29,6 @@ import { SqliteObjectStore } from './storage/index.js';
 // (flags, protected paths), whether a host is loopback (the console's scheme).
 export { ENGINE_PATHS, isLevel, type Level, LEVELS } from './admission/index.js';
 export { isLoopback } from './serving/listener.js';
-export type { InProcessDispatch, InProcessRequest, InProcessResponse } from './handlers/in-process.js';
 
 /** A path hostPath volumes may never reach, and what it is (for the refusal's message). */
 export interface ProtectedPath {
@@ -80,7 +79,7 @@ export interface ApiServer {
   handler: http.RequestListener;
   upgrade: UpgradeListener;
   /** Requests of clients in this process (controllers, agent, log service): the same routes, no socket. */
-  inProcess: InProcessDispatch;
+  inProcess: InProcessTransport;
   /** Closes the listener, the app and the stores. */
   stop(): Promise<void>;
 }

@@ -3,30 +3,11 @@
 // network request (the front door checks their bearer token; admission, validation, defaulting
 // and the durability barrier are the same). It is a function handed to cmd/, not a listener:
 // nothing on the network reaches it.
-import type { Readable } from 'node:stream';
 import type { FastifyInstance, HTTPMethods } from 'fastify';
-
-export interface InProcessRequest {
-  method: string;
-  /** Origin-form target: path and query. */
-  path: string;
-  headers: Record<string, string>;
-  body?: Buffer;
-}
-
-export interface InProcessResponse {
-  statusCode: number;
-  headers: Record<string, string | string[] | number | undefined>;
-  /** The body as the handler writes it (a watch: event by event). */
-  body: Readable;
-  /** Ends the exchange as a client closing its connection would (a watch stops). */
-  close(): void;
-}
-
-export type InProcessDispatch = (req: InProcessRequest) => Promise<InProcessResponse>;
+import type { InProcessTransport } from '../../api/in-process.js';
 
 /** Fastify's inject (light-my-request) with the body as a stream, so watches stream too. */
-export function inProcessDispatch(app: FastifyInstance): InProcessDispatch {
+export function inProcessDispatch(app: FastifyInstance): InProcessTransport {
   return async (req) => {
     const res = await app.inject({
       method: req.method as HTTPMethods,

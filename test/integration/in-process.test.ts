@@ -10,7 +10,7 @@ import type { ConfigMap, KubeObject, WatchEvent } from '../../api/index.js';
 import { RestClientset } from '../../client/index.js';
 import { FakeClock, isConflict, isInvalid, StatusError } from '../../machinery/index.js';
 import { buildApiServer } from '../../server/app.js';
-import type { InProcessDispatch } from '../../server/index.js';
+import type { InProcessTransport } from '../../api/in-process.js';
 import { SchemaCodec } from '../../server/registry/codec.js';
 import { GenericRegistry } from '../../server/registry/generic-registry.js';
 import { allResources } from '../../server/registry/index.js';
@@ -20,7 +20,7 @@ import { SqliteObjectStore } from '../../server/storage/index.js';
 const TOKEN = 'in-process-test-token';
 let dataDir: string;
 let store: SqliteObjectStore;
-let inProcess: InProcessDispatch;
+let inProcess: InProcessTransport;
 let close: () => Promise<void>;
 /** Watches open in the store right now. */
 let openWatches = 0;

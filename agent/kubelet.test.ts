@@ -173,6 +173,44 @@ describe('Kubelet: a pod runs to completion', () => {
     expect(states(pod)).toEqual({ main: 'terminated:OOMKilled:137' });
   });
 
+  it('asks for a pause-less sandbox only where nothing of the pod needs one of its own', async () => {
+    const asked = async (spec: Partial<Pod['spec']>, options: { alwaysPauseContainer?: boolean } = {}) => {
+      const h = new KubeletHarness({ options });
+      h.runtime.program(['/app'], (p) => p.exit(0));
+      await h.start();
+      await h.createPod(newPod('p', spec));
+      const call = h.runtime.calls.find((c) => c.op === 'runPodSandbox');
+      return !!(call?.detail as { singleContainer?: boolean } | undefined)?.singleContainer;
+    };
+    const main = { name: 'main', image: 'busybox:1.36', command: ['/app'] };
+    expect(await asked({ restartPolicy: 'Never' })).toBe(true);
+    expect(await asked({ restartPolicy: 'Never' }, { alwaysPauseContainer: true })).toBe(false);
+    expect(await asked({ restartPolicy: 'OnFailure' })).toBe(false);
+    expect(await asked({ restartPolicy: 'Never', containers: [main, { ...main, name: 'second' }] })).toBe(false);
+    expect(await asked({ restartPolicy: 'Never', initContainers: [{ ...main, name: 'init' }] })).toBe(false);
+    expect(await asked({ restartPolicy: 'Never', volumes: [{ name: 'scratch', emptyDir: {} }], containers: [{ ...main, volumeMounts: [{ name: 'scratch', mountPath: '/s' }] }] })).toBe(false);
+    expect(await asked({ restartPolicy: 'Never', containers: [{ ...main, env: [{ name: 'IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }] }] })).toBe(false);
+  });
+
+  it('a pause-less pod runs to completion: its IP while it runs, its sandbox ended with it', async () => {
+    const h = new KubeletHarness();
+    let finish!: () => void;
+    h.runtime.program(['/app'], (p) => new Promise<void>((r) => (finish = r)));
+    await h.start();
+    await h.createPod(newPod('p', { restartPolicy: 'Never' }));
+    let pod = await h.pod('p');
+    expect(pod.status?.phase).toBe('Running');
+    expect(pod.status?.podIP).toMatch(/^10\.88\.0\.\d+$/);
+    finish();
+    await h.settle();
+    pod = await h.pod('p');
+    expect(pod.status?.phase).toBe('Succeeded');
+    expect(states(pod)).toEqual({ main: 'terminated:Completed:0' });
+    // Nothing was left to stop: the sandbox ended with its container.
+    expect(h.runtime.calls.filter((c) => c.op === 'stopPodSandbox' || c.op === 'stopContainer')).toEqual([]);
+    expect((await h.runtime.listPodSandboxes()).map((s) => s.state)).toEqual(['notready']);
+  });
+
   it('two containers share the pod network and see the pod hostname', async () => {
     const h = new KubeletHarness();
     let answer = '';

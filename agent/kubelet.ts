@@ -62,6 +62,13 @@ export interface KubeletOptions {
    * (upstream's default; jobyard server passes 4096).
    */
   podPidsLimit?: number;
+  /**
+   * Give every pod a pause container, even a pod whose one container needs nothing shared
+   * (kuberuntime-sandbox.ts: needsOwnSandbox). Then the engine's network sandboxes are created and
+   * destroyed only under the runtime's lock (Docker 20.10's libnetwork deadlock), at the cost of a
+   * second container lifecycle per pod. @defaultValue false
+   */
+  alwaysPauseContainer?: boolean;
 }
 
 export interface KubeletDeps {
@@ -197,6 +204,7 @@ export class Kubelet {
       ...(deps.rootDir !== undefined ? { rootDir: deps.rootDir } : {}),
       instanceLabels: deps.instanceLabels ?? {},
       ...(deps.options?.podPidsLimit !== undefined ? { podPidsLimit: deps.options.podPidsLimit } : {}),
+      alwaysPauseContainer: !!deps.options?.alwaysPauseContainer,
       ...(deps.podCgroups ? { podCgroups: deps.podCgroups } : {}),
       allocatable: () => this.allocatable,
       ...(deps.beforeContainerRemoval ? { beforeContainerRemoval: deps.beforeContainerRemoval } : {}),

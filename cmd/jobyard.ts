@@ -95,6 +95,7 @@ program
   .option('--pod-pids-limit <n>', "the most processes and threads a pod may have, all its containers together (per container where pod cgroups are not available; the kubelet's podPidsLimit; -1: no limit)", pidsLimit, DEFAULT_POD_PIDS_LIMIT)
   .option('--engine-operation-deadline <seconds>', "an engine call not answered in this long marks the node NotReady until the engine answers again (upstream's PLEG threshold: 180)", seconds, 180)
   .option('--engine-max-concurrency <n>', 'the most calls the node agent makes to the container engine at once; the rest queue', positiveInteger, 8)
+  .option('--always-pause-container', 'give every pod a pause container, also a pod whose one container needs nothing shared (slower; every network sandbox is then made and torn down under the agent\'s lock against Docker 20.10\'s libnetwork deadlock)', false)
   .option('--pod-security-default <level>', `the Pod Security level (${LEVELS.join(', ')}) enforced, audited and warned in namespaces without pod-security.kubernetes.io labels; kube-system is exempt`, podSecurityLevel, 'baseline')
   .option('--allow-host-path <dir>', 'a directory hostPath volumes may lie under (repeatable); without it no pod may use hostPath', hostPathDir, [])
   .action(async (opts: {
@@ -114,6 +115,7 @@ program
     podPidsLimit: number;
     engineOperationDeadline: number;
     engineMaxConcurrency: number;
+    alwaysPauseContainer: boolean;
     podSecurityDefault: Level;
     allowHostPath: string[];
   }) => {
@@ -135,6 +137,7 @@ program
       podPidsLimit: opts.podPidsLimit,
       engineOperationDeadlineSeconds: opts.engineOperationDeadline,
       engineMaxConcurrency: opts.engineMaxConcurrency,
+      alwaysPauseContainer: opts.alwaysPauseContainer,
       podSecurityDefault: opts.podSecurityDefault,
       allowHostPaths: opts.allowHostPath,
     });

@@ -56,6 +56,8 @@ export interface ServerOptions {
   engineOperationDeadlineSeconds?: number;
   /** The most engine calls the agent makes at once (default 8). */
   engineMaxConcurrency?: number;
+  /** Every pod gets a pause container (KubeletOptions.alwaysPauseContainer). */
+  alwaysPauseContainer?: boolean;
   /** Pod Security level of namespaces without labels (enforce, audit and warn); kube-system is exempt. */
   podSecurityDefault?: Level;
   /** Directories hostPath volumes may lie under (--allow-host-path); none: no hostPath at all. */
@@ -323,7 +325,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         // The node checks hostPath binds again by real path (symlinks), with the same list.
         allowedHostPaths: opts.allowHostPaths ?? [],
         kubeletVersion: gitVersion,
-        kubelet: { podPidsLimit: opts.podPidsLimit ?? DEFAULT_POD_PIDS_LIMIT },
+        kubelet: { podPidsLimit: opts.podPidsLimit ?? DEFAULT_POD_PIDS_LIMIT, alwaysPauseContainer: !!opts.alwaysPauseContainer },
         ...(opts.engineOperationDeadlineSeconds ? { runtimeHealth: { operationDeadlineMs: opts.engineOperationDeadlineSeconds * 1000, intervalMs: Math.min(5_000, opts.engineOperationDeadlineSeconds * 500) } } : {}),
         // Pod cgroups only when the engine shares this machine's cgroups (its local socket).
         ...(!process.env.DOCKER_HOST || process.env.DOCKER_HOST.startsWith('unix://') ? { podCgroupRoot: '/sys/fs/cgroup' } : {}),

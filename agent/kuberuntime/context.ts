@@ -44,6 +44,8 @@ export interface RuntimeManagerContext {
   instanceLabels: Record<string, string>;
   /** The kubelet's podPidsLimit; -1 or undefined: no limit. */
   podPidsLimit?: number;
+  /** Every pod gets a pause container (KubeletOptions.alwaysPauseContainer). */
+  alwaysPauseContainer?: boolean;
   podCgroups?: PodCgroups;
   /** Node allocatable, the default of resourceFieldRef limits (known once the runtime answered). */
   allocatable(): { cpuMilli: number; memoryBytes: number };

@@ -67,7 +67,27 @@ function generatePodSandboxConfig(ctx: RuntimeManagerContext, st: PodRuntimeStat
     volumes: sandboxVolumes(plan),
     ...pidsLimit(ctx),
     ...(cgroupParent ? { cgroupParent } : {}),
+    ...(!ctx.alwaysPauseContainer && !needsOwnSandbox(pod, plan) ? { singleContainer: true } : {}),
   };
+}
+
+/**
+ * Whether anything of the pod needs a sandbox that outlives its containers or that they share:
+ * more than one container (init containers too), a container that may restart (its pod IP must
+ * stay), volumes the sandbox keeps mounted or writes files into, a shared process namespace, or
+ * the pod IP before the container starts (the downward API's status.podIP, a postStart hook
+ * over the network). Otherwise the runtime may make the one container its own sandbox (a pod
+ * then costs the engine one container lifecycle instead of two).
+ */
+export function needsOwnSandbox(pod: Pod, plan: VolumePlan): boolean {
+  const spec = pod.spec;
+  if (spec.containers.length !== 1 || spec.initContainers?.length) return true;
+  if ((spec.restartPolicy ?? 'Always') !== 'Never' || spec.shareProcessNamespace) return true;
+  if (sandboxVolumes(plan).length > 0) return true;
+  const c = spec.containers[0]!;
+  if (c.env?.some((e) => e.valueFrom?.fieldRef?.fieldPath === 'status.podIP' || e.valueFrom?.fieldRef?.fieldPath === 'status.podIPs')) return true;
+  const postStart = c.lifecycle?.postStart;
+  return !!(postStart?.httpGet || postStart?.tcpSocket);
 }
 
 /** The containers' ports that ask for a hostPort. */

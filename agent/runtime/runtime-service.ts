@@ -75,6 +75,15 @@ export interface PodSandboxConfig {
    * the sandbox and every container of the pod are created under it.
    */
   cgroupParent?: string;
+  /**
+   * Nothing of the pod needs a sandbox of its own: one container that never restarts, no
+   * volumes kept by the sandbox, nobody else joining its namespaces (the kubelet decides,
+   * kuberuntime-sandbox.ts). A runtime may then give that container the sandbox's network,
+   * hostname, ports and cgroup itself instead of starting a pause container: the sandbox is
+   * ready until the container exits, and has its IP once the container runs. A runtime may
+   * ignore the hint (the sandbox is then an ordinary one).
+   */
+  singleContainer?: boolean;
 }
 
 export type PodSandboxState = 'ready' | 'notready';
@@ -227,7 +236,10 @@ export interface RuntimeService {
    */
   operations?(): EngineOperation[];
 
-  /** Starts the pod's pause container; resolves with the sandbox id once it runs. */
+  /**
+   * Starts the pod's pause container; resolves with the sandbox id once it runs. A
+   * singleContainer sandbox may start nothing yet: its container, once created, is the sandbox.
+   */
   runPodSandbox(config: PodSandboxConfig): Promise<string>;
   /** Force-stops every container of the sandbox, then the sandbox. Idempotent. */
   stopPodSandbox(id: string): Promise<void>;

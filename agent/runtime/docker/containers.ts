@@ -25,6 +25,7 @@ import { RuntimeError, isRuntimeError } from '../runtime-error.js';
 import { labelFilters, unixNanos, withAnnotations, type DockerEngine } from './engine.js';
 import { engineFailure, isStatus, toRuntimeError } from './engine-errors.js';
 import type { DockerImages } from './images.js';
+import { InlineSandboxes, isInlineSandboxId, LABEL_INLINE_SANDBOX, podNetworkSettings } from './sandbox-config.js';
 import { splitLabels, summaryOfListed, type Inspect } from './status.js';
 import type { DockerVolumes } from './volumes.js';
 
@@ -43,11 +44,15 @@ export class DockerContainers {
   private readonly engine: DockerEngine;
   private readonly images: DockerImages;
   private readonly volumes: DockerVolumes;
+  private readonly inline: InlineSandboxes;
+  private readonly network: string;
 
-  constructor(engine: DockerEngine, images: DockerImages, volumes: DockerVolumes) {
+  constructor(engine: DockerEngine, images: DockerImages, volumes: DockerVolumes, inline: InlineSandboxes, network: string) {
     this.engine = engine;
     this.images = images;
     this.volumes = volumes;
+    this.inline = inline;
+    this.network = network;
   }
 
   async info(): Promise<RuntimeInfo> {
@@ -72,24 +77,28 @@ export class DockerContainers {
   }
 
   async createContainer(sandboxId: string, config: ContainerConfig): Promise<string> {
+    const inline = isInlineSandboxId(sandboxId);
+    const inlineConfig = inline ? this.inline.config(sandboxId) : undefined;
+    if (inline && !inlineConfig) throw new RuntimeError('CreateContainerError', `no such sandbox: ${sandboxId}`);
     // The sandbox and the image are read at once (two engine calls, one round trip).
-    const [sandboxRead, imageRead] = await Promise.allSettled([this.engine.inspect(sandboxId, 'podsandbox'), this.images.imageStatus(config.image)]);
+    const [sandboxRead, imageRead] = await Promise.allSettled([inline ? undefined : this.engine.inspect(sandboxId, 'podsandbox'), this.images.imageStatus(config.image)]);
     if (sandboxRead.status === 'rejected') {
       const err: unknown = sandboxRead.reason;
       throw isRuntimeError(err, 'NotFound') ? new RuntimeError('CreateContainerError', `no such sandbox: ${sandboxId}`) : err;
     }
-    const sandbox: Inspect = sandboxRead.value;
-    if (!sandbox.State.Running) throw new RuntimeError('CreateContainerError', `cannot join network of a non running sandbox ${sandboxId}`);
+    const sandbox: Inspect | undefined = sandboxRead.value;
+    if (sandbox && !sandbox.State.Running) throw new RuntimeError('CreateContainerError', `cannot join network of a non running sandbox ${sandboxId}`);
     if (imageRead.status === 'rejected') throw imageRead.reason;
     const image = imageRead.value;
     if (!image) throw new RuntimeError('CreateContainerError', `No such image: ${config.image}`);
     const argv = resolveCommand(image.config, config.command, config.args);
-    const { labels: sandboxLabels } = splitLabels(sandbox.Config.Labels);
-    const podName = sandboxLabels[LABEL_POD_NAME] ?? '';
-    const namespace = sandboxLabels[LABEL_POD_NAMESPACE] ?? '';
-    const uid = sandboxLabels[LABEL_POD_UID] ?? '';
+    const { labels: sandboxLabels } = splitLabels(sandbox?.Config.Labels);
+    const podName = inlineConfig?.metadata.name ?? sandboxLabels[LABEL_POD_NAME] ?? '';
+    const namespace = inlineConfig?.metadata.namespace ?? sandboxLabels[LABEL_POD_NAMESPACE] ?? '';
+    const uid = inlineConfig?.metadata.uid ?? sandboxLabels[LABEL_POD_UID] ?? '';
     const labels = withAnnotations(
       {
+        ...(inlineConfig ? this.inline.containerLabels(inlineConfig) : {}),
         ...config.labels,
         [LABEL_POD_NAME]: podName,
         [LABEL_POD_NAMESPACE]: namespace,
@@ -119,19 +128,22 @@ export class DockerContainers {
     }
     const r = config.resources ?? {};
     const sec = config.security ?? {};
+    // In a pause container's namespaces and cgroup parent (the pod's cgroup, as in CRI), or
+    // the sandbox's network, hostname and cgroup of its own when it is the sandbox.
+    const net = inlineConfig ? podNetworkSettings(inlineConfig, this.network) : undefined;
     const hostConfig: Docker.HostConfig = {
-      NetworkMode: `container:${sandboxId}`,
-      IpcMode: `container:${sandboxId}`,
+      ...(net ? net.hostConfig : { NetworkMode: `container:${sandboxId}`, IpcMode: `container:${sandboxId}` }),
       RestartPolicy: { Name: 'no' },
       Binds: binds,
       Mounts: mounts,
       // The kubelet's log rotation defaults (containerLogMaxSize 10Mi, containerLogMaxFiles 5).
       LogConfig: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '5' } },
     };
-    if (sandbox.HostConfig.PidMode === 'host') hostConfig.PidMode = 'host';
-    else if (config.sharePidNamespace) hostConfig.PidMode = `container:${sandboxId}`;
-    // The pod's containers live in its sandbox's cgroup parent (the pod's cgroup), as in CRI.
-    if (sandbox.HostConfig.CgroupParent) hostConfig.CgroupParent = sandbox.HostConfig.CgroupParent;
+    if (sandbox) {
+      if (sandbox.HostConfig.PidMode === 'host') hostConfig.PidMode = 'host';
+      else if (config.sharePidNamespace) hostConfig.PidMode = `container:${sandboxId}`;
+      if (sandbox.HostConfig.CgroupParent) hostConfig.CgroupParent = sandbox.HostConfig.CgroupParent;
+    }
     if (r.memoryLimitBytes) {
       hostConfig.Memory = r.memoryLimitBytes;
       hostConfig.MemorySwap = r.memoryLimitBytes; // no swap beyond the limit
@@ -159,6 +171,10 @@ export class DockerContainers {
       Labels: labels,
       HostConfig: hostConfig,
     };
+    if (net) {
+      body.ExposedPorts = net.exposedPorts;
+      if (net.hostname !== undefined) body.Hostname = net.hostname;
+    }
     if (config.workingDir) body.WorkingDir = config.workingDir;
     if (sec.runAsUser !== undefined) body.User = sec.runAsGroup !== undefined ? `${sec.runAsUser}:${sec.runAsGroup}` : String(sec.runAsUser);
     try {
@@ -174,7 +190,9 @@ export class DockerContainers {
       throw new RuntimeError('RunContainerError', `container ${id} is not in created state`);
     }
     try {
-      await this.engine.docker.getContainer(id).start();
+      const start = () => this.engine.docker.getContainer(id).start();
+      // The container of an inline sandbox creates its network sandbox as it starts (sandboxes.ts).
+      await (info.Config.Labels?.[LABEL_INLINE_SANDBOX] ? this.engine.networkSandbox('create', id, start) : start());
     } catch (err) {
       throw toRuntimeError(err, 'RunContainerError', 'failed to start container');
     }

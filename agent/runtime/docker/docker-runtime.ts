@@ -67,6 +67,7 @@ import { EngineOperations, type EngineOperation, type PhaseLock } from '../engin
 import { DockerFilesAndLogs } from './files-and-logs.js';
 import { DockerImages } from './images.js';
 import { DEFAULT_PAUSE_IMAGE, STATIC_BUSYBOX_CANDIDATES } from './pause-image.js';
+import { InlineSandboxes } from './sandbox-config.js';
 import { DockerSandboxes } from './sandboxes.js';
 import { DockerStreaming } from './streaming.js';
 import { DockerVolumes } from './volumes.js';
@@ -115,8 +116,10 @@ export class DockerRuntime implements ContainerRuntime {
     this.pauseImage = options.pauseImage ?? DEFAULT_PAUSE_IMAGE;
     this.images = new DockerImages(engine, this.pauseImage, options.staticBusyboxPaths ?? STATIC_BUSYBOX_CANDIDATES);
     this.volumes = new DockerVolumes(engine);
-    this.containers = new DockerContainers(engine, this.images, this.volumes);
-    this.sandboxes = new DockerSandboxes(engine, this.images, this.containers, options.network ?? 'bridge');
+    const network = options.network ?? 'bridge';
+    const inline = new InlineSandboxes();
+    this.containers = new DockerContainers(engine, this.images, this.volumes, inline, network);
+    this.sandboxes = new DockerSandboxes(engine, this.images, this.containers, inline, network);
     this.streaming = new DockerStreaming(engine);
     this.files = new DockerFilesAndLogs(engine);
   }

@@ -1,21 +1,22 @@
 // Pod sandboxes on the engine (RuntimeService, first half): a pause container per pod that
-// holds its network and IPC namespaces, hostname, DNS, published ports and Memory volumes.
+// holds its network and IPC namespaces, hostname, DNS, published ports and Memory volumes; or,
+// for a pod whose one container needs nothing shared (PodSandboxConfig.singleContainer), that
+// container itself (sandbox-config.ts: InlineSandboxes).
 import type Docker from 'dockerode';
 import {
   LABEL_CONTAINER_TYPE,
   LABEL_MANAGED,
-  LABEL_POD_NAME,
-  LABEL_POD_NAMESPACE,
-  LABEL_POD_UID,
   LABEL_SANDBOX_ID,
   type PodSandboxConfig,
   type PodSandboxStatus,
   type SandboxFilter,
 } from '../container-runtime.js';
+import { RuntimeError } from '../runtime-error.js';
 import type { DockerContainers } from './containers.js';
-import { labelFilters, withAnnotations, type DockerEngine } from './engine.js';
+import { labelFilters, type DockerEngine } from './engine.js';
 import { isStatus, toRuntimeError } from './engine-errors.js';
 import type { DockerImages } from './images.js';
+import { InlineSandboxes, isInlineSandboxId, LABEL_INLINE_SANDBOX, podNetworkSettings, sandboxLabels } from './sandbox-config.js';
 import { sandboxStatusOf, stoppedSandboxOfListed } from './status.js';
 import { SANDBOX_VOLUME_ROOT } from './volumes.js';
 
@@ -23,61 +24,40 @@ export class DockerSandboxes {
   private readonly engine: DockerEngine;
   private readonly images: DockerImages;
   private readonly containers: DockerContainers;
+  private readonly inline: InlineSandboxes;
   private readonly network: string;
 
-  constructor(engine: DockerEngine, images: DockerImages, containers: DockerContainers, network: string) {
+  constructor(engine: DockerEngine, images: DockerImages, containers: DockerContainers, inline: InlineSandboxes, network: string) {
     this.engine = engine;
     this.images = images;
     this.containers = containers;
+    this.inline = inline;
     this.network = network;
   }
 
   async runPodSandbox(config: PodSandboxConfig): Promise<string> {
+    // Volumes kept by the sandbox need a container that outlives the pod's: a pause container then.
+    if (config.singleContainer && !config.volumes?.length) return this.inline.create(config);
     await this.images.ensurePauseImage();
     const m = config.metadata;
-    const labels = withAnnotations(
-      {
-        ...config.labels,
-        [LABEL_POD_NAME]: m.name,
-        [LABEL_POD_NAMESPACE]: m.namespace,
-        [LABEL_POD_UID]: m.uid,
-        [LABEL_CONTAINER_TYPE]: 'podsandbox',
-        [LABEL_MANAGED]: 'true',
-      },
-      config.annotations,
-    );
-    const exposed: Record<string, object> = {};
-    const bindings: Record<string, { HostIp?: string; HostPort: string }[]> = {};
-    for (const p of config.portMappings ?? []) {
-      const key = `${p.containerPort}/${(p.protocol ?? 'TCP').toLowerCase()}`;
-      exposed[key] = {};
-      if (p.hostPort) (bindings[key] ??= []).push({ HostIp: p.hostIP ?? '', HostPort: String(p.hostPort) });
-    }
+    const net = podNetworkSettings(config, this.network);
     const hostConfig: Docker.HostConfig = {
-      NetworkMode: config.hostNetwork ? 'host' : this.network,
+      ...net.hostConfig,
       // hostIPC/hostPID: the sandbox holds the node's namespaces and its containers join them.
       IpcMode: config.hostIPC ? 'host' : 'shareable',
-      ...(config.hostPID ? { PidMode: 'host' } : {}),
       RestartPolicy: { Name: 'no' },
-      PortBindings: bindings,
       Mounts: (config.volumes ?? []).map((v) => ({ Type: 'volume' as const, Source: v, Target: `${SANDBOX_VOLUME_ROOT}/${v}` })),
       LogConfig: { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '1' } },
     };
     if (config.pidsLimit && config.pidsLimit > 0) hostConfig.PidsLimit = config.pidsLimit;
-    if (config.cgroupParent) hostConfig.CgroupParent = config.cgroupParent;
-    if (!config.hostNetwork) {
-      if (config.dns?.servers?.length) hostConfig.Dns = config.dns.servers;
-      if (config.dns?.searches?.length) hostConfig.DnsSearch = config.dns.searches;
-      if (config.dns?.options?.length) hostConfig.DnsOptions = config.dns.options;
-    }
     const body: Docker.ContainerCreateOptions = {
       name: `k8s_POD_${m.name}_${m.namespace}_${m.uid}_${m.attempt}`,
       Image: this.images.pauseImage,
-      Labels: labels,
-      ExposedPorts: exposed,
+      Labels: sandboxLabels(config),
+      ExposedPorts: net.exposedPorts,
       HostConfig: hostConfig,
     };
-    if (!config.hostNetwork) body.Hostname = config.hostname;
+    if (net.hostname !== undefined) body.Hostname = net.hostname;
     let id: string;
     try {
       id = (await this.engine.createWithUniqueName(body)).id;
@@ -97,6 +77,7 @@ export class DockerSandboxes {
   async stopPodSandbox(id: string): Promise<void> {
     const members = await this.sandboxMembers(id);
     await Promise.all(members.filter((c) => c.State === 'running').map((c) => this.stopQuietly(c.Id, 0)));
+    if (isInlineSandboxId(id)) return;
     // Stopping the container that owns the network namespace destroys its network sandbox.
     await this.engine.networkSandbox('destroy', id, () => this.stopQuietly(id, 0));
   }
@@ -104,6 +85,10 @@ export class DockerSandboxes {
   async removePodSandbox(id: string): Promise<void> {
     const members = await this.sandboxMembers(id);
     for (const c of members) await this.containers.removeContainer(c.Id);
+    if (isInlineSandboxId(id)) {
+      this.inline.forget(id);
+      return;
+    }
     try {
       await this.engine.networkSandbox('destroy', id, () => this.engine.docker.getContainer(id).remove({ force: true }));
     } catch (err) {
@@ -112,16 +97,52 @@ export class DockerSandboxes {
   }
 
   async podSandboxStatus(id: string): Promise<PodSandboxStatus> {
-    const info = await this.engine.inspect(id, 'podsandbox');
-    return sandboxStatusOf(info);
+    if (!isInlineSandboxId(id)) return sandboxStatusOf(await this.engine.inspect(id, 'podsandbox'));
+    const [newest] = await this.engine.inspectAll((await this.sandboxMembers(id)).sort((a, b) => b.Created - a.Created).slice(0, 1));
+    const status = this.inline.status(id, newest);
+    if (!status) throw new RuntimeError('NotFound', `no such sandbox: ${id}`);
+    return status;
   }
 
   async listPodSandboxes(filter: SandboxFilter = {}): Promise<PodSandboxStatus[]> {
-    const listed = await this.engine.list([`${LABEL_CONTAINER_TYPE}=podsandbox`, `${LABEL_MANAGED}=true`, ...labelFilters(filter.labels)], filter.id);
+    const wanted = [`${LABEL_MANAGED}=true`, ...labelFilters(filter.labels)];
+    const inlineOnly = filter.id !== undefined && isInlineSandboxId(filter.id);
+    const [pauses, containers] = await Promise.all([
+      inlineOnly ? [] : this.engine.list([`${LABEL_CONTAINER_TYPE}=podsandbox`, ...wanted], filter.id),
+      filter.id !== undefined && !inlineOnly ? [] : this.engine.list([`${LABEL_CONTAINER_TYPE}=container`, ...wanted], undefined),
+    ]);
     // Only running sandboxes are inspected (their IP and hostname): housekeeping lists the stopped ones of every finished pod.
-    const running = await this.engine.inspectAll(listed.filter((c) => c.State === 'running'));
-    const all = [...running.map((i) => sandboxStatusOf(i)), ...listed.filter((c) => c.State !== 'running').map(stoppedSandboxOfListed)];
+    const running = await this.engine.inspectAll(pauses.filter((c) => c.State === 'running'));
+    const all = [...running.map((i) => sandboxStatusOf(i)), ...pauses.filter((c) => c.State !== 'running').map(stoppedSandboxOfListed), ...(await this.inlineSandboxes(containers, filter))];
     return all.filter((s) => !filter.state || s.state === filter.state);
+  }
+
+  /** The inline sandboxes among listed containers (newest container of each), and those with no container yet. */
+  private async inlineSandboxes(containers: Docker.ContainerInfo[], filter: SandboxFilter): Promise<PodSandboxStatus[]> {
+    const newest = new Map<string, Docker.ContainerInfo>();
+    for (const c of containers) {
+      const id = c.Labels?.[LABEL_SANDBOX_ID] ?? '';
+      if (!c.Labels?.[LABEL_INLINE_SANDBOX] || (filter.id !== undefined && id !== filter.id)) continue;
+      const seen = newest.get(id);
+      if (!seen || c.Created > seen.Created) newest.set(id, c);
+    }
+    const out: PodSandboxStatus[] = [];
+    // Created or running: inspected (its IP, or whether its start failed); exited: not ready.
+    const live = await this.engine.inspectAll([...newest.values()].filter((c) => c.State === 'running' || c.State === 'created'));
+    const inspected = new Map(live.map((i) => [i.Id, i]));
+    for (const [id, c] of newest) {
+      const info = inspected.get(c.Id);
+      const status = info ? this.inline.status(id, info) : this.inline.fromContainer(c.Labels, id) && this.inline.status(id);
+      if (!status) continue;
+      if (!info) Object.assign(status, { state: 'notready', createdAt: new Date(c.Created * 1000) });
+      out.push(status);
+    }
+    const wanted = filter.labels ?? {};
+    for (const { id, status } of this.inline.withoutContainer(new Set(newest.keys()))) {
+      if (filter.id !== undefined && id !== filter.id) continue;
+      if (Object.entries(wanted).every(([k, v]) => status.labels[k] === v)) out.push(status);
+    }
+    return out;
   }
 
   private async sandboxMembers(sandboxId: string): Promise<Docker.ContainerInfo[]> {

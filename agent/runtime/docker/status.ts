@@ -41,13 +41,15 @@ export function attemptFromName(name: string): number {
   return Number.isInteger(n) ? n : 0;
 }
 
+/** A running container's IP on its network ('' on the host's). */
+export function ipOf(info: Inspect): string {
+  return (info.NetworkSettings as { IPAddress?: string }).IPAddress || Object.values(info.NetworkSettings.Networks ?? {}).find((n) => n.IPAddress)?.IPAddress || '';
+}
+
 export function sandboxStatusOf(info: Inspect): PodSandboxStatus {
   const { labels, annotations } = splitLabels(info.Config.Labels);
   const running = info.State.Running;
-  let ip = '';
-  if (running) {
-    ip = (info.NetworkSettings as { IPAddress?: string }).IPAddress || Object.values(info.NetworkSettings.Networks ?? {}).find((n) => n.IPAddress)?.IPAddress || '';
-  }
+  const ip = running ? ipOf(info) : '';
   return {
     id: info.Id,
     metadata: {

@@ -294,6 +294,14 @@ export class FakeNode {
     const s = this.sandboxes.get(c.sandboxId);
     if (s) for (const [port, l] of s.listeners) if (l.owner === c.id) s.listeners.delete(port);
     this.unmountAll(c.id);
+    // A single-container sandbox is its container: it ends with it (as on the Docker runtime).
+    if (s?.state === 'ready' && s.config.singleContainer && !s.config.volumes?.length) {
+      s.state = 'notready';
+      s.ip = '';
+      s.listeners.clear();
+      this.unmountAll(s.id);
+      this.emit('exited', s.id, 'podsandbox', s.labels, code);
+    }
     if (oom) this.emit('oom', c.id, 'container', c.labels);
     this.emit('exited', c.id, 'container', c.labels, code);
     for (const w of [...c.exitWaiters]) w();

@@ -9,6 +9,7 @@
 //   npm run bench -- --markdown                     # the README's table form
 //   npm run bench -- --cpu-prof                     # server CPU profiles kept under artifacts/bench/profiles/
 //   npm run bench -- --server dist                  # the built dist/ (npm run build first), not the sources via tsx
+//   npm run bench -- --only job-200 --server-arg=--always-pause-container   # a server flag for the rows with a node
 //
 // Sizes: --job-completions 200 --job-parallelism 10 --pods 30 --cp-completions 3000
 // --cp-parallelism 300 --configmaps 500 --watches 100 --idle-seconds 20 --log-lines 240000
@@ -39,6 +40,8 @@ export interface BenchOptions {
   build?: ServerBuild;
   sizes?: Partial<Record<(typeof SIZE_FLAGS)[number], number>>;
   cpuProf?: boolean;
+  /** More flags for the servers of the rows with a node (job-200, pod-start). */
+  serverArgs?: string[];
   /** Where JSON goes. @defaultValue artifacts/bench */
   outDir?: string;
   log?: (line: string) => void;
@@ -48,7 +51,7 @@ export interface BenchReport {
   startedAt: string;
   finishedAt: string;
   machine: { cpus: number; model: string; memoryBytes: number; node: string; loadBefore: number[]; loadAfter: number[] };
-  options: { smoke: boolean; runs: number; build: ServerBuild; only: string[] };
+  options: { smoke: boolean; runs: number; build: ServerBuild; only: string[]; serverArgs: string[] };
   rows: (RowResult & { error?: string; loadAtStart?: number[] })[];
   file?: string;
 }
@@ -70,13 +73,14 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
     runs,
     size: (name, full, small) => opts.sizes?.[name as (typeof SIZE_FLAGS)[number]] ?? (smoke ? small : full),
     profileDir: opts.cpuProf ? join(outDir, 'profiles', stamp) : undefined,
+    serverArgs: opts.serverArgs ?? [],
     log,
   };
   const report: BenchReport = {
     startedAt: startedAt.toISOString(),
     finishedAt: '',
     machine: { cpus: cpus().length, model: cpus()[0]?.model.trim() ?? '', memoryBytes: totalmem(), node: process.version, loadBefore: loadAverage(), loadAfter: [] },
-    options: { smoke, runs, build, only },
+    options: { smoke, runs, build, only, serverArgs: opts.serverArgs ?? [] },
     rows: [],
   };
   for (const row of ROWS.filter((r) => only.includes(r.id))) {
@@ -113,10 +117,11 @@ async function main(): Promise<void> {
       server: { type: 'string', default: 'tsx' },
       'cpu-prof': { type: 'boolean', default: false },
       out: { type: 'string' },
+      'server-arg': { type: 'string', multiple: true },
       ...Object.fromEntries(SIZE_FLAGS.map((f) => [f, { type: 'string' as const }])),
     },
   });
-  const v = values as Record<string, string | boolean | undefined>;
+  const v = values as Record<string, string | boolean | string[] | undefined>;
   if (v.server !== 'tsx' && v.server !== 'dist') throw new Error('--server is tsx or dist');
   const sizes: BenchOptions['sizes'] = {};
   for (const f of SIZE_FLAGS) {
@@ -135,6 +140,7 @@ async function main(): Promise<void> {
     sizes,
     cpuProf: v['cpu-prof'] === true,
     outDir: typeof v.out === 'string' ? v.out : undefined,
+    serverArgs: (values as { 'server-arg'?: string[] })['server-arg'] ?? [],
   });
   process.stdout.write(v.markdown ? formatMarkdown(report) : formatTable(report));
   process.stdout.write(`\nJSON: ${report.file}\n`);

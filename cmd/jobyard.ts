@@ -20,6 +20,12 @@ function seconds(value: string): number {
   return n;
 }
 
+function nonNegativeSeconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be a non-negative number of seconds');
+  return n;
+}
+
 /** --simulated-node-capacity pods=3000,cpu=64: resource=quantity pairs. */
 function capacityList(value: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -90,6 +96,7 @@ program
   .option('--simulated-node-capacity <list>', 'capacity of each simulated node over the defaults cpu=32,memory=256Gi,pods=1000', capacityList)
   .option('--job-backoff-base <seconds>', "the Job controller's first pod-failure backoff", seconds, 10)
   .option('--job-backoff-max <seconds>', "the Job controller's backoff cap (the console's default: 6 minutes; upstream's is 10)", seconds, 360)
+  .option('--job-sync-batch-period <seconds>', "how long the Job controller batches pod events before a sync (upstream's syncJobBatchPeriod, fixed at 1 s there to bound a cluster's API load; 0: sync on every event, a replacement pod sooner)", nonNegativeSeconds, 1)
   .option('--watch-history-max-age <seconds>', 'how long watch events are kept for clients that resume', nonNegative, 900)
   .option('--watch-history-min-events <n>', 'how many of the newest watch events are always kept', nonNegative, 10_000)
   .option('--pod-pids-limit <n>', "the most processes and threads a pod may have, all its containers together (per container where pod cgroups are not available; the kubelet's podPidsLimit; -1: no limit)", pidsLimit, DEFAULT_POD_PIDS_LIMIT)
@@ -109,6 +116,7 @@ program
     simulatedNodes: number;
     simulatedNodeCapacity?: Record<string, string>;
     jobBackoffBase: number;
+    jobSyncBatchPeriod: number;
     jobBackoffMax: number;
     watchHistoryMaxAge: number;
     watchHistoryMinEvents: number;
@@ -129,6 +137,7 @@ program
       simulatedNodes: opts.simulatedNodes,
       simulatedNodeCapacity: opts.simulatedNodeCapacity,
       jobBackoffBaseSeconds: opts.jobBackoffBase,
+      jobSyncBatchPeriodSeconds: opts.jobSyncBatchPeriod,
       jobBackoffMaxSeconds: opts.jobBackoffMax,
       tlsSans: opts.tlsSan,
       quiet: false,

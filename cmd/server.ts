@@ -39,6 +39,8 @@ export interface ServerOptions {
   nodeName?: string;
   /** Base and cap of the Job controller's pod-failure backoff (10 s and 6 min: docs/product.md#job-settings). */
   jobBackoffBaseSeconds: number;
+  /** The Job controller's syncJobBatchPeriod (upstream: 1 s). */
+  jobSyncBatchPeriodSeconds?: number;
   jobBackoffMaxSeconds: number;
   /** Extra names for the serving certificate (e.g. a DNS name when listening off loopback). */
   tlsSans: string[];
@@ -306,7 +308,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       clientConfig: selfConfig,
       logger: opts.quiet ? noopLogger : consoleLogger('warn', 'controller-manager'),
       controllers: {
-        job: { backoff: { baseMs: opts.jobBackoffBaseSeconds * 1000, capMs: opts.jobBackoffMaxSeconds * 1000 } },
+        job: {
+          backoff: { baseMs: opts.jobBackoffBaseSeconds * 1000, capMs: opts.jobBackoffMaxSeconds * 1000 },
+          ...(opts.jobSyncBatchPeriodSeconds !== undefined ? { syncJobBatchPeriodMs: opts.jobSyncBatchPeriodSeconds * 1000 } : {}),
+        },
       },
     });
   }

@@ -32,7 +32,7 @@ import { TTLAfterFinishedController } from './ttlafterfinished/index.js';
 
 /** Per-controller settings; `false` leaves a controller out. */
 export interface ControllersConfig {
-  job?: false | { backoff?: Partial<PodFailureBackoffSettings>; apiBackoff?: { baseMs: number; maxMs: number }; workers?: number };
+  job?: false | { backoff?: Partial<PodFailureBackoffSettings>; apiBackoff?: { baseMs: number; maxMs: number }; workers?: number; syncJobBatchPeriodMs?: number };
   garbagecollector?: false | { workers?: number; resources?: GarbageCollectorDeps['resources'] };
   namespace?: false | { workers?: number; remainingContentDelayMs?: (estimateSeconds: number) => number };
   ttlafterfinished?: false | { workers?: number };
@@ -120,6 +120,7 @@ export function startControllers(opts: ControllerManagerOptions): ControllerMana
       recorder: recorder('job-controller', log),
       backoff: jobCfg.backoff,
       apiBackoff: jobCfg.apiBackoff,
+      ...(jobCfg.syncJobBatchPeriodMs !== undefined ? { syncJobBatchPeriodMs: jobCfg.syncJobBatchPeriodMs } : {}),
       logger: log,
     });
     job = jc;

@@ -14,6 +14,8 @@
 //  3. Sandbox. `runPodSandbox(config)` starts the pause container that owns the pod's network
 //     namespace (its IP is `podSandboxStatus().ip`), hostname, DNS, shared IPC, published ports,
 //     and keeps the pod's Memory volumes mounted (so their tmpfs lives as long as the pod).
+//     A pod that needs none of that shared (`singleContainer`) may get no pause container: its
+//     one container, once created, is the sandbox.
 //  4. Containers, init containers first, one at a time, then the app containers:
 //     `createContainer(sandboxId, config)` then `startContainer(id)`. Command and args follow
 //     Kubernetes' rules over the image's ENTRYPOINT/CMD (`resolveCommand`, resolve-command.ts,

@@ -83,7 +83,7 @@ export const podStart: BenchRow = {
   docker: true,
   async run(ctx) {
     const n = ctx.size('pods', 30, 2);
-    const server = await BenchServer.start({ build: ctx.build });
+    const server = await BenchServer.start({ build: ctx.build, args: ctx.serverArgs });
     const ours: number[] = [];
     const theirs: number[] = [];
     const checks: Check[] = [];

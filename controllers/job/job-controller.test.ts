@@ -28,6 +28,14 @@ describe('JobController event handlers', () => {
     expect(t.controller.queue.len()).toBe(0);
   });
 
+  it('a configured batch period replaces the 1 s one (0: the Job is queued at once)', () => {
+    const t = new TestController({ syncJobBatchPeriodMs: 0 });
+    const job = newJob();
+    t.addJob(job);
+    t.controller.addPod(newPod(job));
+    expect(queued(t)).toEqual([{ item: '<queued>', delayMs: 0 }]);
+  });
+
   it('a pod whose controllerRef names a Job with another uid is ignored', () => {
     const t = new TestController();
     const job = newJob();

@@ -56,6 +56,11 @@ export interface JobControllerDeps {
   backoff?: Partial<PodFailureBackoffSettings>;
   /** Retry backoff of failed syncs. @defaultValue 1 s → 60 s */
   apiBackoff?: { baseMs: number; maxMs: number };
+  /**
+   * How long pod events are batched before a sync (upstream's syncJobBatchPeriod, 1 s there and
+   * not configurable: it bounds a cluster's API load; 0 syncs on every event). @defaultValue 1 s
+   */
+  syncJobBatchPeriodMs?: number;
   logger?: Logger;
 }
 
@@ -73,6 +78,7 @@ export class JobController implements JobSyncDeps {
   readonly finalizerExpectations = new UIDTrackingExpectations();
   readonly podBackoffStore = new BackoffStore();
   readonly backoff: PodFailureBackoffSettings;
+  readonly syncJobBatchPeriodMs: number;
   /** Job keys to sync. */
   readonly queue: WorkQueue<string>;
   /** Keys of orphan pods whose tracking finalizer must go. */
@@ -102,6 +108,7 @@ export class JobController implements JobSyncDeps {
     this.podControl = deps.podControl ?? new RealPodControl({ pods: deps.clientset.pods, recorder: this.recorder });
     this.expectations = new ControllerExpectations(this.clock);
     this.backoff = { ...DEFAULT_POD_FAILURE_BACKOFF, ...deps.backoff };
+    this.syncJobBatchPeriodMs = deps.syncJobBatchPeriodMs ?? SYNC_JOB_BATCH_PERIOD_MS;
     const api = deps.apiBackoff ?? DEFAULT_JOB_API_BACKOFF;
     this.queue = new WorkQueue<string>({ name: 'job', scheduler, rateLimiter: new ItemExponentialFailureRateLimiter(api.baseMs, api.maxMs) });
     this.orphanQueue = new WorkQueue<string>({
@@ -220,7 +227,7 @@ export class JobController implements JobSyncDeps {
 
   /** For pod events and status-only Job updates. */
   enqueueSyncJobBatched(obj: JobEventObj): void {
-    this.enqueueSyncJobInternal(obj, SYNC_JOB_BATCH_PERIOD_MS);
+    this.enqueueSyncJobInternal(obj, this.syncJobBatchPeriodMs);
   }
 
   private enqueueSyncJobInternal(obj: JobEventObj, delayMs: number): void {

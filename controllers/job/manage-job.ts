@@ -31,7 +31,6 @@ import {
   type JobSyncDeps,
   MAX_POD_CREATE_DELETE_PER_SYNC,
   SLOW_START_INITIAL_BATCH_SIZE,
-  SYNC_JOB_BATCH_PERIOD_MS,
   type SyncJobCtx,
   wrap,
 } from './sync-job-ctx.js';
@@ -329,5 +328,5 @@ function getPodCreationInfoForIndependentIndexes(
 
 /** Requeues no sooner than the batch period. */
 function enqueueSyncJobWithDelay(d: JobSyncDeps, key: string, delayMs: number): void {
-  d.enqueueAfter(key, Math.max(delayMs, SYNC_JOB_BATCH_PERIOD_MS));
+  d.enqueueAfter(key, Math.max(delayMs, d.syncJobBatchPeriodMs));
 }

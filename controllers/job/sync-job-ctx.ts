@@ -9,7 +9,10 @@ import type { OrderedIntervals } from './intervals.js';
 import type { PodView } from './job-pods.js';
 import type { PodControl } from './pod-control.js';
 
-/** Pod events and status-only Job changes are batched this long. */
+/**
+ * Pod events and status-only Job changes are batched this long (upstream's syncJobBatchPeriod,
+ * fixed there; `jobyard server --job-sync-batch-period` sets it).
+ */
 export const SYNC_JOB_BATCH_PERIOD_MS = 1_000;
 /** At most this many UIDs sit in each uncountedTerminatedPods list (keeps status small, ~20 KB). */
 export const MAX_UNCOUNTED_PODS = 500;
@@ -32,6 +35,8 @@ export interface JobSyncDeps {
   readonly finalizerExpectations: UIDTrackingExpectations;
   readonly podBackoffStore: BackoffStore;
   readonly backoff: PodFailureBackoffSettings;
+  /** The batch period of pod events (SYNC_JOB_BATCH_PERIOD_MS unless configured). */
+  readonly syncJobBatchPeriodMs: number;
   /** Writes the Job's status (PUT /status); returns the stored Job. */
   updateStatusHandler(job: Job): Promise<Job>;
   /** Queues the key after a delay (deduplicated, the earliest wins). */

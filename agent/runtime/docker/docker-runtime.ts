@@ -9,6 +9,8 @@
 //   /jobyard/volumes/<name> so their tmpfs lives as long as the pod;
 // - containers join it with `NetworkMode/IpcMode: container:<sandbox>` (one network
 //   namespace: localhost is shared, the hostname is the pod's);
+// - a singleContainer sandbox has no pause container: its one container gets the network,
+//   hostname, ports and cgroup itself (sandbox-config.ts, InlineSandboxes);
 // - names are dockershim's `k8s_<container>_<pod>_<namespace>_<uid>_<attempt>` (sandbox:
 //   `k8s_POD_...`), labels the kubelet's (io.kubernetes.*), annotations stored as
 //   `annotation.<key>` labels;

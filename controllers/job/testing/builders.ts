@@ -211,6 +211,7 @@ export interface TestControllerOptions {
   realPodControl?: boolean;
   /** Talk to this existing fake API (a restarted controller). */
   clientset?: FakeClientset;
+  syncJobBatchPeriodMs?: number;
 }
 
 /** A JobController over fakes, with caches marked synced and filled by the test. */
@@ -242,6 +243,7 @@ export class TestController {
       podControl: this.podControl,
       recorder: this.recorder,
       backoff: o.backoff,
+      ...(o.syncJobBatchPeriodMs !== undefined ? { syncJobBatchPeriodMs: o.syncJobBatchPeriodMs } : {}),
     });
     this.controller.jobInformer.markSynced();
     this.controller.podInformer.markSynced();

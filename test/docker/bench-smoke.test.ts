@@ -23,7 +23,7 @@ describe('npm run bench -- --smoke', () => {
       expect(r.checks.filter((c) => !c.ok), r.row).toEqual([]);
     }
     const names = (row: string) => report.rows.find((r) => r.row === row)!.checks.map((c) => c.name);
-    expect(names('job-200')).toEqual(expect.arrayContaining(['run 1: succeeded == completions', 'run 2: succeeded == completions']));
+    expect(names('job-200')).toEqual(expect.arrayContaining(['run 1: succeeded == completions', 'run 2: succeeded == completions', 'run without batching: Complete, succeeded == completions']));
     expect(names('configmap-watch')).toContain('every watch saw all 20 events, in order');
     expect(names('logs')).toEqual(['live: every line stored exactly once and searchable', 'backlog: every line stored exactly once and searchable']);
     expect(names('control-plane')).toContain('Succeeded pods == completions');

@@ -122,7 +122,9 @@ describe('network sandbox creates and destroys kept apart', () => {
     let maxActive = 0;
     const sampler = setInterval(() => (maxActive = Math.max(maxActive, runtime.engineOperations.active)), 2);
     try {
-      agent = await startAgent({ client, runtime, nodeName: 'race-node', dataDir, kubeletVersion: 'v1.32.0-test', nodeIP: '127.0.0.1', kubelet: { podPidsLimit: -1 } });
+      // Pause containers for all: a pause-less pod's network goes when its container exits, in the
+      // engine, where no lock of ours can reach (as with docker run --rm).
+      agent = await startAgent({ client, runtime, nodeName: 'race-node', dataDir, kubeletVersion: 'v1.32.0-test', nodeIP: '127.0.0.1', kubelet: { podPidsLimit: -1, alwaysPauseContainer: true } });
       await apply(server, namespace('race'));
       const pods = client.pods.namespace('race');
       // Ten at a time, as a Job at parallelism 10 would: each pod created, run to its end and

@@ -178,7 +178,9 @@ export class DockerContainers {
     if (config.workingDir) body.WorkingDir = config.workingDir;
     if (sec.runAsUser !== undefined) body.User = sec.runAsGroup !== undefined ? `${sec.runAsUser}:${sec.runAsGroup}` : String(sec.runAsUser);
     try {
-      return (await this.engine.createWithUniqueName(body)).id;
+      const id = (await this.engine.createWithUniqueName(body)).id;
+      if (inline) this.inline.containerCreated(sandboxId);
+      return id;
     } catch (err) {
       throw toRuntimeError(err, 'CreateContainerError', `failed to create container "${config.metadata.name}"`);
     }

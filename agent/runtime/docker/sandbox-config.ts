@@ -72,16 +72,28 @@ export function isInlineSandboxId(id: string): boolean {
  * container's labels carry it.
  */
 export class InlineSandboxes {
-  private readonly known = new Map<string, { config: PodSandboxConfig; createdAt: Date }>();
+  /** `container`: a container was made for it (until then its status needs no engine call). */
+  private readonly known = new Map<string, { config: PodSandboxConfig; createdAt: Date; container: boolean }>();
 
   create(config: PodSandboxConfig): string {
     const id = INLINE_ID_PREFIX + randomBytes(16).toString('hex');
-    this.known.set(id, { config: structuredClone(config), createdAt: new Date() });
+    this.known.set(id, { config: structuredClone(config), createdAt: new Date(), container: false });
     return id;
   }
 
   config(id: string): PodSandboxConfig | undefined {
     return this.known.get(id)?.config;
+  }
+
+  containerCreated(id: string): void {
+    const k = this.known.get(id);
+    if (k) k.container = true;
+  }
+
+  /** The status of a sandbox known to have no container yet, without asking the engine. */
+  statusWithoutContainer(id: string): PodSandboxStatus | undefined {
+    const k = this.known.get(id);
+    return k && !k.container ? inlineSandboxStatus(id, k.config, k.createdAt) : undefined;
   }
 
   forget(id: string): void {
@@ -100,7 +112,7 @@ export class InlineSandboxes {
     } catch {
       return undefined;
     }
-    this.known.set(sandboxId, { config, createdAt: new Date() });
+    this.known.set(sandboxId, { config, createdAt: new Date(), container: true });
     return config;
   }
 

@@ -98,6 +98,8 @@ export class DockerSandboxes {
 
   async podSandboxStatus(id: string): Promise<PodSandboxStatus> {
     if (!isInlineSandboxId(id)) return sandboxStatusOf(await this.engine.inspect(id, 'podsandbox'));
+    const early = this.inline.statusWithoutContainer(id);
+    if (early) return early;
     const [newest] = await this.engine.inspectAll((await this.sandboxMembers(id)).sort((a, b) => b.Created - a.Created).slice(0, 1));
     const status = this.inline.status(id, newest);
     if (!status) throw new RuntimeError('NotFound', `no such sandbox: ${id}`);

@@ -9,7 +9,7 @@
 //   npm run bench -- --markdown                     # the README's table form
 //   npm run bench -- --cpu-prof                     # server CPU profiles kept under artifacts/bench/profiles/
 //   npm run bench -- --server dist                  # the built dist/ (npm run build first), not the sources via tsx
-//   npm run bench -- --only job-200 --server-arg=--always-pause-container   # a server flag for the rows with a node
+//   npm run bench -- --only job-200 --server-arg=--always-pause-container   # a server flag for the rows with a Job or pods
 //
 // Sizes: --job-completions 200 --job-parallelism 10 --pods 30 --cp-completions 3000
 // --cp-parallelism 300 --configmaps 500 --watches 100 --idle-seconds 20 --log-lines 240000
@@ -40,7 +40,7 @@ export interface BenchOptions {
   build?: ServerBuild;
   sizes?: Partial<Record<(typeof SIZE_FLAGS)[number], number>>;
   cpuProf?: boolean;
-  /** More flags for the servers of the rows with a node (job-200, pod-start). */
+  /** More flags for the servers of the rows with a Job or pods (job-200, pod-start, control-plane). */
   serverArgs?: string[];
   /** Where JSON goes. @defaultValue artifacts/bench */
   outDir?: string;

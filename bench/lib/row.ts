@@ -47,7 +47,7 @@ export interface RowContext {
   size: (name: string, full: number, smoke: number) => number;
   /** Where CPU profiles go when --cpu-prof is given. */
   profileDir?: string;
-  /** --server-arg: more flags for the servers of the rows with a node (job-200, pod-start). */
+  /** --server-arg: more flags for the servers of the rows with a Job or pods (job-200, pod-start, control-plane). */
   serverArgs: string[];
   log: (message: string) => void;
 }

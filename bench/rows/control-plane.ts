@@ -32,7 +32,7 @@ export const controlPlane: BenchRow = {
     if (profileDir) mkdirSync(profileDir, { recursive: true });
     const server = await BenchServer.start({
       build: ctx.build,
-      args: ['--no-agent', '--simulated-nodes', '1'],
+      args: ['--no-agent', '--simulated-nodes', '1', ...ctx.serverArgs],
       nodeFlags: profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
     });
     const notes = [`server: ${ctx.build}, --no-agent --simulated-nodes 1; pods run 0 s (simulated.jobyard.io/duration: 0s)`];

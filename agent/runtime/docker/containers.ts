@@ -46,6 +46,8 @@ export class DockerContainers {
   private readonly volumes: DockerVolumes;
   private readonly inline: InlineSandboxes;
   private readonly network: string;
+  /** Containers created here and not started yet: whether each is an inline sandbox's. */
+  private readonly unstarted = new Map<string, boolean>();
 
   constructor(engine: DockerEngine, images: DockerImages, volumes: DockerVolumes, inline: InlineSandboxes, network: string) {
     this.engine = engine;
@@ -180,6 +182,7 @@ export class DockerContainers {
     try {
       const id = (await this.engine.createWithUniqueName(body)).id;
       if (inline) this.inline.containerCreated(sandboxId);
+      this.unstarted.set(id, inline);
       return id;
     } catch (err) {
       throw toRuntimeError(err, 'CreateContainerError', `failed to create container "${config.metadata.name}"`);
@@ -187,15 +190,22 @@ export class DockerContainers {
   }
 
   async startContainer(id: string): Promise<void> {
-    const info = await this.engine.inspect(id, 'container');
-    if (info.State.Status !== 'created' || info.State.ExitCode !== 0) {
-      throw new RuntimeError('RunContainerError', `container ${id} is not in created state`);
+    // A container this runtime just created is known to be in created state: no inspect first.
+    let inline = this.unstarted.get(id);
+    this.unstarted.delete(id);
+    if (inline === undefined) {
+      const info = await this.engine.inspect(id, 'container');
+      if (info.State.Status !== 'created' || info.State.ExitCode !== 0) {
+        throw new RuntimeError('RunContainerError', `container ${id} is not in created state`);
+      }
+      inline = !!info.Config.Labels?.[LABEL_INLINE_SANDBOX];
     }
     try {
       const start = () => this.engine.docker.getContainer(id).start();
       // The container of an inline sandbox creates its network sandbox as it starts (sandboxes.ts).
-      await (info.Config.Labels?.[LABEL_INLINE_SANDBOX] ? this.engine.networkSandbox('create', id, start) : start());
+      await (inline ? this.engine.networkSandbox('create', id, start) : start());
     } catch (err) {
+      if (isStatus(err, 404)) throw new RuntimeError('NotFound', `no such container: ${id}`);
       throw toRuntimeError(err, 'RunContainerError', 'failed to start container');
     }
   }
@@ -211,6 +221,7 @@ export class DockerContainers {
 
   async removeContainer(id: string): Promise<void> {
     this.engine.oomKilled.delete(id);
+    this.unstarted.delete(id);
     try {
       await this.engine.docker.getContainer(id).remove({ force: true });
     } catch (err) {

@@ -181,11 +181,12 @@ const isEmptyComparison = (c: Comparison) => c.added.isEmpty() && c.modified.isE
 
 /**
  * An Update by `manager` from `live` (undefined: a create) to `next`, both without
- * managedFields. Returns false when nothing changed (the managers are left as they were).
+ * managedFields. Returns false when nothing changed (the managers are then not even read).
  */
-export function updateManagers(scope: FieldManagerScope, managers: Managers, live: unknown, next: unknown, manager: string): boolean {
+export function updateManagers(scope: FieldManagerScope, getManagers: () => Managers, live: unknown, next: unknown, manager: string): boolean {
   const c = changes(scope, live ?? scope.typed.zeroObject(scope.schema), next);
   if (isEmptyComparison(c)) return false;
+  const managers = getManagers(); // decoded only when something changed
   takeChanged(managers, c, undefined, true);
   const own = c.added.union(c.modified).difference(STRIP);
   if (own.isEmpty()) return true;

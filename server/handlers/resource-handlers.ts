@@ -74,6 +74,12 @@ function fieldValidationParam(query: Query): FieldValidation {
   throw badRequest(`fieldValidation parameter unsupported: ${v}. Valid values are: Strict, Warn, Ignore`);
 }
 
+/** Who writes, for managedFields: fieldManager, else the User-Agent; and apply's force. */
+function managerParams(request: FastifyRequest, query: Query): { fieldManager?: string; userAgent: string; force?: boolean } {
+  const force = q(query, 'force');
+  return { fieldManager: q(query, 'fieldManager'), userAgent: request.headers['user-agent'] ?? '', force: force === undefined ? undefined : !/^(false|0)$/i.test(force) };
+}
+
 function dryRunParam(query: Query): boolean {
   const v = query.dryRun;
   const values = Array.isArray(v) ? v : v === undefined ? [] : [v];
@@ -176,7 +182,7 @@ async function serve(
       if (sub) throw methodNotAllowed('the server does not allow this method on the requested resource');
       if (info.name) throw methodNotAllowed('the server does not allow this method on the requested resource');
       const body = await parseBody(request.headers['content-type'], request.body as RawBody, def.schema);
-      const { object, warnings } = registry.create(def, ns, body, { dryRun: dryRunParam(query), fieldValidation: fieldValidation() });
+      const { object, warnings } = registry.create(def, ns, body, { dryRun: dryRunParam(query), fieldValidation: fieldValidation(), ...managerParams(request, query) });
       return sendJson(reply, 201, object, warnings);
     }
     case 'update': {
@@ -185,6 +191,7 @@ async function serve(
         dryRun: dryRunParam(query),
         fieldValidation: fieldValidation(),
         subresource: sub || undefined,
+        ...managerParams(request, query),
       });
       return sendJson(reply, 200, object, warnings);
     }
@@ -195,6 +202,7 @@ async function serve(
         dryRun: dryRunParam(query),
         fieldValidation: fieldValidation(),
         subresource: sub || undefined,
+        ...managerParams(request, query),
       });
       return sendJson(reply, 200, object, warnings);
     }

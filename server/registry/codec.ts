@@ -62,15 +62,8 @@ export class SchemaCodec implements Codec {
           if (!isPlainObject(patch)) throw badRequest('json: cannot unmarshal a strategic merge patch that is not a JSON object');
           return applyStrategicMergePatch(original, patch, def.schema, definitions) as KubeObject;
         case 'apply':
-          throw new StatusError({
-            kind: 'Status',
-            apiVersion: 'v1',
-            metadata: {},
-            status: 'Failure',
-            reason: 'UnsupportedMediaType',
-            message: 'server-side apply (application/apply-patch+yaml) is not supported by jobyard yet; use client-side `kubectl apply`',
-            code: 415,
-          });
+          // Server-side apply merges by the schema and owns fields: the field manager's (field-manager.ts).
+          throw new Error('an apply patch is applied by the field manager, not the codec');
       }
     } catch (err) {
       if (err instanceof StatusError) throw err;

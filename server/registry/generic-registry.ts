@@ -30,6 +30,7 @@ import { type Deleted, deleteObject } from './deletion.js';
 import { bookmarkObject, decodeContinue, encodeContinue, parseResourceVersion, sharedWatchEvent, translateEvent } from './list-watch.js';
 import { mapStorageError, sameObject, storageResource, withTypeMeta } from './objects.js';
 import type { AdmissionOperation, AdmissionPlugin } from '../admission/types.js';
+import { type ManagerOptions, applyConfiguration, trackUpdate, validateManagerOptions } from './field-manager.js';
 
 export { type Deleted, deleteSuccessStatus } from './deletion.js';
 export { parseResourceVersion } from './list-watch.js';
@@ -59,8 +60,10 @@ export interface RegistryDeps {
   admission?: AdmissionPlugin;
 }
 
-export interface WriteOptions {
+export interface WriteOptions extends ManagerOptions {
   dryRun?: boolean;
+  /** The object carries the managedFields server-side apply computed: no Update to track. */
+  applied?: boolean;
   fieldValidation?: FieldValidation;
   /** The /status (or other) subresource being written. */
   subresource?: string;
@@ -206,12 +209,12 @@ export class GenericRegistry {
     if (meta.resourceVersion) throw badRequest('resourceVersion should not be set on objects to be created');
     delete meta.deletionTimestamp;
     delete meta.deletionGracePeriodSeconds;
-    delete meta.managedFields;
     meta.uid = randomUUID();
     meta.creationTimestamp = rfc3339(now);
     const generated = !meta.name && !!meta.generateName;
     if (generated) meta.name = generateName(meta.generateName!);
     def.strategy.defaults?.(obj);
+    if (!opts.applied) trackUpdate(def, undefined, obj, opts, meta.creationTimestamp);
     def.strategy.prepareForCreate(obj, ctx);
     const errs: FieldError[] = [];
     if (!meta.name) errs.push(fieldErrors.required('metadata.name', 'name or generateName is required'));
@@ -303,16 +306,23 @@ export class GenericRegistry {
   /** PATCH: apply a patch to the stored object and run the update sequence on the result. */
   patch(def: ResourceDefinition, namespace: string, name: string, type: PatchType, patch: unknown, opts: WriteOptions = {}): Written {
     const existing = this.deps.store.get(storageResource(def), def.names.namespaced ? namespace : '', name);
-    if (!existing) throw notFound(def.names.resource, def.names.group, name);
-    const patched = this.deps.codec.applyPatch(def, withTypeMeta(def, existing), type, patch);
+    const apply = type === 'apply';
+    validateManagerOptions(opts, 'PatchOptions', apply);
+    if (!existing && !apply) throw notFound(def.names.resource, def.names.group, name);
+    const live = existing && withTypeMeta(def, existing);
+    const patched = apply
+      ? applyConfiguration(def, live, patch, opts, { namespace, name }, rfc3339(this.deps.clock.now()))
+      : this.deps.codec.applyPatch(def, live!, type, patch);
     const { obj, warnings } = this.deps.codec.decode(def, patched, opts.fieldValidation ?? 'Warn');
     const meta = (obj.metadata ??= {});
+    // Server-side apply creates what is not there (upstream's create-on-apply).
+    if (!existing) return this.createDecoded(def, namespace, Object.assign(obj, { metadata: { ...meta, name: meta.name ?? name } }), { ...opts, applied: true }, warnings);
     if (meta.name !== name) throw badRequest(`metadata.name: Invalid value: "${meta.name ?? ''}": field is immutable`);
     // A resourceVersion inside the patch is a precondition, as upstream treats it.
     if (meta.resourceVersion && meta.resourceVersion !== existing.metadata.resourceVersion) {
       throw conflict(def.names.resource, def.names.group, name, OBJECT_MODIFIED);
     }
-    return this.updateFrom(def, namespace, existing, obj, opts, warnings);
+    return this.updateFrom(def, namespace, existing, obj, apply ? { ...opts, applied: true } : opts, warnings);
   }
 
   /**
@@ -341,7 +351,6 @@ export class GenericRegistry {
     meta.deletionGracePeriodSeconds = existing.metadata.deletionGracePeriodSeconds;
     if (meta.deletionTimestamp === undefined) delete meta.deletionTimestamp;
     if (meta.deletionGracePeriodSeconds === undefined) delete meta.deletionGracePeriodSeconds;
-    delete meta.managedFields;
     meta.generation = existing.metadata.generation;
     if (meta.generation === undefined) delete meta.generation;
     def.strategy.defaults?.(obj);
@@ -350,7 +359,11 @@ export class GenericRegistry {
       // A subresource's own strategy (status: keep all but status) instead of the resource's.
       const strategy = subresourceOf(def, opts.subresource)?.update;
       if (!strategy) throw notFound(def.names.resource, def.names.group, `${name}/${opts.subresource}`);
+      const applied = meta.managedFields;
       strategy.prepareForUpdate(obj, existing, ctx);
+      // The field manager sees what the strategy lets through (only status, for /status).
+      if (!opts.applied) trackUpdate(def, existing, obj, opts, rfc3339(now));
+      else if (applied) obj.metadata.managedFields = applied;
       errs = strategy.validateUpdate(obj, existing);
     } else {
       if (meta.deletionTimestamp && (meta.finalizers?.length ?? 0) > (existing.metadata.finalizers?.length ?? 0)) {
@@ -360,6 +373,8 @@ export class GenericRegistry {
           throw invalid(def.names.kind, def.names.group, name, errs);
         }
       }
+      // Upstream's field manager runs before the strategy: ownership is of what the client wrote.
+      if (!opts.applied) trackUpdate(def, existing, obj, opts, rfc3339(now));
       def.strategy.prepareForUpdate(obj, existing, ctx);
       errs = def.strategy.validateUpdate(obj, existing);
       warnings.push(...(def.strategy.warningsOnUpdate?.(obj, existing) ?? []));

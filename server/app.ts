@@ -14,6 +14,7 @@ import type { GenericRegistry } from './registry/generic-registry.js';
 import type { ResourceDefinition } from './registry/resource.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, groupsOf, groupVersionOf, type VersionInfo } from './handlers/discovery.js';
 import { notFoundResponse, registerResourceRoutes, sendStatusError } from './handlers/resource-handlers.js';
+import type { OpenAPIV2RequestHeaders, OpenAPIV2Service } from './openapi/v2-serving.js';
 import type { InProcessTransport } from '../api/in-process.js';
 import { inProcessDispatch } from './handlers/in-process.js';
 import type { PodLogProvider, PodStreamProvider } from '../api/core-streams.js';
@@ -44,8 +45,8 @@ export interface OpenAPIProvider {
   root(): unknown;
   /** The document for "api/v1" or "apis/batch/v1", or undefined. */
   document(path: string): unknown;
-  /** The /openapi/v2 document, when built. */
-  v2?(): unknown;
+  /** The /openapi/v2 document in its served forms. */
+  v2?(): OpenAPIV2Service;
 }
 
 export interface ApiServerDeps {
@@ -233,12 +234,11 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<BuiltApiServe
       return reply.type('application/json').send(JSON.stringify(doc));
     });
     app.get('/openapi/v2', async (request, reply) => {
-      // kubectl asks for v2 as protobuf only; it then does without v2, which v3 covers.
-      const accept = request.headers.accept ?? '*/*';
-      if (!/application\/json|\*\/\*/.test(accept)) return notFoundResponse(reply);
-      const doc = openapi.v2?.();
-      if (!doc) return notFoundResponse(reply);
-      return reply.type('application/json').send(JSON.stringify(doc));
+      // JSON or gnostic protobuf (what client-go's discovery asks for), as kube-openapi's handler.
+      const v2 = openapi.v2?.();
+      if (!v2) return notFoundResponse(reply);
+      const answer = v2.serve(request.headers as OpenAPIV2RequestHeaders);
+      return reply.code(answer.status).headers(answer.headers).send(answer.body);
     });
   }
 

@@ -1,5 +1,5 @@
 // Builds the OpenAPI documents once from the served resources (they do not change at run time).
-import { buildOpenAPIV2, buildOpenAPIV3, type OpenAPIResource } from './index.js';
+import { buildOpenAPIV2, buildOpenAPIV3, OpenAPIV2Service, type OpenAPIResource } from './index.js';
 import type { OpenAPIProvider } from '../app.js';
 import { type ResourceDefinition, subresourcesOf } from '../registry/resource.js';
 
@@ -22,10 +22,10 @@ export function buildOpenAPIProvider(defs: ResourceDefinition[]): OpenAPIProvide
   const resources = openAPIResources(defs);
   let v3: ReturnType<typeof buildOpenAPIV3> | undefined;
   const built = () => (v3 ??= buildOpenAPIV3(resources, { version: 'v1.32.0' }));
-  let v2: unknown;
+  const v2 = new OpenAPIV2Service(() => buildOpenAPIV2(resources, { version: 'v1.32.0' }));
   return {
     root: () => built().root,
     document: (path) => built().documents[path],
-    v2: () => (v2 ??= buildOpenAPIV2(resources, { version: 'v1.32.0' })),
+    v2: () => v2,
   };
 }

@@ -68,6 +68,43 @@ describe('kubectl apply, explain and diff read OpenAPI from jobyard', () => {
     await ok(['get', 'secret', secret]);
   });
 
+  it('validates the items of a v1 List against the v2 document on the client, as upstream', async () => {
+    // A List gets kubectl's client-side schema validation (the server is not asked to validate it).
+    const name = unique('list-job');
+    const job = {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name },
+      spec: {
+        backoffLimit: 2,
+        podFailurePolicy: { rules: [{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] }] },
+        template: {
+          metadata: { labels: { app: name } },
+          spec: {
+            restartPolicy: 'Never',
+            tolerations: [{ key: 'k', operator: 'Exists', effect: 'NoSchedule' }],
+            containers: [
+              {
+                name: 'c',
+                image: 'busybox:1.36',
+                env: [{ name: 'POD', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
+                resources: { limits: { cpu: '100m', memory: '64Mi' } },
+                volumeMounts: [{ name: 'v', mountPath: '/v' }],
+              },
+            ],
+            volumes: [{ name: 'v', emptyDir: {} }],
+          },
+        },
+      },
+    };
+    const list = (items: unknown[]) => manifestFile(`${name}-${counter++}.yaml`, [{ apiVersion: 'v1', kind: 'List', items }]);
+    expect(await ok(['apply', '-f', list([job])])).toContain(`job.batch/${name} created`);
+
+    const bad = await server.kubectl(['apply', '-f', list([{ ...configMap(`${name}-cm`, { a: '1' }), bogusField: 1 }])]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('ValidationError(ConfigMap): unknown field "bogusField" in io.k8s.api.core.v1.ConfigMap');
+  });
+
   it('explains a field from the protobuf v2 document (kubectl decodes every definition of it)', async () => {
     const out = await ok(['explain', 'jobs.spec.backoffLimit', '--output=plaintext-openapiv2']);
     expect(out).toMatch(/KIND:\s+Job/);

@@ -39,8 +39,20 @@ function fail(path: string, message: string): never {
  * YAML 1.1 quoting, because kube-openapi reads it back with go-yaml v2 (a bare `yes` would be true).
  */
 function anyOf(value: unknown): Message {
-  return { yaml: stringify(value, { version: '1.1' }) };
+  const key = JSON.stringify(value);
+  let yaml = yamlMemo?.get(key);
+  if (yaml === undefined) {
+    yaml = stringify(value, { version: '1.1' });
+    yamlMemo?.set(key, yaml);
+  }
+  return { yaml };
 }
+
+/**
+ * The YAML of values seen during one (synchronous) encode: a document repeats the same few
+ * extension values thousands of times (x-kubernetes-action, group-version-kinds, list types).
+ */
+let yamlMemo: Map<string, string> | undefined;
 
 function stringArray(v: unknown, path: string): string[] {
   if (!Array.isArray(v) || !v.every((s) => typeof s === 'string')) fail(path, 'must be an array of strings');
@@ -155,5 +167,10 @@ function message(typeName: string, json: unknown, path: string): Message {
 /** The Swagger 2.0 document as an encoded openapi.v2.Document. */
 export function encodeOpenAPIV2(doc: JsonObject): Buffer {
   const type = gnosticV2Type('Document');
-  return Buffer.from(type.encode(message('Document', doc, '')).finish());
+  yamlMemo = new Map();
+  try {
+    return Buffer.from(type.encode(message('Document', doc, '')).finish());
+  } finally {
+    yamlMemo = undefined;
+  }
 }

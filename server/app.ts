@@ -22,6 +22,9 @@ import { type UpgradeListener, upgradeDispatcher } from '../machinery/httpstream
 import { ADMIN_USER, Authenticator, SESSION_COOKIE, clearSessionCookieHeader, readCookie, sessionCookieHeader } from './serving/auth.js';
 import { frontDoorHook, principalOf, PUBLIC_ROUTE, rewriteRequestUrl } from './serving/front-door.js';
 import { CONSOLE_ROUTES } from './serving/console-routes.js';
+import { installHealthz, pingCheck, postStartHookCheck, type HealthCheck } from './handlers/healthz.js';
+import { recordRequest, registerApiServerMetrics } from './metrics.js';
+import { legacyRegistry } from '../machinery/metrics/index.js';
 
 /**
  * Fastify builds its JSON-schema compilers (ajv and fast-json-stringify, about 100 modules) when
@@ -76,9 +79,11 @@ export interface BuiltApiServer {
   upgrade: UpgradeListener;
   /** The same routes and hooks for clients in this process, without a socket (handlers/in-process.ts). */
   inProcess: InProcessTransport;
+  /** From now on /readyz fails its shutdown check (load balancers stop sending), as upstream's during shutdown. */
+  startShutdown(): void;
 }
 
-const API_PREFIXES = ['/api', '/apis', '/openapi', '/version', '/clusters', '/logs', '/jobyard'];
+const API_PREFIXES = ['/api', '/apis', '/openapi', '/version', '/clusters', '/logs', '/jobyard', '/livez', '/readyz', '/healthz', '/metrics'];
 
 function isApiPath(path: string): boolean {
   return API_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`));
@@ -147,11 +152,32 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<BuiltApiServe
     );
   });
 
-  // ---- health ----------------------------------------------------------------------------
-  // Public, as upstream serves them to anyone (system:public-info-viewer): they say "ok" only.
-  for (const path of ['/healthz', '/livez', '/readyz']) {
-    app.get(path, { config: PUBLIC_ROUTE }, async (_req, reply) => reply.type('text/plain').send('ok'));
-  }
+  // ---- health and metrics ----------------------------------------------------------------
+  // The roots are public, as upstream serves them to anyone (system:public-info-viewer), and
+  // withhold why a check failed; /<endpoint>/<check> and /metrics need the token.
+  // "etcd" is upstream's name for the storage check: here a read of the SQLite store (state.db).
+  let shuttingDown = false;
+  const storageCheck: HealthCheck = { name: 'etcd', check: () => store.healthCheck?.() };
+  // The default namespaces are made before the app is built (createApiServer's bootstrap), as
+  // upstream's bootstrap-controller hook makes them before the server is ready.
+  const bootstrapped = postStartHookCheck('bootstrap-controller', () => true);
+  const shutdownCheck: HealthCheck = {
+    name: 'shutdown',
+    check() {
+      if (shuttingDown) throw new Error('process is shutting down');
+    },
+  };
+  installHealthz(app, 'livez', [pingCheck, storageCheck, bootstrapped]);
+  installHealthz(app, 'readyz', [pingCheck, storageCheck, bootstrapped, shutdownCheck]);
+  installHealthz(app, 'healthz', [pingCheck, storageCheck, bootstrapped]);
+  registerApiServerMetrics();
+  app.get('/metrics', async (_req, reply) => reply.type(legacyRegistry.contentType).send(await legacyRegistry.metrics()));
+  // Counts the requests the resource handler (or a health endpoint) noted, once answered.
+  app.addHook('onResponse', (request, reply, done) => {
+    recordRequest(request, reply);
+    done();
+  });
+
 
   // ---- console sessions ------------------------------------------------------------------
   const startSession = (request: FastifyRequest, reply: FastifyReply): string => {
@@ -288,7 +314,15 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<BuiltApiServe
   await app.ready();
   if (!captured) throw new Error('fastify did not hand over its request handler');
   const handler = captured;
-  return { app, handler, upgrade: upgradeDispatcher(handler), inProcess: inProcessDispatch(app) };
+  return {
+    app,
+    handler,
+    upgrade: upgradeDispatcher(handler),
+    inProcess: inProcessDispatch(app),
+    startShutdown: () => {
+      shuttingDown = true;
+    },
+  };
 }
 
 function unauthorized(reply: FastifyReply): FastifyReply {

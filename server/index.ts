@@ -24,6 +24,7 @@ import { isLoopback, listenDual } from './serving/listener.js';
 import { SessionStore } from './serving/session-store.js';
 import { ensureServingCerts } from './serving/tls.js';
 import { SqliteObjectStore } from './storage/index.js';
+import { registerStorageObjects } from './metrics.js';
 
 // What cmd/ needs besides createApiServer: the admission levels and the engine's own paths
 // (flags, protected paths), whether a host is loopback (the console's scheme).
@@ -130,7 +131,8 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   const clientHost = isLoopback(opts.host) || opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host;
   // Known once listening (the port may be 0).
   let local = `https://${clientHost}:${opts.port}`;
-  const { app, handler, upgrade, inProcess } = await buildApiServer({
+  registerStorageObjects(() => store.countObjects());
+  const { app, handler, upgrade, inProcess, startShutdown } = await buildApiServer({
     registry,
     resources: allResources,
     clock,
@@ -163,6 +165,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     upgrade,
     inProcess,
     async stop() {
+      startShutdown();
       clearInterval(compaction);
       await listener.close();
       await app.close().catch(() => {});

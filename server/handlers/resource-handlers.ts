@@ -21,6 +21,7 @@ import {
 import { type FieldValidation, type GenericRegistry, deleteSuccessStatus, withTypeMeta } from '../registry/generic-registry.js';
 import { type NodeStreams, type ResourceDefinition, type SubresourceDefinition, subresourceOf } from '../registry/resource.js';
 import { parseRequestInfo, type RequestInfo } from './request-info.js';
+import { noteResourceRequest } from '../metrics.js';
 import { type IncludeObject, type RawBody, negotiate, parseBody, parseDeleteOptionsBody, parsePatch, partialList, partialMetadata, patchTypeOf, toTable } from './negotiation.js';
 
 export interface ResourceHandlerDeps {
@@ -114,6 +115,7 @@ export function registerResourceRoutes(app: FastifyInstance, deps: ResourceHandl
     const def = deps.resolve(group, version, info.resource);
     if (!def) return notFoundResponse(reply);
     if (def.names.namespaced === false && info.namespace) return notFoundResponse(reply);
+    noteResourceRequest(request, info, def);
     return serve(deps, def, info, request, reply, query);
   };
   for (const url of ['/api/v1/*', '/apis/:group/:version/*']) {

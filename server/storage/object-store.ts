@@ -90,5 +90,9 @@ export interface ObjectStore {
    * to a client before this.
    */
   committed(): Promise<void>;
+  /** Throws when the store cannot be read (the health endpoints' storage check). */
+  healthCheck?(): void;
+  /** How many objects each resource has, by storage key (apiserver_storage_objects). */
+  countObjects?(): [resource: string, count: number][];
   close(): void;
 }

@@ -309,6 +309,16 @@ export class SqliteObjectStore implements ObjectStore {
     return this.compacted;
   }
 
+  healthCheck(): void {
+    // Reads the disk (the meta row), not only this process's counters; throws once closed.
+    this.db.prepare('SELECT value FROM meta WHERE key = ?').get('rv');
+  }
+
+  countObjects(): [string, number][] {
+    const rows = this.db.prepare('SELECT resource, COUNT(*) AS n FROM objects GROUP BY resource').all() as { resource: string; n: number }[];
+    return rows.map((r) => [r.resource, r.n]);
+  }
+
   committed(): Promise<void> {
     return this.group ? this.group.done : Promise.resolve();
   }

@@ -7,6 +7,7 @@
 // processing set is what keeps two `syncJob("ns/a")` from running at once.
 import { errorMessage } from '../machinery/index.js';
 import { type Scheduler, type TimerHandle, realScheduler } from './scheduler.js';
+import { QueueMetrics } from './workqueue-metrics.js';
 
 /** Decides how long an item waits before its next retry. */
 export interface RateLimiter<T> {
@@ -44,7 +45,7 @@ export class ItemExponentialFailureRateLimiter<T> implements RateLimiter<T> {
 }
 
 export interface WorkQueueOptions<T> {
-  /** For logs and metrics. */
+  /** For logs and metrics (workqueue_* with label name; a queue without a name records none). */
   name?: string;
   /** Time and timers for addAfter; tests pass a FakeScheduler. */
   scheduler?: Scheduler;
@@ -57,6 +58,7 @@ export class WorkQueue<T> {
   readonly name: string;
   private readonly scheduler: Scheduler;
   private readonly rateLimiter: RateLimiter<T>;
+  private readonly metrics: QueueMetrics<T> | undefined;
 
   private queue: T[] = [];
   private readonly dirty = new Set<T>();
@@ -73,12 +75,14 @@ export class WorkQueue<T> {
     this.name = options.name ?? '';
     this.scheduler = options.scheduler ?? realScheduler;
     this.rateLimiter = options.rateLimiter ?? new ItemExponentialFailureRateLimiter<T>();
+    this.metrics = this.name ? new QueueMetrics<T>(this.name) : undefined;
   }
 
   /** Marks `item` as needing processing. No-op if already queued, or after shutDown. */
   add(item: T): void {
     if (this.shuttingDown) return;
     if (this.dirty.has(item)) return;
+    this.metrics?.add(item);
     this.dirty.add(item);
     if (this.processing.has(item)) return; // queued again on done()
     this.enqueue(item);
@@ -101,6 +105,7 @@ export class WorkQueue<T> {
 
   /** Marks `item` as processed; if it was added again meanwhile, it is queued again now. */
   done(item: T): void {
+    this.metrics?.done(item);
     this.processing.delete(item);
     if (this.dirty.has(item)) this.enqueue(item);
     if (this.processing.size === 0) {
@@ -117,6 +122,8 @@ export class WorkQueue<T> {
       this.add(item);
       return;
     }
+    // Upstream counts every delayed add as a retry (delaying_queue.go AddAfter).
+    this.metrics?.retry();
     const readyAt = this.scheduler.now().getTime() + delayMs;
     const existing = this.waiting.get(item);
     if (existing !== undefined && existing <= readyAt) return;
@@ -154,6 +161,7 @@ export class WorkQueue<T> {
   /** Refuses new items, drops delayed ones, and wakes blocked `get()` calls once the queue is empty. */
   shutDown(): void {
     this.shuttingDown = true;
+    this.metrics?.shutDown();
     this.waiting.clear();
     if (this.timer) {
       this.scheduler.clearTimer(this.timer.handle);
@@ -183,6 +191,7 @@ export class WorkQueue<T> {
       // Hand it over directly: the item is now processing, no longer dirty.
       this.dirty.delete(item);
       this.processing.add(item);
+      this.metrics?.get(item);
       waiter(item);
       return;
     }
@@ -191,6 +200,7 @@ export class WorkQueue<T> {
 
   private take(): T {
     const item = this.queue.shift() as T;
+    this.metrics?.get(item);
     this.processing.add(item);
     this.dirty.delete(item);
     return item;

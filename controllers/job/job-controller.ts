@@ -35,6 +35,7 @@ import { type PodView, addPodControllerUIDIndexer, hasJobTrackingFinalizer, remo
 import { managedByExternalController } from './job-spec.js';
 import { type PodControl, RealPodControl } from './pod-control.js';
 import { syncJob } from './sync-job.js';
+import { registerJobControllerMetrics } from './metrics.js';
 import { type JobSyncDeps, SYNC_JOB_BATCH_PERIOD_MS } from './sync-job-ctx.js';
 
 /** Retries of failed syncs: 1 s doubling to 1 minute (DefaultJobApiBackOff / MaxJobApiBackOff). */
@@ -99,6 +100,7 @@ export class JobController implements JobSyncDeps {
   jobStoreSynced: () => boolean;
 
   constructor(deps: JobControllerDeps) {
+    registerJobControllerMetrics();
     const scheduler = deps.scheduler ?? realScheduler;
     this.clock = deps.clock ?? scheduler;
     this.logger = deps.logger ?? noopLogger;

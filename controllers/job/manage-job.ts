@@ -27,6 +27,7 @@ import {
   removeTrackingFinalizerPatch,
 } from './job-pods.js';
 import { completionsOf, hasBackoffLimitPerIndex, isIndexedJob, jobSuspended, onlyReplaceFailedPods, parallelismOf } from './job-spec.js';
+import type { JobSyncAction } from './metrics.js';
 import {
   type JobSyncDeps,
   MAX_POD_CREATE_DELETE_PER_SYNC,
@@ -176,7 +177,7 @@ export function activePodsForRemoval(job: Job, pods: readonly PodView[], rmAtLea
  * lowered parallelism, duplicate indexes) or creates missing ones, respecting the pod-failure
  * backoff, in slow-start batches. Never both in one sync. Returns the resulting active count.
  */
-export async function manageJob(d: JobSyncDeps, key: string, job: Job, ctx: SyncJobCtx): Promise<{ active: number; error?: unknown }> {
+export async function manageJob(d: JobSyncDeps, key: string, job: Job, ctx: SyncJobCtx): Promise<{ active: number; action: JobSyncAction; error?: unknown }> {
   let active = ctx.activePods.length;
   const parallelism = parallelismOf(job);
   const completions = completionsOf(job);
@@ -189,7 +190,7 @@ export async function manageJob(d: JobSyncDeps, key: string, job: Job, ctx: Sync
     active -= removed;
     ctx.terminating += removed;
     ctx.ready -= removedReady;
-    return { active, error };
+    return { active, action: 'pods_deleted', error };
   }
 
   let wantActive: number;
@@ -211,13 +212,13 @@ export async function manageJob(d: JobSyncDeps, key: string, job: Job, ctx: Sync
     ctx.terminating += removed;
     ctx.ready -= removedReady;
     // Deletion takes precedence; creations (if any are also needed) wait for the next sync.
-    return { active, error };
+    return { active, action: 'pods_deleted', error };
   }
 
   // With podReplacementPolicy Failed (or a pod failure policy) terminating pods hold their slot.
   const terminating = onlyReplaceFailedPods(job) ? ctx.terminating : 0;
   let diff = wantActive - terminating - active;
-  if (diff <= 0) return { active };
+  if (diff <= 0) return { active, action: 'tracking' };
 
   const now = d.clock.now();
   if (!hasBackoffLimitPerIndex(job)) {
@@ -225,7 +226,7 @@ export async function manageJob(d: JobSyncDeps, key: string, job: Job, ctx: Sync
     if (wait > 0) {
       enqueueSyncJobWithDelay(d, key, wait);
       // Upstream returned 0 here until kubernetes#139457; the real count keeps ready <= active.
-      return { active };
+      return { active, action: 'pods_created' };
     }
   }
   diff = Math.min(diff, MAX_POD_CREATE_DELETE_PER_SYNC);
@@ -238,7 +239,7 @@ export async function manageJob(d: JobSyncDeps, key: string, job: Job, ctx: Sync
       indexesToAdd = info.indexes;
       if (info.remainingMs > 0) {
         enqueueSyncJobWithDelay(d, key, info.remainingMs);
-        return { active };
+        return { active, action: 'pods_created' };
       }
     }
     diff = indexesToAdd.length;
@@ -300,7 +301,7 @@ export async function manageJob(d: JobSyncDeps, key: string, job: Job, ctx: Sync
     }
     diff -= batchSize;
   }
-  return { active, error: errors[0] };
+  return { active, action: 'pods_created', error: errors[0] };
 }
 
 function hasStatusCause(err: unknown, cause: string): boolean {

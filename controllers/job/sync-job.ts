@@ -32,6 +32,7 @@ import { matchSuccessPolicy } from './success-policy.js';
 import { type JobSyncDeps, type SyncJobCtx, wrap } from './sync-job-ctx.js';
 import { deleteActivePods, getPodsForJob, manageJob } from './manage-job.js';
 import { trackJobStatusAndRemoveFinalizers } from './track-status.js';
+import { type JobSyncAction, recordJobSync } from './metrics.js';
 
 /**
  * Syncs the Job with the given "namespace/name" key. Must not run concurrently for one key (the
@@ -64,6 +65,20 @@ export async function syncJob(d: JobSyncDeps, key: string): Promise<void> {
     d.recorder.event(job, 'Warning', 'UnknownCompletionMode', 'Skipped Job sync because completion mode is unknown');
     return;
   }
+  // From here a sync is counted (job_controller_job_syncs_total), as upstream's deferred record.
+  const startMs = performance.now();
+  const sync: { action: JobSyncAction } = { action: 'reconciling' };
+  let failed = true;
+  try {
+    await syncUnfinishedJob(d, key, job, sync);
+    failed = false;
+  } finally {
+    recordJobSync(job, failed, sync.action, startMs);
+  }
+}
+
+/** The sync of a Job that is not finished, with what it did in `sync.action`. */
+async function syncUnfinishedJob(d: JobSyncDeps, key: string, job: Job, sync: { action: JobSyncAction }): Promise<void> {
   job.status ??= {};
   job.status.uncountedTerminatedPods ??= {};
   const now = d.clock.now();
@@ -170,6 +185,7 @@ export async function syncJob(d: JobSyncDeps, key: string): Promise<void> {
     let manageJobCalled = false;
     if (satisfiedExpectations && !job.metadata.deletionTimestamp) {
       const r = await manageJob(d, key, job, ctx);
+      sync.action = r.action;
       active = r.active;
       manageJobErr = r.error;
       manageJobCalled = true;

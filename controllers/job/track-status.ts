@@ -27,6 +27,7 @@ import {
 import { completionsOf, hasBackoffLimitPerIndex, isIndexedJob } from './job-spec.js';
 import { matchPodFailurePolicy } from './pod-failure-policy.js';
 import { type JobSyncDeps, MAX_UNCOUNTED_PODS, type SyncJobCtx, wrap } from './sync-job-ctx.js';
+import { recordJobFinishedMetric, recordJobPodsFinished } from './metrics.js';
 
 /** Whether the pod's tracking finalizer may go now. */
 function canRemoveFinalizer(ctx: SyncJobCtx, pod: PodView, considerPodFailed: boolean): boolean {
@@ -77,6 +78,8 @@ export async function trackJobStatusAndRemoveFinalizers(d: JobSyncDeps, key: str
   let needsFlush = needsFlushIn;
   const job = ctx.job;
   const status = job.status as NonNullable<Job['status']>;
+  // The counters as stored: what each status write adds to them is counted as finished pods.
+  const counted: Counted = { succeeded: status.succeeded ?? 0, failed: status.failed ?? 0 };
   const isIndexed = isIndexedJob(job);
   const completions = completionsOf(job) ?? 0;
   const podsToRemoveFinalizer: PodView[] = [];
@@ -162,7 +165,7 @@ export async function trackJobStatusAndRemoveFinalizers(d: JobSyncDeps, key: str
     ctx.finishedCondition = newCondition('Complete', 'True', cond.reason ?? '', cond.message ?? '', d.clock.now());
   }
 
-  needsFlush = await flushUncountedAndRemoveFinalizers(d, key, ctx, podsToRemoveFinalizer, uidsWithFinalizer, needsFlush);
+  needsFlush = await flushUncountedAndRemoveFinalizers(d, key, ctx, podsToRemoveFinalizer, uidsWithFinalizer, needsFlush, counted);
   const jobFinished = !reachedMaxUncountedPods && enactJobFinished(d, ctx);
   if (jobFinished) needsFlush = true;
   if (needsFlush) {
@@ -172,7 +175,22 @@ export async function trackJobStatusAndRemoveFinalizers(d: JobSyncDeps, key: str
       throw wrap('removing uncounted pods from status', err);
     }
     if (jobFinished) recordJobFinished(d, ctx.job, ctx.finishedCondition as JobCondition);
+    recordCounted(ctx.job, counted);
   }
+}
+
+interface Counted {
+  succeeded: number;
+  failed: number;
+}
+
+/** job_controller_job_pods_finished_total: what a status write added to the counters (upstream recordJobPodFinished). */
+function recordCounted(job: Job, counted: Counted): void {
+  const succeeded = job.status?.succeeded ?? 0;
+  const failed = job.status?.failed ?? 0;
+  recordJobPodsFinished(job, succeeded - counted.succeeded, failed - counted.failed);
+  counted.succeeded = succeeded;
+  counted.failed = failed;
 }
 
 /**
@@ -197,6 +215,7 @@ async function flushUncountedAndRemoveFinalizers(
   podsToRemoveFinalizer: readonly PodView[],
   uidsWithFinalizer: Set<string>,
   needsFlushIn: boolean,
+  counted: Counted,
 ): Promise<boolean> {
   let needsFlush = needsFlushIn;
   if (needsFlush) {
@@ -205,6 +224,7 @@ async function flushUncountedAndRemoveFinalizers(
     } catch (err) {
       throw wrap('adding uncounted pods to status', err);
     }
+    recordCounted(ctx.job, counted);
     d.podBackoffStore.updateBackoffRecord(ctx.newBackoffRecord);
     needsFlush = false;
   }
@@ -286,6 +306,7 @@ function enactJobFinished(d: JobSyncDeps, ctx: SyncJobCtx): boolean {
 }
 
 function recordJobFinished(d: JobSyncDeps, job: Job, cond: JobCondition): void {
+  recordJobFinishedMetric(job, cond.type === 'Complete', cond.reason ?? '');
   if (cond.type === 'Complete') {
     const completions = completionsOf(job);
     if (completions !== undefined && (job.status?.succeeded ?? 0) > completions) {

@@ -48,6 +48,7 @@ import { VolumeManager } from './volumes/volume-manager.js';
 import { PodWorkers, type PodSyncResult } from './pod-workers.js';
 import { PodSyncGate, type RuntimeHealth } from './runtime-health.js';
 import type { PodCgroups } from './pod-cgroups.js';
+import { recordPodStart, registerKubeletMetrics } from './metrics.js';
 
 export interface KubeletOptions {
   /** Periodic resync of every pod. @defaultValue 10 s */
@@ -122,6 +123,8 @@ interface PodState extends PodRuntimeState {
   /** Succeeded/Failed: nothing runs again. */
   terminal: boolean;
   startTime?: string;
+  /** performance.now() when this kubelet first saw the pod Pending (not one found running); cleared once its start is recorded. */
+  firstSeenMs?: number;
   lastWritten?: PodStatus;
   eviction?: { reason: string; message: string };
 }
@@ -154,6 +157,7 @@ export class Kubelet {
   private readonly gate: PodSyncGate | undefined;
 
   constructor(deps: KubeletDeps) {
+    registerKubeletMetrics();
     this.deps = deps;
     this.runtime = deps.runtime;
     this.scheduler = deps.scheduler ?? realScheduler;
@@ -280,6 +284,7 @@ export class Kubelet {
     let st = this.states.get(uid);
     if (!st) {
       st = { uid, pod: deepClone<Pod>(pod), deleted: false, finalized: false, terminal: false, reasons: new Map() };
+      if ((pod.status?.phase ?? 'Pending') === 'Pending') st.firstSeenMs = performance.now();
       this.states.set(uid, st);
     } else if (rvNumber(pod) >= rvNumber(st.pod)) {
       st.pod = deepClone<Pod>(pod);
@@ -434,6 +439,7 @@ export class Kubelet {
         const updated = await this.deps.client.pods.namespace(ns).updateStatus(body);
         if (rvNumber(updated) >= rvNumber(st.pod)) st.pod = updated;
         st.lastWritten = status;
+        if (status.phase === 'Running') st.firstSeenMs = recordPodStart(st.firstSeenMs);
         return;
       } catch (err) {
         if (isNotFound(err)) return;

@@ -139,6 +139,7 @@ describe.each(SIDES)('over %s', (side) => {
     '/apis/logs%2Ejobyard.io/v1/logstores/app/search?query=x',
     '/apis/logs.jobyard.io/v1/logstores/app/checkpoints',
     '/openapi/v3',
+    '/openapi/v2',
     '/version',
     '/api',
     '/apis',

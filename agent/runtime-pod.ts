@@ -4,6 +4,7 @@
 import {
   type ContainerRuntime,
   type ContainerStatus as RuntimeContainerStatus,
+  type ContainerSummary,
   isNotFoundError,
   LABEL_POD_UID,
   type PodSandboxStatus,
@@ -55,23 +56,26 @@ export class RuntimePodReader {
 
   async read(uid: string): Promise<RuntimePod> {
     const labels = { [LABEL_POD_UID]: uid };
-    const [sandboxes, summaries] = await Promise.all([this.runtime.listPodSandboxes({ labels }), this.runtime.listContainers({ labels })]);
     const containers: RuntimeContainer[] = [];
-    await Promise.all(
-      summaries.map(async (s) => {
-        const cached = this.exited.get(s.id);
-        if (cached) {
-          containers.push(cached);
-          return;
-        }
-        try {
-          const st = await this.runtime.containerStatus(s.id);
-          containers.push({ ...st, name: st.metadata.name });
-        } catch (err) {
-          if (!isNotFoundError(err)) throw err;
-        }
-      }),
-    );
+    // The containers' statuses are asked as soon as they are listed, beside the sandboxes' (a
+    // runtime may answer both with one read when a container is its pod's sandbox).
+    const statuses = async (summaries: ContainerSummary[]) =>
+      Promise.all(
+        summaries.map(async (s) => {
+          const cached = this.exited.get(s.id);
+          if (cached) {
+            containers.push(cached);
+            return;
+          }
+          try {
+            const st = await this.runtime.containerStatus(s.id);
+            containers.push({ ...st, name: st.metadata.name });
+          } catch (err) {
+            if (!isNotFoundError(err)) throw err;
+          }
+        }),
+      );
+    const [sandboxes] = await Promise.all([this.runtime.listPodSandboxes({ labels }), this.runtime.listContainers({ labels }).then(statuses)]);
     containers.sort(byNewest);
     sandboxes.sort(byNewest);
     return { uid, sandboxes, containers };

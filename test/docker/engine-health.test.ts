@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Event, Node, Pod } from '../../api/index.js';
 import { startAgent, type RunningAgent } from '../../agent/index.js';
+import { RuntimePodReader } from '../../agent/runtime-pod.js';
 import { DockerRuntime } from '../../agent/runtime/docker/index.js';
 import type { EngineOperationRecord } from '../../agent/runtime/index.js';
 import { loadKubeconfig, RestClientset } from '../../client/index.js';
@@ -186,6 +187,28 @@ describe('listing a pod', () => {
       await runtime.listPodSandboxes({ labels });
       await runtime.listContainers({ labels });
       expect(lists() - before).toBe(3);
+    } finally {
+      await runtime.removePodSandbox(sandbox);
+    }
+  }, 60_000);
+
+  it("reads a running pause-less pod (its container is its sandbox) with one list and one inspect", async () => {
+    await requireEngine();
+    const runtime = new DockerRuntime({ operationHistory: 1_000 });
+    const uid = `inline-${Date.now()}`;
+    const sandbox = await runtime.runPodSandbox({ metadata: { name: 'inline', namespace: 'engine-health', uid, attempt: 0 }, hostname: 'inline', singleContainer: true });
+    try {
+      const container = await runtime.createContainer(sandbox, { metadata: { name: 'main', attempt: 0 }, image: BUSYBOX, command: ['sleep', '60'] });
+      await runtime.startContainer(container);
+      const calls = () => runtime.engineOperations.history.map((c) => c.name);
+      const reader = new RuntimePodReader(runtime);
+      await reader.read(uid); // the first read also learns the image's digest (none: it was built here)
+      const before = calls().length;
+      const pod = await reader.read(uid);
+      expect(calls().slice(before).sort()).toEqual(['GET /containers/json', `GET /containers/${container}/json`].sort());
+      expect(pod.sandboxes.map((s) => ({ id: s.id, state: s.state }))).toEqual([{ id: sandbox, state: 'ready' }]);
+      expect(pod.sandboxes[0]!.ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+      expect(pod.containers.map((c) => ({ id: c.id, state: c.state }))).toEqual([{ id: container, state: 'running' }]);
     } finally {
       await runtime.removePodSandbox(sandbox);
     }

@@ -59,6 +59,9 @@ export async function followProgress(stream: NodeJS.ReadableStream): Promise<Rec
 /** Engine calls that wait by design: no deadline, no slot of the limiter (else N waits would hold every slot). */
 const WAITING_CALL = /^\/containers\/[^/]+\/(wait|attach)(\?|$)|^\/exec\/[^/]+\/start|^\/events/;
 
+/** How long an image seen without a registry digest is taken as such (a push or pull may give it one). */
+const UNDIGESTED_RECHECK_MS = 60_000;
+
 /** A stop waits for the container's grace period: no slot of the limiter, and its grace on top of the deadline. */
 const STOP_CALL = /^\/containers\/[^/]+\/stop(\?|$)/;
 
@@ -84,8 +87,12 @@ export class DockerEngine {
    */
   readonly networkSandboxes = new PhaseLock({ preferred: 'create', maxDeferMs: 5_000 });
   private readonly imageRefs = new Map<string, string>();
+  /** Images without a registry digest (built or imported here), when last seen so: asked again after a while, not at every status. */
+  private readonly undigested = new Map<string, number>();
   /** Lists of one pod in flight, by their labels without the container type (list). */
   private readonly podLists = new Map<string, Promise<Docker.ContainerInfo[]>>();
+  /** Inspects asked in this turn of the event loop, by container id (rawInspect). */
+  private readonly inspects = new Map<string, Promise<Inspect>>();
   /**
    * Containers for which an `oom` event was seen. containerd publishes the OOM and the exit
    * of a task separately; when the exit wins, dockerd never sets State.OOMKilled. The kubelet
@@ -144,7 +151,7 @@ export class DockerEngine {
   async inspect(id: string, type: ContainerType): Promise<Inspect> {
     let info: Inspect;
     try {
-      info = await this.docker.getContainer(id).inspect();
+      info = await this.rawInspect(id);
     } catch (err) {
       if (isStatus(err, 404)) throw new RuntimeError('NotFound', type === 'podsandbox' ? `no such sandbox: ${id}` : `no such container: ${id}`);
       throw toRuntimeError(err, 'Unknown', `failed to inspect ${id}`);
@@ -188,13 +195,26 @@ export class DockerEngine {
     }
   }
 
+  /**
+   * One engine inspect for the callers that ask for the same container in the same turn of the
+   * event loop (the kubelet reads a pause-less pod's sandbox and its container, the same
+   * container, at once). Only that turn: a later caller may have changed it since.
+   */
+  private rawInspect(id: string): Promise<Inspect> {
+    let shared = this.inspects.get(id);
+    if (!shared) {
+      shared = this.docker.getContainer(id).inspect();
+      this.inspects.set(id, shared);
+      setImmediate(() => this.inspects.delete(id));
+    }
+    return shared;
+  }
+
   /** Inspects each listed container (removed meanwhile: left out). */
   async inspectAll(list: Docker.ContainerInfo[]): Promise<Inspect[]> {
     const infos = await Promise.all(
       list.map((c) =>
-        this.docker
-          .getContainer(c.Id)
-          .inspect()
+        this.rawInspect(c.Id)
           .catch((err: unknown) => {
             if (isStatus(err, 404)) return undefined; // removed meanwhile
             throw toRuntimeError(err, 'Unknown', `failed to inspect ${c.Id}`);
@@ -229,11 +249,14 @@ export class DockerEngine {
     const key = `${imageId} ${repo ?? ''}`;
     const cached = this.imageRefs.get(key);
     if (cached) return cached;
+    const undigested = this.undigested.get(key);
+    if (undigested !== undefined && Date.now() - undigested < UNDIGESTED_RECHECK_MS) return imageId;
     try {
       const i = await this.docker.getImage(imageId).inspect();
       const digests = i.RepoDigests ?? [];
       const ref = (repo && digests.find((d) => d.slice(0, d.lastIndexOf('@')) === repo)) || digests[0] || imageId;
       if (digests.length) this.imageRefs.set(key, ref);
+      else this.undigested.set(key, Date.now());
       return ref;
     } catch {
       return imageId;

@@ -26,6 +26,7 @@ import { DEFAULT_SEARCH_LIMIT, type LogQuery, MAX_SEARCH_LIMIT } from './log-que
 import type { LogStore } from './log-store.js';
 import { dateToMicros, parseDurationMs, rfc3339ToMicros } from './log-time.js';
 import { MAX_NESTING_DEPTH, checkJson } from '../machinery/body-scan.js';
+import { type QueryValues, parseInt64, queryBool, queryString, queryValues } from '../machinery/query-params.js';
 
 export const LOGSTORES_PATH = '/apis/logs.jobyard.io/v1/logstores';
 
@@ -38,28 +39,22 @@ export interface LogRoutesDeps {
   ingestBodyLimitBytes?: number;
 }
 
-type Query = Record<string, string | string[] | undefined>;
-
-function one(query: Query, key: string): string | undefined {
-  const v = query[key];
-  return Array.isArray(v) ? v[v.length - 1] : v;
-}
-
-function all(query: Query, key: string): string[] {
-  const v = query[key];
-  return v === undefined ? [] : Array.isArray(v) ? v : [v];
-}
-
-function boolParam(query: Query, key: string): boolean {
-  const v = one(query, key);
-  return v === 'true' || v === '1';
-}
+type Query = QueryValues;
+// Parameters are read as the API server reads its own (the first of a repeated one; a boolean
+// false only for false/0), so one client's `True` means here what it means there.
+const one = queryString;
+const all = queryValues;
 
 function intParam(query: Query, key: string, min: number, max: number): number | undefined {
   const v = one(query, key);
-  if (v === undefined || v === '') return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) throw badRequest(`${key}: must be an integer from ${min} to ${max}`);
+  if (v === undefined) return undefined;
+  let n: number | undefined;
+  try {
+    n = parseInt64(v);
+  } catch {
+    n = undefined; // strconv's message names no parameter: this one does
+  }
+  if (n === undefined || n < min || n > max) throw badRequest(`${key}: must be an integer from ${min} to ${max}`);
   return n;
 }
 
@@ -134,7 +129,7 @@ export function registerLogRoutes(app: FastifyInstance, deps: LogRoutesDeps): vo
     const order = one(query, 'order') ?? 'newest';
     if (order !== 'newest' && order !== 'oldest') throw badRequest(`order: Unsupported value: "${order}": supported values: "newest", "oldest"`);
     const limit = intParam(query, 'limit', 1, MAX_SEARCH_LIMIT) ?? DEFAULT_SEARCH_LIMIT;
-    if (!boolParam(query, 'follow')) {
+    if (!queryBool(query, 'follow')) {
       const page = store.search(q, { order, limit, continue: one(query, 'continue') });
       const body: LogRecordList = { apiVersion: LOGS_API_VERSION, kind: 'LogRecordList', metadata: page.continue ? { continue: page.continue } : {}, items: page.items };
       return sendJson(reply, 200, body);

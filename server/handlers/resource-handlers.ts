@@ -20,8 +20,8 @@ import {
 } from '../../machinery/index.js';
 import { type FieldValidation, type GenericRegistry, deleteSuccessStatus, withTypeMeta } from '../registry/generic-registry.js';
 import { type NodeStreams, type ResourceDefinition, type SubresourceDefinition, subresourceOf } from '../registry/resource.js';
+import { queryBool, queryInt64, queryOptionalBool, queryString, queryValues } from '../../machinery/query-params.js';
 import { parseRequestInfo, type RequestInfo } from './request-info.js';
-import { noteResourceRequest } from '../metrics.js';
 import { type IncludeObject, type RawBody, negotiate, parseBody, parseDeleteOptionsBody, parsePatch, partialList, partialMetadata, patchTypeOf, toTable } from './negotiation.js';
 
 export interface ResourceHandlerDeps {
@@ -38,24 +38,9 @@ export interface ResourceHandlerDeps {
   log: { error(obj: unknown, msg?: string): void; warn(obj: unknown, msg?: string): void };
 }
 
+/** Fastify's parsed query; every parameter is read as upstream's ParameterCodec reads it (machinery/query-params.ts). */
 type Query = Record<string, string | string[] | undefined>;
-
-function q(query: Query, name: string): string | undefined {
-  const v = query[name];
-  return Array.isArray(v) ? v[v.length - 1] : v;
-}
-
-function boolParam(query: Query, name: string): boolean {
-  const v = q(query, name);
-  return v === 'true' || v === '1';
-}
-
-function intParam(query: Query, name: string): number | undefined {
-  const v = q(query, name);
-  if (v === undefined || v === '') return undefined;
-  if (!/^-?[0-9]+$/.test(v)) throw badRequest(`invalid value for ${name}: ${v}`);
-  return Number(v);
-}
+const q = queryString;
 
 export function sendStatusError(reply: FastifyReply, err: StatusError): FastifyReply {
   return reply.code(err.status.code).type('application/json').send(JSON.stringify(err.status));
@@ -82,8 +67,7 @@ function managerParams(request: FastifyRequest, query: Query): { fieldManager?: 
 }
 
 function dryRunParam(query: Query): boolean {
-  const v = query.dryRun;
-  const values = Array.isArray(v) ? v : v === undefined ? [] : [v];
+  const values = queryValues(query, 'dryRun');
   for (const x of values) {
     if (x !== 'All') throw badRequest(`dryRun: Unsupported value: "${x}": supported values: "All"`);
   }
@@ -110,18 +94,20 @@ export function registerResourceRoutes(app: FastifyInstance, deps: ResourceHandl
     const version = params.version ?? 'v1';
     const query = request.query as Query;
     const isResource = (segment: string) => deps.resolve(group, version, segment) !== undefined;
-    const info = parseRequestInfo(request.method, group, version, rest, boolParam(query, 'watch'), isResource);
+    const info = parseRequestInfo(request.method, group, version, rest, queryBool(query, 'watch'), isResource);
     if (!info) return notFoundResponse(reply);
     const def = deps.resolve(group, version, info.resource);
     if (!def) return notFoundResponse(reply);
     if (def.names.namespaced === false && info.namespace) return notFoundResponse(reply);
-    noteResourceRequest(request, info, def);
     return serve(deps, def, info, request, reply, query);
   };
   for (const url of ['/api/v1/*', '/apis/:group/:version/*']) {
     app.route({ method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'], url, handler });
   }
 }
+
+/** go-restful's answer, through the apiserver's Status, to a method no route of the path takes. */
+const METHOD_NOT_ALLOWED = 'the server does not allow this method on the requested resource';
 
 export function notFoundResponse(reply: FastifyReply): FastifyReply {
   const status = failureStatus(404, 'NotFound', 'the server could not find the requested resource', {});
@@ -139,9 +125,13 @@ async function serve(
   const { registry, clock } = deps;
   const ns = info.namespace;
   if (def.names.namespaced && !ns && info.verb !== 'list' && info.verb !== 'watch') {
-    // Namespaced objects are addressed under /namespaces/{ns}/.
+    // Namespaced objects are addressed under /namespaces/{ns}/; the collection of all
+    // namespaces is only read (upstream routes no other method to it: 405).
+    if (!info.name) throw methodNotAllowed(METHOD_NOT_ALLOWED);
     return notFoundResponse(reply);
   }
+  // A collection is listed, watched, created in and deleted, never replaced or patched.
+  if ((info.verb === 'update' || info.verb === 'patch') && !info.name) throw methodNotAllowed(METHOD_NOT_ALLOWED);
   if (def.createOnly) return serveCreateOnly(deps, def, info, request, reply, query);
   const sub = info.subresource;
   const subresource = sub ? subresourceOf(def, sub) : undefined;
@@ -165,7 +155,7 @@ async function serve(
         namespace: ns,
         labelSelector: labels,
         fieldSelector: fields,
-        limit: intParam(query, 'limit'),
+        limit: queryInt64(query, 'limit'),
         continue: q(query, 'continue'),
       });
       const listMeta: Record<string, unknown> = { resourceVersion: list.resourceVersion };
@@ -271,7 +261,7 @@ async function serveCreateOnly(
   reply: FastifyReply,
   query: Query,
 ): Promise<FastifyReply> {
-  const watchPrefix = info.verb === 'watch' && !boolParam(query, 'watch');
+  const watchPrefix = info.verb === 'watch' && !queryBool(query, 'watch');
   if (info.name || info.subresource || watchPrefix) return notFoundResponse(reply);
   if (info.verb !== 'create') throw methodNotAllowed('the server does not allow this method on the requested resource');
   const body = await parseBody(request.headers['content-type'], request.body as RawBody, def.schema);
@@ -287,12 +277,12 @@ async function serveCreateOnly(
 
 function deleteOptions(request: FastifyRequest, query: Query): DeleteOptions {
   const options = parseDeleteOptionsBody(request.headers['content-type'], request.body as RawBody);
-  const grace = intParam(query, 'gracePeriodSeconds');
+  const grace = queryInt64(query, 'gracePeriodSeconds');
   if (grace !== undefined) options.gracePeriodSeconds = grace;
   const policy = q(query, 'propagationPolicy');
   if (policy) options.propagationPolicy = policy as DeleteOptions['propagationPolicy'];
-  const orphan = q(query, 'orphanDependents');
-  if (orphan !== undefined) options.orphanDependents = orphan === 'true';
+  const orphan = queryOptionalBool(query, 'orphanDependents');
+  if (orphan !== undefined) options.orphanDependents = orphan;
   return options;
 }
 
@@ -312,9 +302,9 @@ async function serveWatch(
   const { labels, fields: parsedFields } = selectors(query);
   let fields = parsedFields;
   if (info.name) fields = [...(fields ?? []), { field: 'metadata.name', operator: '=', value: info.name }];
-  const allowBookmarks = boolParam(query, 'allowWatchBookmarks');
-  const timeoutSeconds = intParam(query, 'timeoutSeconds');
-  const sendInitialEvents = boolParam(query, 'sendInitialEvents');
+  const allowBookmarks = queryBool(query, 'allowWatchBookmarks');
+  const timeoutSeconds = queryInt64(query, 'timeoutSeconds');
+  const sendInitialEvents = queryBool(query, 'sendInitialEvents');
 
   // Validate everything that can fail before the 200 is committed.
   const res = reply.raw;

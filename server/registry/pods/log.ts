@@ -5,18 +5,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Pod } from '../../../api/index.js';
 import type { PodLogOptions, PodLogProvider } from '../../../api/core-streams.js';
 import { badRequest, serviceUnavailable } from '../../../machinery/index.js';
+import { type QueryValues as Query, queryBool, queryInt64, queryString } from '../../../machinery/query-params.js';
 
-type Query = Record<string, string | string[] | undefined>;
-const one = (query: Query, name: string): string | undefined => {
-  const v = query[name];
-  return Array.isArray(v) ? v[v.length - 1] : v;
-};
-
-function nonNegative(query: Query, name: string, min = 0): number | undefined {
-  const v = one(query, name);
-  if (v === undefined || v === '') return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw badRequest(`${name}: Invalid value: ${v}: must be greater than ${min === 0 ? 'or equal to 0' : min - 1}`);
+/** A *int64 of PodLogOptions: parsed as upstream's conversion, then bounded as its validation. */
+function atLeast(query: Query, name: string, min: number): number | undefined {
+  const n = queryInt64(query, name);
+  if (n !== undefined && n < min) throw badRequest(`${name}: Invalid value: ${n}: must be greater than ${min === 0 ? 'or equal to 0' : min - 1}`);
   return n;
 }
 
@@ -45,14 +39,14 @@ export async function handlePodLog(
   reply: FastifyReply,
 ): Promise<void> {
   const options: PodLogOptions = {
-    container: logContainer(pod, one(query, 'container')),
-    follow: ['true', '1'].includes(one(query, 'follow') ?? ''),
-    previous: ['true', '1'].includes(one(query, 'previous') ?? ''),
-    timestamps: ['true', '1'].includes(one(query, 'timestamps') ?? ''),
-    sinceSeconds: nonNegative(query, 'sinceSeconds', 1),
-    sinceTime: one(query, 'sinceTime'),
-    tailLines: nonNegative(query, 'tailLines'),
-    limitBytes: nonNegative(query, 'limitBytes', 1),
+    container: logContainer(pod, queryString(query, 'container')),
+    follow: queryBool(query, 'follow'),
+    previous: queryBool(query, 'previous'),
+    timestamps: queryBool(query, 'timestamps'),
+    sinceSeconds: atLeast(query, 'sinceSeconds', 1),
+    sinceTime: queryString(query, 'sinceTime') || undefined,
+    tailLines: atLeast(query, 'tailLines', 0),
+    limitBytes: atLeast(query, 'limitBytes', 1),
   };
   if (options.sinceSeconds !== undefined && options.sinceTime) throw badRequest('at most one of sinceTime or sinceSeconds may be specified');
   if (!provider) throw serviceUnavailable('no node agent serves container logs on this server');

@@ -15,6 +15,7 @@ import type { Pod } from '../../../api/index.js';
 import type { PodAttachOptions, PodExecOptions, PodStreamProvider, PodStreamSession } from '../../../api/core-streams.js';
 import { badRequest, errorMessage, forbidden, serviceUnavailable } from '../../../machinery/index.js';
 import { type Upgrade, upgradeOf } from '../../../machinery/httpstream/upgrade.js';
+import { type QueryValues as Query, queryBool, queryString, queryValues } from '../../../machinery/query-params.js';
 import { logContainer } from './log.js';
 
 export const CHANNEL_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'] as const;
@@ -25,26 +26,23 @@ const ERROR = 3;
 const RESIZE = 4;
 const CLOSE = 255;
 
-type Query = Record<string, string | string[] | undefined>;
-const all = (query: Query, name: string): string[] => {
-  const v = query[name];
-  return v === undefined ? [] : Array.isArray(v) ? v : [v];
-};
-const flag = (query: Query, name: string): boolean => ['true', '1'].includes(all(query, name).at(-1) ?? '');
-
-/** Options of exec and attach, with the apiserver's, kubelet's and kubectl's messages for bad ones. */
+/**
+ * Options of exec and attach, with the apiserver's, kubelet's and kubectl's messages for bad ones.
+ * Decoded as upstream's apiserver decodes PodExecOptions: Python's client sends stdout=True,
+ * kubectl stdout=true.
+ */
 function streamOptions(pod: Pod, query: Query, verb: 'exec into' | 'attach to'): PodAttachOptions {
-  const container = logContainer(pod, all(query, 'container').at(-1));
-  const tty = flag(query, 'tty');
-  const options: PodAttachOptions = { container, stdin: flag(query, 'stdin'), stdout: flag(query, 'stdout'), stderr: flag(query, 'stderr') && !tty, tty };
-  if (!options.stdin && !options.stdout && !flag(query, 'stderr')) throw badRequest('you must specify at least one of stdin, stdout, stderr');
+  const container = logContainer(pod, queryString(query, 'container'));
+  const tty = queryBool(query, 'tty');
+  const options: PodAttachOptions = { container, stdin: queryBool(query, 'stdin'), stdout: queryBool(query, 'stdout'), stderr: queryBool(query, 'stderr') && !tty, tty };
+  if (!options.stdin && !options.stdout && !queryBool(query, 'stderr')) throw badRequest('you must specify at least one of stdin, stdout, stderr');
   const phase = pod.status?.phase;
   if (phase === 'Succeeded' || phase === 'Failed') throw badRequest(`cannot ${verb} a container in a completed pod; current phase is ${phase}`);
   return options;
 }
 
 export function podExecOptions(pod: Pod, query: Query): PodExecOptions {
-  const command = all(query, 'command');
+  const command = queryValues(query, 'command');
   if (command.length === 0) throw badRequest('you must specify at least 1 command');
   return { ...streamOptions(pod, query, 'exec into'), command };
 }

@@ -22,6 +22,7 @@ import { type FieldValidation, type GenericRegistry, deleteSuccessStatus, withTy
 import { type NodeStreams, type ResourceDefinition, type SubresourceDefinition, subresourceOf } from '../registry/resource.js';
 import { queryBool, queryInt64, queryOptionalBool, queryString, queryValues } from '../../machinery/query-params.js';
 import { parseRequestInfo, type RequestInfo } from './request-info.js';
+import { noteResourceRequest } from '../metrics.js';
 import { type IncludeObject, type RawBody, negotiate, parseBody, parseDeleteOptionsBody, parsePatch, partialList, partialMetadata, patchTypeOf, toTable } from './negotiation.js';
 
 export interface ResourceHandlerDeps {
@@ -99,6 +100,7 @@ export function registerResourceRoutes(app: FastifyInstance, deps: ResourceHandl
     const def = deps.resolve(group, version, info.resource);
     if (!def) return notFoundResponse(reply);
     if (def.names.namespaced === false && info.namespace) return notFoundResponse(reply);
+    noteResourceRequest(request, info, def);
     return serve(deps, def, info, request, reply, query);
   };
   for (const url of ['/api/v1/*', '/apis/:group/:version/*']) {

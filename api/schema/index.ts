@@ -5,6 +5,7 @@ import { authenticationDefinitions } from './authentication.js';
 import { authorizationDefinitions } from './authorization.js';
 import { batchDefinitions } from './batch.js';
 import { coreDefinitions } from './core.js';
+import { EVENTS, eventsDefinitions } from './events.js';
 import { LOGS, logsDefinitions } from './logs.js';
 import { metaDefinitions } from './meta.js';
 import type { Definitions, RefSchema, Schema } from './types.js';
@@ -12,6 +13,7 @@ import type { Definitions, RefSchema, Schema } from './types.js';
 export * from './types.js';
 export { AUTHENTICATION, AUTHORIZATION, BATCH, CORE, META } from './builders.js';
 export { LOGS } from './logs.js';
+export { EVENTS } from './events.js';
 
 /** A group/version/kind as the x-kubernetes-group-version-kind extension spells it. */
 export interface GroupVersionKind {
@@ -31,6 +33,7 @@ export const topLevelKinds: Record<string, GroupVersionKind> = {
   [CORE + 'Secret']: { group: '', version: 'v1', kind: 'Secret' },
   [CORE + 'Event']: { group: '', version: 'v1', kind: 'Event' },
   [CORE + 'PersistentVolumeClaim']: { group: '', version: 'v1', kind: 'PersistentVolumeClaim' },
+  [EVENTS + 'Event']: { group: 'events.k8s.io', version: 'v1', kind: 'Event' },
   [LOGS + 'Logstore']: { group: 'logs.jobyard.io', version: 'v1', kind: 'Logstore' },
   [AUTHENTICATION + 'SelfSubjectReview']: { group: 'authentication.k8s.io', version: 'v1', kind: 'SelfSubjectReview' },
   [AUTHORIZATION + 'SelfSubjectAccessReview']: { group: 'authorization.k8s.io', version: 'v1', kind: 'SelfSubjectAccessReview' },
@@ -69,6 +72,7 @@ export const definitions: Definitions = {
   ...metaDefinitions,
   ...coreDefinitions,
   ...batchDefinitions,
+  ...eventsDefinitions,
   ...authenticationDefinitions,
   ...authorizationDefinitions,
   ...logsDefinitions,

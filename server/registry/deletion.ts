@@ -4,7 +4,7 @@
 import type { DeleteOptions, KubeObject, ObjectMeta, Status } from '../../api/index.js';
 import { conflict, fieldErrors, invalid, notFound, rfc3339 } from '../../machinery/index.js';
 import type { ObjectStore } from '../storage/index.js';
-import { mapStorageError, sameObject, storageResource, withTypeMeta } from './objects.js';
+import { mapStorageError, sameObject, storageResource, toStorage, withTypeMeta } from './objects.js';
 import type { ResourceDefinition } from './resource.js';
 
 const ORPHAN = 'orphan';
@@ -80,10 +80,10 @@ export function deleteObject(store: ObjectStore, now: Date, def: ResourceDefinit
   }
   meta.finalizers = finalizers;
   if (meta.finalizers.length === 0) delete meta.finalizers;
-  if (sameObject(obj, existing)) return { object: withTypeMeta(def, existing), removed: false, warnings: [] };
+  if (sameObject(obj, withTypeMeta(def, existing))) return { object: withTypeMeta(def, existing), removed: false, warnings: [] };
   if (dryRun) return { object: obj, removed: false, warnings: [] };
   try {
-    const written = store.update(resource, obj, { resourceVersion: existing.metadata.resourceVersion });
+    const written = store.update(resource, toStorage(def, obj), { resourceVersion: existing.metadata.resourceVersion });
     return { object: withTypeMeta(def, written), removed: false, warnings: [] };
   } catch (err) {
     throw mapStorageError(def, name, err);

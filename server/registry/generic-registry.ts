@@ -28,7 +28,7 @@ import { StorageError, type ObjectStore, type StoredEvent } from '../storage/ind
 import { type RequestContext, type ResourceDefinition, subresourceOf } from './resource.js';
 import { type Deleted, deleteObject } from './deletion.js';
 import { bookmarkObject, decodeContinue, encodeContinue, parseResourceVersion, sharedWatchEvent, translateEvent } from './list-watch.js';
-import { mapStorageError, sameObject, storageResource, withTypeMeta } from './objects.js';
+import { mapStorageError, sameObject, storageResource, toStorage, withTypeMeta } from './objects.js';
 import type { AdmissionOperation, AdmissionPlugin } from '../admission/types.js';
 import { type ManagerOptions, applyConfiguration, trackUpdate, validateManagerOptions } from './field-manager.js';
 
@@ -232,7 +232,7 @@ export class GenericRegistry {
     }
     for (let attempt = 1; ; attempt++) {
       try {
-        return { object: withTypeMeta(def, this.deps.store.create(storageResource(def), withTypeMeta(def, obj))), warnings };
+        return { object: withTypeMeta(def, this.deps.store.create(storageResource(def), toStorage(def, obj))), warnings };
       } catch (err) {
         if (err instanceof StorageError && err.code === 'AlreadyExists') {
           // A generated name collided: pick another, as upstream's RetryGenerateName does.
@@ -398,11 +398,11 @@ export class GenericRegistry {
     if (opts.dryRun) return { object: stored, warnings };
     try {
       if (finalize) {
-        this.deps.store.update(storageResource(def), stored, { resourceVersion: existing.metadata.resourceVersion });
+        this.deps.store.update(storageResource(def), toStorage(def, stored), { resourceVersion: existing.metadata.resourceVersion });
         const removed = this.deps.store.delete(storageResource(def), stored.metadata.namespace ?? '', name);
         return { object: withTypeMeta(def, removed), warnings };
       }
-      const written = this.deps.store.update(storageResource(def), stored, { resourceVersion: existing.metadata.resourceVersion });
+      const written = this.deps.store.update(storageResource(def), toStorage(def, stored), { resourceVersion: existing.metadata.resourceVersion });
       return { object: withTypeMeta(def, written), warnings };
     } catch (err) {
       throw mapStorageError(def, name, err);

@@ -12,6 +12,7 @@ describe('allResources', () => {
       'core/v1/secrets',
       'core/v1/events',
       'core/v1/persistentvolumeclaims',
+      'events.k8s.io/v1/events',
       'authentication.k8s.io/v1/selfsubjectreviews',
       'authorization.k8s.io/v1/selfsubjectaccessreviews',
       'authorization.k8s.io/v1/selfsubjectrulesreviews',

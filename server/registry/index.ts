@@ -3,6 +3,7 @@ import type { ResourceDefinition } from './resource.js';
 import { configMaps } from './configmaps/index.js';
 import { cronJobs } from './cronjobs/index.js';
 import { events } from './events/index.js';
+import { eventsV1 } from './events/events-v1.js';
 import { jobs } from './jobs/index.js';
 import { logstores } from './logstores/index.js';
 import { namespaces } from './namespaces/index.js';
@@ -17,6 +18,7 @@ import { selfSubjectRulesReviews } from './selfsubjectrulesreviews/index.js';
 export { configMaps } from './configmaps/index.js';
 export { cronJobs } from './cronjobs/index.js';
 export { events } from './events/index.js';
+export { eventsV1 } from './events/events-v1.js';
 export { jobs } from './jobs/index.js';
 export { logstores } from './logstores/index.js';
 export { namespaces } from './namespaces/index.js';
@@ -30,7 +32,7 @@ export { selfSubjectRulesReviews } from './selfsubjectrulesreviews/index.js';
 
 /**
  * All served resources; discovery, handlers and OpenAPI iterate this list. Groups come in
- * upstream's discovery order: core/v1, authentication.k8s.io/v1 and authorization.k8s.io/v1
+ * upstream's discovery order: core/v1, events.k8s.io/v1 (served from core/v1's events), authentication.k8s.io/v1 and authorization.k8s.io/v1
  * (the create-only reviews), batch/v1 (cronjobs before jobs, as upstream lists them), then our
  * logs.jobyard.io/v1.
  */
@@ -42,6 +44,7 @@ export const allResources: ResourceDefinition[] = [
   secrets,
   events,
   persistentVolumeClaims,
+  eventsV1,
   selfSubjectReviews,
   selfSubjectAccessReviews,
   selfSubjectRulesReviews,

@@ -28,9 +28,20 @@ export function translateEvent(e: StoredEvent, matches: (obj: KubeObject) => boo
 /** The watchers of one stored event share its WatchEvent (one per type), so they can share its encoding. */
 const watchEvents = new WeakMap<StoredEvent, Partial<Record<WatchEvent['type'], WatchEvent>>>();
 
+/** The same for resources stored in another's form (def.storedAs): one WatchEvent per served version. */
+const convertedWatchEvents = new WeakMap<StoredEvent, Map<ResourceDefinition, Partial<Record<WatchEvent['type'], WatchEvent>>>>();
+
 export function sharedWatchEvent(def: ResourceDefinition, e: StoredEvent, type: 'ADDED' | 'MODIFIED' | 'DELETED', object: KubeObject): WatchEvent {
-  let byType = watchEvents.get(e);
-  if (!byType) watchEvents.set(e, (byType = {}));
+  let byType: Partial<Record<WatchEvent['type'], WatchEvent>> | undefined;
+  if (def.storedAs) {
+    let byDef = convertedWatchEvents.get(e);
+    if (!byDef) convertedWatchEvents.set(e, (byDef = new Map()));
+    byType = byDef.get(def);
+    if (!byType) byDef.set(def, (byType = {}));
+  } else {
+    byType = watchEvents.get(e);
+    if (!byType) watchEvents.set(e, (byType = {}));
+  }
   return (byType[type] ??= { type, object: withTypeMeta(def, object) });
 }
 

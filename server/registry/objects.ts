@@ -7,15 +7,26 @@ import type { ResourceDefinition } from './resource.js';
 
 /** "batch/jobs", or the plural alone in the core group: the storage key prefix of a resource. */
 export function storageResource(def: ResourceDefinition): string {
+  if (def.storedAs) return def.storedAs.resource;
   return def.names.group ? `${def.names.group}/${def.names.resource}` : def.names.resource;
 }
 
-/** Stored objects always carry apiVersion and kind. */
+/**
+ * Stored objects always carry apiVersion and kind. A resource stored in another's form
+ * (def.storedAs) converts what it reads: a stored object is recognised by its type meta.
+ */
 export function withTypeMeta(def: ResourceDefinition, obj: KubeObject): KubeObject {
   const apiVersion = def.names.group ? `${def.names.group}/${def.names.version}` : def.names.version;
   if (obj.apiVersion === apiVersion && obj.kind === def.names.kind) return obj;
+  const storedAs = def.storedAs;
+  if (storedAs && obj.apiVersion === storedAs.apiVersion && obj.kind === storedAs.kind) return storedAs.fromStorage(obj);
   const { apiVersion: _a, kind: _k, ...rest } = obj;
   return { apiVersion, kind: def.names.kind, ...rest } as KubeObject;
+}
+
+/** What the store keeps of an object of `def`: its own form, or the form of the resource whose storage it shares. */
+export function toStorage(def: ResourceDefinition, obj: KubeObject): KubeObject {
+  return def.storedAs ? def.storedAs.toStorage(withTypeMeta(def, obj)) : withTypeMeta(def, obj);
 }
 
 /** Equal as JSON documents (key order aside): what a no-op write is. */

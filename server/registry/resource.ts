@@ -182,6 +182,23 @@ export interface ResourceDefinition<T extends KubeObject = KubeObject> {
   verbs?: string[];
   /** Set for create-only resources that compute an answer instead of storing (see CreateOnly). */
   createOnly?: CreateOnly<T>;
+  /** Set when another resource's storage holds the objects, in that resource's form (see StorageConversion). */
+  storedAs?: StorageConversion;
+}
+
+/**
+ * A resource served from another one's storage in another version, as upstream serves
+ * events.k8s.io/v1 Events from core/v1's (one storage, converted on the way in and out).
+ * Strategies, tables and responses see this resource's form; selectors read the stored form.
+ */
+export interface StorageConversion {
+  /** The storage key of the resource that stores the objects ("events"). */
+  resource: string;
+  /** apiVersion and kind of the stored form. */
+  apiVersion: string;
+  kind: string;
+  toStorage(obj: KubeObject): KubeObject;
+  fromStorage(obj: KubeObject): KubeObject;
 }
 
 /** The verbs discovery lists for /status (upstream's status REST storage: get, patch, update). */

@@ -2,7 +2,8 @@
 # Prepares this machine to run and test jobyard. Idempotent: each step checks first and
 # does nothing when its work is done, so a second run takes a second or two.
 #
-#   1. Debian packages: docker.io, busybox-static, docker-registry, apache2-utils
+#   1. Debian packages: docker.io, busybox-static, docker-registry, apache2-utils,
+#      python3-kubernetes (the Python client the e2e tests drive)
 #      (+ chromium and fonts with --with-browser, for the browser tests)
 #   2. a Docker engine: starts dockerd when none answers (no systemd needed)
 #   3. local images: busybox:1.36, busybox:latest, jobyard/pause:latest (scripts/images/build.sh)
@@ -27,13 +28,13 @@ with_browser=0
 for arg in "$@"; do
   case "$arg" in
     --with-browser) with_browser=1 ;;
-    -h | --help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) fail "unknown argument $arg (usage: scripts/setup.sh [--with-browser])" ;;
   esac
 done
 
 [ "$(id -u)" -eq 0 ] || fail "run as root or with sudo (setup installs Debian packages and starts dockerd)"
-command -v apt-get >/dev/null || fail "needs a Debian-based system with apt-get (or install docker.io, busybox-static, docker-registry, apache2-utils by hand)"
+command -v apt-get >/dev/null || fail "needs a Debian-based system with apt-get (or install docker.io, busybox-static, docker-registry, apache2-utils, python3-kubernetes by hand)"
 
 # One setup at a time (npm start and npm test may race on a shared machine).
 exec 9>"${TMPDIR:-/tmp}/jobyard-setup.lock"
@@ -45,7 +46,7 @@ fi
 # --- 1. Debian packages -------------------------------------------------------------
 # docker.io's Recommends are skipped (they pull needrestart, git, ...); of them we keep
 # cgroupfs-mount (mounts cgroups where no init did) and apparmor where the kernel uses it.
-packages=(docker.io busybox-static docker-registry apache2-utils cgroupfs-mount ca-certificates curl)
+packages=(docker.io busybox-static docker-registry apache2-utils cgroupfs-mount ca-certificates curl python3-kubernetes)
 if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null || true)" = Y ]; then
   packages+=(apparmor)
 fi

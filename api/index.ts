@@ -4,5 +4,7 @@ export * from './core.js';
 export * from './batch.js';
 export * from './authentication.js';
 export * from './authorization.js';
+export * from './policy.js';
+export * from './coordination.js';
 export * from './logs.js';
 export * from './clusters.js';

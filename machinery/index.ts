@@ -5,6 +5,7 @@ export * from './field-error.js';
 export * from './label-selector.js';
 export * from './field-selector.js';
 export * from './quantity.js';
+export * from './intstr.js';
 export * from './names.js';
 export * from './clock.js';
 export * from './human-readable.js';

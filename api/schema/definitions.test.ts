@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as upstream from '@kubernetes/client-node';
-import { AUTHENTICATION, AUTHORIZATION, BATCH, CORE, META, definitions, kindsWithoutList, resolve, topLevelKinds } from './index.js';
+import { AUTHENTICATION, AUTHORIZATION, BATCH, COORDINATION, CORE, META, POLICY, definitions, kindsWithoutList, resolve, topLevelKinds } from './index.js';
 import type { ArraySchema, ObjectSchema, Schema } from './types.js';
 
 const objectDef = (name: string): ObjectSchema => {
@@ -116,6 +116,9 @@ describe('definitions', () => {
     visit('V1SelfSubjectReview', AUTHENTICATION + 'SelfSubjectReview');
     visit('V1Status', META + 'Status');
     visit('V1DeleteOptions', META + 'DeleteOptions');
+    visit('V1PodDisruptionBudget', POLICY + 'PodDisruptionBudget');
+    visit('V1Eviction', POLICY + 'Eviction');
+    visit('V1Lease', COORDINATION + 'Lease');
     expect(problems).toEqual([]);
     expect(Object.keys(classes).length).toBeGreaterThan(150);
   });

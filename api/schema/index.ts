@@ -4,15 +4,19 @@ import { AUTHENTICATION, AUTHORIZATION, BATCH, CORE, META, list, object, ref, st
 import { authenticationDefinitions } from './authentication.js';
 import { authorizationDefinitions } from './authorization.js';
 import { batchDefinitions } from './batch.js';
+import { COORDINATION, coordinationDefinitions } from './coordination.js';
 import { coreDefinitions } from './core.js';
 import { EVENTS, eventsDefinitions } from './events.js';
 import { LOGS, logsDefinitions } from './logs.js';
 import { metaDefinitions } from './meta.js';
+import { POLICY, policyDefinitions } from './policy.js';
 import type { Definitions, RefSchema, Schema } from './types.js';
 
 export * from './types.js';
 export { AUTHENTICATION, AUTHORIZATION, BATCH, CORE, META } from './builders.js';
 export { LOGS } from './logs.js';
+export { COORDINATION } from './coordination.js';
+export { POLICY } from './policy.js';
 export { EVENTS } from './events.js';
 
 /** A group/version/kind as the x-kubernetes-group-version-kind extension spells it. */
@@ -34,6 +38,8 @@ export const topLevelKinds: Record<string, GroupVersionKind> = {
   [CORE + 'Event']: { group: '', version: 'v1', kind: 'Event' },
   [CORE + 'PersistentVolumeClaim']: { group: '', version: 'v1', kind: 'PersistentVolumeClaim' },
   [EVENTS + 'Event']: { group: 'events.k8s.io', version: 'v1', kind: 'Event' },
+  [POLICY + 'PodDisruptionBudget']: { group: 'policy', version: 'v1', kind: 'PodDisruptionBudget' },
+  [COORDINATION + 'Lease']: { group: 'coordination.k8s.io', version: 'v1', kind: 'Lease' },
   [LOGS + 'Logstore']: { group: 'logs.jobyard.io', version: 'v1', kind: 'Logstore' },
   [AUTHENTICATION + 'SelfSubjectReview']: { group: 'authentication.k8s.io', version: 'v1', kind: 'SelfSubjectReview' },
   [AUTHORIZATION + 'SelfSubjectAccessReview']: { group: 'authorization.k8s.io', version: 'v1', kind: 'SelfSubjectAccessReview' },
@@ -75,6 +81,8 @@ export const definitions: Definitions = {
   ...eventsDefinitions,
   ...authenticationDefinitions,
   ...authorizationDefinitions,
+  ...policyDefinitions,
+  ...coordinationDefinitions,
   ...logsDefinitions,
   ...listDefinitions(),
 };

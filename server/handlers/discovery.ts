@@ -37,7 +37,10 @@ export function apiResourceList(groupVersion: string, defs: ResourceDefinition[]
     if (n.categories?.length) entry.categories = n.categories;
     resources.push(entry);
     for (const sub of subresourcesOf(def)) {
-      resources.push({ name: `${n.resource}/${sub.name}`, singularName: '', namespaced: n.namespaced, kind: sub.kind ?? n.kind, verbs: sub.verbs });
+      const subEntry: APIResource = { name: `${n.resource}/${sub.name}`, singularName: '', namespaced: n.namespaced, kind: sub.kind ?? n.kind, verbs: sub.verbs };
+      // A kind of another group-version says so (kubectl drain finds policy/v1 Eviction by it).
+      if (sub.kindGroupVersion) Object.assign(subEntry, sub.kindGroupVersion);
+      resources.push(subEntry);
     }
   }
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion, resources };

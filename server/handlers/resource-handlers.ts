@@ -244,8 +244,10 @@ async function serveSubresource(
     now: deps.clock.now(),
     node: deps.node,
     get: () => registry.get(def, namespace, name),
-    guaranteedUpdate: (mutate) => registry.guaranteedUpdate(def, namespace, name, mutate, { subresource: subresource.name }).object,
-    body: () => parseBody(request.headers['content-type'], request.body as RawBody),
+    guaranteedUpdate: (mutate, opts) => registry.guaranteedUpdate(def, namespace, name, mutate, { subresource: subresource.name, dryRun: opts?.dryRun }).object,
+    delete: (options, dryRun) => registry.delete(def, namespace, name, options, dryRun),
+    registry,
+    body: (schema) => parseBody(request.headers['content-type'], request.body as RawBody, schema),
     send: (code, body) => sendJson(reply, code, body),
   });
 }

@@ -284,6 +284,34 @@ export function resourcePaths(r: OpenAPIResource): PathSpec[] {
       });
       continue;
     }
+    if (openapi?.form === 'create' && openapi.body) {
+      // A POST of another kind's body, named by that kind (createCoreV1NamespacedPodEviction).
+      const { definition, ...kind } = openapi.body;
+      paths.push({
+        path: subPath,
+        pathParams: itemParams,
+        pretty: true,
+        operations: [
+          {
+            method: 'post',
+            operationId: `create${gv}${scope}${r.kind}${capitalize(sub)}`,
+            description: `create ${sub} of a ${r.kind}`,
+            action: 'post',
+            tag,
+            gvk: kind,
+            query: openapi.query,
+            body: { definition, contentTypes: ['*/*'] },
+            responses: {
+              '200': { description: 'OK', definition },
+              '201': { description: 'Created', definition },
+              '202': { description: 'Accepted', definition },
+              '401': UNAUTHORIZED,
+            },
+          },
+        ],
+      });
+      continue;
+    }
     if (openapi?.form === 'connect') {
       // Upstream's "connect" operations: GET for WebSocket clients, POST for SPDY ones.
       const connect = (method: 'get' | 'post') =>

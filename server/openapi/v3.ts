@@ -70,9 +70,10 @@ function pathItem(p: PathSpec): JsonObject {
   return out;
 }
 
-/** The definitions a resource's routes name: its kind, and its list kind when it has one. */
+/** The definitions a resource's routes name: its kind, its list kind when it has one, and its subresources' bodies. */
 export function definitionsOf(r: OpenAPIResource): string[] {
-  return r.listKind ? [r.definition, `${r.definition}List`] : [r.definition];
+  const bodies = r.subresources.flatMap((s) => (s.openapi?.body ? [s.openapi.body.definition] : []));
+  return [...(r.listKind ? [r.definition, `${r.definition}List`] : [r.definition]), ...bodies];
 }
 
 /** The x-kubernetes-group-version-kind lists of components.schemas for one group-version. */
@@ -85,6 +86,10 @@ export function kindsOfDefinitions(resources: OpenAPIResource[], group: string, 
   for (const r of resources) {
     add(r.definition, { group: r.group, version: r.version, kind: r.kind });
     if (r.listKind) add(`${r.definition}List`, { group: r.group, version: r.version, kind: r.listKind });
+    for (const s of r.subresources) {
+      const body = s.openapi?.body;
+      if (body) add(body.definition, { group: body.group, version: body.version, kind: body.kind });
+    }
   }
   // Kinds every group-version serves, listed upstream for each group.
   for (const kind of ['DeleteOptions', 'WatchEvent']) {

@@ -18,6 +18,8 @@ describe('allResources', () => {
       'authorization.k8s.io/v1/selfsubjectrulesreviews',
       'batch/v1/cronjobs',
       'batch/v1/jobs',
+      'policy/v1/poddisruptionbudgets',
+      'coordination.k8s.io/v1/leases',
       'logs.jobyard.io/v1/logstores',
     ]);
     for (const d of allResources) {
@@ -34,7 +36,7 @@ describe('allResources', () => {
   });
 
   it('has a status subresource exactly where upstream does', () => {
-    expect(allResources.filter((d) => d.status).map((d) => d.names.resource)).toEqual(['namespaces', 'nodes', 'pods', 'persistentvolumeclaims', 'cronjobs', 'jobs', 'logstores']);
+    expect(allResources.filter((d) => d.status).map((d) => d.names.resource)).toEqual(['namespaces', 'nodes', 'pods', 'persistentvolumeclaims', 'cronjobs', 'jobs', 'poddisruptionbudgets', 'logstores']);
   });
 
   it('marks only namespaces, nodes, the reviews and logstores cluster-scoped', () => {

@@ -5,10 +5,12 @@ import { cronJobs } from './cronjobs/index.js';
 import { events } from './events/index.js';
 import { eventsV1 } from './events/events-v1.js';
 import { jobs } from './jobs/index.js';
+import { leases } from './leases/index.js';
 import { logstores } from './logstores/index.js';
 import { namespaces } from './namespaces/index.js';
 import { nodes } from './nodes/index.js';
 import { persistentVolumeClaims } from './persistentvolumeclaims/index.js';
+import { podDisruptionBudgets } from './poddisruptionbudgets/index.js';
 import { pods } from './pods/index.js';
 import { secrets } from './secrets/index.js';
 import { selfSubjectAccessReviews } from './selfsubjectaccessreviews/index.js';
@@ -20,10 +22,12 @@ export { cronJobs } from './cronjobs/index.js';
 export { events } from './events/index.js';
 export { eventsV1 } from './events/events-v1.js';
 export { jobs } from './jobs/index.js';
+export { leases } from './leases/index.js';
 export { logstores } from './logstores/index.js';
 export { namespaces } from './namespaces/index.js';
 export { nodes } from './nodes/index.js';
 export { persistentVolumeClaims } from './persistentvolumeclaims/index.js';
+export { podDisruptionBudgets } from './poddisruptionbudgets/index.js';
 export { pods } from './pods/index.js';
 export { secrets } from './secrets/index.js';
 export { selfSubjectAccessReviews } from './selfsubjectaccessreviews/index.js';
@@ -33,8 +37,8 @@ export { selfSubjectRulesReviews } from './selfsubjectrulesreviews/index.js';
 /**
  * All served resources; discovery, handlers and OpenAPI iterate this list. Groups come in
  * upstream's discovery order: core/v1, events.k8s.io/v1 (served from core/v1's events), authentication.k8s.io/v1 and authorization.k8s.io/v1
- * (the create-only reviews), batch/v1 (cronjobs before jobs, as upstream lists them), then our
- * logs.jobyard.io/v1.
+ * (the create-only reviews), batch/v1 (cronjobs before jobs, as upstream lists them), policy/v1,
+ * coordination.k8s.io/v1, then our logs.jobyard.io/v1.
  */
 export const allResources: ResourceDefinition[] = [
   namespaces,
@@ -50,5 +54,7 @@ export const allResources: ResourceDefinition[] = [
   selfSubjectRulesReviews,
   cronJobs,
   jobs,
+  podDisruptionBudgets,
+  leases,
   logstores,
 ];

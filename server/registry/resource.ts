@@ -3,7 +3,7 @@
 // One folder per resource under server/registry/ exports one ResourceDefinition.
 // The GenericRegistry runs the fixed create/update/delete sequence over any of them.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { KubeObject, TableColumnDefinition, UserInfo } from '../../api/index.js';
+import type { DeleteOptions, KubeObject, TableColumnDefinition, UserInfo } from '../../api/index.js';
 import type { PodLogProvider, PodStreamProvider } from '../../api/core-streams.js';
 import type { FieldError } from '../../machinery/index.js';
 import type { Schema } from '../../api/schema/index.js';
@@ -89,6 +89,16 @@ export interface NodeStreams {
   streams?: PodStreamProvider;
 }
 
+/**
+ * The registry as a subresource handler reaches other resources (pods/eviction: the pod's
+ * PodDisruptionBudgets); GenericRegistry implements it. Calls run in one turn of the event
+ * loop, so a read and the writes that follow it see no other request in between.
+ */
+export interface RegistryAccess {
+  list(def: ResourceDefinition, req: { namespace?: string }): { items: KubeObject[] };
+  guaranteedUpdate(def: ResourceDefinition, namespace: string, name: string, mutate: (obj: KubeObject) => void, opts?: { subresource?: string; dryRun?: boolean }): { object: KubeObject };
+}
+
 /** One request on a subresource with a handler of its own, as the generic handler hands it over. */
 export interface SubresourceRequest {
   namespace: string;
@@ -101,9 +111,13 @@ export interface SubresourceRequest {
   /** The addressed object as stored; throws NotFound. */
   get(): KubeObject;
   /** Read-modify-write of the addressed object: the registry's update sequence with this subresource's update strategy. */
-  guaranteedUpdate(mutate: (obj: KubeObject) => void): KubeObject;
-  /** The request body, decoded without a schema (JSON or YAML). */
-  body(): Promise<unknown>;
+  guaranteedUpdate(mutate: (obj: KubeObject) => void, opts?: { dryRun?: boolean }): KubeObject;
+  /** DELETE of the addressed object (graceful deletion, preconditions, finalizers). */
+  delete(options: DeleteOptions, dryRun: boolean): { object: KubeObject; removed: boolean };
+  /** Other resources. */
+  registry: RegistryAccess;
+  /** The request body (JSON or YAML; protobuf, as kubectl's typed clients send, needs the body's schema). */
+  body(schema?: Schema): Promise<unknown>;
   /** Answers with a JSON body. */
   send(code: number, body: unknown): FastifyReply;
 }
@@ -111,12 +125,15 @@ export interface SubresourceRequest {
 /**
  * How the OpenAPI documents describe a subresource that is neither read nor updated as an object:
  * 'text-get' is one GET answering text (pods/log); 'connect' is upstream's connect operations, a
- * GET for WebSocket clients and a POST for SPDY ones (pods/exec, pods/attach).
+ * GET for WebSocket clients and a POST for SPDY ones (pods/exec, pods/attach); 'create' is one POST
+ * of a body of another kind (pods/eviction: policy/v1 Eviction).
  */
 export interface SubresourceOpenAPI {
-  form: 'text-get' | 'connect';
+  form: 'text-get' | 'connect' | 'create';
   /** Query parameters, by their names in the OpenAPI builder's PARAMETERS. */
   query: string[];
+  /** 'create': the definition of the body and of the answer, and its group, version and kind. */
+  body?: { definition: string; group: string; version: string; kind: string };
 }
 
 /**
@@ -129,6 +146,8 @@ export interface SubresourceDefinition<T extends KubeObject = KubeObject> {
   verbs: string[];
   /** The kind discovery names; defaults to the resource's. */
   kind?: string;
+  /** The group and version of that kind when not the resource's (pods/eviction: policy/v1 Eviction). */
+  kindGroupVersion?: { group: string; version: string };
   update?: SubresourceUpdateStrategy<T>;
   handler?(req: SubresourceRequest): Promise<FastifyReply | void>;
   /** Its OpenAPI operations; absent: read, replace and patch of the object, as for status. */

@@ -3,7 +3,9 @@
 import type { Pod } from '../../../api/index.js';
 import type { SubresourceDefinition } from '../resource.js';
 import { BINDING_CREATED, podBinding, podBindingStrategy } from './binding.js';
+import { handlePodEviction } from './eviction.js';
 import { handlePodLog } from './log.js';
+import { podStatusStrategy } from './strategy.js';
 import { handlePodAttach, handlePodExec } from './streams.js';
 
 // The query parameters the OpenAPI documents list for each, as upstream's PodLogOptions,
@@ -32,6 +34,17 @@ export const podSubresources: SubresourceDefinition[] = [
       req.guaranteedUpdate(mutate);
       return req.send(201, BINDING_CREATED);
     },
+  },
+  {
+    // Upstream serves the eviction with the pods' status store: the DisruptionTarget condition
+    // is written through the status strategy before the delete.
+    name: 'eviction',
+    kind: 'Eviction',
+    kindGroupVersion: { group: 'policy', version: 'v1' },
+    verbs: ['create'],
+    update: podStatusStrategy,
+    handler: handlePodEviction,
+    openapi: { form: 'create', query: ['dryRun', 'fieldManager', 'fieldValidation'], body: { definition: 'io.k8s.api.policy.v1.Eviction', group: 'policy', version: 'v1', kind: 'Eviction' } },
   },
   {
     name: 'exec',

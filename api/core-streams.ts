@@ -6,7 +6,7 @@
 //
 // Not in the api/ barrel: the providers speak Node streams, and the console (web/) compiles
 // api/index.ts without Node's types.
-import type { Readable, Writable } from 'node:stream';
+import type { Duplex, Readable, Writable } from 'node:stream';
 import type { Pod } from './core.js';
 
 /** core/v1 PodLogOptions, resolved: the container is named, flags are booleans. */
@@ -35,7 +35,7 @@ export interface PodExecOptions extends PodAttachOptions {
   command: string[];
 }
 
-/** core/v1 PodPortForwardOptions (pods/portforward is not served yet). */
+/** core/v1 PodPortForwardOptions: the ports a client may forward (none listed: any). */
 export interface PodPortForwardOptions {
   ports?: number[];
 }
@@ -68,4 +68,21 @@ export interface PodStreamProvider {
   exec(pod: Pod, options: PodExecOptions): Promise<PodStreamSession>;
   /** Attaches to the container's main process; its exit code is always 0. */
   attach(pod: Pod, options: PodAttachOptions): Promise<PodStreamSession>;
+  /**
+   * Port forwarding into the pod's network (pods/portforward; upstream: the kubelet's
+   * GetPortForward, which finds the pod's sandbox before the connection is upgraded); throws
+   * StatusError when the pod has no running sandbox. Optional: without it, 503.
+   */
+  portForward?(pod: Pod): Promise<PodPortForwarder>;
+}
+
+/** The pod's sandbox, ready to take connections to its ports (upstream: CRI PortForward). */
+export interface PodPortForwarder {
+  /** The sandbox's id: upstream's error messages name the pod by it. */
+  podSandboxId: string;
+  /**
+   * A TCP connection to the port, made from inside the pod's network; resolves once connected.
+   * Its rejection's message is what the client reads on the error stream.
+   */
+  connect(port: number): Promise<Duplex>;
 }

@@ -16,6 +16,7 @@ import { signInUrl, writeConsoleAddress } from './console-url.js';
 import type { ControllerManager } from '../controllers/manager.js';
 import { type ClientConfig, consoleLogger, noopLogger, RestClientset } from '../client/index.js';
 import type { PodLogProvider, PodStreamProvider } from '../api/core-streams.js';
+import type { ResourceMetricsProvider } from '../api/metrics.js';
 // The node agent and its engine client (dockerode, with gRPC, protobuf and SSH under it) are
 // imported when there is an agent to run: with --no-agent they are never loaded. The
 // controllers and the agent are imported once the API server listens: it answers meanwhile.
@@ -179,11 +180,21 @@ function inProcessLogSink(store: LogStore): LogSink {
 /** What the node's streams answer until the agent (or, for exec and attach, the engine) is there. */
 const agentNotRunning = () => Promise.reject(serviceUnavailable('the node agent is not running yet'));
 
-/** The API server is built before the engine is reached: pods/exec and attach go through this until it is. */
+/** The API server is built before the engine is reached: pods/exec, attach and portforward go through this until it is. */
 function forwardingStreamProvider(): PodStreamProvider & { target?: PodStreamProvider } {
   const forward: PodStreamProvider & { target?: PodStreamProvider } = {
     exec: (pod, options) => (forward.target ? forward.target.exec(pod, options) : agentNotRunning()),
     attach: (pod, options) => (forward.target ? forward.target.attach(pod, options) : agentNotRunning()),
+    portForward: (pod) => (forward.target?.portForward ? forward.target.portForward(pod) : agentNotRunning()),
+  };
+  return forward;
+}
+
+/** The API server is built before the agent runs: metrics.k8s.io has no figures until it does. */
+function forwardingMetricsProvider(): ResourceMetricsProvider & { target?: ResourceMetricsProvider } {
+  const forward: ResourceMetricsProvider & { target?: ResourceMetricsProvider } = {
+    podUsage: (pods) => (forward.target ? forward.target.podUsage(pods) : Promise.resolve([])),
+    nodeUsage: (nodeName) => (forward.target ? forward.target.nodeUsage(nodeName) : Promise.resolve(undefined)),
   };
   return forward;
 }
@@ -214,6 +225,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   if (opts.agent) await probeEngine();
   const podStreams = forwardingStreamProvider();
   const podLogs = forwardingLogProvider();
+  const resourceMetrics = forwardingMetricsProvider();
   // 0700 and 0600 all the way down, on every start (SQLite's -wal/-shm take the db file's mode).
   securePrivateDir(dataDir);
   const { token, created: tokenCreated } = readOrCreateToken(join(dataDir, 'token'));
@@ -253,7 +265,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       protectedPaths: protectedPaths(dataDir),
       audit: (line) => auditLog.info(line),
       // pods/exec needs only the engine: it is served once the engine answers, before the agent runs.
-      ...(opts.agent ? { podLogs, podStreams } : {}),
+      ...(opts.agent ? { podLogs, podStreams, resourceMetrics } : {}),
       watchHistoryMaxAgeSeconds: opts.watchHistoryMaxAgeSeconds,
       watchHistoryMinEvents: opts.watchHistoryMinEvents,
       extraRoutes: (app, local) => {
@@ -340,6 +352,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         logs: { sink: inProcessLogSink(logStore), options: opts.logCollection },
       });
       podLogs.target = agent.logs;
+      resourceMetrics.target = new (await import('../agent/resource-metrics.js')).ResourceMetrics({ runtime, nodeName: agent.nodeName });
     } catch (err) {
       await stop();
       throw err;

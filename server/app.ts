@@ -18,6 +18,7 @@ import type { OpenAPIV2RequestHeaders, OpenAPIV2Service } from './openapi/v2-ser
 import type { InProcessTransport } from '../api/in-process.js';
 import { inProcessDispatch } from './handlers/in-process.js';
 import type { PodLogProvider, PodStreamProvider } from '../api/core-streams.js';
+import type { ResourceMetricsProvider } from '../api/metrics.js';
 import { type UpgradeListener, upgradeDispatcher } from '../machinery/httpstream/upgrade.js';
 import { ADMIN_USER, Authenticator, SESSION_COOKIE, clearSessionCookieHeader, readCookie, sessionCookieHeader } from './serving/auth.js';
 import { frontDoorHook, principalOf, PUBLIC_ROUTE, rewriteRequestUrl } from './serving/front-door.js';
@@ -61,6 +62,8 @@ export interface ApiServerDeps {
   openapi?: OpenAPIProvider;
   podLogs?: PodLogProvider;
   podStreams?: PodStreamProvider;
+  /** The node's resource usage, for metrics.k8s.io. */
+  resourceMetrics?: ResourceMetricsProvider;
   /** The built console (web/dist); the console is not served when absent. */
   consoleDir?: string;
   /** host:port clients use, for /api's serverAddressByClientCIDRs. */
@@ -273,7 +276,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<BuiltApiServe
     registry: deps.registry,
     clock: deps.clock,
     resolve,
-    node: { logs: deps.podLogs, streams: deps.podStreams },
+    node: { logs: deps.podLogs, streams: deps.podStreams, metrics: deps.resourceMetrics },
     // Every request that reaches the resource routes passed the authentication hook above,
     // with the token or a session made from it: jobyard's one identity, the administrator.
     userOf: () => ADMIN_USER,

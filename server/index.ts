@@ -9,6 +9,7 @@ import type http from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { KubeObject } from '../api/index.js';
 import type { PodLogProvider, PodStreamProvider } from '../api/core-streams.js';
+import type { ResourceMetricsProvider } from '../api/metrics.js';
 import { type Clock, isAlreadyExists, realClock } from '../machinery/index.js';
 import type { UpgradeListener } from '../machinery/httpstream/upgrade.js';
 import { AdmissionChain, HostPathPolicy, type Level, PodSecurityAdmission, uniformPolicy } from './admission/index.js';
@@ -61,6 +62,8 @@ export interface ApiServerOptions {
   /** The node's answers to pods/log, exec and attach. */
   podLogs?: PodLogProvider;
   podStreams?: PodStreamProvider;
+  /** The node's resource usage (metrics.k8s.io, `kubectl top`). */
+  resourceMetrics?: ResourceMetricsProvider;
   /** Routes of other parts (logs, clusters), registered after authentication; `local()` is this server's URL. */
   extraRoutes?: (app: FastifyInstance, local: () => string) => void | Promise<void>;
   /** Watch history kept: events younger than this (default 15 minutes), and always the newest N (10,000). */
@@ -145,6 +148,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     logger: opts.logger,
     podLogs: opts.podLogs,
     podStreams: opts.podStreams,
+    resourceMetrics: opts.resourceMetrics,
     extraRoutes: opts.extraRoutes && ((a) => opts.extraRoutes!(a, () => local)),
   });
   const listener = await listenDual({ host: opts.host, port: opts.port, tls: { cert: certs.certPem, key: certs.keyPem }, handler, upgrade });

@@ -268,4 +268,20 @@ export interface RuntimeService {
   waitContainer(id: string, signal?: AbortSignal): Promise<ContainerStatus>;
   /** Container lifecycle events from now on, for sandboxes and containers alike. */
   events(options?: EventsOptions): AsyncIterable<ContainerEvent>;
+  /**
+   * A running container's resource usage now (CRI's ContainerStats): read on request, nothing
+   * is sampled in the background. NotFound, NotRunning. Optional: without it the node reports
+   * no resource metrics.
+   */
+  containerStats?(id: string): Promise<ContainerStats>;
+}
+
+/** CRI's ContainerStats: cumulative CPU time and the memory working set, read at one moment. */
+export interface ContainerStats {
+  id: string;
+  timestamp: Date;
+  /** CPU time used since the container started, over all cores, in nanoseconds. */
+  usageCoreNanoSeconds: number;
+  /** Memory in use less inactive file pages (what the kubelet and metrics-server report), bytes. */
+  workingSetBytes: number;
 }

@@ -1,6 +1,6 @@
 // StreamingService: processes run in, and streams attached to, running containers (CRI's
-// ExecSync, Exec and Attach; the kubelet serves the streams through its streaming server).
-import type { Writable } from 'node:stream';
+// ExecSync, Exec, Attach and PortForward; the kubelet serves the streams through its streaming server).
+import type { Duplex, Writable } from 'node:stream';
 import type { PodStreamSession } from '../../api/core-streams.js';
 
 export interface ExecResult {
@@ -42,4 +42,11 @@ export interface StreamingService {
    * stdinOnce is set. Attach before startContainer to be sure nothing is missed.
    */
   attachStdin(id: string): Promise<Writable>;
+  /**
+   * A TCP connection to a port of a ready sandbox, made from inside its network (CRI's
+   * PortForward: a hostNetwork pod's port is the node's). Resolves once connected; rejects
+   * with NotRunning when the sandbox is not ready, or with the connect's error (its message
+   * what the client is told, e.g. "... connect: connection refused"). Optional, as exec.
+   */
+  portForward?(podSandboxId: string, port: number): Promise<Duplex>;
 }

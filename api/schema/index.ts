@@ -10,6 +10,7 @@ import { EVENTS, eventsDefinitions } from './events.js';
 import { LOGS, logsDefinitions } from './logs.js';
 import { metaDefinitions } from './meta.js';
 import { POLICY, policyDefinitions } from './policy.js';
+import { METRICS, metricsDefinitions } from './metrics.js';
 import type { Definitions, RefSchema, Schema } from './types.js';
 
 export * from './types.js';
@@ -17,6 +18,7 @@ export { AUTHENTICATION, AUTHORIZATION, BATCH, CORE, META } from './builders.js'
 export { LOGS } from './logs.js';
 export { COORDINATION } from './coordination.js';
 export { POLICY } from './policy.js';
+export { METRICS } from './metrics.js';
 export { EVENTS } from './events.js';
 
 /** A group/version/kind as the x-kubernetes-group-version-kind extension spells it. */
@@ -41,6 +43,8 @@ export const topLevelKinds: Record<string, GroupVersionKind> = {
   [POLICY + 'PodDisruptionBudget']: { group: 'policy', version: 'v1', kind: 'PodDisruptionBudget' },
   [COORDINATION + 'Lease']: { group: 'coordination.k8s.io', version: 'v1', kind: 'Lease' },
   [LOGS + 'Logstore']: { group: 'logs.jobyard.io', version: 'v1', kind: 'Logstore' },
+  [METRICS + 'PodMetrics']: { group: 'metrics.k8s.io', version: 'v1beta1', kind: 'PodMetrics' },
+  [METRICS + 'NodeMetrics']: { group: 'metrics.k8s.io', version: 'v1beta1', kind: 'NodeMetrics' },
   [AUTHENTICATION + 'SelfSubjectReview']: { group: 'authentication.k8s.io', version: 'v1', kind: 'SelfSubjectReview' },
   [AUTHORIZATION + 'SelfSubjectAccessReview']: { group: 'authorization.k8s.io', version: 'v1', kind: 'SelfSubjectAccessReview' },
   [AUTHORIZATION + 'SelfSubjectRulesReview']: { group: 'authorization.k8s.io', version: 'v1', kind: 'SelfSubjectRulesReview' },
@@ -84,6 +88,7 @@ export const definitions: Definitions = {
   ...policyDefinitions,
   ...coordinationDefinitions,
   ...logsDefinitions,
+  ...metricsDefinitions,
   ...listDefinitions(),
 };
 

@@ -135,6 +135,7 @@ async function serve(
   // A collection is listed, watched, created in and deleted, never replaced or patched.
   if ((info.verb === 'update' || info.verb === 'patch') && !info.name) throw methodNotAllowed(METHOD_NOT_ALLOWED);
   if (def.createOnly) return serveCreateOnly(deps, def, info, request, reply, query);
+  if (def.computed) return serveComputed(deps, def, info, request, reply, query);
   const sub = info.subresource;
   const subresource = sub ? subresourceOf(def, sub) : undefined;
   if (sub && !subresource) return notFoundResponse(reply);
@@ -277,6 +278,45 @@ async function serveCreateOnly(
     deps.userOf?.(request),
   );
   return sendJson(reply, 201, object, warnings);
+}
+
+/**
+ * A computed resource (def.computed: metrics.k8s.io): get and list, as JSON or a Table; any
+ * other verb on it, or a subresource, is 405 / 404 as upstream's read-only storage answers.
+ */
+async function serveComputed(
+  deps: ResourceHandlerDeps,
+  def: ResourceDefinition,
+  info: RequestInfo,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  query: Query,
+): Promise<FastifyReply> {
+  const computed = def.computed!;
+  if (info.subresource) return notFoundResponse(reply);
+  if (info.verb !== 'get' && info.verb !== 'list') throw methodNotAllowed('the server does not allow this method on the requested resource');
+  const { labels, fields } = selectors(query);
+  const now = deps.clock.now();
+  const req = {
+    namespace: info.namespace,
+    labelSelector: labels,
+    fieldSelector: fields,
+    node: deps.node,
+    list: (d: ResourceDefinition, r: Parameters<GenericRegistry['list']>[1]) => deps.registry.list(d, r).items,
+    get: (d: ResourceDefinition, ns: string, name: string) => deps.registry.get(d, ns, name),
+    now,
+  };
+  const form = negotiate(request.headers.accept);
+  const include = (q(query, 'includeObject') ?? 'Metadata') as IncludeObject;
+  if (info.verb === 'get') {
+    const out = await computed.get(req, info.name);
+    if (form.as === 'Table') return sendJson(reply, 200, toTable(def, [out], now, { include, version: form.version }));
+    return sendJson(reply, 200, out);
+  }
+  const items = await computed.list(req);
+  if (form.as === 'Table') return sendJson(reply, 200, toTable(def, items, now, { include, version: form.version, listMeta: {} }));
+  const apiVersion = def.names.group ? `${def.names.group}/${def.names.version}` : def.names.version;
+  return sendJson(reply, 200, { kind: def.names.listKind, apiVersion, metadata: {}, items });
 }
 
 function deleteOptions(request: FastifyRequest, query: Query): DeleteOptions {

@@ -31,6 +31,7 @@ export const PARAMETERS: Record<string, { type: ParamType; description: string }
   name: { type: 'string', description: 'Name of the object.' },
   namespace: { type: 'string', description: 'Namespace of the objects.' },
   orphanDependents: { type: 'boolean', description: 'Deprecated: use propagationPolicy.' },
+  ports: { type: 'integer', description: 'Ports to forward (portforward; SPDY clients name them per stream instead).' },
   pretty: { type: 'string', description: "If 'true', the output is pretty printed." },
   previous: { type: 'boolean', description: 'Return the log of the previous, terminated container.' },
   propagationPolicy: { type: 'string', description: 'Garbage collection of dependents: Orphan, Background or Foreground.' },

@@ -21,12 +21,17 @@ describe('allResources', () => {
       'policy/v1/poddisruptionbudgets',
       'coordination.k8s.io/v1/leases',
       'logs.jobyard.io/v1/logstores',
+      'metrics.k8s.io/v1beta1/nodes',
+      'metrics.k8s.io/v1beta1/pods',
     ]);
     for (const d of allResources) {
       // Create-only reviews have no List kind upstream.
       expect(d.names.listKind).toBe(d.createOnly ? undefined : `${d.names.kind}List`);
-      // Upstream groups under io.k8s.api; our own group reversed, as a CRD's definitions are.
-      const prefix = d.names.group.endsWith('.k8s.io')
+      // Upstream groups under io.k8s.api (metrics-server's under its Go package); our own group
+      // reversed, as a CRD's definitions are.
+      const prefix = d.names.group === 'metrics.k8s.io'
+        ? 'io.k8s.metrics.pkg.apis.metrics'
+        : d.names.group.endsWith('.k8s.io')
         ? `io.k8s.api.${d.names.group.slice(0, -'.k8s.io'.length)}`
         : d.names.group.includes('.')
           ? d.names.group.split('.').reverse().join('.')
@@ -39,7 +44,7 @@ describe('allResources', () => {
     expect(allResources.filter((d) => d.status).map((d) => d.names.resource)).toEqual(['namespaces', 'nodes', 'pods', 'persistentvolumeclaims', 'cronjobs', 'jobs', 'poddisruptionbudgets', 'logstores']);
   });
 
-  it('marks only namespaces, nodes, the reviews and logstores cluster-scoped', () => {
+  it('marks only namespaces, nodes, the reviews, logstores and node metrics cluster-scoped', () => {
     expect(allResources.filter((d) => !d.names.namespaced).map((d) => d.names.resource)).toEqual([
       'namespaces',
       'nodes',
@@ -47,7 +52,14 @@ describe('allResources', () => {
       'selfsubjectaccessreviews',
       'selfsubjectrulesreviews',
       'logstores',
+      'nodes',
     ]);
+  });
+
+  it('serves metrics.k8s.io computed, get and list only, as metrics-server', () => {
+    const computed = allResources.filter((d) => d.computed);
+    expect(computed.map((d) => `${d.names.group}/${d.names.resource}/${d.names.kind}`)).toEqual(['metrics.k8s.io/nodes/NodeMetrics', 'metrics.k8s.io/pods/PodMetrics']);
+    for (const d of computed) expect(d.verbs).toEqual(['get', 'list']);
   });
 
   it('serves the reviews create-only, with verbs ["create"] and nothing else of a stored resource', () => {
@@ -62,7 +74,7 @@ describe('allResources', () => {
     for (const d of allResources.filter((r) => !r.createOnly)) expect(d.verbs ?? []).not.toEqual(['create']);
   });
 
-  const stored = allResources.filter((d) => !d.createOnly);
+  const stored = allResources.filter((d) => !d.createOnly && !d.computed);
 
   it.each(allResources.map((d) => [d.names.resource, d] as const))('%s: survives a bare object and reports instead of throwing', (_name, def) => {
     const out = create(def, { metadata: { name: 'x' } });

@@ -7,6 +7,7 @@ import { eventsV1 } from './events/events-v1.js';
 import { jobs } from './jobs/index.js';
 import { leases } from './leases/index.js';
 import { logstores } from './logstores/index.js';
+import { nodeMetricsResource, podMetricsResource } from './metrics/index.js';
 import { namespaces } from './namespaces/index.js';
 import { nodes } from './nodes/index.js';
 import { persistentVolumeClaims } from './persistentvolumeclaims/index.js';
@@ -24,6 +25,7 @@ export { eventsV1 } from './events/events-v1.js';
 export { jobs } from './jobs/index.js';
 export { leases } from './leases/index.js';
 export { logstores } from './logstores/index.js';
+export { nodeMetricsResource, podMetricsResource } from './metrics/index.js';
 export { namespaces } from './namespaces/index.js';
 export { nodes } from './nodes/index.js';
 export { persistentVolumeClaims } from './persistentvolumeclaims/index.js';
@@ -38,7 +40,8 @@ export { selfSubjectRulesReviews } from './selfsubjectrulesreviews/index.js';
  * All served resources; discovery, handlers and OpenAPI iterate this list. Groups come in
  * upstream's discovery order: core/v1, events.k8s.io/v1 (served from core/v1's events), authentication.k8s.io/v1 and authorization.k8s.io/v1
  * (the create-only reviews), batch/v1 (cronjobs before jobs, as upstream lists them), policy/v1,
- * coordination.k8s.io/v1, then our logs.jobyard.io/v1.
+ * coordination.k8s.io/v1, then our logs.jobyard.io/v1, then metrics.k8s.io/v1beta1 (computed, as metrics-server's aggregated API:
+ * nodes, pods).
  */
 export const allResources: ResourceDefinition[] = [
   namespaces,
@@ -57,4 +60,6 @@ export const allResources: ResourceDefinition[] = [
   podDisruptionBudgets,
   leases,
   logstores,
+  nodeMetricsResource,
+  podMetricsResource,
 ];

@@ -5,7 +5,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { DeleteOptions, KubeObject, TableColumnDefinition, UserInfo } from '../../api/index.js';
 import type { PodLogProvider, PodStreamProvider } from '../../api/core-streams.js';
-import type { FieldError } from '../../machinery/index.js';
+import type { ResourceMetricsProvider } from '../../api/metrics.js';
+import type { FieldError, FieldRequirement, Selector } from '../../machinery/index.js';
 import type { Schema } from '../../api/schema/index.js';
 
 export interface ResourceNames {
@@ -83,10 +84,11 @@ export interface SubresourceUpdateStrategy<T extends KubeObject = KubeObject> {
 /** The /status subresource: an update that may change only status (and some metadata). */
 export type StatusStrategy<T extends KubeObject = KubeObject> = SubresourceUpdateStrategy<T>;
 
-/** What the API server reaches on the node (upstream: the kubelet connection): pods' logs and streams. */
+/** What the API server reaches on the node (upstream: the kubelet connection): pods' logs and streams, resource usage. */
 export interface NodeStreams {
   logs?: PodLogProvider;
   streams?: PodStreamProvider;
+  metrics?: ResourceMetricsProvider;
 }
 
 /**
@@ -201,6 +203,8 @@ export interface ResourceDefinition<T extends KubeObject = KubeObject> {
   verbs?: string[];
   /** Set for create-only resources that compute an answer instead of storing (see CreateOnly). */
   createOnly?: CreateOnly<T>;
+  /** Set for read-only resources computed on every read (see Computed). */
+  computed?: Computed;
   /** Set when another resource's storage holds the objects, in that resource's form (see StorageConversion). */
   storedAs?: StorageConversion;
 }
@@ -218,6 +222,29 @@ export interface StorageConversion {
   kind: string;
   toStorage(obj: KubeObject): KubeObject;
   fromStorage(obj: KubeObject): KubeObject;
+}
+
+/**
+ * A resource computed on every read and never stored: upstream's aggregated metrics.k8s.io
+ * (metrics-server's PodMetrics, NodeMetrics). The handlers serve get and list with it; every
+ * other verb is 405, and its `verbs` are ["get", "list"].
+ */
+export interface Computed {
+  list(req: ComputedRequest): Promise<KubeObject[]>;
+  /** Throws NotFound (StatusError) when there is nothing of that name. */
+  get(req: ComputedRequest, name: string): Promise<KubeObject>;
+}
+
+export interface ComputedRequest {
+  /** '' for every namespace (or a cluster-scoped resource). */
+  namespace: string;
+  labelSelector?: Selector;
+  fieldSelector?: FieldRequirement[];
+  node: NodeStreams;
+  /** Reads of stored resources the answer derives from. */
+  list(def: ResourceDefinition, req: { namespace?: string; labelSelector?: Selector; fieldSelector?: FieldRequirement[] }): KubeObject[];
+  get(def: ResourceDefinition, namespace: string, name: string): KubeObject;
+  now: Date;
 }
 
 /** The verbs discovery lists for /status (upstream's status REST storage: get, patch, update). */

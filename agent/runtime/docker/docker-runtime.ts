@@ -33,7 +33,7 @@
 // (LogAndFileService); status.ts maps inspect data to the interface's statuses.
 // Every engine call is tracked with its start time and bounded in number (engine.ts wraps
 // dockerode's dial), for the kubelet's health check (agent/runtime-health.ts).
-import type { Writable } from 'node:stream';
+import type { Duplex, Writable } from 'node:stream';
 import type Docker from 'dockerode';
 import type {
   ContainerConfig,
@@ -41,6 +41,7 @@ import type {
   ContainerFilter,
   ContainerLogInfo,
   ContainerRuntime,
+  ContainerStats,
   ContainerStatus,
   ContainerSummary,
   EventsOptions,
@@ -71,6 +72,7 @@ import { DockerImages } from './images.js';
 import { DEFAULT_PAUSE_IMAGE, STATIC_BUSYBOX_CANDIDATES } from './pause-image.js';
 import { InlineSandboxes } from './sandbox-config.js';
 import { DockerSandboxes } from './sandboxes.js';
+import { dockerContainerStats } from './stats.js';
 import { DockerStreaming } from './streaming.js';
 import { DockerVolumes } from './volumes.js';
 
@@ -104,6 +106,7 @@ export class DockerRuntime implements ContainerRuntime {
   private readonly volumes: DockerVolumes;
   private readonly streaming: DockerStreaming;
   private readonly files: DockerFilesAndLogs;
+  private readonly engine: DockerEngine;
 
   constructor(options: DockerRuntimeOptions = {}) {
     const history = options.operationHistory ?? 0;
@@ -112,6 +115,7 @@ export class DockerRuntime implements ContainerRuntime {
       new EngineOperations({ ...(options.maxConcurrentOperations ? { maxConcurrent: options.maxConcurrentOperations } : {}), historySize: history }),
     );
     engine.networkSandboxes.historySize = history;
+    this.engine = engine;
     this.docker = engine.docker;
     this.engineOperations = engine.operations;
     this.networkSandboxes = engine.networkSandboxes;
@@ -122,7 +126,7 @@ export class DockerRuntime implements ContainerRuntime {
     const inline = new InlineSandboxes();
     this.containers = new DockerContainers(engine, this.images, this.volumes, inline, network);
     this.sandboxes = new DockerSandboxes(engine, this.images, this.containers, inline, network);
-    this.streaming = new DockerStreaming(engine);
+    this.streaming = new DockerStreaming(engine, (id) => this.sandboxes.podSandboxStatus(id));
     this.files = new DockerFilesAndLogs(engine);
   }
 
@@ -168,6 +172,9 @@ export class DockerRuntime implements ContainerRuntime {
   }
   listContainers(filter?: ContainerFilter): Promise<ContainerSummary[]> {
     return this.containers.listContainers(filter);
+  }
+  containerStats(id: string): Promise<ContainerStats> {
+    return dockerContainerStats(this.engine, id);
   }
   waitContainer(id: string, signal?: AbortSignal): Promise<ContainerStatus> {
     return this.containers.waitContainer(id, signal);
@@ -232,6 +239,9 @@ export class DockerRuntime implements ContainerRuntime {
   }
   attachStdin(id: string): Promise<Writable> {
     return this.streaming.attachStdin(id);
+  }
+  portForward(podSandboxId: string, port: number): Promise<Duplex> {
+    return this.streaming.portForward(podSandboxId, port);
   }
 
   // LogAndFileService

@@ -1,9 +1,9 @@
-// StreamingService on the engine: exec and attach over hijacked connections, and execSync
-// for probes and hooks.
-import type { Socket } from 'node:net';
-import { PassThrough, type Writable } from 'node:stream';
+// StreamingService on the engine: exec and attach over hijacked connections, execSync for
+// probes and hooks, and port forwarding by a TCP connection to the pod's address.
+import { connect, type Socket } from 'node:net';
+import { type Duplex, PassThrough, type Writable } from 'node:stream';
 import type Docker from 'dockerode';
-import type { ExecOptions, ExecResult, ExecSession, StreamingService } from '../container-runtime.js';
+import type { ExecOptions, ExecResult, ExecSession, PodSandboxStatus, StreamingService } from '../container-runtime.js';
 import { FrameDemuxer } from '../log-lines.js';
 import { RuntimeError, isRuntimeError } from '../runtime-error.js';
 import type { DockerEngine } from './engine.js';
@@ -55,11 +55,47 @@ function hijackedSession(socket: Socket, tty: boolean, withStdin: boolean, contr
   };
 }
 
+/** Go's words for the usual connect failures, as upstream's runtimes report them. */
+const CONNECT_ERRORS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ETIMEDOUT: 'connection timed out',
+  EHOSTUNREACH: 'no route to host',
+  ENETUNREACH: 'network is unreachable',
+};
+
 export class DockerStreaming implements StreamingService {
   private readonly engine: DockerEngine;
+  private readonly sandboxStatus: (id: string) => Promise<PodSandboxStatus>;
 
-  constructor(engine: DockerEngine) {
+  constructor(engine: DockerEngine, sandboxStatus: (id: string) => Promise<PodSandboxStatus>) {
     this.engine = engine;
+    this.sandboxStatus = sandboxStatus;
+  }
+
+  /**
+   * The engine's bridge puts pod IPs in reach of the host, so a connection from here is one
+   * from the pod's network (a hostNetwork pod has no IP of its own: its ports are the host's,
+   * on 127.0.0.1). An engine on another machine (DOCKER_HOST=tcp://) would need a relay
+   * inside the sandbox instead.
+   */
+  async portForward(podSandboxId: string, port: number): Promise<Duplex> {
+    const status = await this.sandboxStatus(podSandboxId);
+    if (status.state !== 'ready') throw new RuntimeError('NotRunning', `sandbox ${podSandboxId} is not running`);
+    const host = status.ip || '127.0.0.1';
+    return new Promise((resolve, reject) => {
+      const socket = connect({ host, port });
+      const failed = (err: NodeJS.ErrnoException) => {
+        const why = CONNECT_ERRORS[err.code ?? ''] ?? err.message;
+        reject(new RuntimeError('Unknown', `failed to connect to ${host}:${port} inside the pod's network: dial tcp4 ${host}:${port}: connect: ${why}`));
+      };
+      socket.once('error', failed);
+      socket.once('connect', () => {
+        // From here a reset is the forwarding's to handle (it closes the stream), never a crash.
+        socket.off('error', failed);
+        socket.on('error', () => undefined);
+        resolve(socket);
+      });
+    });
   }
 
   /**

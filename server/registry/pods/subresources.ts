@@ -1,11 +1,12 @@
-// The subresources of pods besides status: log, exec and attach are answered by the node
-// (NodeStreams, upstream's kubelet connection); binding is an update through its own strategy.
+// The subresources of pods besides status: log, exec, attach and portforward are answered by
+// the node (NodeStreams, upstream's kubelet connection); binding is an update through its own strategy.
 import type { Pod } from '../../../api/index.js';
 import type { SubresourceDefinition } from '../resource.js';
 import { BINDING_CREATED, podBinding, podBindingStrategy } from './binding.js';
 import { handlePodEviction } from './eviction.js';
 import { handlePodLog } from './log.js';
 import { podStatusStrategy } from './strategy.js';
+import { handlePodPortForward } from './portforward.js';
 import { handlePodAttach, handlePodExec } from './streams.js';
 
 // The query parameters the OpenAPI documents list for each, as upstream's PodLogOptions,
@@ -13,6 +14,7 @@ import { handlePodAttach, handlePodExec } from './streams.js';
 const LOG_QUERY = ['container', 'follow', 'insecureSkipTLSVerifyBackend', 'limitBytes', 'previous', 'sinceSeconds', 'stream', 'tailLines', 'timestamps'];
 const EXEC_QUERY = ['command', 'container', 'stderr', 'stdin', 'stdout', 'tty'];
 const ATTACH_QUERY = ['container', 'stderr', 'stdin', 'stdout', 'tty'];
+const PORTFORWARD_QUERY = ['ports'];
 
 // Discovery's order, as upstream lists them.
 export const podSubresources: SubresourceDefinition[] = [
@@ -59,5 +61,13 @@ export const podSubresources: SubresourceDefinition[] = [
     verbs: ['get'],
     handler: (req) => handlePodLog(req.node.logs, req.get() as unknown as Pod, req.query, req.request, req.reply),
     openapi: { form: 'text-get', query: LOG_QUERY },
+  },
+  {
+    name: 'portforward',
+    kind: 'PodPortForwardOptions',
+    // GET for the WebSocket tunnel, POST for SPDY.
+    verbs: ['create', 'get'],
+    handler: (req) => handlePodPortForward(req.node.streams, req.get() as unknown as Pod, req.request, req.reply),
+    openapi: { form: 'connect', query: PORTFORWARD_QUERY },
   },
 ];

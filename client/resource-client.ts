@@ -60,6 +60,8 @@ export const Resources = {
     kind: 'PersistentVolumeClaim',
     namespaced: true,
   },
+  poddisruptionbudgets: { group: 'policy', version: 'v1', resource: 'poddisruptionbudgets', kind: 'PodDisruptionBudget', namespaced: true },
+  leases: { group: 'coordination.k8s.io', version: 'v1', resource: 'leases', kind: 'Lease', namespaced: true },
 } as const satisfies Record<string, ResourceInfo>;
 
 export interface ListOptions {

@@ -6,3 +6,5 @@ export * as ttlafterfinished from './ttlafterfinished/index.js';
 export * as podgc from './podgc/index.js';
 export * as scheduler from './scheduler/index.js';
 export * as job from './job/index.js';
+export * as disruption from './disruption/index.js';
+export * as nodelifecycle from './nodelifecycle/index.js';

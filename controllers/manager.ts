@@ -23,9 +23,11 @@ import {
 } from '../client/index.js';
 import { errorMessage } from '../machinery/index.js';
 import { CronJobController } from './cronjob/index.js';
+import { DisruptionController } from './disruption/index.js';
 import { GarbageCollector, type GarbageCollectorDeps } from './garbagecollector/index.js';
 import { JobController, type PodFailureBackoffSettings } from './job/index.js';
 import { NamespaceController } from './namespace/index.js';
+import { NodeLifecycleController, TaintEvictionController } from './nodelifecycle/index.js';
 import { PodGCController } from './podgc/index.js';
 import { PodScheduler, type SchedulingQueueOptions } from './scheduler/index.js';
 import { TTLAfterFinishedController } from './ttlafterfinished/index.js';
@@ -39,6 +41,9 @@ export interface ControllersConfig {
   cronjob?: false | { workers?: number };
   podgc?: false | { terminatedPodThreshold?: number };
   scheduler?: false | { schedulerName?: string; queue?: SchedulingQueueOptions };
+  disruption?: false | { workers?: number };
+  nodelifecycle?: false | { workers?: number };
+  tainteviction?: false | object;
 }
 
 export interface ControllerManagerOptions {
@@ -67,6 +72,9 @@ export interface ControllerManager {
   readonly cronJob?: CronJobController;
   readonly podGC?: PodGCController;
   readonly scheduler?: PodScheduler;
+  readonly disruption?: DisruptionController;
+  readonly nodeLifecycle?: NodeLifecycleController;
+  readonly taintEviction?: TaintEvictionController;
   /** Resolves once every informer has listed. */
   waitForCacheSync(): Promise<boolean>;
   /** Stops every loop, waits for in-flight work, flushes events. Idempotent. */
@@ -197,6 +205,31 @@ export function startControllers(opts: ControllerManagerOptions): ControllerMana
     runs.push({ name: 'scheduler', run: (s) => ps.run(s) });
   }
 
+  let disruption: DisruptionController | undefined;
+  const disruptionCfg = enabled(cfg.disruption);
+  if (disruptionCfg) {
+    const log = withFields(logger, { controller: 'disruption' });
+    const dc = new DisruptionController({ clientset, informers, scheduler, recorder: recorder('controllermanager', log), logger: log });
+    disruption = dc;
+    runs.push({ name: 'disruption', run: (s) => dc.run(s, disruptionCfg.workers ?? 1) });
+  }
+
+  let nodeLifecycle: NodeLifecycleController | undefined;
+  const lifecycleCfg = enabled(cfg.nodelifecycle);
+  if (lifecycleCfg) {
+    const nl = new NodeLifecycleController({ clientset, informers, scheduler, logger: withFields(logger, { controller: 'nodelifecycle' }) });
+    nodeLifecycle = nl;
+    runs.push({ name: 'nodelifecycle', run: (s) => nl.run(s, lifecycleCfg.workers ?? 1) });
+  }
+
+  let taintEviction: TaintEvictionController | undefined;
+  if (enabled(cfg.tainteviction)) {
+    const log = withFields(logger, { controller: 'tainteviction' });
+    const te = new TaintEvictionController({ clientset, informers, scheduler, recorder: recorder('taint-eviction-controller', log), logger: log });
+    taintEviction = te;
+    runs.push({ name: 'tainteviction', run: (s) => te.run(s) });
+  }
+
   // Every controller has registered its informers: start them, then the loops.
   const ac = new AbortController();
   // Every informer, queue and worker listens on this one signal.
@@ -219,6 +252,9 @@ export function startControllers(opts: ControllerManagerOptions): ControllerMana
     cronJob,
     podGC,
     scheduler: podScheduler,
+    disruption,
+    nodeLifecycle,
+    taintEviction,
     waitForCacheSync: () => informers.waitForCacheSync(ac.signal),
     stop() {
       stopping ??= (async () => {

@@ -69,7 +69,7 @@ export interface FakeClientsetOptions {
   gracefulPodDeletion?: boolean;
 }
 
-const STATUS_RESOURCES = new Set(['pods', 'jobs', 'nodes', 'namespaces', 'persistentvolumeclaims']);
+const STATUS_RESOURCES = new Set(['pods', 'jobs', 'nodes', 'namespaces', 'persistentvolumeclaims', 'poddisruptionbudgets']);
 const NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
 
 interface LoggedEvent {

@@ -1,0 +1,2 @@
+// The disruption controller: PodDisruptionBudget status from the pods each selects.
+export * from './disruption-controller.js';

@@ -6,5 +6,6 @@ export * from './authentication.js';
 export * from './authorization.js';
 export * from './policy.js';
 export * from './coordination.js';
+export * from './apiextensions.js';
 export * from './logs.js';
 export * from './clusters.js';

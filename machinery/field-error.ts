@@ -36,7 +36,8 @@ const TYPE_TEXT: Record<FieldErrorType, string> = {
   FieldValueTypeInvalid: 'Invalid value',
 };
 
-const SHOWS_VALUE = new Set<FieldErrorType>(['FieldValueInvalid', 'FieldValueNotSupported', 'FieldValueDuplicate', 'FieldValueNotFound', 'FieldValueTypeInvalid']);
+// field.TooMany shows the actual count too: "Too many: 3: must have at most 2 items".
+const SHOWS_VALUE = new Set<FieldErrorType>(['FieldValueInvalid', 'FieldValueNotSupported', 'FieldValueDuplicate', 'FieldValueNotFound', 'FieldValueTypeInvalid', 'FieldValueTooMany']);
 
 /** Formats a value as upstream does in messages: strings quoted, numbers plain, objects as JSON. */
 export function formatValue(value: unknown): string {

@@ -12,7 +12,8 @@ import { StatusError, failureStatus, type Clock } from '../machinery/index.js';
 import { PROTOBUF_CONTENT_TYPE } from '../machinery/protobuf/index.js';
 import type { GenericRegistry } from './registry/generic-registry.js';
 import type { ResourceDefinition } from './registry/resource.js';
-import { apiGroup, apiGroupList, apiResourceList, apiVersions, groupsOf, groupVersionOf, type VersionInfo } from './handlers/discovery.js';
+import { ResourceCatalog } from './registry/catalog.js';
+import { apiGroup, apiGroupList, apiResourceList, apiVersions, groupsOf, type VersionInfo } from './handlers/discovery.js';
 import { notFoundResponse, registerResourceRoutes, sendStatusError } from './handlers/resource-handlers.js';
 import type { OpenAPIV2RequestHeaders, OpenAPIV2Service } from './openapi/v2-serving.js';
 import type { InProcessTransport } from '../api/in-process.js';
@@ -56,6 +57,8 @@ export interface OpenAPIProvider {
 export interface ApiServerDeps {
   registry: GenericRegistry;
   resources: ResourceDefinition[];
+  /** The served resources when they change at run time (CRDs); absent: `resources`, fixed. */
+  catalog?: ResourceCatalog;
   clock: Clock;
   authenticator: Authenticator;
   version: VersionInfo;
@@ -118,12 +121,9 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<BuiltApiServe
   // Kubernetes protobuf (kubectl's typed clients send it): bytes, decoded with the resource's schema.
   app.addContentTypeParser(PROTOBUF_CONTENT_TYPE, { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
-  const resolveIndex = new Map<string, ResourceDefinition>();
-  for (const def of deps.resources) {
-    const gv = groupVersionOf(def);
-    resolveIndex.set(`${gv}|${def.names.resource}`, def);
-  }
-  const resolve = (group: string, version: string, resource: string) => resolveIndex.get(`${group ? `${group}/${version}` : version}|${resource}`);
+  // What is served right now: the built-in resources and those CRDs add (read on every request).
+  const catalog = deps.catalog ?? new ResourceCatalog(deps.resources);
+  const resolve = (group: string, version: string, resource: string) => catalog.resolve(group, version, resource);
 
   app.setErrorHandler((err: unknown, request, reply) => {
     if (err instanceof StatusError) return sendStatusError(reply, err);
@@ -234,19 +234,18 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<BuiltApiServe
   app.get('/version', async (_req, reply) => reply.type('application/json').send(JSON.stringify(deps.version)));
   app.get('/api', async (_req, reply) => reply.type('application/json').send(JSON.stringify(apiVersions(deps.serverAddress))));
   app.get('/api/v1', async (_req, reply) =>
-    reply.type('application/json').send(JSON.stringify(apiResourceList('v1', deps.resources.filter((d) => !d.names.group)))),
+    reply.type('application/json').send(JSON.stringify(apiResourceList('v1', catalog.all().filter((d) => !d.names.group)))),
   );
-  app.get('/apis', async (_req, reply) => reply.type('application/json').send(JSON.stringify(apiGroupList(deps.resources))));
-  const groups = groupsOf(deps.resources);
+  app.get('/apis', async (_req, reply) => reply.type('application/json').send(JSON.stringify(apiGroupList(catalog.all()))));
   app.get('/apis/:group', async (request, reply) => {
     const { group } = request.params as { group: string };
-    const versions = groups.get(group);
+    const versions = groupsOf(catalog.all()).get(group);
     if (!versions) return notFoundResponse(reply);
     return reply.type('application/json').send(JSON.stringify(apiGroup(group, versions)));
   });
   app.get('/apis/:group/:version', async (request, reply) => {
     const { group, version } = request.params as { group: string; version: string };
-    const defs = deps.resources.filter((d) => d.names.group === group && d.names.version === version);
+    const defs = catalog.all().filter((d) => d.names.group === group && d.names.version === version);
     if (!defs.length) return notFoundResponse(reply);
     return reply.type('application/json').send(JSON.stringify(apiResourceList(`${group}/${version}`, defs)));
   });

@@ -20,6 +20,8 @@ import { buildOpenAPIProvider } from './openapi/provider.js';
 import { SchemaCodec } from './registry/codec.js';
 import { GenericRegistry } from './registry/generic-registry.js';
 import { allResources, namespaces } from './registry/index.js';
+import { ResourceCatalog } from './registry/catalog.js';
+import { CustomResourceDefinitionController } from './registry/customresources/index.js';
 import { Authenticator } from './serving/auth.js';
 import { isLoopback, listenDual } from './serving/listener.js';
 import { SessionStore } from './serving/session-store.js';
@@ -129,6 +131,10 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     admission: podSecurity(store, opts),
   });
   bootstrap(registry);
+  // Custom resources of the stored CRDs are served from the first request on.
+  const catalog = new ResourceCatalog(allResources);
+  const crdController = new CustomResourceDefinitionController({ registry, catalog, clock, log: (msg) => console.error(`jobyard: ${msg}`) });
+  crdController.start();
   const sessions = new SessionStore({ path: join(opts.dataDir, 'sessions.db') });
 
   const clientHost = isLoopback(opts.host) || opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host;
@@ -138,6 +144,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   const { app, handler, upgrade, inProcess, startShutdown } = await buildApiServer({
     registry,
     resources: allResources,
+    catalog,
     clock,
     // Console sessions in the data dir: they survive a restart, sign-out revokes them.
     authenticator: new Authenticator(opts.token, { sessions }),
@@ -171,6 +178,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     async stop() {
       startShutdown();
       clearInterval(compaction);
+      crdController.stop();
       await listener.close();
       await app.close().catch(() => {});
       store.close();

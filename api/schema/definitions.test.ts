@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as upstream from '@kubernetes/client-node';
-import { AUTHENTICATION, AUTHORIZATION, BATCH, COORDINATION, CORE, META, POLICY, definitions, kindsWithoutList, resolve, topLevelKinds } from './index.js';
+import { APIEXTENSIONS, AUTHENTICATION, AUTHORIZATION, BATCH, COORDINATION, CORE, META, POLICY, definitions, kindsWithoutList, resolve, topLevelKinds } from './index.js';
 import type { ArraySchema, ObjectSchema, Schema } from './types.js';
 
 const objectDef = (name: string): ObjectSchema => {
@@ -119,6 +119,7 @@ describe('definitions', () => {
     visit('V1PodDisruptionBudget', POLICY + 'PodDisruptionBudget');
     visit('V1Eviction', POLICY + 'Eviction');
     visit('V1Lease', COORDINATION + 'Lease');
+    visit('V1CustomResourceDefinition', APIEXTENSIONS + 'CustomResourceDefinition');
     expect(problems).toEqual([]);
     expect(Object.keys(classes).length).toBeGreaterThan(150);
   });

@@ -1,6 +1,7 @@
 // The wire schema of every served type, keyed by upstream OpenAPI definition names
 // (io.k8s.api.batch.v1.Job, io.k8s.api.core.v1.PodSpec, ...). See types.ts for what it is used for.
 import { AUTHENTICATION, AUTHORIZATION, BATCH, CORE, META, list, object, ref, str } from './builders.js';
+import { APIEXTENSIONS, apiextensionsDefinitions } from './apiextensions.js';
 import { authenticationDefinitions } from './authentication.js';
 import { authorizationDefinitions } from './authorization.js';
 import { batchDefinitions } from './batch.js';
@@ -16,6 +17,7 @@ import type { Definitions, RefSchema, Schema } from './types.js';
 export * from './types.js';
 export { AUTHENTICATION, AUTHORIZATION, BATCH, CORE, META } from './builders.js';
 export { LOGS } from './logs.js';
+export { APIEXTENSIONS } from './apiextensions.js';
 export { COORDINATION } from './coordination.js';
 export { POLICY } from './policy.js';
 export { METRICS } from './metrics.js';
@@ -42,6 +44,7 @@ export const topLevelKinds: Record<string, GroupVersionKind> = {
   [EVENTS + 'Event']: { group: 'events.k8s.io', version: 'v1', kind: 'Event' },
   [POLICY + 'PodDisruptionBudget']: { group: 'policy', version: 'v1', kind: 'PodDisruptionBudget' },
   [COORDINATION + 'Lease']: { group: 'coordination.k8s.io', version: 'v1', kind: 'Lease' },
+  [APIEXTENSIONS + 'CustomResourceDefinition']: { group: 'apiextensions.k8s.io', version: 'v1', kind: 'CustomResourceDefinition' },
   [LOGS + 'Logstore']: { group: 'logs.jobyard.io', version: 'v1', kind: 'Logstore' },
   [METRICS + 'PodMetrics']: { group: 'metrics.k8s.io', version: 'v1beta1', kind: 'PodMetrics' },
   [METRICS + 'NodeMetrics']: { group: 'metrics.k8s.io', version: 'v1beta1', kind: 'NodeMetrics' },
@@ -87,6 +90,7 @@ export const definitions: Definitions = {
   ...authorizationDefinitions,
   ...policyDefinitions,
   ...coordinationDefinitions,
+  ...apiextensionsDefinitions,
   ...logsDefinitions,
   ...metricsDefinitions,
   ...listDefinitions(),

@@ -32,6 +32,8 @@ export class SchemaCodec implements Codec {
     if (body.kind !== undefined && body.kind !== null && body.kind !== kind) {
       throw badRequest(`${String(body.kind)} in version "${version}" cannot be handled as a ${kind}: no kind "${String(body.kind)}" is registered for the expected kind`);
     }
+    // Custom resources: the CRD's structural schema decides (pruning, defaults).
+    if (def.unstructured) return def.unstructured.decode(body, fieldValidation);
     const { unknownFields, typeErrors } = checkAgainstSchema(body, def.schema, definitions);
     if (typeErrors.length) throw cannotHandle(typeErrors[0]);
     const warnings: string[] = [];
@@ -59,6 +61,7 @@ export class SchemaCodec implements Codec {
           if (!Array.isArray(patch)) throw badRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
           return applyJsonPatch(original, patch) as KubeObject;
         case 'strategic':
+          if (def.unstructured) throw strategicMergeUnsupported();
           if (!isPlainObject(patch)) throw badRequest('json: cannot unmarshal a strategic merge patch that is not a JSON object');
           return applyStrategicMergePatch(original, patch, def.schema, definitions) as KubeObject;
         case 'apply':
@@ -70,4 +73,17 @@ export class SchemaCodec implements Codec {
       throw invalid(def.names.kind, def.names.group, original.metadata.name ?? '', [fieldErrors.invalid('patch', null, (err as Error).message)]);
     }
   }
+}
+
+/** Upstream's answer to a strategic merge patch of a custom resource (no Go struct carries its merge keys). */
+function strategicMergeUnsupported(): StatusError {
+  return new StatusError({
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    reason: 'UnsupportedMediaType',
+    message: 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml',
+    code: 415,
+  });
 }

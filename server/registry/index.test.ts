@@ -19,6 +19,7 @@ describe('allResources', () => {
       'batch/v1/cronjobs',
       'batch/v1/jobs',
       'policy/v1/poddisruptionbudgets',
+      'apiextensions.k8s.io/v1/customresourcedefinitions',
       'coordination.k8s.io/v1/leases',
       'logs.jobyard.io/v1/logstores',
       'metrics.k8s.io/v1beta1/nodes',
@@ -36,12 +37,14 @@ describe('allResources', () => {
         : d.names.group.includes('.')
           ? d.names.group.split('.').reverse().join('.')
           : `io.k8s.api.${d.names.group || 'core'}`;
-      expect(d.schema).toEqual({ type: 'ref', ref: `${prefix}.${d.names.version}.${d.names.kind}` });
+      // CRDs are defined in apiextensions-apiserver's own Go package.
+      const base = d.names.group === 'apiextensions.k8s.io' ? 'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions' : prefix;
+      expect(d.schema).toEqual({ type: 'ref', ref: `${base}.${d.names.version}.${d.names.kind}` });
     }
   });
 
   it('has a status subresource exactly where upstream does', () => {
-    expect(allResources.filter((d) => d.status).map((d) => d.names.resource)).toEqual(['namespaces', 'nodes', 'pods', 'persistentvolumeclaims', 'cronjobs', 'jobs', 'poddisruptionbudgets', 'logstores']);
+    expect(allResources.filter((d) => d.status).map((d) => d.names.resource)).toEqual(['namespaces', 'nodes', 'pods', 'persistentvolumeclaims', 'cronjobs', 'jobs', 'poddisruptionbudgets', 'customresourcedefinitions', 'logstores']);
   });
 
   it('marks only namespaces, nodes, the reviews, logstores and node metrics cluster-scoped', () => {
@@ -51,6 +54,7 @@ describe('allResources', () => {
       'selfsubjectreviews',
       'selfsubjectaccessreviews',
       'selfsubjectrulesreviews',
+      'customresourcedefinitions',
       'logstores',
       'nodes',
     ]);

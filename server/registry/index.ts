@@ -2,6 +2,7 @@
 import type { ResourceDefinition } from './resource.js';
 import { configMaps } from './configmaps/index.js';
 import { cronJobs } from './cronjobs/index.js';
+import { customResourceDefinitions } from './customresourcedefinitions/index.js';
 import { events } from './events/index.js';
 import { eventsV1 } from './events/events-v1.js';
 import { jobs } from './jobs/index.js';
@@ -20,6 +21,7 @@ import { selfSubjectRulesReviews } from './selfsubjectrulesreviews/index.js';
 
 export { configMaps } from './configmaps/index.js';
 export { cronJobs } from './cronjobs/index.js';
+export { customResourceDefinitions } from './customresourcedefinitions/index.js';
 export { events } from './events/index.js';
 export { eventsV1 } from './events/events-v1.js';
 export { jobs } from './jobs/index.js';
@@ -58,6 +60,7 @@ export const allResources: ResourceDefinition[] = [
   cronJobs,
   jobs,
   podDisruptionBudgets,
+  customResourceDefinitions,
   leases,
   logstores,
   nodeMetricsResource,

@@ -203,6 +203,8 @@ export interface ResourceDefinition<T extends KubeObject = KubeObject> {
   verbs?: string[];
   /** Set for create-only resources that compute an answer instead of storing (see CreateOnly). */
   createOnly?: CreateOnly<T>;
+  /** Set for custom resources: bodies are decoded with the CRD's schema, not the wire schema (see UnstructuredCodec). */
+  unstructured?: UnstructuredCodec;
   /** Set for read-only resources computed on every read (see Computed). */
   computed?: Computed;
   /** Set when another resource's storage holds the objects, in that resource's form (see StorageConversion). */
@@ -245,6 +247,16 @@ export interface ComputedRequest {
   list(def: ResourceDefinition, req: { namespace?: string; labelSelector?: Selector; fieldSelector?: FieldRequirement[] }): KubeObject[];
   get(def: ResourceDefinition, namespace: string, name: string): KubeObject;
   now: Date;
+}
+
+/**
+ * How a custom resource's body becomes an object (upstream's unstructured decoding in the CRD
+ * handler): metadata as ObjectMeta, the rest pruned of fields the structural schema does not
+ * name and defaulted from it. The generic codec checks apiVersion and kind first; strategic
+ * merge patches are refused, as upstream refuses them for custom resources.
+ */
+export interface UnstructuredCodec {
+  decode(body: Record<string, unknown>, fieldValidation: 'Strict' | 'Warn' | 'Ignore'): { obj: KubeObject; warnings: string[] };
 }
 
 /** The verbs discovery lists for /status (upstream's status REST storage: get, patch, update). */

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
-import { ClientEventRecorder, type Clientset, type Logger, noopLogger, type Scheduler, realScheduler } from '../client/index.js';
+import { ClientEventRecorder, type Clientset, type Logger, NodeLeaseController, noopLogger, type Scheduler, realScheduler } from '../client/index.js';
 import { Kubelet, type KubeletOptions } from './kubelet.js';
 import { LogCollector, type LogCollectorOptions } from './logs/log-collector.js';
 import type { LogSink } from './logs/log-sink.js';
@@ -136,7 +136,10 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     health,
     options: opts.nodeStatus,
   });
-  await nodeStatus.start();
+  const node = await nodeStatus.start();
+  // The heartbeat Lease beside the status (the kubelet's node lease controller).
+  const nodeLease = new NodeLeaseController({ client: opts.client, nodeName, scheduler, logger });
+  await nodeLease.start(node);
   health.onChange(() => nodeStatus.requestSync());
   health.start();
   const logCollector = opts.logs
@@ -186,6 +189,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
       stopped ??= (async () => {
         health.stop();
         nodeStatus.stop();
+        nodeLease.stop();
         provisioner.stop();
         abort.abort();
         await kubelet.stop();

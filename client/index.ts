@@ -8,5 +8,6 @@ export * from './informer.js';
 export * from './workqueue.js';
 export * from './scheduler.js';
 export * from './event-recorder.js';
+export * from './node-lease.js';
 export * from './deep-readonly.js';
 export * from './logger.js';

@@ -1,7 +1,7 @@
 // Simulated nodes (`jobyard server --simulated-nodes N`, kwok-like): Nodes whose pods "run"
 // for the duration of an annotation, with no containers; an API client like the real agent.
 // Imports api/, machinery/ and client/ only, never the agent's runtime.
-import { ClientEventRecorder, type Clientset, type Logger, noopLogger, realScheduler, type Scheduler } from '../../client/index.js';
+import { ClientEventRecorder, type Clientset, type Logger, NodeLeaseController, noopLogger, realScheduler, type Scheduler } from '../../client/index.js';
 import { DEFAULT_SIMULATED_CAPACITY, NodeHeartbeat, registerSimulatedNode, type SimulatedNodeSpec } from './simulated-node.js';
 import { SimulatedKubelet } from './simulated-kubelet.js';
 
@@ -49,7 +49,14 @@ export async function startSimulatedNodes(opts: SimulatedNodesOptions): Promise<
     capacity: { ...DEFAULT_SIMULATED_CAPACITY, ...(opts.capacity ?? {}) },
     kubeletVersion: opts.kubeletVersion,
   }));
-  for (const spec of specs) await registerSimulatedNode(opts.client, spec, scheduler.now());
+  const leases: NodeLeaseController[] = [];
+  for (const spec of specs) {
+    const node = await registerSimulatedNode(opts.client, spec, scheduler.now());
+    // Each node's heartbeat Lease, as kwok keeps for its nodes.
+    const lease = new NodeLeaseController({ client: opts.client, nodeName: spec.name, scheduler, logger });
+    await lease.start(node);
+    leases.push(lease);
+  }
   const recorder = new ClientEventRecorder({ events: opts.client.events, component: 'kubelet', host: 'simulated', clock: scheduler, logger, defaultKind: { kind: 'Pod', apiVersion: 'v1' } });
   const kubelet = new SimulatedKubelet({ client: opts.client, nodes: new Map(specs.map((s) => [s.name, s.ip])), scheduler, recorder, logger, maxInFlight: opts.maxInFlight });
   await kubelet.start();
@@ -60,6 +67,7 @@ export async function startSimulatedNodes(opts: SimulatedNodesOptions): Promise<
     kubelet,
     async stop() {
       heartbeat.stop();
+      for (const lease of leases) lease.stop();
       await kubelet.stop();
     },
   };

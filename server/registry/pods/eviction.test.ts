@@ -170,6 +170,10 @@ describe('pods/eviction', () => {
     expect(res.statusCode).toBe(500);
     expect(res.json()).toMatchObject({ status: 'Failure', message: 'This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.', code: 500 });
 
+    const badGrace = await evict('twice', { deleteOptions: { gracePeriodSeconds: 'soon' } });
+    expect(badGrace.statusCode).toBe(400);
+    expect(badGrace.json().message).toBe('json: cannot unmarshal string into Go struct field DeleteOptions.deleteOptions.gracePeriodSeconds of type int64');
+
     const mismatch = await call('POST', `${PODS}/twice/eviction`, { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: 'other' } });
     expect(mismatch.statusCode).toBe(400);
     expect(mismatch.json().message).toBe('name in URL does not match name in Eviction object');

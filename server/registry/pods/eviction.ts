@@ -13,6 +13,7 @@ import { DISRUPTION_BUDGET_CAUSE } from '../../../api/index.js';
 import {
   StatusError,
   badRequest,
+  checkAgainstSchema,
   conflict,
   failureStatus,
   isConflict,
@@ -20,7 +21,7 @@ import {
   rfc3339,
 } from '../../../machinery/index.js';
 import { podDisruptionBudgets, type PodDisruptionBudgetObject } from '../poddisruptionbudgets/index.js';
-import type { Schema } from '../../../api/schema/index.js';
+import { type Schema, definitions } from '../../../api/schema/index.js';
 import type { SubresourceRequest } from '../resource.js';
 
 /** Entries in status.disruptedPods above which evictions are refused (the controller is behind). */
@@ -46,6 +47,9 @@ function budgetForbidden(name: string, why: string): StatusError {
 /** The Eviction body: policy/v1 or policy/v1beta1, named (and namespaced, if at all) as the URL names the pod. */
 export function decodeEviction(body: unknown, podName: string, namespace: string): Eviction {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('json: cannot unmarshal the body into Go value of type policy.Eviction');
+  // Wrong JSON types are refused as Go's decoder refuses them (a grace period of "abc" is a 400, not a date).
+  const typeError = checkAgainstSchema(body, EVICTION_SCHEMA, definitions).typeErrors[0];
+  if (typeError) throw badRequest(typeError);
   const eviction = body as Eviction;
   if (eviction.kind !== undefined && eviction.kind !== 'Eviction') throw badRequest(`not a Eviction object: ${String(eviction.kind)}`);
   if (eviction.apiVersion !== undefined && !EVICTION_API_VERSIONS.includes(eviction.apiVersion)) {

@@ -4,6 +4,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { connect } from 'node:net';
+import { PassThrough, Writable } from 'node:stream';
+import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { JobyardServer } from '../support/jobyard-server.js';
@@ -148,6 +150,30 @@ describe('kubectl port-forward', () => {
     const code = await fwd.exited;
     expect(fwd.stderr()).toMatch(/an error occurred forwarding \d+ -> 9999: error forwarding port 9999 to pod \S+, uid : .*connect: connection refused/);
     expect(code).not.toBe(0);
+  });
+
+  it('@kubernetes/client-node’s PortForward (the kubelet’s channel protocol, ports in the query): an HTTP exchange, and a refused port’s error', async () => {
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(server.kubeconfig);
+    const forward = new k8s.PortForward(kc);
+    const exchange = async (port: number) => {
+      const chunks: Buffer[] = [];
+      const errors: Buffer[] = [];
+      const collect = (into: Buffer[]) => new Writable({ write: (c: Buffer, _e, done) => (into.push(Buffer.from(c)), done()) });
+      const input = new PassThrough();
+      const ws = (await forward.portForward('default', 'web', [port], collect(chunks), collect(errors), input)) as { on(e: 'close', f: () => void): void };
+      const closed = new Promise<void>((resolve) => ws.on('close', () => resolve()));
+      input.write('GET / HTTP/1.0\r\n\r\n');
+      await closed;
+      return { out: Buffer.concat(chunks).toString(), err: Buffer.concat(errors).toString() };
+    };
+    const ok8081 = await exchange(8081);
+    expect(ok8081.out).toMatch(/^HTTP\/1\.[01] 200 OK/);
+    expect(ok8081.out.endsWith('\r\n\r\nbeta\n')).toBe(true);
+    expect(ok8081.err).toBe('');
+    const refused = await exchange(9999);
+    expect(refused.out).toBe('');
+    expect(refused.err).toMatch(/^error forwarding port 9999 to pod \S+, uid : .*connect: connection refused$/);
   });
 
   it('refuses a pod that is not running, as kubectl checks first', async () => {

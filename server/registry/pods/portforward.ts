@@ -7,9 +7,13 @@
 // are there the node connects to the port inside the pod (PodStreamProvider.portForward) and
 // the data stream carries the bytes both ways. A failure is written on the error stream as
 // text ("error forwarding port 8080 to pod <sandbox id>, uid : ..."), which kubectl prints.
+// WebSocket clients of the older protocol (@kubernetes/client-node: v4.channel.k8s.io, the
+// ports in the query) get the kubelet's channels instead: data 2n and error 2n+1 per port,
+// each starting with the port number (uint16, little endian); the session ends when every
+// port's connection has.
 import type { Duplex } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { createWebSocketStream, WebSocketServer } from 'ws';
+import { createWebSocketStream, type WebSocket, WebSocketServer } from 'ws';
 import type { Pod } from '../../../api/index.js';
 import type { PodPortForwarder, PodStreamProvider } from '../../../api/core-streams.js';
 import { badRequest, errorMessage, forbidden, serviceUnavailable, StatusError } from '../../../machinery/index.js';
@@ -35,15 +39,46 @@ const wss = new WebSocketServer({
   handleProtocols: (offered) => (offered.has(TUNNEL_TOKEN) ? PORT_FORWARD_TUNNEL_PROTOCOL : false),
 });
 
-export async function handlePodPortForward(provider: PodStreamProvider | undefined, pod: Pod, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+/** The kubelet's channel protocol for port forwarding (binary; none offered means the same). */
+const CHANNEL_PROTOCOL = 'v4.channel.k8s.io';
+const channelWss = new WebSocketServer({
+  noServer: true,
+  perMessageDeflate: false,
+  handleProtocols: (offered) => (offered.has(CHANNEL_PROTOCOL) ? CHANNEL_PROTOCOL : false),
+});
+
+type Query = Record<string, string | string[] | undefined>;
+
+/** PodPortForwardOptions.ports of a channel-protocol request, with the kubelet's messages. */
+export function portsOf(query: Query): number[] {
+  const raw = query.ports;
+  const values = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+  if (values.length === 0) throw badRequest('query parameter "ports" is required');
+  const ports: number[] = [];
+  for (const value of values) {
+    if (value === '') throw badRequest('query parameter "ports" cannot be empty');
+    for (const p of value.split(',')) {
+      if (!/^[0-9]+$/.test(p) || Number(p) > 65535) throw badRequest(`unable to parse ${JSON.stringify(value)} as a port`);
+      if (Number(p) < 1) throw badRequest(`port ${JSON.stringify(value)} must be > 0`);
+      ports.push(Number(p));
+    }
+  }
+  return ports;
+}
+
+export async function handlePodPortForward(provider: PodStreamProvider | undefined, pod: Pod, query: Query, request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const upgrade = upgradeOf(request.raw);
   const wanted = String(request.headers.upgrade ?? '').toLowerCase();
   const websocket = wanted === 'websocket';
   if (!upgrade || !(websocket || wanted === 'spdy/3.1')) throw badRequest('Upgrade request required');
+  let channelPorts: number[] | undefined;
   if (websocket) {
     const offered = listHeader(request.headers['sec-websocket-protocol']);
     if (!offered.includes(PORT_FORWARD_TUNNEL_PROTOCOL)) {
-      throw badRequest(`unsupported streaming protocol ${JSON.stringify(offered.join(', '))}: this server speaks ${PORT_FORWARD_TUNNEL_PROTOCOL}`);
+      if (offered.length > 0 && !offered.includes(CHANNEL_PROTOCOL)) {
+        throw badRequest(`unsupported streaming protocol ${JSON.stringify(offered.join(', '))}: this server speaks ${PORT_FORWARD_TUNNEL_PROTOCOL}, ${CHANNEL_PROTOCOL}`);
+      }
+      channelPorts = portsOf(query);
     }
   } else {
     // httpstream.Handshake's answers.
@@ -64,6 +99,11 @@ export async function handlePodPortForward(provider: PodStreamProvider | undefin
   if (!provider?.portForward) throw serviceUnavailable('no node agent forwards ports on this server');
   const forwarder = await provider.portForward(pod);
   reply.hijack();
+  if (channelPorts) {
+    const ports = channelPorts;
+    channelWss.handleUpgrade(request.raw, upgrade.socket, upgrade.head, (ws) => void serveChannels(ws, ports, forwarder));
+    return;
+  }
   if (websocket) {
     request.raw.headers['sec-websocket-protocol'] = TUNNEL_TOKEN;
     wss.handleUpgrade(request.raw, upgrade.socket, upgrade.head, (ws) => servePortForward(createWebSocketStream(ws), forwarder));
@@ -182,4 +222,59 @@ async function forward(data: SpdyStream, error: SpdyStream, forwarder: PodPortFo
     if (!data.writableEnded && !data.destroyed) data.end();
     if (error.writable) error.end();
   });
+}
+
+/** The kubelet's websocketStreamHandler: every port of the query at once, on channels 2n and 2n+1. */
+async function serveChannels(ws: WebSocket, ports: number[], forwarder: PodPortForwarder): Promise<void> {
+  const targets: (Duplex | undefined)[] = ports.map(() => undefined);
+  const early: Buffer[][] = ports.map(() => []);
+  let closed = false;
+  const send = (channel: number, data: Buffer, sent?: () => void) => {
+    if (ws.readyState !== ws.OPEN) return sent?.();
+    ws.send(Buffer.concat([Buffer.of(channel), data]), () => sent?.());
+  };
+  const portBytes = (port: number) => {
+    const b = Buffer.alloc(2);
+    b.writeUInt16LE(port);
+    return b;
+  };
+  ports.forEach((port, i) => {
+    send(2 * i, portBytes(port));
+    send(2 * i + 1, portBytes(port));
+  });
+  ws.on('message', (data: Buffer) => {
+    const channel = data[0];
+    const i = channel / 2;
+    // Only the data channels are the client's to write.
+    if (data.length < 2 || channel % 2 !== 0 || i >= ports.length) return;
+    const target = targets[i];
+    if (target) target.write(data.subarray(1));
+    else early[i].push(Buffer.from(data.subarray(1)));
+  });
+  ws.on('close', () => {
+    closed = true;
+    for (const t of targets) t?.destroy();
+  });
+  ws.on('error', () => undefined);
+  await Promise.all(
+    ports.map(async (port, i) => {
+      let target: Duplex;
+      try {
+        target = await forwarder.connect(port);
+      } catch (err) {
+        send(2 * i + 1, Buffer.from(`error forwarding port ${port} to pod ${forwarder.podSandboxId}, uid : ${err instanceof StatusError ? err.status.message : errorMessage(err)}`));
+        return;
+      }
+      if (closed) return void target.destroy();
+      targets[i] = target;
+      target.on('error', () => undefined);
+      for (const b of early[i].splice(0)) target.write(b);
+      target.on('data', (chunk: Buffer) => {
+        target.pause();
+        send(2 * i, chunk, () => target.resume());
+      });
+      await new Promise<void>((resolve) => target.once('close', () => resolve()));
+    }),
+  );
+  if (ws.readyState === ws.OPEN) ws.close(1000);
 }

@@ -67,7 +67,7 @@ export const podSubresources: SubresourceDefinition[] = [
     kind: 'PodPortForwardOptions',
     // GET for the WebSocket tunnel, POST for SPDY.
     verbs: ['create', 'get'],
-    handler: (req) => handlePodPortForward(req.node.streams, req.get() as unknown as Pod, req.request, req.reply),
+    handler: (req) => handlePodPortForward(req.node.streams, req.get() as unknown as Pod, req.query, req.request, req.reply),
     openapi: { form: 'connect', query: PORTFORWARD_QUERY },
   },
 ];

@@ -62,24 +62,16 @@ export function decodeManagedFields(list: readonly ManagedFieldsEntry[] | undefi
 /** The wire form, in upstream's order: Apply before Update, then by time, manager, apiVersion, subresource. */
 export function encodeManagedFields(managers: Managers): ManagedFieldsEntry[] {
   const entries = [...managers.values()].filter((e) => !e.set.isEmpty());
-  const seconds = (t?: string) => (t ? Math.floor(Date.parse(t) / 1000) : 0);
-  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  entries.sort(
-    (p, q) =>
-      cmp(p.operation, q.operation) ||
-      seconds(p.time) - seconds(q.time) ||
-      cmp(p.manager, q.manager) ||
-      cmp(p.apiVersion, q.apiVersion) ||
-      cmp(p.subresource, q.subresource),
+  return sortEntries(
+    entries.map((e) => {
+      const out: ManagedFieldsEntry = { manager: e.manager, operation: e.operation, apiVersion: e.apiVersion };
+      if (e.time) out.time = e.time;
+      out.fieldsType = 'FieldsV1';
+      out.fieldsV1 = e.set.toFieldsV1();
+      if (e.subresource) out.subresource = e.subresource;
+      return out;
+    }),
   );
-  return entries.map((e) => {
-    const out: ManagedFieldsEntry = { manager: e.manager, operation: e.operation, apiVersion: e.apiVersion };
-    if (e.time) out.time = e.time;
-    out.fieldsType = 'FieldsV1';
-    out.fieldsV1 = e.set.toFieldsV1();
-    if (e.subresource) out.subresource = e.subresource;
-    return out;
-  });
 }
 
 // Fields no manager owns (upstream's stripMetaManager).
@@ -181,22 +173,70 @@ const isEmptyComparison = (c: Comparison) => c.added.isEmpty() && c.modified.isE
 
 /**
  * An Update by `manager` from `live` (undefined: a create) to `next`, both without
- * managedFields. Returns false when nothing changed (the managers are then not even read).
+ * managedFields, over the wire entries `entries` (valid ones: live's, or decoded and
+ * re-encoded). Returns the new entries, or undefined when nothing changed. Entries that own
+ * none of the changed fields are kept as they are, not decoded: a status write by one
+ * manager costs the compare and its own entry, whatever else the object records.
  */
-export function updateManagers(scope: FieldManagerScope, getManagers: () => Managers, live: unknown, next: unknown, manager: string): boolean {
+export function updateEntries(scope: FieldManagerScope, entries: readonly ManagedFieldsEntry[], live: unknown, next: unknown, manager: string): ManagedFieldsEntry[] | undefined {
   const c = changes(scope, live ?? scope.typed.zeroObject(scope.schema), next);
-  if (isEmptyComparison(c)) return false;
-  const managers = getManagers(); // decoded only when something changed
-  takeChanged(managers, c, undefined, true);
+  if (isEmptyComparison(c)) return undefined;
+  const taken = c.modified.union(c.added).union(c.removed);
   const own = c.added.union(c.modified).difference(STRIP);
-  if (own.isEmpty()) return true;
   const key = { manager, operation: 'Update' as const, apiVersion: scope.apiVersion, subresource: scope.subresource };
   const id = managerIdentifier(key);
-  const entry = managers.get(id) ?? { ...key, set: new PathSet() };
-  entry.set = entry.set.union(own);
-  entry.time = scope.now;
-  managers.set(id, entry);
-  return true;
+  const out: ManagedFieldsEntry[] = [];
+  let mine: PathSet | undefined;
+  for (const e of entries) {
+    const isMine = managerIdentifier({ manager: e.manager ?? '', operation: e.operation as Operation, apiVersion: e.apiVersion ?? '', subresource: e.subresource ?? '' }) === id;
+    if (!isMine && !intersects(e.fieldsV1, taken)) {
+      out.push(e);
+      continue;
+    }
+    const left = PathSet.fromFieldsV1(e.fieldsV1 ?? {}).difference(taken);
+    if (isMine) mine = left;
+    else if (!left.isEmpty()) out.push({ ...e, fieldsV1: left.toFieldsV1() });
+  }
+  if (!own.isEmpty()) {
+    const set = mine ? mine.union(own) : own;
+    const entry: ManagedFieldsEntry = { manager, operation: 'Update', apiVersion: scope.apiVersion, time: scope.now, fieldsType: 'FieldsV1', fieldsV1: set.toFieldsV1() };
+    if (scope.subresource) entry.subresource = scope.subresource;
+    out.push(entry);
+  } else if (mine && !mine.isEmpty()) {
+    const prev = entries.find((e) => e.manager === manager && e.operation === 'Update' && (e.apiVersion ?? '') === scope.apiVersion && (e.subresource ?? '') === scope.subresource)!;
+    out.push({ ...prev, fieldsV1: mine.toFieldsV1() });
+  }
+  return sortEntries(out);
+}
+
+/** Whether FieldsV1 `json` has a member of `set` (read off the JSON, nothing decoded). */
+function intersects(json: unknown, set: PathSet): boolean {
+  if (typeof json !== 'object' || json === null) return false;
+  const j = json as Record<string, unknown>;
+  for (const [pe, child] of set.children) {
+    const sub = j[pe];
+    if (typeof sub !== 'object' || sub === null) continue;
+    if (child.member) {
+      const keys = Object.keys(sub);
+      if (keys.length === 0 || Object.hasOwn(sub, '.')) return true;
+    }
+    if (child.children.size && intersects(sub, child)) return true;
+  }
+  return false;
+}
+
+const seconds = (t?: string) => (t ? Math.floor(Date.parse(t) / 1000) : 0);
+const cmpStrings = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function sortEntries(list: ManagedFieldsEntry[]): ManagedFieldsEntry[] {
+  return list.sort(
+    (p, q) =>
+      cmpStrings(p.operation ?? '', q.operation ?? '') ||
+      seconds(p.time) - seconds(q.time) ||
+      cmpStrings(p.manager ?? '', q.manager ?? '') ||
+      cmpStrings(p.apiVersion ?? '', q.apiVersion ?? '') ||
+      cmpStrings(p.subresource ?? '', q.subresource ?? ''),
+  );
 }
 
 /**

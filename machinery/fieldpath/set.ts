@@ -7,12 +7,26 @@
 
 export type FieldsV1 = { [key: string]: FieldsV1 };
 
+/** FieldsV1 that does not decode. */
+export class FieldsV1Error extends Error {}
+
 /** One path: its elements in FieldsV1 spelling, outermost first. */
 export type FieldPath = readonly string[];
 
+// Leaves (most nodes) share one empty map until a child is added.
+const NO_CHILDREN: ReadonlyMap<string, PathSet> = new Map();
+
+/**
+ * Set operations return new sets that may share unchanged subtrees with their operands:
+ * a set handed out by an operation is not changed in place afterwards (only built ones are).
+ */
 export class PathSet {
   member = false;
-  readonly children = new Map<string, PathSet>();
+  private kids: Map<string, PathSet> | undefined;
+
+  get children(): ReadonlyMap<string, PathSet> {
+    return this.kids ?? NO_CHILDREN;
+  }
 
   static fromPaths(paths: Iterable<FieldPath>): PathSet {
     const s = new PathSet();
@@ -29,7 +43,7 @@ export class PathSet {
 
   isEmpty(): boolean {
     if (this.member) return false;
-    for (const c of this.children.values()) if (!c.isEmpty()) return false;
+    if (this.kids) for (const c of this.kids.values()) if (!c.isEmpty()) return false;
     return true;
   }
 
@@ -41,9 +55,17 @@ export class PathSet {
 
   /** The node under `pe`, created when absent. */
   child(pe: string): PathSet {
-    let c = this.children.get(pe);
-    if (!c) this.children.set(pe, (c = new PathSet()));
+    let c = this.kids?.get(pe);
+    if (!c) this.setChild(pe, (c = new PathSet()));
     return c;
+  }
+
+  setChild(pe: string, node: PathSet): void {
+    (this.kids ??= new Map()).set(pe, node);
+  }
+
+  deleteChild(pe: string): void {
+    this.kids?.delete(pe);
   }
 
   has(path: FieldPath): boolean {
@@ -53,12 +75,19 @@ export class PathSet {
   }
 
   union(other: PathSet): PathSet {
-    const out = this.copy();
-    out.addAll(other);
+    if (other.isEmpty()) return this;
+    if (this.isEmpty()) return other;
+    const out = new PathSet();
+    out.member = this.member || other.member;
+    for (const [pe, c] of this.children) {
+      const o = other.children.get(pe);
+      out.setChild(pe, o ? c.union(o) : c);
+    }
+    for (const [pe, o] of other.children) if (!this.children.has(pe)) out.setChild(pe, o);
     return out;
   }
 
-  /** Adds every member of `other` to this set, in place. */
+  /** Adds every member of `other` to this (built) set, in place. */
   addAll(other: PathSet): void {
     if (other.member) this.member = true;
     for (const [pe, c] of other.children) this.child(pe).addAll(c);
@@ -66,45 +95,57 @@ export class PathSet {
 
   /** Members of this set that are not members of `other` (upstream's Difference: exact paths). */
   difference(other: PathSet): PathSet {
-    const out = new PathSet();
-    out.member = this.member && !other.member;
-    for (const [pe, c] of this.children) {
-      const o = other.children.get(pe);
-      const d = o ? c.difference(o) : c.copy();
-      if (!d.isEmpty()) out.children.set(pe, d);
+    if (!other.member && other.children.size === 0) return this;
+    let out: PathSet | undefined;
+    const edit = () => (out ??= this.shallowCopy());
+    if (this.member && other.member) edit().member = false;
+    for (const [pe, o] of other.children) {
+      const c = this.children.get(pe);
+      if (!c) continue;
+      const d = c.difference(o);
+      if (d === c) continue;
+      if (d.isEmpty()) edit().deleteChild(pe);
+      else edit().setChild(pe, d);
     }
-    return out;
+    return out ?? this;
   }
 
   intersection(other: PathSet): PathSet {
     const out = new PathSet();
     out.member = this.member && other.member;
-    for (const [pe, c] of this.children) {
-      const o = other.children.get(pe);
+    const [small, large] = this.children.size <= other.children.size ? [this, other] : [other, this];
+    for (const [pe, c] of small.children) {
+      const o = large.children.get(pe);
       if (!o) continue;
       const i = c.intersection(o);
-      if (!i.isEmpty()) out.children.set(pe, i);
+      if (!i.isEmpty()) out.setChild(pe, i);
     }
     return out;
   }
 
   /** Members of this set with no member of `other` as a prefix (upstream's RecursiveDifference). */
   recursiveDifference(other: PathSet): PathSet {
-    const out = new PathSet();
-    out.member = this.member;
-    for (const [pe, c] of this.children) {
-      const o = other.children.get(pe);
-      if (o?.member) continue;
-      const d = o ? c.recursiveDifference(o) : c.copy();
-      if (!d.isEmpty()) out.children.set(pe, d);
+    if (other.children.size === 0) return this;
+    let out: PathSet | undefined;
+    for (const [pe, o] of other.children) {
+      const c = this.children.get(pe);
+      if (!c) continue;
+      if (o.member) {
+        (out ??= this.shallowCopy()).deleteChild(pe);
+        continue;
+      }
+      const d = c.recursiveDifference(o);
+      if (d === c) continue;
+      if (d.isEmpty()) (out ??= this.shallowCopy()).deleteChild(pe);
+      else (out ??= this.shallowCopy()).setChild(pe, d);
     }
-    return out;
+    return out ?? this;
   }
 
-  copy(): PathSet {
+  private shallowCopy(): PathSet {
     const out = new PathSet();
     out.member = this.member;
-    for (const [pe, c] of this.children) out.children.set(pe, c.copy());
+    if (this.kids) out.kids = new Map(this.kids);
     return out;
   }
 
@@ -131,21 +172,21 @@ export class PathSet {
 
 function encode(node: PathSet, includeSelf: boolean): FieldsV1 {
   const out: FieldsV1 = {};
-  const live = [...node.children].filter(([, c]) => !c.isEmpty());
-  if (includeSelf && node.member && live.length) out['.'] = {};
-  const byKey = new Map(live);
-  for (const pe of sortedElements(byKey.keys())) out[pe] = encode(byKey.get(pe)!, true);
+  if (node.children.size === 0) return out;
+  const keys = sortedElements([...node.children.keys()].filter((pe) => !node.children.get(pe)!.isEmpty()));
+  if (includeSelf && node.member && keys.length) out['.'] = {};
+  for (const pe of keys) out[pe] = encode(node.children.get(pe)!, true);
   return out;
 }
 
 function decodeInto(node: PathSet, json: unknown, at: string): void {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error(`FieldsV1 ${at || 'root'}: expected an object`);
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new FieldsV1Error(`FieldsV1 ${at || 'root'}: expected an object`);
   const keys = Object.keys(json);
   if (at && keys.length === 0) node.member = true;
   for (const key of keys) {
     const value = (json as Record<string, unknown>)[key];
     if (key === '.') {
-      if (!at) throw new Error('FieldsV1: "." at the root');
+      if (!at) throw new FieldsV1Error('FieldsV1: "." at the root');
       node.member = true;
       continue;
     }
@@ -163,12 +204,12 @@ function checkElement(pe: string): void {
     try {
       parsed = JSON.parse(pe.slice(2));
     } catch {
-      throw new Error(`FieldsV1: bad path element ${JSON.stringify(pe)}`);
+      throw new FieldsV1Error(`FieldsV1: bad path element ${JSON.stringify(pe)}`);
     }
-    if (kind === 'k:' && (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))) throw new Error(`FieldsV1: bad key ${JSON.stringify(pe)}`);
+    if (kind === 'k:' && (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))) throw new FieldsV1Error(`FieldsV1: bad key ${JSON.stringify(pe)}`);
     return;
   }
-  throw new Error(`FieldsV1: unknown path element ${JSON.stringify(pe)}`);
+  throw new FieldsV1Error(`FieldsV1: unknown path element ${JSON.stringify(pe)}`);
 }
 
 // ---- path elements -------------------------------------------------------------------------
@@ -212,7 +253,22 @@ export const pathString = (path: FieldPath): string => path.map(elementString).j
 const KIND_ORDER: Record<string, number> = { 'f:': 0, 'k:': 1, 'v:': 2, 'i:': 3 };
 
 function sortedElements(keys: Iterable<string>): string[] {
-  return [...keys].sort(compareElements);
+  const list = [...keys];
+  // Field names only, without astral characters: plain code-unit order is upstream's.
+  if (list.every((k) => k.charCodeAt(0) === 102 && !NEEDS_BYTES.test(k))) return list.sort();
+  // Keys and values are parsed once, not at every comparison.
+  const parsed = new Map<string, unknown>();
+  for (const k of list) if (k.startsWith('k:') || k.startsWith('v:')) parsed.set(k, JSON.parse(k.slice(2)));
+  return list.sort((a, b) => compareParsed(a, b, parsed));
+}
+
+function compareParsed(a: string, b: string, parsed: Map<string, unknown>): number {
+  const ka = KIND_ORDER[a.slice(0, 2)] ?? 4;
+  const kb = KIND_ORDER[b.slice(0, 2)] ?? 4;
+  if (ka !== kb) return ka - kb;
+  if (ka === 1) return compareKeys(parsed.get(a) as Record<string, unknown>, parsed.get(b) as Record<string, unknown>);
+  if (ka === 2) return compareValues(parsed.get(a), parsed.get(b));
+  return compareElements(a, b);
 }
 
 export function compareElements(a: string, b: string): number {

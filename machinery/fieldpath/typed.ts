@@ -195,6 +195,8 @@ export class TypedSchema {
   }
 
   private cmp(l: unknown, r: unknown, shape: Shape, path: string[], out: Comparison): void {
+    // Most of an object is the same on both sides: equal values have nothing to say.
+    if (l !== undefined && r !== undefined && deepEqual(l, r)) return;
     const leaf = () => {
       if (l === undefined) {
         if (r !== undefined) out.added.insert(path);
@@ -371,7 +373,7 @@ export class TypedSchema {
       else childShape = { kind: 'leaf' };
       const node = this.ensure(child, childShape);
       if (shape.kind === 'struct' && pe.startsWith('f:') && hasOwn(shape.fields, pe.slice(2))) node.member = true;
-      out.children.set(pe, node);
+      out.setChild(pe, node);
     }
     return out;
   }

@@ -9,6 +9,7 @@ import { checkAgainstSchema } from '../../machinery/schema-check.js';
 import {
   ApplyConflictError,
   type FieldManagerScope,
+  FieldsV1Error,
   type Managers,
   PathSet,
   StructuredMergeError,
@@ -20,7 +21,7 @@ import {
   isResetManagedFields,
   pathString,
   printManager,
-  updateManagers,
+  updateEntries,
 } from '../../machinery/fieldpath/index.js';
 import { type ResourceDefinition, subresourceOf } from './resource.js';
 
@@ -118,18 +119,33 @@ export function trackUpdate(def: ResourceDefinition, live: KubeObject | undefine
   const manager = managerOf(opts);
   if (manager === undefined) return keep();
   // upstream's decodeLiveOrNew: a subresource never sets them; a reset clears them; valid ones sent are taken.
-  let managers: Managers | undefined;
+  let base: ManagedFieldsEntry[] | undefined;
   if (!opts.subresource) {
-    if (isResetManagedFields(sent)) managers = new Map();
+    if (isResetManagedFields(sent)) base = [];
     else if (sent?.length) {
       const decoded = decodeOrEmpty(sent);
-      if (decoded.size) managers = decoded;
+      if (decoded.size) base = encodeManagedFields(decoded);
     }
   }
-  const scope = scopeOf(def, opts.subresource, now);
-  const changes = updateManagers(scope, () => (managers ??= decodeOrEmpty(live?.metadata.managedFields)), live && withoutManagedFields(live), next, manager);
-  if (!changes && managers === undefined) return keep();
-  setManagedFields(next, managers ?? decodeOrEmpty(live?.metadata.managedFields));
+  const fromLive = base === undefined;
+  if (fromLive) base = liveEntries(live);
+  try {
+    const updated = updateEntries(scopeOf(def, opts.subresource, now), base!, live && withoutManagedFields(live), next, manager);
+    if (!updated && fromLive) return keep();
+    const list = updated ?? base!;
+    if (list.length) meta.managedFields = list;
+  } catch (err) {
+    // upstream's UpdateNoErrors: an object the field manager cannot walk (a list-map item
+    // without its key) keeps live's managedFields; validation answers for the object.
+    if (!(err instanceof StructuredMergeError) && !(err instanceof FieldsV1Error)) throw err;
+    delete meta.managedFields;
+    keep();
+  }
+}
+
+/** Live's entries: the server wrote them (client ones only once they decode), so they are not decoded here. */
+function liveEntries(live: KubeObject | undefined): ManagedFieldsEntry[] {
+  return live?.metadata.managedFields ?? [];
 }
 
 /**

@@ -17,6 +17,7 @@ import { buildApiServer } from './app.js';
 import type { VersionInfo } from './handlers/discovery.js';
 import type { InProcessTransport } from '../api/in-process.js';
 import { buildOpenAPIProvider } from './openapi/provider.js';
+import { withCustomResources } from './openapi/custom-resources.js';
 import { SchemaCodec } from './registry/codec.js';
 import { GenericRegistry } from './registry/generic-registry.js';
 import { allResources, namespaces } from './registry/index.js';
@@ -149,7 +150,8 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     // Console sessions in the data dir: they survive a restart, sign-out revokes them.
     authenticator: new Authenticator(opts.token, { sessions }),
     version: opts.version,
-    openapi: buildOpenAPIProvider(allResources),
+    // Custom resources' documents beside the built-in ones (kubectl explain of a CR).
+    openapi: withCustomResources(buildOpenAPIProvider(allResources), catalog),
     consoleDir: opts.consoleDir,
     serverAddress: `${clientHost}:${opts.port}`,
     logger: opts.logger,

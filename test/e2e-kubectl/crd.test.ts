@@ -2,7 +2,7 @@
 // manifests would: apply a CRD, wait for Established, apply custom resources (defaults set,
 // unknown fields pruned), get/list/watch them with the CRD's printer columns, see an invalid
 // one refused with the field path, write /status and /scale, and delete the CRD, which deletes
-// its objects and stops serving them. A restart serves the stored CRDs again.
+// its objects and stops serving them; kubectl explain reads the schema from OpenAPI v3.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import YAML from 'yaml';
@@ -110,6 +110,20 @@ describe('CustomResourceDefinition', () => {
 });
 
 describe('custom resources', () => {
+  it('kubectl explain reads the CRD schema from OpenAPI v3', async () => {
+    const out = await ok(['explain', 'widgets.spec']);
+    expect(out).toMatch(/GROUP:\s+example\.com\nKIND:\s+Widget\nVERSION:\s+v1/);
+    expect(out).toMatch(/FIELD: spec <Object>/);
+    expect(out).toMatch(/color\s+<string> -required-\n\s+enum: red, green, blue/);
+    expect(out).toMatch(/replicas\s+<integer>/);
+    const top = await ok(['explain', 'wd']);
+    expect(top).toMatch(/metadata\s+<ObjectMeta>/);
+    const root = JSON.parse(await ok(['get', '--raw', '/openapi/v3']));
+    expect(Object.keys(root.paths)).toContain('apis/example.com/v1');
+    const doc = JSON.parse(await ok(['get', '--raw', '/openapi/v3/apis/example.com/v1']));
+    expect(doc.components.schemas['com.example.v1.Widget']['x-kubernetes-group-version-kind']).toEqual([{ group: 'example.com', version: 'v1', kind: 'Widget' }]);
+  });
+
   it('are created with defaults and pruned of unknown fields, and listed with the printer columns', async () => {
     // kubectl's default --validate=strict makes an unknown field a 400, as upstream; warn keeps it a warning.
     const r = await server.kubectl(['apply', '--validate=warn', '-f', '-'], widget('w1', { color: 'red', unknown: 'dropped', extra: { kept: { deep: true } } }));

@@ -130,6 +130,13 @@ export function printerColumnsTable(columns: CustomResourceColumnDefinition[] | 
   };
 }
 
+/** The openAPIV3Schema behind each custom resource definition (OpenAPI documents, kubectl explain). */
+const schemas = new WeakMap<ResourceDefinition, JSONSchemaProps>();
+
+export function openAPIV3SchemaOf(def: ResourceDefinition): JSONSchemaProps | undefined {
+  return schemas.get(def);
+}
+
 /** The definitions of a CRD's served versions (the storage version's form is what is stored). */
 export function customResourceDefinitionsOf(crd: CustomResourceDefinition, opts: { terminating?: boolean; allVersions?: boolean } = {}): ResourceDefinition[] {
   const spec = crd.spec;
@@ -162,6 +169,7 @@ export function customResourceDefinitionsOf(crd: CustomResourceDefinition, opts:
         unstructured: unstructuredCodec(kind, v.name, schema),
         subresources,
       };
+      if (schema) schemas.set(def, schema);
       return def;
     });
 }

@@ -48,9 +48,14 @@ export class PathSet {
   }
 
   insert(path: FieldPath): void {
+    this.nodeAt(path).member = true;
+  }
+
+  /** The node at `path`, created (not a member) when absent. */
+  nodeAt(path: FieldPath): PathSet {
     let node: PathSet = this;
     for (const pe of path) node = node.child(pe);
-    node.member = true;
+    return node;
   }
 
   /** The node under `pe`, created when absent. */

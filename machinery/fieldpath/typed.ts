@@ -197,6 +197,8 @@ export class TypedSchema {
   private cmp(l: unknown, r: unknown, shape: Shape, path: string[], out: Comparison): void {
     // Most of an object is the same on both sides: equal values have nothing to say.
     if (l !== undefined && r !== undefined && deepEqual(l, r)) return;
+    // A subtree only on one side: every node of it is added (or removed), built in one walk.
+    if (path.length && (l === undefined) !== (r === undefined)) return this.fill(l ?? r, shape, (l === undefined ? out.added : out.removed).nodeAt(path));
     const leaf = () => {
       if (l === undefined) {
         if (r !== undefined) out.added.insert(path);
@@ -245,6 +247,18 @@ export class TypedSchema {
     if (!path.length) return;
     if (l === undefined) out.added.insert(path);
     else if (r === undefined) out.removed.insert(path);
+  }
+
+  private fill(v: unknown, shape: Shape, node: PathSet): void {
+    node.member = true;
+    if (this.isLeaf(shape, v)) return;
+    if (shape.kind === 'listMap' || shape.kind === 'listSet') {
+      const itemShape = this.shape(shape.items);
+      for (const item of v as unknown[]) this.fill(item, itemShape, node.child(this.itemElement(shape, item)));
+      return;
+    }
+    const m = v as JsonMap;
+    for (const key of Object.keys(m)) this.fill(m[key], this.shape(this.childSchema(shape, key)), node.child(fieldElement(key)));
   }
 
   private index(shape: Shape, items: unknown[] | undefined): Map<string, unknown> {

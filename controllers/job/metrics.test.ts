@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { legacyRegistry } from '../../machinery/metrics/index.js';
 import { registerJobControllerMetrics } from './metrics.js';
 import { runSyncCase } from './testing/sync-case.js';
+import { newPod } from './testing/builders.js';
 
 // The controller defines its families when it is made; the first probe may come before.
 registerJobControllerMetrics();
@@ -31,6 +32,7 @@ async function delta(f: () => Promise<unknown>, probes: [name: string, labels: L
 
 const SYNCS = 'job_controller_job_syncs_total';
 const DURATION = 'job_controller_job_sync_duration_seconds';
+const POLICY = 'job_controller_pod_failures_handled_by_failure_policy_total';
 
 describe('job controller metrics', () => {
   it('a sync that creates pods: one sync, action pods_created, result success, one duration sample', async () => {
@@ -77,6 +79,31 @@ describe('job controller metrics', () => {
       ],
     );
     expect(d).toEqual([1, 3, 0]);
+  });
+
+  it('failed pods a pod failure policy rule matched are counted by the rule\'s action', async () => {
+    const d = await delta(
+      () =>
+        runSyncCase({
+          job: {
+            parallelism: 2,
+            completions: 4,
+            podFailurePolicy: {
+              rules: [
+                { action: 'Ignore', onExitCodes: { operator: 'In', values: [3] } },
+                { action: 'Count', onExitCodes: { operator: 'In', values: [4] } },
+              ],
+            },
+          },
+          podsList: (job) => [newPod(job, { phase: 'Failed', exitCode: 3 }), newPod(job, { phase: 'Failed', exitCode: 3 }), newPod(job, { phase: 'Failed', exitCode: 4 }), newPod(job, { phase: 'Failed', exitCode: 5 })],
+        }),
+      [
+        [POLICY, { action: 'Ignore' }],
+        [POLICY, { action: 'Count' }],
+        [POLICY, { action: 'FailJob' }],
+      ],
+    );
+    expect(d).toEqual([2, 1, 0]);
   });
 
   it('a Job failed by its backoff limit: finished with result failed and reason BackoffLimitExceeded', async () => {

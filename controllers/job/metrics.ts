@@ -18,6 +18,13 @@ const families = lazyMetric((registry) => {
     }),
     syncs: new Counter({ name: 'job_controller_job_syncs_total', help: 'The number of job syncs', labelNames: ['completion_mode', 'result', 'action'], registers }),
     finished: new Counter({ name: 'job_controller_jobs_finished_total', help: 'The number of finished jobs', labelNames: ['completion_mode', 'result', 'reason'], registers }),
+    podFailuresByPolicy: new Counter({
+      name: 'job_controller_pod_failures_handled_by_failure_policy_total',
+      help:
+        'The number of failed Pods handled by failure policy with respect to the failure policy action applied based on the matched rule. Possible values of the action label correspond to the possible values for the failure policy rule action, which are: "FailJob", "Ignore" and "Count".',
+      labelNames: ['action'],
+      registers,
+    }),
     podsFinished: new Counter({
       name: 'job_controller_job_pods_finished_total',
       help: 'The number of finished Pods that are fully tracked',
@@ -47,6 +54,12 @@ export function recordJobSync(job: { spec: { completionMode?: string } }, failed
 /** A Job's Complete or Failed condition was written (upstream recordJobFinished). */
 export function recordJobFinishedMetric(job: { spec: { completionMode?: string } }, complete: boolean, reason: string): void {
   families().finished.inc({ completion_mode: completionModeOf(job), result: complete ? 'succeeded' : 'failed', reason });
+}
+
+/** Failed pods a pod failure policy rule matched, by its action (upstream recordJobPodsFailedByAction). */
+export function recordPodFailuresByPolicy(byAction: Map<string, number>): void {
+  const f = families();
+  for (const [action, n] of byAction) f.podFailuresByPolicy.inc({ action }, n);
 }
 
 /** Pods newly counted in status.succeeded / status.failed (upstream recordJobPodFinished). */

@@ -27,7 +27,7 @@ import {
 import { completionsOf, hasBackoffLimitPerIndex, isIndexedJob } from './job-spec.js';
 import { matchPodFailurePolicy } from './pod-failure-policy.js';
 import { type JobSyncDeps, MAX_UNCOUNTED_PODS, type SyncJobCtx, wrap } from './sync-job-ctx.js';
-import { recordJobFinishedMetric, recordJobPodsFinished } from './metrics.js';
+import { recordJobFinishedMetric, recordJobPodsFinished, recordPodFailuresByPolicy } from './metrics.js';
 
 /** Whether the pod's tracking finalizer may go now. */
 function canRemoveFinalizer(ctx: SyncJobCtx, pod: PodView, considerPodFailed: boolean): boolean {
@@ -79,7 +79,7 @@ export async function trackJobStatusAndRemoveFinalizers(d: JobSyncDeps, key: str
   const job = ctx.job;
   const status = job.status as NonNullable<Job['status']>;
   // The counters as stored: what each status write adds to them is counted as finished pods.
-  const counted: Counted = { succeeded: status.succeeded ?? 0, failed: status.failed ?? 0 };
+  const counted: Counted = { succeeded: status.succeeded ?? 0, failed: status.failed ?? 0, byPolicyAction: new Map() };
   const isIndexed = isIndexedJob(job);
   const completions = completionsOf(job) ?? 0;
   const podsToRemoveFinalizer: PodView[] = [];
@@ -119,7 +119,9 @@ export async function trackJobStatusAndRemoveFinalizers(d: JobSyncDeps, key: str
       const ix = getCompletionIndex(pod.metadata.annotations);
       if (!ctx.uncounted.failed.has(uid) && (!isIndexed || (ix !== UNKNOWN_COMPLETION_INDEX && ix < completions))) {
         if (job.spec.podFailurePolicy) {
-          if (matchPodFailurePolicy(job.spec.podFailurePolicy, pod).countFailed) {
+          const match = matchPodFailurePolicy(job.spec.podFailurePolicy, pod);
+          if (match.action) counted.byPolicyAction.set(match.action, (counted.byPolicyAction.get(match.action) ?? 0) + 1);
+          if (match.countFailed) {
             needsFlush = true;
             (uncountedStatus.failed ??= []).push(uid);
           }
@@ -182,6 +184,8 @@ export async function trackJobStatusAndRemoveFinalizers(d: JobSyncDeps, key: str
 interface Counted {
   succeeded: number;
   failed: number;
+  /** Failed pods a pod failure policy rule matched, by action: recorded with the write that adds them to status. */
+  byPolicyAction: Map<string, number>;
 }
 
 /** job_controller_job_pods_finished_total: what a status write added to the counters (upstream recordJobPodFinished). */
@@ -225,6 +229,8 @@ async function flushUncountedAndRemoveFinalizers(
       throw wrap('adding uncounted pods to status', err);
     }
     recordCounted(ctx.job, counted);
+    recordPodFailuresByPolicy(counted.byPolicyAction);
+    counted.byPolicyAction.clear();
     d.podBackoffStore.updateBackoffRecord(ctx.newBackoffRecord);
     needsFlush = false;
   }

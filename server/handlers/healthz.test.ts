@@ -50,6 +50,11 @@ describe('health endpoints of a healthy server', () => {
     expect(r.headers['x-content-type-options']).toBe('nosniff');
   });
 
+  it('HEAD of a root answers 200 without a body, as probes send it', async () => {
+    const r = await built.app.inject({ method: 'HEAD', url: '/readyz' });
+    expect([r.statusCode, r.body]).toEqual([200, '']);
+  });
+
   it('?verbose lists every check, as upstream names them', async () => {
     expect((await built.app.inject({ url: '/livez?verbose' })).body).toBe('[+]ping ok\n[+]etcd ok\n[+]poststarthook/bootstrap-controller ok\nlivez check passed\n');
     expect((await built.app.inject({ url: '/readyz?verbose=1' })).body).toBe(

@@ -29,9 +29,9 @@ interface Forward {
 }
 
 /** Starts `kubectl port-forward` with random local ports; resolves once it listens on all of them. */
-async function portForward(target: string, remotePorts: number[], env: Record<string, string> = {}): Promise<Forward> {
+async function portForward(target: string, remotePorts: number[], env: Record<string, string> = {}, flags: string[] = []): Promise<Forward> {
   // -v=6 logs the upgrade: which transport was used.
-  const proc = spawn('kubectl', ['--kubeconfig', server.kubeconfig, 'port-forward', '-v=6', '--address', '127.0.0.1', target, ...remotePorts.map((p) => `:${p}`)], {
+  const proc = spawn('kubectl', ['--kubeconfig', server.kubeconfig, ...flags, 'port-forward', '-v=6', '--address', '127.0.0.1', target, ...remotePorts.map((p) => `:${p}`)], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -174,6 +174,29 @@ describe('kubectl port-forward', () => {
     const refused = await exchange(9999);
     expect(refused.out).toBe('');
     expect(refused.err).toMatch(/^error forwarding port 9999 to pod \S+, uid : .*connect: connection refused$/);
+  });
+
+  it('reaches a hostNetwork pod’s port on the node (127.0.0.1)', async () => {
+    const port = 20_000 + Math.floor(Math.random() * 10_000);
+    const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'hostnet', labels: { 'pod-security.kubernetes.io/enforce': 'privileged', 'pod-security.kubernetes.io/warn': 'privileged' } } };
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'onhost', namespace: 'hostnet' },
+      spec: { hostNetwork: true, restartPolicy: 'Never', containers: [{ name: 'httpd', image: 'busybox:latest', command: ['sh', '-c', `mkdir -p /h && echo on-host > /h/index.html && exec httpd -f -p 127.0.0.1:${port} -h /h`] }] },
+    };
+    await ok(['apply', '-f', '-'], [ns, pod].map((o) => YAML.stringify(o)).join('---\n'));
+    await ok(['-n', 'hostnet', 'wait', '--for=condition=Ready', 'pod/onhost', '--timeout=120s']);
+    const fwd = await portForward('pod/onhost', [port], {}, ['-n', 'hostnet']);
+    let body = '';
+    for (let i = 0; i < 50 && body !== 'on-host\n'; i++) {
+      body = bodyOf(await httpGet(fwd.ports.get(port)!, '/').catch(() => Buffer.alloc(0))).toString();
+      if (body !== 'on-host\n') await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(body).toBe('on-host\n');
+    fwd.proc.kill('SIGTERM');
+    await fwd.exited;
+    await ok(['delete', 'namespace', 'hostnet', '--wait=false']);
   });
 
   it('refuses a pod that is not running, as kubectl checks first', async () => {

@@ -63,6 +63,12 @@ function documentOf(defs: ResourceDefinition[], group: string, version: string):
     };
   });
   const doc = buildOpenAPIV3GroupVersion(resources, group, version, { version: 'v1.32.0' }, placeholders);
+  // No strategic merge patch for custom resources (upstream answers 415): without it in PATCH's
+  // request body, kubectl apply sends a JSON merge patch, as it does to a real cluster.
+  for (const item of Object.values(doc.paths as JsonObject)) {
+    const content = ((item as JsonObject).patch as { requestBody?: { content?: JsonObject } } | undefined)?.requestBody?.content;
+    if (content) delete content['application/strategic-merge-patch+json'];
+  }
   const schemas = (doc.components as JsonObject).schemas as JsonObject;
   for (const d of defs) {
     const name = customResourceDefinitionName(d);

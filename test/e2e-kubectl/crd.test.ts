@@ -5,10 +5,15 @@
 // its objects and stops serving them; kubectl explain reads the schema from OpenAPI v3.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import YAML from 'yaml';
 import { JobyardServer } from '../support/jobyard-server.js';
 
 let server: JobyardServer;
+const dataDir = mkdtempSync(join(tmpdir(), 'jobyard-e2e-crd-'));
+const ARGS = ['--no-controllers', '--no-agent'];
 
 const CRD = {
   apiVersion: 'apiextensions.k8s.io/v1',
@@ -69,13 +74,14 @@ async function ok(args: string[], input?: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  server = await JobyardServer.start({ args: ['--no-controllers', '--no-agent'] });
+  server = await JobyardServer.start({ dataDir, args: ARGS });
   await ok(['apply', '-f', '-'], YAML.stringify(CRD));
   await ok(['wait', '--for', 'condition=Established', '--timeout=30s', 'crd/widgets.example.com']);
 }, 120_000);
 
 afterAll(async () => {
   await server?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('CustomResourceDefinition', () => {
@@ -173,6 +179,18 @@ describe('custom resources', () => {
     expect(smp.stderr).toContain('application/merge-patch+json');
   });
 
+  it('are updated by kubectl apply (merge patch with the last-applied configuration) and server-side apply', async () => {
+    await ok(['apply', '-f', '-'], widget('w2', { color: 'green', replicas: 3 }));
+    expect(JSON.parse(await ok(['get', 'widget', 'w2', '-o', 'json'])).spec.color).toBe('green');
+    await ok(['apply', '--server-side', '--field-manager=e2e', '-f', '-'], widget('w4', { color: 'red', replicas: 2 }));
+    await ok(['apply', '--server-side', '--field-manager=e2e', '-f', '-'], widget('w4', { color: 'blue', replicas: 2 }));
+    const w4 = JSON.parse(await ok(['get', 'widget', 'w4', '-o', 'json', '--show-managed-fields']));
+    expect(w4.spec).toEqual({ color: 'blue', replicas: 2 });
+    expect(w4.metadata.managedFields.map((m: { manager: string; operation: string }) => `${m.manager}/${m.operation}`)).toContain('e2e/Apply');
+    await ok(['delete', 'widget', 'w4']);
+    await ok(['apply', '-f', '-'], widget('w2', { color: 'blue', replicas: 3 }));
+  });
+
   it('scale through /scale (kubectl scale)', async () => {
     await ok(['scale', 'widget', 'w2', '--replicas=4']);
     const w2 = JSON.parse(await ok(['get', 'widget', 'w2', '-o', 'json']));
@@ -213,5 +231,14 @@ describe('custom resources', () => {
     await ok(['wait', '--for', 'condition=Established', '--timeout=30s', 'crd/widgets.example.com']);
     const list = JSON.parse(await ok(['get', '--raw', '/apis/example.com/v1/widgets']));
     expect(list.items).toEqual([]);
+  });
+
+  it('a restarted server serves the stored CRDs and their objects from its first request', async () => {
+    await ok(['apply', '-f', '-'], widget('kept', { color: 'red' }));
+    await server.stop();
+    server = await JobyardServer.start({ dataDir, args: ARGS });
+    const raw = JSON.parse(await ok(['get', '--raw', '/apis/example.com/v1/namespaces/default/widgets/kept']));
+    expect(raw.spec).toEqual({ color: 'red', replicas: 1 });
+    expect(await ok(['get', 'wd', 'kept', '--no-headers'])).toMatch(/^kept\s+red\s+1\s+/);
   });
 });

@@ -4,7 +4,7 @@ import { InformerFactory, Resources } from '../../client/index.js';
 import { FakeClientset, FakeEventRecorder, FakeScheduler } from '../../client/testing/index.js';
 import { FakeClock } from '../../machinery/index.js';
 import { settle } from '../testing/settle.js';
-import { DELETION_TIMEOUT_MS, DisruptionController, expectedPodCount } from './disruption-controller.js';
+import { DELETION_TIMEOUT_MS, DisruptionController, STALE_POD_DISRUPTION_TIMEOUT_MS, expectedPodCount } from './disruption-controller.js';
 
 const NOW = '2026-12-07T05:00:00Z';
 
@@ -149,5 +149,29 @@ describe('DisruptionController', () => {
     );
     await drain();
     expect(cs.actionsFor('update', 'poddisruptionbudgets')).toEqual([]);
+  });
+
+  it('resets a DisruptionTarget nobody acted on to False after 2 minutes, and leaves the kubelet\'s and deleted pods alone', async () => {
+    const marked = (name: string, reason: string, extra: Partial<Pod['metadata']> = {}): Pod => {
+      const p = pod(name);
+      p.metadata = { ...p.metadata, ...extra };
+      p.status!.conditions!.push({ type: 'DisruptionTarget', status: 'True', reason, message: 'x', lastTransitionTime: NOW });
+      return p;
+    };
+    const { cs, dc, scheduler } = await setup(
+      [marked('stale', 'EvictionByEvictionAPI'), marked('kubelet', 'TerminationByKubelet'), marked('going', 'DeletionByTaintManager', { deletionTimestamp: NOW })],
+      budget({ minAvailable: 1, selector: { matchLabels: { app: 'none' } } }),
+    );
+    const drainStale = async () => {
+      while (dc.stalePodDisruptionQueue.len() > 0) await dc.processNextStalePodDisruption();
+      await settle();
+    };
+    expect(dc.stalePodDisruptionQueue.waitingItems()).toEqual([{ item: 'default/stale', delayMs: STALE_POD_DISRUPTION_TIMEOUT_MS }]);
+    scheduler.step(STALE_POD_DISRUPTION_TIMEOUT_MS);
+    await drainStale();
+    const cond = (name: string) => (cs.tracker.get(Resources.pods, 'default', name) as Pod).status?.conditions?.find((c) => c.type === 'DisruptionTarget');
+    expect(cond('stale')).toMatchObject({ status: 'False', lastTransitionTime: '2026-12-07T05:02:00Z' });
+    expect(cond('kubelet')?.status).toBe('True');
+    expect(cond('going')?.status).toBe('True');
   });
 });

@@ -53,6 +53,8 @@ import { runController } from '../run-controller.js';
 
 /** How long a pod the eviction API let go may take to be deleted before it counts again (DeletionTimeout). */
 export const DELETION_TIMEOUT_MS = 2 * 60_000;
+/** How long a DisruptionTarget=True may stand on a pod nobody deletes before it is reset (stalePodDisruptionTimeout). */
+export const STALE_POD_DISRUPTION_TIMEOUT_MS = 2 * 60_000;
 
 type PodView = DeepReadonly<Pod>;
 type PdbView = DeepReadonly<PodDisruptionBudget>;
@@ -190,15 +192,33 @@ function sameMap(a: Readonly<Record<string, string>> | undefined, b: Record<stri
   return ka.length === Object.keys(b).length && ka.every((k) => a![k] === b[k]);
 }
 
-/** Keeps PodDisruptionBudget status from the pods each selects. */
+/**
+ * nonTerminatingPodHasStaleDisruptionCondition: ms until a pod's DisruptionTarget=True is stale
+ * (the eviction or deletion that set it never came), or undefined when it has none that can be:
+ * being deleted, terminal, or set by the kubelet (TerminationByKubelet may stand arbitrarily long).
+ */
+export function staleDisruptionIn(pod: PodView, now: Date): number | undefined {
+  if (pod.metadata.deletionTimestamp) return undefined;
+  const phase = pod.status?.phase;
+  if (phase === 'Succeeded' || phase === 'Failed') return undefined;
+  const cond = pod.status?.conditions?.find((c) => c.type === 'DisruptionTarget');
+  if (!cond || cond.status !== 'True' || cond.reason === 'TerminationByKubelet') return undefined;
+  const since = cond.lastTransitionTime ? Date.parse(cond.lastTransitionTime) : now.getTime();
+  return Math.max(0, since + STALE_POD_DISRUPTION_TIMEOUT_MS - now.getTime());
+}
+
+/** Keeps PodDisruptionBudget status from the pods each selects, and resets stale DisruptionTarget conditions. */
 export class DisruptionController {
   readonly queue: WorkQueue<string>;
+  readonly stalePodDisruptionQueue: WorkQueue<string>;
   readonly pdbInformer: SharedInformer<PodDisruptionBudget>;
   readonly podInformer: SharedInformer<Pod>;
   readonly pdbLister: Lister<PodDisruptionBudget>;
   readonly podLister: Lister<Pod>;
   private readonly worker: QueueWorker<string>;
+  private readonly staleWorker: QueueWorker<string>;
   private readonly pdbs: ResourceClient<PodDisruptionBudget>;
+  private readonly pods: ResourceClient<Pod>;
   private readonly recorder: EventRecorder;
   private readonly clock: Clock;
   private readonly logger: Logger;
@@ -209,6 +229,9 @@ export class DisruptionController {
     this.logger = deps.logger ?? noopLogger;
     this.recorder = deps.recorder;
     this.pdbs = deps.clientset.resource<PodDisruptionBudget>(Resources.poddisruptionbudgets);
+    this.pods = deps.clientset.resource<Pod>(Resources.pods);
+    this.stalePodDisruptionQueue = new WorkQueue<string>({ name: 'stale_pod_disruption', scheduler, rateLimiter: new ItemExponentialFailureRateLimiter(5, 1_000_000) });
+    this.staleWorker = new QueueWorker(this.stalePodDisruptionQueue, (key) => this.syncStalePodDisruption(key), retryAfterBackoff(this.logger, 'error resetting a stale DisruptionTarget'));
     this.queue = new WorkQueue<string>({ name: 'disruption', scheduler, rateLimiter: new ItemExponentialFailureRateLimiter(5, 1_000_000) });
     this.worker = new QueueWorker(this.queue, (key) => this.sync(key), retryAfterBackoff(this.logger, 'error syncing PodDisruptionBudget'));
     this.pdbInformer = deps.informers.forResource<PodDisruptionBudget>(Resources.poddisruptionbudgets);
@@ -221,14 +244,44 @@ export class DisruptionController {
       delete: (p) => this.enqueue(isTombstone(p) ? p.obj : p),
     });
     this.podInformer.addEventHandler({
-      add: (p) => this.onPod(p),
+      add: (p) => {
+        this.onPod(p);
+        this.enqueueStale(p);
+      },
       update: (o, p) => {
         this.onPod(p);
+        this.enqueueStale(p);
         // A pod whose labels changed may have left a budget.
         if (JSON.stringify(o.metadata.labels ?? {}) !== JSON.stringify(p.metadata.labels ?? {})) this.onPod(o);
       },
       delete: (p: PodView | DeletedFinalStateUnknown<PodView>) => this.onPod(isTombstone(p) ? p.obj : p),
     });
+  }
+
+  private enqueueStale(pod: PodView): void {
+    const inMs = staleDisruptionIn(pod, this.clock.now());
+    if (inMs !== undefined) this.stalePodDisruptionQueue.addAfter(keyOf(pod as Pod), inMs);
+  }
+
+  /** syncStalePodDisruption: DisruptionTarget reset to False once stale (upstream applies the same). */
+  async syncStalePodDisruption(key: string): Promise<void> {
+    const { namespace, name } = splitKey(key);
+    const pod = this.podLister.namespace(namespace).get(name);
+    if (!pod) return;
+    const inMs = staleDisruptionIn(pod, this.clock.now());
+    if (inMs === undefined) return;
+    if (inMs > 0) {
+      this.stalePodDisruptionQueue.addAfter(key, inMs);
+      return;
+    }
+    const condition = { type: 'DisruptionTarget', status: 'False', lastTransitionTime: rfc3339(this.clock.now()) };
+    try {
+      await this.pods.namespace(namespace).patch(name, 'strategic', { metadata: { resourceVersion: pod.metadata.resourceVersion }, status: { conditions: [condition] } }, { subresource: 'status' });
+    } catch (err) {
+      if (isNotFound(err)) return;
+      throw err;
+    }
+    this.logger.info('Reset stale DisruptionTarget condition to False', { pod: key });
   }
 
   private enqueue(pdb: PdbView): void {
@@ -248,12 +301,19 @@ export class DisruptionController {
       name: 'disruption controller',
       logger: this.logger,
       informers: [this.pdbInformer, this.podInformer],
-      queues: [{ worker: this.worker, count: workerCount }],
+      queues: [
+        { worker: this.worker, count: workerCount },
+        { worker: this.staleWorker, count: workerCount },
+      ],
     });
   }
 
   processNextWorkItem(): Promise<boolean> {
     return this.worker.processNextWorkItem();
+  }
+
+  processNextStalePodDisruption(): Promise<boolean> {
+    return this.staleWorker.processNextWorkItem();
   }
 
   /** One budget: its status from its pods, or the fail-safe status when they cannot be counted. */

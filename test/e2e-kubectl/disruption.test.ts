@@ -101,6 +101,7 @@ describe('PodDisruptionBudget and kubectl drain', () => {
     expect(ready.status).toMatchObject({ currentHealthy: 2, desiredHealthy: 1, expectedPods: 2, observedGeneration: 1 });
     expect(ready.status?.conditions).toEqual([expect.objectContaining({ type: 'DisruptionAllowed', status: 'True', reason: 'SufficientPods' })]);
     expect(await ok(['get', 'pdb', '-n', NS])).toMatch(/^NAME\s+MIN AVAILABLE\s+MAX UNAVAILABLE\s+ALLOWED DISRUPTIONS\s+AGE\nweb\s+1\s+N\/A\s+1\s+/);
+    expect(await ok(['describe', 'pdb', 'web', '-n', NS])).toMatch(/Min available:\s+1\nSelector:\s+app=web\nStatus:\n\s+Allowed disruptions:\s+1\n\s+Current:\s+2\n\s+Desired:\s+1\n\s+Total:\s+2\n/);
 
     // The budget lets one pod go; the other is refused (429) and retried until --timeout.
     const watch = watchPods('app=web');

@@ -112,6 +112,12 @@ describe('CustomResourceDefinition', () => {
   it('is discovered: kubectl api-resources lists the kind with its short name and categories', async () => {
     const out = await ok(['api-resources', '--api-group=example.com', '-o', 'wide']);
     expect(out).toMatch(/widgets\s+wd\s+example\.com\/v1\s+true\s+Widget\s+\S+\s+all\n/);
+    const list = JSON.parse(await ok(['get', '--raw', '/apis/example.com/v1']));
+    expect(list.resources.map((r: { name: string; group?: string; kind: string }) => `${r.name}:${r.group ?? ''}:${r.kind}`)).toEqual([
+      'widgets::Widget',
+      'widgets/status::Widget',
+      'widgets/scale:autoscaling:Scale',
+    ]);
   });
 });
 

@@ -49,14 +49,13 @@ export function scaleOf(obj: KubeObject, spec: ScaleSpec): KubeObject {
   };
 }
 
-/** Discovery names autoscaling/v1 Scale (where SubresourceDefinition carries a kind's group-version). */
-const SCALE_KIND = { kind: 'Scale', kindGroupVersion: { group: 'autoscaling', version: 'v1' } };
-
 export function scaleSubresource(spec: ScaleSpec): SubresourceDefinition {
   return {
     name: 'scale',
     verbs: ['get', 'patch', 'update'],
-    ...SCALE_KIND,
+    // Discovery names autoscaling/v1 Scale: kubectl's scale client finds the kind there.
+    kind: 'Scale',
+    kindGroupVersion: { group: 'autoscaling', version: 'v1' },
     // Writes through guaranteedUpdate: the resource's own rules (status kept, generation bumped).
     update: {
       prepareForUpdate(obj, old) {

@@ -42,6 +42,7 @@ export { selfSubjectRulesReviews } from './selfsubjectrulesreviews/index.js';
  * All served resources; discovery, handlers and OpenAPI iterate this list. Groups come in
  * upstream's discovery order: core/v1, events.k8s.io/v1 (served from core/v1's events), authentication.k8s.io/v1 and authorization.k8s.io/v1
  * (the create-only reviews), batch/v1 (cronjobs before jobs, as upstream lists them), policy/v1,
+ * apiextensions.k8s.io/v1 (CRDs; the custom resources they define come after every built-in group),
  * coordination.k8s.io/v1, then our logs.jobyard.io/v1, then metrics.k8s.io/v1beta1 (computed, as metrics-server's aggregated API:
  * nodes, pods).
  */

@@ -3,7 +3,7 @@ import type { Namespace, NamespaceCondition } from '../../api/index.js';
 import { InformerFactory, type ObjectLike, Resources } from '../../client/index.js';
 import { FakeClientset, FakeScheduler } from '../../client/testing/index.js';
 import { FakeClock, internal } from '../../machinery/index.js';
-import { NamespaceController, updateConditions } from './namespace-controller.js';
+import { NamespaceController, customResourcesOf, updateConditions } from './namespace-controller.js';
 import { settle } from '../testing/settle.js';
 
 const NOW = '2026-05-01T12:00:00Z';
@@ -128,5 +128,27 @@ describe('NamespaceController', () => {
     const flipped = updateConditions(old, [{ ...old[0], status: 'False', lastTransitionTime: 't2' }]);
     expect(flipped.conditions[0].lastTransitionTime).toBe('t2');
     expect(updateConditions(old, [{ ...old[0], lastTransitionTime: 't3' }]).changed).toBe(false);
+  });
+  it('deletes the custom resources of established, namespaced CRDs too (upstream finds them by discovery)', async () => {
+    const crd = (plural: string, scope: string, established: boolean) => ({
+      metadata: { name: `${plural}.example.com` },
+      spec: { group: 'example.com', scope, versions: [{ name: 'v1beta1', served: true, storage: false }, { name: 'v1', served: true, storage: true }] },
+      status: { acceptedNames: { plural, kind: 'Widget' }, conditions: [{ type: 'Established', status: established ? 'True' : 'False' }] },
+    });
+    expect(customResourcesOf([crd('widgets', 'Namespaced', true), crd('clusterwidgets', 'Cluster', true), crd('pending', 'Namespaced', false)])).toEqual([
+      { group: 'example.com', version: 'v1', resource: 'widgets', kind: 'Widget', namespaced: true },
+    ]);
+    const widgets = { group: 'example.com', version: 'v1', resource: 'widgets', kind: 'Widget', namespaced: true };
+    const crds = { group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions', kind: 'CustomResourceDefinition', namespaced: false };
+    const { cs, drain } = await setup(
+      [terminatingNamespace()],
+      [
+        [crds as typeof Resources.pods, crd('widgets', 'Namespaced', true) as ObjectLike],
+        [widgets as typeof Resources.pods, { metadata: { name: 'w', namespace: 'doomed' } } as ObjectLike],
+      ],
+    );
+    await drain();
+    expect(cs.actionsFor('delete').map((a) => `${a.resource}/${a.name}`)).toEqual(['widgets/w']);
+    expect(cs.actionsFor('patch', 'namespaces', 'finalize')).toHaveLength(1);
   });
 });

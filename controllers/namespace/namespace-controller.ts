@@ -39,6 +39,33 @@ export const NAMESPACED_RESOURCES: readonly ResourceInfo[] = [
   Resources.events,
 ];
 
+/** Where the namespaced resources CRDs add are found (upstream: discovery, which lists them). */
+const CUSTOM_RESOURCE_DEFINITIONS: ResourceInfo = {
+  group: 'apiextensions.k8s.io',
+  version: 'v1',
+  resource: 'customresourcedefinitions',
+  kind: 'CustomResourceDefinition',
+  namespaced: false,
+};
+
+interface CRDLike extends ObjectLike {
+  spec?: { group?: string; scope?: string; versions?: { name?: string; served?: boolean; storage?: boolean }[] };
+  status?: { acceptedNames?: { plural?: string; kind?: string }; conditions?: { type?: string; status?: string }[] };
+}
+
+/** The namespaced custom resources of established CRDs, each once (all its versions share one storage). */
+export function customResourcesOf(crds: readonly CRDLike[]): ResourceInfo[] {
+  const out: ResourceInfo[] = [];
+  for (const crd of crds) {
+    const established = crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True');
+    const version = crd.spec?.versions?.find((v) => v.served && v.storage) ?? crd.spec?.versions?.find((v) => v.served);
+    const names = crd.status?.acceptedNames;
+    if (!established || crd.spec?.scope !== 'Namespaced' || !version?.name || !names?.plural || !crd.spec.group) continue;
+    out.push({ group: crd.spec.group, version: version.name, resource: names.plural, kind: names.kind ?? '', namespaced: true });
+  }
+  return out;
+}
+
 /** Seconds assumed for finalizers on remaining content to be processed (finalizerEstimateSeconds). */
 export const FINALIZER_ESTIMATE_SECONDS = 5;
 
@@ -56,7 +83,7 @@ export class ResourcesRemainingError extends Error {
 export interface NamespaceControllerDeps {
   clientset: Pick<Clientset, 'namespaces' | 'resource'>;
   informers: InformerFactory;
-  /** Namespaced resources to empty. @defaultValue NAMESPACED_RESOURCES */
+  /** Namespaced resources to empty. @defaultValue NAMESPACED_RESOURCES and those of established CRDs */
   resources?: readonly ResourceInfo[];
   /**
    * PUT /api/v1/namespaces/{name}/finalize. @defaultValue over the RestClient of a RestClientset;
@@ -173,6 +200,7 @@ export class NamespaceController {
   readonly namespaceLister: Lister<Namespace>;
   private readonly clientset: Pick<Clientset, 'namespaces' | 'resource'>;
   private readonly resources: readonly ResourceInfo[];
+  private readonly discoverCustomResources: boolean;
   private readonly finalize: (ns: Namespace) => Promise<Namespace>;
   private readonly remainingDelayMs: (estimateSeconds: number) => number;
   private readonly clock: Clock;
@@ -184,6 +212,7 @@ export class NamespaceController {
     this.logger = deps.logger ?? noopLogger;
     this.clientset = deps.clientset;
     this.resources = deps.resources ?? NAMESPACED_RESOURCES;
+    this.discoverCustomResources = deps.resources === undefined;
     this.finalize = deps.finalize ?? defaultFinalize(deps.clientset);
     this.remainingDelayMs = deps.remainingContentDelayMs ?? ((s) => (Math.floor(s / 2) + 1) * 1000);
     // 5 ms doubling to 60 s (nsControllerRateLimiterBaseDelay / MaxDelay).
@@ -257,7 +286,7 @@ export class NamespaceController {
   /** Deletes every object in the namespace, then counts what is left (deleteAllContent). */
   async deleteAllContent(namespace: string): Promise<ContentDeletionResult> {
     const result: ContentDeletionResult = { estimateSeconds: 0, remainingByResource: new Map(), remainingByFinalizer: new Map(), errors: [] };
-    for (const info of this.resources) {
+    for (const info of [...this.resources, ...(await this.customResources())]) {
       const client = this.clientset.resource<ObjectLike>(info).namespace(namespace);
       try {
         const list = await client.list();
@@ -293,6 +322,21 @@ export class NamespaceController {
       }
     }
     return result;
+  }
+
+  /**
+   * What CRDs add to the namespaced resources (only with the default list: a given list is the
+   * whole list). A failed read of the CRDs leaves them out this time; their objects are found on
+   * the next pass, as upstream goes on with the resources discovery did return.
+   */
+  private async customResources(): Promise<ResourceInfo[]> {
+    if (!this.discoverCustomResources) return [];
+    try {
+      return customResourcesOf((await this.clientset.resource<CRDLike>(CUSTOM_RESOURCE_DEFINITIONS).list()).items);
+    } catch (err) {
+      this.logger.warn('namespace controller: custom resources not listed', { err: errorMessage(err) });
+      return [];
+    }
   }
 
   /** Removes our spec.finalizers entry through the finalize subresource. */

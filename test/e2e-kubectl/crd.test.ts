@@ -248,3 +248,29 @@ describe('custom resources', () => {
     expect(await ok(['get', 'wd', 'kept', '--no-headers'])).toMatch(/^kept\s+red\s+1\s+/);
   });
 });
+
+describe('with the controllers running', () => {
+  let full: JobyardServer;
+  beforeAll(async () => {
+    full = await JobyardServer.start({ args: ['--no-agent'] });
+  }, 120_000);
+  afterAll(async () => {
+    await full?.stop();
+  });
+
+  it('kubectl delete namespace deletes the custom resources in it (the namespace controller finds them through the CRDs)', async () => {
+    const run = async (args: string[], input?: string) => {
+      const r = await full.kubectl(args, input);
+      if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${r.stderr}`);
+      return r.stdout;
+    };
+    await run(['apply', '-f', '-'], YAML.stringify(CRD));
+    await run(['wait', '--for', 'condition=Established', '--timeout=30s', 'crd/widgets.example.com']);
+    await run(['create', 'namespace', 'crns']);
+    await run(['apply', '-f', '-'], YAML.stringify({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'inside', namespace: 'crns' }, spec: { color: 'red' } }));
+    await run(['delete', 'namespace', 'crns', '--timeout=60s']);
+    const list = JSON.parse(await run(['get', '--raw', '/apis/example.com/v1/widgets']));
+    expect(list.items).toEqual([]);
+    expect((await full.kubectl(['get', 'namespace', 'crns'])).code).not.toBe(0);
+  });
+});

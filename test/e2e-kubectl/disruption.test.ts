@@ -3,7 +3,7 @@
 // PodDisruptionBudget status kept by the disruption controller, `kubectl drain` evicting through
 // pods/eviction and retrying on 429 while the budget forbids, cordon/uncordon with the
 // node.kubernetes.io/unschedulable taint, NoSchedule taints the scheduler honours, and NoExecute
-// taints the taint manager acts on (DisruptionTarget/DeletionByTaintManager).
+// taints the taint manager acts on (DisruptionTarget/DeletionByTaintManager), and the node's Lease.
 // The podFailurePolicy example of the Kubernetes documentation is drained on the real node in
 // drain-real-node.test.ts.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -161,6 +161,14 @@ describe('PodDisruptionBudget and kubectl drain', () => {
     await ok(['delete', 'pdb', 'solo', '-n', NS]);
     await release('solo');
     await ok(['delete', 'pod', 'solo', '-n', NS, '--wait=false']);
+  });
+});
+
+describe('the simulated node', () => {
+  it('keeps its heartbeat Lease as kwok does, shown by kubectl describe node', async () => {
+    const lease = JSON.parse(await ok(['get', 'lease', NODE, '-n', 'kube-node-lease', '-o', 'json'])) as { spec?: { holderIdentity?: string; leaseDurationSeconds?: number } };
+    expect(lease.spec).toMatchObject({ holderIdentity: NODE, leaseDurationSeconds: 40 });
+    expect(await ok(['describe', 'node', NODE])).toMatch(new RegExp(`Lease:\\n  HolderIdentity:  ${NODE}\\n`));
   });
 });
 

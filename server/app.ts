@@ -181,7 +181,6 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<BuiltApiServe
     done();
   });
 
-
   // ---- console sessions ------------------------------------------------------------------
   const startSession = (request: FastifyRequest, reply: FastifyReply): string => {
     const { cookie, csrfToken } = deps.authenticator.newSession();

@@ -10,18 +10,18 @@ import { coreDefinitions } from './core.js';
 import { EVENTS, eventsDefinitions } from './events.js';
 import { LOGS, logsDefinitions } from './logs.js';
 import { metaDefinitions } from './meta.js';
-import { POLICY, policyDefinitions } from './policy.js';
 import { METRICS, metricsDefinitions } from './metrics.js';
+import { POLICY, policyDefinitions } from './policy.js';
 import type { Definitions, RefSchema, Schema } from './types.js';
 
 export * from './types.js';
 export { AUTHENTICATION, AUTHORIZATION, BATCH, CORE, META } from './builders.js';
 export { LOGS } from './logs.js';
 export { APIEXTENSIONS } from './apiextensions.js';
+export { EVENTS } from './events.js';
 export { COORDINATION } from './coordination.js';
 export { POLICY } from './policy.js';
 export { METRICS } from './metrics.js';
-export { EVENTS } from './events.js';
 
 /** A group/version/kind as the x-kubernetes-group-version-kind extension spells it. */
 export interface GroupVersionKind {

@@ -211,15 +211,30 @@ describe('garbage collector, namespace and TTL controllers with the Job controll
   it('deletes a finished Job after ttlSecondsAfterFinished', async () => {
     const ns = await newNamespace('ttl');
     const job = await cs.jobs.namespace(ns).create(newJob('short-lived', { parallelism: 1, completions: 1, ttl: 1 }));
-    const pods = await waitFor('1 pod', async () => ((await jobPods(ns, job)).length === 1 ? jobPods(ns, job) : undefined));
-    await playNode(ns, pods, 'Succeeded');
-    const finished = await waitFor('Complete', async () => {
-      const j = await cs.jobs.namespace(ns).get('short-lived');
-      return j.status?.conditions?.find((c) => c.type === 'Complete' && c.status === 'True') ? j : undefined;
-    });
-    const finishedAt = Date.parse(finished.status!.conditions!.find((c) => c.type === 'Complete')!.lastTransitionTime!);
-    await waitFor('the Job gone', () => gone(() => cs.jobs.namespace(ns).get('short-lived')));
-    expect(Date.now()).toBeGreaterThanOrEqual(finishedAt + 1000);
+    // A watch sees every change: the Complete Job and then its deletion (a poll may miss the
+    // one second between them on a busy machine).
+    const ac = new AbortController();
+    const seen = (async () => {
+      let complete: Job | undefined;
+      for await (const ev of cs.jobs.namespace(ns).watch({ fieldSelector: 'metadata.name=short-lived', resourceVersion: job.metadata.resourceVersion, signal: ac.signal })) {
+        if (ev.type === 'DELETED') return { complete, deletedAt: Date.now() };
+        if (ev.object.status?.conditions?.some((c) => c.type === 'Complete' && c.status === 'True')) complete ??= ev.object;
+      }
+      throw new Error('the watch ended before the Job was deleted');
+    })();
+    seen.catch(() => undefined); // awaited below; aborted early only when the test already failed
+    try {
+      const pods = await waitFor('1 pod', async () => ((await jobPods(ns, job)).length === 1 ? jobPods(ns, job) : undefined));
+      await playNode(ns, pods, 'Succeeded');
+      const timeout = setTimeout(() => ac.abort(), 30_000);
+      const { complete, deletedAt } = await seen.finally(() => clearTimeout(timeout));
+      expect(complete, 'the Job was Complete before it went').toBeDefined();
+      const finishedAt = Date.parse(complete!.status!.conditions!.find((c) => c.type === 'Complete')!.lastTransitionTime!);
+      // lastTransitionTime has whole seconds: the deletion comes at least ttl after that second.
+      expect(deletedAt).toBeGreaterThanOrEqual(finishedAt + 1000);
+    } finally {
+      ac.abort();
+    }
     await waitFor('its pod gone', async () => (await jobPods(ns, job)).length === 0);
   });
 });

@@ -63,8 +63,7 @@ function fieldValidationParam(query: Query): FieldValidation {
 
 /** Who writes, for managedFields: fieldManager, else the User-Agent; and apply's force. */
 function managerParams(request: FastifyRequest, query: Query): { fieldManager?: string; userAgent: string; force?: boolean } {
-  const force = q(query, 'force');
-  return { fieldManager: q(query, 'fieldManager'), userAgent: request.headers['user-agent'] ?? '', force: force === undefined ? undefined : !/^(false|0)$/i.test(force) };
+  return { fieldManager: q(query, 'fieldManager'), userAgent: request.headers['user-agent'] ?? '', force: queryOptionalBool(query, 'force') };
 }
 
 function dryRunParam(query: Query): boolean {

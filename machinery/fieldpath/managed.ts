@@ -8,7 +8,8 @@
 import type { ManagedFieldsEntry } from '../../api/index.js';
 import type { Schema } from '../../api/schema/index.js';
 import { PathSet, type FieldPath, fieldElement, pathString } from './set.js';
-import { type Comparison, type TypedSchema, deepEqual } from './typed.js';
+import { jsonEqual } from '../own-properties.js';
+import { type Comparison, type TypedSchema } from './typed.js';
 
 export type Operation = 'Apply' | 'Update';
 
@@ -256,7 +257,7 @@ export function applyManagers(scope: FieldManagerScope, managers: Managers, live
   takeChanged(managers, changes(scope, base, merged), id, force);
   applied.set = applied.set.difference(STRIP);
   if (applied.set.isEmpty()) managers.delete(id);
-  if (live === undefined || !deepEqual(live, merged)) applied.time = scope.now;
+  if (live === undefined || !jsonEqual(live, merged)) applied.time = scope.now;
   return merged;
 }
 

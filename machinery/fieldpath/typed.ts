@@ -5,7 +5,7 @@
 // is a map by its patchMergeKey (a set without one), else atomic; objects are granular unless
 // upstream marks the Go struct +structType=atomic (ATOMIC_STRUCTS below).
 import { BATCH, CORE, META, type Definitions, type Schema } from '../../api/schema/index.js';
-import { getOwn, hasOwn, setOwn } from '../own-properties.js';
+import { getOwn, hasOwn, jsonEqual, setOwn } from '../own-properties.js';
 import { PathSet, fieldElement, keyElement, valueElement } from './set.js';
 
 type JsonMap = Record<string, unknown>;
@@ -66,16 +66,6 @@ export class StructuredMergeError extends Error {}
 
 const isMap = (v: unknown): v is JsonMap => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isEmptyMap = (v: unknown) => v === undefined || v === null || (isMap(v) && Object.keys(v).length === 0);
-
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
-  if (isMap(a) && isMap(b)) {
-    const ka = Object.keys(a);
-    return ka.length === Object.keys(b).length && ka.every((k) => hasOwn(b, k) && deepEqual(a[k], b[k]));
-  }
-  return false;
-}
 
 /** The typed operations over one Definitions table; shapes are worked out once per schema node. */
 export class TypedSchema {
@@ -196,14 +186,14 @@ export class TypedSchema {
 
   private cmp(l: unknown, r: unknown, shape: Shape, path: string[], out: Comparison): void {
     // Most of an object is the same on both sides: equal values have nothing to say.
-    if (l !== undefined && r !== undefined && deepEqual(l, r)) return;
+    if (l !== undefined && r !== undefined && jsonEqual(l, r)) return;
     // A subtree only on one side: every node of it is added (or removed), built in one walk.
     if (path.length && (l === undefined) !== (r === undefined)) return this.fill(l ?? r, shape, (l === undefined ? out.added : out.removed).nodeAt(path));
     const leaf = () => {
       if (l === undefined) {
         if (r !== undefined) out.added.insert(path);
       } else if (r === undefined) out.removed.insert(path);
-      else if (!deepEqual(l, r)) out.modified.insert(path);
+      else if (!jsonEqual(l, r)) out.modified.insert(path);
     };
     if (shape.kind === 'listMap' || shape.kind === 'listSet') {
       const la = Array.isArray(l) ? l : undefined;

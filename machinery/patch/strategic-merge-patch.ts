@@ -14,7 +14,7 @@
 // Fields the schema does not know (and `any` subtrees) fall back to JSON merge semantics:
 // maps merge, lists are replaced. Errors are thrown as 400 BadRequest StatusErrors.
 import type { Definitions, RefSchema, Schema } from '../../api/schema/index.js';
-import { getOwn, hasOwn, setOwn } from '../own-properties.js';
+import { getOwn, hasOwn, jsonEqual, setOwn } from '../own-properties.js';
 import { badRequest } from '../status-error.js';
 
 type JsonMap = Record<string, unknown>;
@@ -46,16 +46,6 @@ function kindOf(v: unknown): string {
   if (Array.isArray(v)) return 'slice';
   if (typeof v === 'object') return 'map';
   return typeof v;
-}
-
-function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
-  if (isMap(a) && isMap(b)) {
-    const ka = Object.keys(a);
-    return ka.length === Object.keys(b).length && ka.every((k) => hasOwn(b, k) && deepEqual(a[k], b[k]));
-  }
-  return false;
 }
 
 /**
@@ -296,12 +286,12 @@ function validatePatchWithSetOrderList(patchList: unknown[], order: unknown[], m
 }
 
 function mergeKeyValueEqual(left: unknown, right: unknown, mergeKey: string): boolean {
-  if (!mergeKey) return deepEqual(left, right);
+  if (!mergeKey) return jsonEqual(left, right);
   if (!isMap(left)) throw badArgType('map[string]interface {}', left);
   if (!isMap(right)) throw badArgType('map[string]interface {}', right);
   if (!hasOwn(left, mergeKey)) throw noMergeKey(left, mergeKey);
   if (!hasOwn(right, mergeKey)) throw noMergeKey(right, mergeKey);
-  return deepEqual(left[mergeKey], right[mergeKey]);
+  return jsonEqual(left[mergeKey], right[mergeKey]);
 }
 
 /** The common kind of the elements ('map' or a primitive kind); undefined when both are empty. */
@@ -380,7 +370,7 @@ function mergeSliceWithSpecialElements(original: unknown[], patch: unknown[], me
 /**
  * First positions of values, found in constant time: lists of a few hundred thousand items
  * (a 3 MiB patch) must merge in linear time, not in the quadratic time of a scan per item.
- * Values compare as deepEqual does (maps regardless of key order).
+ * Values compare as jsonEqual does (maps regardless of key order).
  */
 class KeyIndex {
   private readonly map = new Map<string, number>();

@@ -4,6 +4,7 @@
 // detail and upstream's error type (Required, Unsupported value, Too long, Too many, Invalid).
 import type { JSONSchemaProps } from '../../../api/index.js';
 import { type FieldError, fieldErrors } from '../../../machinery/index.js';
+import { jsonEqual } from '../../../machinery/own-properties.js';
 
 const IN = 'in body';
 
@@ -20,20 +21,6 @@ function typeMatches(type: string, v: unknown): boolean {
   const t = jsonTypeOf(v);
   if (type === 'number') return t === 'number' || t === 'integer';
   return t === type;
-}
-
-function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const y = b as unknown[];
-    return a.length === y.length && a.every((x, i) => deepEqual(x, y[i]));
-  }
-  const x = a as Record<string, unknown>;
-  const y = b as Record<string, unknown>;
-  const kx = Object.keys(x);
-  return kx.length === Object.keys(y).length && kx.every((k) => Object.hasOwn(y, k) && deepEqual(x[k], y[k]));
 }
 
 // Formats kube-openapi checks (strfmt.Default), the cheap ones; unknown formats are ignored.
@@ -67,7 +54,7 @@ export function validateValue(value: unknown, schema: JSONSchemaProps, path: str
     errs.push(typeInvalid(path, t, `${name} ${IN} must be of type ${schema.type}: "${t}"`));
     return;
   }
-  if (schema.enum && !schema.enum.some((e) => deepEqual(e, value))) {
+  if (schema.enum && !schema.enum.some((e) => jsonEqual(e, value))) {
     errs.push(fieldErrors.notSupported(path, value, schema.enum.map((e) => (typeof e === 'string' ? e : JSON.stringify(e)))));
   }
   if (typeof value === 'string') validateString(value, schema, path, name, errs);
@@ -118,7 +105,7 @@ function validateNumber(n: number, schema: JSONSchemaProps, path: string, name: 
 function validateArray(a: unknown[], schema: JSONSchemaProps, path: string, name: string, errs: FieldError[]): void {
   if (schema.maxItems !== undefined && a.length > schema.maxItems) errs.push(fieldErrors.tooMany(path, a.length, schema.maxItems));
   if (schema.minItems !== undefined && a.length < schema.minItems) errs.push(fieldErrors.invalid(path, a, `${name} ${IN} should have at least ${schema.minItems} items`));
-  if (schema.uniqueItems && a.some((x, i) => a.findIndex((y) => deepEqual(x, y)) !== i)) errs.push(fieldErrors.invalid(path, a, `${name} ${IN} shouldn't contain duplicates`));
+  if (schema.uniqueItems && a.some((x, i) => a.findIndex((y) => jsonEqual(x, y)) !== i)) errs.push(fieldErrors.invalid(path, a, `${name} ${IN} shouldn't contain duplicates`));
   const items = schema.items;
   if (items && !Array.isArray(items)) a.forEach((item, i) => validateValue(item, items, `${path}[${i}]`, errs));
 }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { ConfigMap, Pod } from '../api/index.js';
-import { goDuration } from './kuberuntime/index.js';
 import { KubeletHarness, NODE_IP, newPod } from './testing/harness.js';
 
 function states(pod: Pod): Record<string, string> {
@@ -592,11 +591,5 @@ describe('Kubelet: adoption', () => {
     expect(await second.instances('gone', 'main')).toEqual([]);
     expect(first.runtime.calls.filter((c) => c.op === 'startContainer').length).toBe(starts);
     expect((await second.pod('keep')).status?.phase).toBe('Running');
-  });
-});
-
-describe('goDuration', () => {
-  it('prints pull durations as Go does', () => {
-    expect([0, 523, 1_234, 61_500].map(goDuration)).toEqual(['0ms', '523ms', '1.234s', '1m1.5s']);
   });
 });

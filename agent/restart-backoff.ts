@@ -3,6 +3,7 @@
 // immediate; each later one waits, from the moment the container finished, a delay that
 // doubles up to 5 minutes. A container that ran cleanly for 10 minutes (2 × max) since its
 // last restart starts over at the first delay.
+import { formatGoDuration } from '../machinery/go-duration.js';
 
 export const BACKOFF_INITIAL_MS = 10_000;
 export const BACKOFF_MAX_MS = 300_000;
@@ -59,12 +60,7 @@ export class RestartBackoff {
   }
 }
 
-/** Go's time.Duration String for whole seconds and minutes: "10s", "1m20s", "5m0s". */
+/** Go's time.Duration String of the duration rounded to whole seconds: "10s", "1m20s", "5m0s". */
 export function formatDuration(ms: number): string {
-  const total = Math.round(ms / 1000);
-  if (total < 60) return `${total}s`;
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  return h > 0 ? `${h}h${m}m${s}s` : `${m}m${s}s`;
+  return formatGoDuration(Math.round(ms / 1000) * 1000);
 }

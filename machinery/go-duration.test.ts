@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseGoDurationMs } from './go-duration.js';
+import { formatGoDuration, parseGoDurationMs } from './go-duration.js';
 
 describe('parseGoDurationMs', () => {
   it('reads Go durations', () => {
@@ -15,5 +15,12 @@ describe('parseGoDurationMs', () => {
     expect(parseGoDurationMs('2d')).toBeUndefined();
     expect(parseGoDurationMs('2d', { days: true })).toBe(172_800_000);
     for (const bad of ['', '5', 'h', '1x', '1h ', ' 1h', '1h-5m']) expect(parseGoDurationMs(bad)).toBeUndefined();
+  });
+});
+
+describe('formatGoDuration', () => {
+  it('prints durations as Go does (image pulls, metrics windows)', () => {
+    expect([0, 523, 1_234, 61_500].map(formatGoDuration)).toEqual(['0ms', '523ms', '1.234s', '1m1.5s']);
+    expect([15_021, 1000, 61_500, 3_600_000, 999].map(formatGoDuration)).toEqual(['15.021s', '1s', '1m1.5s', '1h0m0s', '999ms']);
   });
 });

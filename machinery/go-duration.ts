@@ -1,6 +1,6 @@
-// Go's time.ParseDuration ("90s", "1h30m", "1.5h", "300ms"), in milliseconds, for the places
-// Kubernetes takes Go durations (CronJob's `@every`; the log service's retention, which adds
-// days). Undefined when malformed.
+// Go durations: time.ParseDuration ("90s", "1h30m", "1.5h", "300ms") in milliseconds, for the
+// places Kubernetes takes them (CronJob's `@every`; the log service's retention, which adds
+// days), and time.Duration's String at millisecond precision for the messages that print them.
 const GO_UNITS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, μs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 export function parseGoDurationMs(text: string, options: { days?: boolean } = {}): number | undefined {
@@ -23,4 +23,14 @@ export function parseGoDurationMs(text: string, options: { days?: boolean } = {}
     at = re.lastIndex;
   }
   return at === 0 ? undefined : sign * total;
+}
+
+/** time.Duration's String at millisecond precision: "999ms", "1.234s", "1m0.5s", "1h0m0s". */
+export function formatGoDuration(ms: number): string {
+  const whole = Math.max(0, Math.round(ms));
+  if (whole < 1000) return `${whole}ms`;
+  const h = Math.floor(whole / 3_600_000);
+  const m = Math.floor((whole % 3_600_000) / 60_000);
+  const s = ((whole % 60_000) / 1000).toFixed(3).replace(/\.?0+$/, '');
+  return h > 0 ? `${h}h${m}m${s}s` : m > 0 ? `${m}m${s}s` : `${s}s`;
 }

@@ -3,5 +3,4 @@
 export { KubeGenericRuntimeManager } from './kuberuntime-manager.js';
 export type { PodRuntimeState, RuntimeManagerContext } from './context.js';
 export { podHostname } from './kuberuntime-sandbox.js';
-export { goDuration } from './kuberuntime-image.js';
 export * from './labels.js';

@@ -3,6 +3,7 @@
 // image waiting reasons (ErrImagePull, ImagePullBackOff, ...).
 import type { Container, Pod, Secret } from '../../api/index.js';
 import { isNotFound } from '../../machinery/index.js';
+import { formatGoDuration } from '../../machinery/go-duration.js';
 import { BACKOFF_INITIAL_MS } from '../restart-backoff.js';
 import { applyDefaultImageTag, defaultPullPolicy, DockerKeyring, isRuntimeError } from '../runtime/index.js';
 import { type PodRuntimeState, recordStartFailure, type RuntimeManagerContext, wakeAtLatest } from './context.js';
@@ -30,7 +31,7 @@ export async function pullImage(ctx: RuntimeManagerContext, st: PodRuntimeState,
     const res = await ctx.images.ensureImage({ podUID: st.uid, image, pullPolicy, keyring, onPulling });
     const imageRef = applyDefaultImageTag(image);
     if (res.pulled) {
-      const took = goDuration(res.pullDurationMs ?? 0);
+      const took = formatGoDuration(res.pullDurationMs ?? 0);
       rec.event(pod, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${took} (${took} including waiting). Image size: ${res.image.sizeBytes} bytes.`);
     } else {
       rec.event(pod, 'Normal', 'Pulled', `Container image "${image}" already present on machine`);
@@ -93,11 +94,3 @@ async function pullKeyring(ctx: RuntimeManagerContext, pod: Pod): Promise<Docker
   }
 }
 
-/** Go's time.Duration String at millisecond precision: "523ms", "1.234s", "2m3.5s". */
-export function goDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  const trim = (x: number) => x.toFixed(3).replace(/\.?0+$/, '');
-  if (ms < 60_000) return `${trim(ms / 1000)}s`;
-  const m = Math.floor(ms / 60_000);
-  return `${m}m${trim((ms - m * 60_000) / 1000)}s`;
-}

@@ -7,6 +7,7 @@
 import type { KubeObject, Node, Pod } from '../../../api/index.js';
 import type { PodUsage, UsageSample } from '../../../api/metrics.js';
 import { METRICS } from '../../../api/schema/index.js';
+import { formatGoDuration } from '../../../machinery/go-duration.js';
 import { formatBinaryBytes, notFound, rfc3339 } from '../../../machinery/index.js';
 import { nodes } from '../nodes/index.js';
 import { pods } from '../pods/index.js';
@@ -27,16 +28,6 @@ export function formatNanoCores(nanoCores: number): string {
   return String(n);
 }
 
-/** A time.Duration as Go prints it ("15.021s", "1m0.5s", "999ms"). */
-export function goDuration(ms: number): string {
-  const whole = Math.max(0, Math.round(ms));
-  if (whole < 1000) return `${whole}ms`;
-  const h = Math.floor(whole / 3_600_000);
-  const m = Math.floor((whole % 3_600_000) / 60_000);
-  const s = ((whole % 60_000) / 1000).toFixed(3).replace(/\.?0+$/, '');
-  return h > 0 ? `${h}h${m}m${s}s` : m > 0 ? `${m}m${s}s` : `${s}s`;
-}
-
 function usage(sample: { cpuNanoCores: number; memoryWorkingSetBytes: number }): Record<string, string> {
   return { cpu: formatNanoCores(sample.cpuNanoCores), memory: formatBinaryBytes(Math.max(0, Math.round(sample.memoryWorkingSetBytes))) };
 }
@@ -54,7 +45,7 @@ function podMetricsOf(pod: Pod, u: PodUsage, now: Date): KubeObject {
     apiVersion: API_VERSION,
     metadata: meta(pod as unknown as KubeObject, now),
     timestamp: rfc3339(u.timestamp),
-    window: goDuration(u.windowMs),
+    window: formatGoDuration(u.windowMs),
     containers: u.containers.map((c) => ({ name: c.name, usage: usage(c) })),
   } as unknown as KubeObject;
 }
@@ -65,7 +56,7 @@ function nodeMetricsOf(node: Node, u: UsageSample, now: Date): KubeObject {
     apiVersion: API_VERSION,
     metadata: meta(node as unknown as KubeObject, now),
     timestamp: rfc3339(u.timestamp),
-    window: goDuration(u.windowMs),
+    window: formatGoDuration(u.windowMs),
     usage: usage(u),
   } as unknown as KubeObject;
 }

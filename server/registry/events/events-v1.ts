@@ -5,7 +5,7 @@ import type { KubeObject, ObjectMeta, ObjectReference } from '../../../api/index
 import { type FieldError, FieldPath, fieldErrors } from '../../../machinery/index.js';
 import type { ResourceDefinition, StorageConversion, TableConvertor } from '../resource.js';
 import { nameIsDNSSubdomain, validateImmutableField, validateObjectMeta, validateObjectMetaUpdate } from '../meta-validation.js';
-import { eventTable } from './index.js';
+import { eventReferenceFields, eventTable } from './index.js';
 import { type EventObject, validateEvent } from './strategy.js';
 
 /** The events.k8s.io/v1 wire form. */
@@ -141,15 +141,8 @@ function dedupe(errs: FieldError[]): FieldError[] {
 /** events.k8s.io's field selectors, read from the stored core form (upstream's field label conversion). */
 function selectableFields(obj: KubeObject): Record<string, string> {
   const e = obj as EventObject;
-  const io = e.involvedObject ?? {};
   return {
-    'regarding.kind': io.kind ?? '',
-    'regarding.namespace': io.namespace ?? '',
-    'regarding.name': io.name ?? '',
-    'regarding.uid': io.uid ?? '',
-    'regarding.apiVersion': io.apiVersion ?? '',
-    'regarding.resourceVersion': io.resourceVersion ?? '',
-    'regarding.fieldPath': io.fieldPath ?? '',
+    ...eventReferenceFields('regarding', e),
     reason: e.reason ?? '',
     reportingController: e.reportingComponent ?? '',
     type: e.type ?? '',

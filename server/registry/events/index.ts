@@ -7,18 +7,25 @@ import { eventStrategy, type EventObject } from './strategy.js';
 
 export type { EventObject } from './strategy.js';
 
+/** The selectable fields of an event's object reference, under `prefix` (involvedObject, or events.k8s.io's regarding). */
+export function eventReferenceFields(prefix: string, e: EventObject): Record<string, string> {
+  const io = e.involvedObject ?? {};
+  return {
+    [`${prefix}.kind`]: io.kind ?? '',
+    [`${prefix}.namespace`]: io.namespace ?? '',
+    [`${prefix}.name`]: io.name ?? '',
+    [`${prefix}.uid`]: io.uid ?? '',
+    [`${prefix}.apiVersion`]: io.apiVersion ?? '',
+    [`${prefix}.resourceVersion`]: io.resourceVersion ?? '',
+    [`${prefix}.fieldPath`]: io.fieldPath ?? '',
+  };
+}
+
 /** Upstream event ToSelectableFields ("reportingComponent" is the core/v1 name). */
 export function eventSelectableFields(obj: KubeObject): Record<string, string> {
   const e = obj as EventObject;
-  const io = e.involvedObject ?? {};
   return {
-    'involvedObject.kind': io.kind ?? '',
-    'involvedObject.namespace': io.namespace ?? '',
-    'involvedObject.name': io.name ?? '',
-    'involvedObject.uid': io.uid ?? '',
-    'involvedObject.apiVersion': io.apiVersion ?? '',
-    'involvedObject.resourceVersion': io.resourceVersion ?? '',
-    'involvedObject.fieldPath': io.fieldPath ?? '',
+    ...eventReferenceFields('involvedObject', e),
     reason: e.reason ?? '',
     reportingComponent: e.reportingComponent ?? '',
     source: e.source?.component || e.reportingComponent || '',

@@ -129,6 +129,17 @@ describe.each(SIDES)('over %s', (side) => {
   });
 
   it.each([
+    ['a WebSocket tunnel', { Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Protocol': 'SPDY/3.1+portforward.k8s.io' }],
+    ['the channel protocol', { Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Protocol': 'v4.channel.k8s.io' }],
+    ['SPDY', { Upgrade: 'SPDY/3.1', 'X-Stream-Protocol-Version': 'portforward.k8s.io' }],
+  ])('a port-forward upgrade over %s without a token → 401, never 101', async (_what, upgrade) => {
+    for (const target of ['/api/v1/namespaces/default/pods/p/portforward?ports=80', '/%61pi/v1/namespaces/default/pods/p/portforward?ports=80']) {
+      const res = await send(side, target, { headers: { Connection: 'Upgrade', ...upgrade, Origin: originOf(side, server.port) } });
+      expectUnauthorized(res, `${side} port-forward ${target}`);
+    }
+  });
+
+  it.each([
     '/clusters',
     '/%63lusters',
     '/clusters/local',

@@ -89,6 +89,8 @@ program
   .option('--port <port>', 'the port for the API (HTTPS) and the console (HTTP on loopback)', port, 6443)
   .option('--host <address>', 'the address to listen on (loopback unless told otherwise)', '127.0.0.1')
   .option('--tls-san <name...>', 'extra names or addresses for the serving certificate', [])
+  .option('--pod-api-address <address>', "the address pods reach the API on (HTTPS and tokens only, same port; the `kubernetes` Service's endpoint); default: the container engine's bridge gateway (e.g. 172.17.0.1)")
+  .option('--no-pod-api', 'do not listen where pods can reach the API')
   .option('--no-controllers', 'do not run the controllers in this process')
   .option('--no-agent', 'do not run the node agent in this process')
   .option('--node-name <name>', "the node agent's Node name (default: the host's name)")
@@ -110,6 +112,8 @@ program
     port: number;
     host: string;
     tlsSan: string[];
+    podApiAddress?: string;
+    podApi: boolean;
     controllers: boolean;
     agent: boolean;
     nodeName?: string;
@@ -140,6 +144,7 @@ program
       jobSyncBatchPeriodSeconds: opts.jobSyncBatchPeriod,
       jobBackoffMaxSeconds: opts.jobBackoffMax,
       tlsSans: opts.tlsSan,
+      podApiAddress: opts.podApi ? opts.podApiAddress : false,
       quiet: false,
       watchHistoryMaxAgeSeconds: opts.watchHistoryMaxAge,
       watchHistoryMinEvents: opts.watchHistoryMinEvents,
@@ -158,6 +163,7 @@ program
         ...(running.tokenCreated
           ? [`  console:  ${running.consoleUrl}`, `            (shown this once; ${consoleUrlCommand(opts.dataDir)} prints it again)`]
           : [`  console:  ${running.consoleAddress}/`, `            (sign-in link: ${consoleUrlCommand(opts.dataDir)})`]),
+        ...(running.podEndpoint ? [`  pods reach the API at https://${running.podEndpoint.ip}:${running.podEndpoint.port}`] : []),
         '',
       ].join('\n'),
     );

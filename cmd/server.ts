@@ -13,6 +13,7 @@ import { type ApiServer, createApiServer, ENGINE_PATHS, isLoopback, type Level, 
 import { writeKubeconfig } from './kubeconfig.js';
 import { ensurePrivateFile, securePrivateDir } from './data-dir.js';
 import { signInUrl, writeConsoleAddress } from './console-url.js';
+import { bridgeGatewayAddress } from './bridge-gateway.js';
 import type { ControllerManager } from '../controllers/manager.js';
 import { type ClientConfig, consoleLogger, noopLogger, RestClientset } from '../client/index.js';
 import type { PodLogProvider, PodStreamProvider } from '../api/core-streams.js';
@@ -45,6 +46,11 @@ export interface ServerOptions {
   jobBackoffMaxSeconds: number;
   /** Extra names for the serving certificate (e.g. a DNS name when listening off loopback). */
   tlsSans: string[];
+  /**
+   * Where pods reach the API (a TLS-only listener, the `kubernetes` Service's endpoint): an
+   * address, false for nowhere, undefined for the engine's bridge gateway when the agent runs.
+   */
+  podApiAddress?: string | false;
   quiet: boolean;
   /** Options of the node agent's log collectors (tests shorten their intervals). */
   logCollection?: { pollIntervalMs?: number; relistIntervalMs?: number };
@@ -86,6 +92,8 @@ export interface RunningServer {
   consoleAddress: string;
   /** This start made the token (a new data directory). */
   tokenCreated: boolean;
+  /** Where pods reach the API, when they can. */
+  podEndpoint?: { ip: string; port: number };
   stop(): Promise<void>;
 }
 
@@ -238,6 +246,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const version = packageVersion(root);
   const gitVersion = `v1.32.0-jobyard.${version}`;
   const auditLog = opts.quiet ? noopLogger : consoleLogger('info', 'pod-security');
+  const podAddress = opts.podApiAddress === false ? undefined : (opts.podApiAddress ?? (opts.agent ? await bridgeGatewayAddress() : undefined));
   let api: ApiServer;
   try {
     api = await createApiServer({
@@ -246,6 +255,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       port: opts.port,
       token,
       tlsSans: opts.tlsSans,
+      podAddress,
       clock,
       version: {
         major: '1',
@@ -385,6 +395,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     consoleUrl: signInUrl(consoleAddress, token),
     consoleAddress,
     tokenCreated,
+    ...(api.podEndpoint ? { podEndpoint: api.podEndpoint } : {}),
     stop,
   };
 }

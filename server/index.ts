@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import type { KubeObject } from '../api/index.js';
 import type { PodLogProvider, PodStreamProvider } from '../api/core-streams.js';
 import type { ResourceMetricsProvider } from '../api/metrics.js';
-import { type Clock, isAlreadyExists, realClock } from '../machinery/index.js';
+import { type Clock, errorMessage, isAlreadyExists, realClock } from '../machinery/index.js';
 import type { UpgradeListener } from '../machinery/httpstream/upgrade.js';
 import { AdmissionChain, HostPathPolicy, type Level, PodSecurityAdmission, uniformPolicy } from './admission/index.js';
 import { buildApiServer } from './app.js';
@@ -24,7 +24,7 @@ import { allResources, namespaces } from './registry/index.js';
 import { ResourceCatalog } from './registry/catalog.js';
 import { CustomResourceDefinitionController } from './registry/customresources/index.js';
 import { Authenticator } from './serving/auth.js';
-import { isLoopback, listenDual } from './serving/listener.js';
+import { type DualListener, isLoopback, listenDual, listenTlsOnly } from './serving/listener.js';
 import { SessionStore } from './serving/session-store.js';
 import { ensureServingCerts } from './serving/tls.js';
 import { SqliteObjectStore } from './storage/index.js';
@@ -50,6 +50,14 @@ export interface ApiServerOptions {
   token: string;
   /** Extra names for the serving certificate. */
   tlsSans: string[];
+  /**
+   * The address pods reach the API server on (the container engine's bridge gateway, e.g.
+   * 172.17.0.1): a second listener there on the same port, TLS and bearer tokens only, and the
+   * endpoint of the `kubernetes` Service in `default`. Absent: pods cannot reach the API.
+   */
+  podAddress?: string;
+  /** The `kubernetes` Service's ClusterIP (the first address of the service CIDR), a name of the serving certificate. Default 10.96.0.1. */
+  kubernetesServiceIP?: string;
   version: VersionInfo;
   /** The built console (web/dist); not served when absent. */
   consoleDir?: string;
@@ -83,6 +91,8 @@ export interface ApiServer {
   server: string;
   /** The CA that signed the serving certificate, for kubeconfigs. */
   caPem: string;
+  /** Where pods reach the API (ApiServerOptions.podAddress and the port), when they can. */
+  podEndpoint?: { ip: string; port: number };
   handler: http.RequestListener;
   upgrade: UpgradeListener;
   /** Requests of clients in this process (controllers, agent, log service): the same routes, no socket. */
@@ -119,9 +129,43 @@ function podSecurity(store: SqliteObjectStore, opts: ApiServerOptions): Admissio
   ]);
 }
 
+/** The `kubernetes` Service's ClusterIP unless told otherwise (the first address of 10.96.0.0/12). */
+export const DEFAULT_KUBERNETES_SERVICE_IP = '10.96.0.1';
+
+/** Names pods use for the API (the `kubernetes` Service's DNS names, its ClusterIP) and the pod address. */
+function kubernetesServiceNames(opts: ApiServerOptions): string[] {
+  return [
+    'kubernetes',
+    'kubernetes.default',
+    'kubernetes.default.svc',
+    'kubernetes.default.svc.cluster.local',
+    opts.kubernetesServiceIP ?? DEFAULT_KUBERNETES_SERVICE_IP,
+    ...(opts.podAddress ? [opts.podAddress] : []),
+  ];
+}
+
+/**
+ * The TLS-only listener on the pod address, same port. None when there is no pod address, or when
+ * the main listener already takes every address (0.0.0.0, ::).
+ */
+async function listenForPods(
+  opts: ApiServerOptions,
+  port: number,
+  tls: { cert: string; key: string },
+  handler: http.RequestListener,
+  upgrade: UpgradeListener,
+): Promise<DualListener | undefined> {
+  if (!opts.podAddress) return undefined;
+  if (opts.host === '0.0.0.0' || opts.host === '::' || opts.host === opts.podAddress) return { port, close: async () => {} };
+  return listenTlsOnly({ host: opts.podAddress, port, tls, handler, upgrade });
+}
+
 export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer> {
   const clock = opts.clock ?? realClock;
-  const certs = await ensureServingCerts(join(opts.dataDir, 'pki'), [opts.host, hostname(), ...opts.tlsSans].filter((h) => h && h !== '0.0.0.0' && h !== '::'));
+  const certs = await ensureServingCerts(
+    join(opts.dataDir, 'pki'),
+    [opts.host, hostname(), ...opts.tlsSans, ...kubernetesServiceNames(opts)].filter((h) => h && h !== '0.0.0.0' && h !== '::'),
+  );
   const store = new SqliteObjectStore({ path: join(opts.dataDir, 'state.db'), groupCommit: true });
   const byName = new Map(allResources.map((d) => [`${d.names.group}/${d.names.resource}`, d]));
   const registry = new GenericRegistry({
@@ -162,6 +206,13 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   });
   const listener = await listenDual({ host: opts.host, port: opts.port, tls: { cert: certs.certPem, key: certs.keyPem }, handler, upgrade });
   local = `https://${clientHost}:${listener.port}`;
+  let podListener: DualListener | undefined;
+  try {
+    podListener = await listenForPods(opts, listener.port, { cert: certs.certPem, key: certs.keyPem }, handler, upgrade);
+  } catch (err) {
+    await listener.close();
+    throw new Error(`cannot listen for pods on ${opts.podAddress}:${listener.port} (${errorMessage(err)}): pass another --pod-api-address, or --no-pod-api`, { cause: err });
+  }
 
   // Watch history: by default 15 minutes, and at least the newest 10,000 events.
   const compact = () => store.compactOlderThan((opts.watchHistoryMaxAgeSeconds ?? 900) * 1000, opts.watchHistoryMinEvents ?? 10_000);
@@ -174,6 +225,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     clientHost,
     server: local,
     caPem: certs.caPem,
+    ...(podListener ? { podEndpoint: { ip: opts.podAddress!, port: listener.port } } : {}),
     handler,
     upgrade,
     inProcess,
@@ -181,6 +233,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
       startShutdown();
       clearInterval(compaction);
       crdController.stop();
+      await podListener?.close();
       await listener.close();
       await app.close().catch(() => {});
       store.close();

@@ -15,6 +15,7 @@ import type http from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { badRequest, failureStatus, forbidden, StatusError, unauthorized } from '../../machinery/index.js';
 import { Authenticator, CSRF_HEADER, type Principal, readCookie, SESSION_COOKIE } from './auth.js';
+import { isTokenOnlySocket } from './listener.js';
 import { normalizeRequestTarget } from './request-target.js';
 
 /** What a route says about itself in its config: answered without credentials. */
@@ -124,6 +125,8 @@ function authenticate(auth: Authenticator, req: http.IncomingMessage): Principal
     if (auth.checkToken(bearer)) return { kind: 'token' };
     throw unauthorized();
   }
+  // The address pods reach takes bearer tokens only: a console cookie means nothing there.
+  if (isTokenOnlySocket(req.socket)) return undefined;
   return auth.session(readCookie(header(req, 'cookie'), SESSION_COOKIE));
 }
 

@@ -104,3 +104,52 @@ function answerClientError(err: Error & { code?: string }, socket: Duplex): void
   socket.resume();
   setTimeout(() => socket.destroy(), 1000).unref();
 }
+
+/**
+ * Sockets of TLS-only listeners (the address pods reach the API on): bearer tokens only there,
+ * never a console session cookie, and no plain HTTP at all.
+ */
+const tokenOnlySockets = new WeakSet<object>();
+
+/** Whether a request came in on a TLS-only listener (see listenTlsOnly). */
+export function isTokenOnlySocket(socket: object | undefined): boolean {
+  return socket !== undefined && tokenOnlySockets.has(socket);
+}
+
+export interface TlsOnlyListenerOptions {
+  host: string;
+  port: number;
+  tls: { cert: string; key: string };
+  handler: http.RequestListener;
+  upgrade?: UpgradeListener;
+}
+
+/** An HTTPS listener and nothing else: what pods reach (upstream's secure port on the advertise address). */
+export async function listenTlsOnly(opts: TlsOnlyListenerOptions): Promise<DualListener> {
+  const server = https.createServer({ cert: opts.tls.cert, key: opts.tls.key, minVersion: 'TLSv1.2' }, opts.handler);
+  if (opts.upgrade) server.on('upgrade', opts.upgrade);
+  server.requestTimeout = 0;
+  server.headersTimeout = 60_000;
+  server.keepAliveTimeout = 65_000;
+  server.on('clientError', answerClientError);
+  const sockets = new Set<net.Socket>();
+  server.on('connection', (socket: net.Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  // The TLS socket (what requests see as req.socket) is flagged once its handshake is done.
+  server.on('secureConnection', (tlsSocket: object) => tokenOnlySockets.add(tlsSocket));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  const address = server.address() as net.AddressInfo;
+  return {
+    port: address.port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      }),
+  };
+}

@@ -169,6 +169,9 @@ export interface Toleration {
   tolerationSeconds?: number;
 }
 
+/** Whether a pod may preempt lower-priority pods. */
+export type PreemptionPolicy = 'PreemptLowerPriority' | 'Never';
+
 export interface PodSpec {
   volumes?: Volume[];
   initContainers?: Container[];
@@ -192,6 +195,9 @@ export interface PodSpec {
   schedulerName?: string;
   tolerations?: Toleration[];
   priority?: number;
+  /** Resolved to priority and preemptionPolicy by the Priority admission plugin. */
+  priorityClassName?: string;
+  preemptionPolicy?: PreemptionPolicy;
   enableServiceLinks?: boolean;
   shareProcessNamespace?: boolean;
   schedulingGates?: { name: string }[];
@@ -258,6 +264,8 @@ export interface PodStatus {
   podIP?: string;
   podIPs?: { ip: string }[];
   startTime?: string;
+  /** The node the scheduler preempted pods on for this pod, while it waits for them to go. */
+  nominatedNodeName?: string;
   initContainerStatuses?: ContainerStatus[];
   containerStatuses?: ContainerStatus[];
   qosClass?: 'Guaranteed' | 'Burstable' | 'BestEffort';

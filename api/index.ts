@@ -9,3 +9,4 @@ export * from './coordination.js';
 export * from './apiextensions.js';
 export * from './logs.js';
 export * from './clusters.js';
+export * from './scheduling.js';

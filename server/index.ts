@@ -7,12 +7,12 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type http from 'node:http';
 import type { FastifyInstance } from 'fastify';
-import type { KubeObject } from '../api/index.js';
+import { type KubeObject, SYSTEM_PRIORITY_CLASSES } from '../api/index.js';
 import type { PodLogProvider, PodStreamProvider } from '../api/core-streams.js';
 import type { ResourceMetricsProvider } from '../api/metrics.js';
 import { type Clock, errorMessage, isAlreadyExists, realClock } from '../machinery/index.js';
 import type { UpgradeListener } from '../machinery/httpstream/upgrade.js';
-import { AdmissionChain, HostPathPolicy, type Level, PodSecurityAdmission, uniformPolicy } from './admission/index.js';
+import { AdmissionChain, HostPathPolicy, type Level, PodSecurityAdmission, PriorityAdmission, uniformPolicy } from './admission/index.js';
 import { buildApiServer } from './app.js';
 import type { VersionInfo } from './handlers/discovery.js';
 import type { InProcessTransport } from '../api/in-process.js';
@@ -20,7 +20,7 @@ import { buildOpenAPIProvider } from './openapi/provider.js';
 import { withCustomResources } from './openapi/custom-resources.js';
 import { SchemaCodec } from './registry/codec.js';
 import { GenericRegistry } from './registry/generic-registry.js';
-import { allResources, namespaces } from './registry/index.js';
+import { allResources, namespaces, priorityClasses } from './registry/index.js';
 import { ResourceCatalog } from './registry/catalog.js';
 import { CustomResourceDefinitionController } from './registry/customresources/index.js';
 import { Authenticator } from './serving/auth.js';
@@ -110,11 +110,17 @@ function bootstrap(registry: GenericRegistry): void {
       if (!isAlreadyExists(err)) throw err;
     }
   }
+  // The built-in PriorityClasses (upstream's scheduling/bootstrap-system-priority-classes hook).
+  for (const pc of SYSTEM_PRIORITY_CLASSES) {
+    if (registry.store.get('scheduling.k8s.io/priorityclasses', '', pc.metadata.name ?? '')) continue;
+    registry.create(priorityClasses, '', structuredClone(pc) as unknown as KubeObject);
+  }
 }
 
-/** Pod Security admission with the hostPath allow-list. */
+/** Priority admission, then Pod Security with the hostPath allow-list. */
 function podSecurity(store: SqliteObjectStore, opts: ApiServerOptions): AdmissionChain {
   return new AdmissionChain([
+    new PriorityAdmission({ listPriorityClasses: () => store.list('scheduling.k8s.io/priorityclasses', {}).items }),
     new PodSecurityAdmission({
       defaults: uniformPolicy(opts.podSecurityDefault ?? 'baseline'),
       exemptNamespaces: ['kube-system'],

@@ -12,6 +12,7 @@ import { LOGS, logsDefinitions } from './logs.js';
 import { metaDefinitions } from './meta.js';
 import { METRICS, metricsDefinitions } from './metrics.js';
 import { POLICY, policyDefinitions } from './policy.js';
+import { SCHEDULING, schedulingDefinitions } from './scheduling.js';
 import type { Definitions, RefSchema, Schema } from './types.js';
 
 export * from './types.js';
@@ -21,6 +22,7 @@ export { APIEXTENSIONS } from './apiextensions.js';
 export { EVENTS } from './events.js';
 export { COORDINATION } from './coordination.js';
 export { POLICY } from './policy.js';
+export { SCHEDULING } from './scheduling.js';
 export { METRICS } from './metrics.js';
 
 /** A group/version/kind as the x-kubernetes-group-version-kind extension spells it. */
@@ -43,6 +45,7 @@ export const topLevelKinds: Record<string, GroupVersionKind> = {
   [CORE + 'PersistentVolumeClaim']: { group: '', version: 'v1', kind: 'PersistentVolumeClaim' },
   [EVENTS + 'Event']: { group: 'events.k8s.io', version: 'v1', kind: 'Event' },
   [POLICY + 'PodDisruptionBudget']: { group: 'policy', version: 'v1', kind: 'PodDisruptionBudget' },
+  [SCHEDULING + 'PriorityClass']: { group: 'scheduling.k8s.io', version: 'v1', kind: 'PriorityClass' },
   [COORDINATION + 'Lease']: { group: 'coordination.k8s.io', version: 'v1', kind: 'Lease' },
   [APIEXTENSIONS + 'CustomResourceDefinition']: { group: 'apiextensions.k8s.io', version: 'v1', kind: 'CustomResourceDefinition' },
   [LOGS + 'Logstore']: { group: 'logs.jobyard.io', version: 'v1', kind: 'Logstore' },
@@ -89,6 +92,7 @@ export const definitions: Definitions = {
   ...authenticationDefinitions,
   ...authorizationDefinitions,
   ...policyDefinitions,
+  ...schedulingDefinitions,
   ...coordinationDefinitions,
   ...apiextensionsDefinitions,
   ...logsDefinitions,

@@ -20,6 +20,7 @@ describe('allResources', () => {
       'batch/v1/jobs',
       'policy/v1/poddisruptionbudgets',
       'apiextensions.k8s.io/v1/customresourcedefinitions',
+      'scheduling.k8s.io/v1/priorityclasses',
       'coordination.k8s.io/v1/leases',
       'logs.jobyard.io/v1/logstores',
       'metrics.k8s.io/v1beta1/nodes',
@@ -55,6 +56,7 @@ describe('allResources', () => {
       'selfsubjectaccessreviews',
       'selfsubjectrulesreviews',
       'customresourcedefinitions',
+      'priorityclasses',
       'logstores',
       'nodes',
     ]);

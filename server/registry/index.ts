@@ -14,6 +14,7 @@ import { nodes } from './nodes/index.js';
 import { persistentVolumeClaims } from './persistentvolumeclaims/index.js';
 import { podDisruptionBudgets } from './poddisruptionbudgets/index.js';
 import { pods } from './pods/index.js';
+import { priorityClasses } from './priorityclasses/index.js';
 import { secrets } from './secrets/index.js';
 import { selfSubjectAccessReviews } from './selfsubjectaccessreviews/index.js';
 import { selfSubjectReviews } from './selfsubjectreviews/index.js';
@@ -33,6 +34,7 @@ export { nodes } from './nodes/index.js';
 export { persistentVolumeClaims } from './persistentvolumeclaims/index.js';
 export { podDisruptionBudgets } from './poddisruptionbudgets/index.js';
 export { pods } from './pods/index.js';
+export { priorityClasses } from './priorityclasses/index.js';
 export { secrets } from './secrets/index.js';
 export { selfSubjectAccessReviews } from './selfsubjectaccessreviews/index.js';
 export { selfSubjectReviews } from './selfsubjectreviews/index.js';
@@ -43,7 +45,7 @@ export { selfSubjectRulesReviews } from './selfsubjectrulesreviews/index.js';
  * upstream's discovery order: core/v1, events.k8s.io/v1 (served from core/v1's events), authentication.k8s.io/v1 and authorization.k8s.io/v1
  * (the create-only reviews), batch/v1 (cronjobs before jobs, as upstream lists them), policy/v1,
  * apiextensions.k8s.io/v1 (CRDs; the custom resources they define come after every built-in group),
- * coordination.k8s.io/v1, then our logs.jobyard.io/v1, then metrics.k8s.io/v1beta1 (computed, as metrics-server's aggregated API:
+ * scheduling.k8s.io/v1, coordination.k8s.io/v1, then our logs.jobyard.io/v1, then metrics.k8s.io/v1beta1 (computed, as metrics-server's aggregated API:
  * nodes, pods).
  */
 export const allResources: ResourceDefinition[] = [
@@ -62,6 +64,7 @@ export const allResources: ResourceDefinition[] = [
   jobs,
   podDisruptionBudgets,
   customResourceDefinitions,
+  priorityClasses,
   leases,
   logstores,
   nodeMetricsResource,

@@ -69,6 +69,8 @@ export interface ResourceStrategy<T extends KubeObject = KubeObject> {
   beginDeletion?(obj: T): boolean;
   /** Blockers besides metadata.finalizers that keep a deleted object (namespaces: spec.finalizers). */
   hasPendingFinalizers?(obj: T): boolean;
+  /** Why this object may never be deleted (the built-in PriorityClasses), else undefined: a DELETE answers 403. */
+  forbidDeletion?(obj: T): string | undefined;
 }
 
 /**

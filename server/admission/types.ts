@@ -19,16 +19,22 @@ export interface AdmissionAttributes {
   /** The request's namespace; '' for cluster-scoped objects (a Namespace's name is `name`). */
   namespace: string;
   name: string;
-  /** The object as it will be stored (defaulted and validated); must not be changed. */
+  /** The object as it will be stored (defaulted and validated); only `admit` may change it. */
   object: KubeObject;
   /** The stored object, on UPDATE. */
   oldObject?: KubeObject;
   dryRun: boolean;
 }
 
-/** A validating admission plugin: throws a StatusError to refuse; returns warnings (may be empty). */
+/**
+ * An admission plugin. `validate` throws a StatusError to refuse and returns warnings (may be
+ * empty). `admit`, if any, is the mutating half (upstream's MutationInterface): it runs on the
+ * decoded, defaulted object before the strategy and validation, may change `attrs.object`, and
+ * throws to refuse.
+ */
 export interface AdmissionPlugin {
   readonly name: string;
+  admit?(attrs: AdmissionAttributes): void;
   validate(attrs: AdmissionAttributes): string[];
 }
 
@@ -39,6 +45,10 @@ export class AdmissionChain implements AdmissionPlugin {
 
   constructor(plugins: AdmissionPlugin[]) {
     this.plugins = plugins;
+  }
+
+  admit(attrs: AdmissionAttributes): void {
+    for (const p of this.plugins) p.admit?.(attrs);
   }
 
   validate(attrs: AdmissionAttributes): string[] {

@@ -15,6 +15,7 @@ import {
   alreadyExists,
   badRequest,
   conflict,
+  failureStatus,
   fieldErrors,
   forbidden,
   gone,
@@ -22,6 +23,7 @@ import {
   internal,
   matchesFields,
   notFound,
+  qualifiedResource,
   rfc3339,
 } from '../../machinery/index.js';
 import { StorageError, type ObjectStore, type StoredEvent } from '../storage/index.js';
@@ -29,7 +31,7 @@ import { type RequestContext, type ResourceDefinition, subresourceOf } from './r
 import { type Deleted, deleteObject } from './deletion.js';
 import { bookmarkObject, decodeContinue, encodeContinue, parseResourceVersion, sharedWatchEvent, translateEvent } from './list-watch.js';
 import { mapStorageError, sameObject, storageResource, toStorage, withTypeMeta } from './objects.js';
-import type { AdmissionOperation, AdmissionPlugin } from '../admission/types.js';
+import type { AdmissionAttributes, AdmissionOperation, AdmissionPlugin } from '../admission/types.js';
 import { type ManagerOptions, applyConfiguration, trackUpdate, validateManagerOptions } from './field-manager.js';
 
 export { type Deleted, deleteSuccessStatus } from './deletion.js';
@@ -56,7 +58,7 @@ export interface RegistryDeps {
    * create needs it not terminating (upstream's NamespaceLifecycle admission). Absent: no check.
    */
   namespaces?: ResourceDefinition;
-  /** Validating admission, run on every create and update after the strategy's validation. */
+  /** Admission: `admit` (mutating) before the strategy, `validate` after the strategy's validation, on every create and update. */
   admission?: AdmissionPlugin;
 }
 
@@ -215,6 +217,7 @@ export class GenericRegistry {
     if (generated) meta.name = generateName(meta.generateName!);
     def.strategy.defaults?.(obj);
     if (!opts.applied) trackUpdate(def, undefined, obj, opts, meta.creationTimestamp);
+    this.mutate(def, 'CREATE', namespace, obj, undefined, opts);
     def.strategy.prepareForCreate(obj, ctx);
     const errs: FieldError[] = [];
     if (!meta.name) errs.push(fieldErrors.required('metadata.name', 'name or generateName is required'));
@@ -354,6 +357,7 @@ export class GenericRegistry {
     meta.generation = existing.metadata.generation;
     if (meta.generation === undefined) delete meta.generation;
     def.strategy.defaults?.(obj);
+    this.mutate(def, 'UPDATE', namespace, obj, existing, opts);
     let errs: FieldError[];
     if (opts.subresource) {
       // A subresource's own strategy (status: keep all but status) instead of the resource's.
@@ -413,6 +417,9 @@ export class GenericRegistry {
 
   /** DELETE: remove the object, or mark it (graceful deletion, finalizers); see deletion.ts. */
   delete(def: ResourceDefinition, namespace: string, name: string, options: DeleteOptions = {}, dryRun = false): Deleted {
+    const stored = def.strategy.forbidDeletion && this.deps.store.get(storageResource(def), def.names.namespaced ? namespace : '', name);
+    const refusal = stored ? def.strategy.forbidDeletion?.(stored) : undefined;
+    if (refusal) throw forbiddenObject(def, name, refusal);
     return deleteObject(this.deps.store, this.deps.clock.now(), def, namespace, name, options, dryRun);
   }
 
@@ -423,7 +430,8 @@ export class GenericRegistry {
       try {
         out.push(this.delete(def, item.metadata.namespace ?? '', item.metadata.name!, options, dryRun).object);
       } catch (err) {
-        if (err instanceof StatusError && err.reason === 'NotFound') continue;
+        // Objects that may not be deleted (the built-in PriorityClasses) stay; the rest go.
+        if (err instanceof StatusError && (err.reason === 'NotFound' || err.reason === 'Forbidden')) continue;
         throw err;
       }
     }
@@ -432,12 +440,19 @@ export class GenericRegistry {
 
   // ---- helpers -------------------------------------------------------------------------------
 
+  /** Mutating admission (upstream runs it in the handler, before the strategy): may change obj, throws to refuse. */
+  private mutate(def: ResourceDefinition, operation: AdmissionOperation, namespace: string, obj: KubeObject, old: KubeObject | undefined, opts: WriteOptions): void {
+    this.deps.admission?.admit?.(this.attributes(def, operation, namespace, obj, old, opts));
+  }
+
   /** Validating admission (upstream's createValidation / updateValidation): throws to refuse. */
   private admit(def: ResourceDefinition, operation: AdmissionOperation, namespace: string, obj: KubeObject, old: KubeObject | undefined, opts: WriteOptions): string[] {
-    const admission = this.deps.admission;
-    if (!admission) return [];
+    return this.deps.admission?.validate(this.attributes(def, operation, namespace, obj, old, opts)) ?? [];
+  }
+
+  private attributes(def: ResourceDefinition, operation: AdmissionOperation, namespace: string, obj: KubeObject, old: KubeObject | undefined, opts: WriteOptions): AdmissionAttributes {
     const name = obj.metadata.name ?? '';
-    return admission.validate({
+    return {
       operation,
       group: def.names.group,
       resource: def.names.resource,
@@ -448,7 +463,7 @@ export class GenericRegistry {
       object: obj,
       oldObject: old,
       dryRun: !!opts.dryRun,
-    });
+    };
   }
 
   private checkNamespace(def: ResourceDefinition, namespace: string, meta: ObjectMeta, creating: boolean): void {
@@ -499,6 +514,12 @@ export class GenericRegistry {
       return true;
     };
   }
+}
+
+/** apierrors.NewForbidden(qualifiedResource, name, err): `<resource>.<group> "<name>" is forbidden: <why>`. */
+function forbiddenObject(def: ResourceDefinition, name: string, why: string): StatusError {
+  const { resource, group } = def.names;
+  return new StatusError(failureStatus(403, 'Forbidden', `${qualifiedResource(resource, group)} ${JSON.stringify(name)} is forbidden: ${why}`, { name, group, kind: resource }));
 }
 
 function generateName(prefix: string): string {

@@ -13,3 +13,4 @@ export * from './keys.js';
 export * from './owner-references.js';
 export * from './schema-check.js';
 export * from './patch/index.js';
+export * from './ip.js';

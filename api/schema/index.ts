@@ -12,6 +12,7 @@ import { LOGS, logsDefinitions } from './logs.js';
 import { metaDefinitions } from './meta.js';
 import { METRICS, metricsDefinitions } from './metrics.js';
 import { POLICY, policyDefinitions } from './policy.js';
+import { DISCOVERY, serviceDefinitions } from './service.js';
 import { SCHEDULING, schedulingDefinitions } from './scheduling.js';
 import type { Definitions, RefSchema, Schema } from './types.js';
 
@@ -22,6 +23,7 @@ export { APIEXTENSIONS } from './apiextensions.js';
 export { EVENTS } from './events.js';
 export { COORDINATION } from './coordination.js';
 export { POLICY } from './policy.js';
+export { DISCOVERY } from './service.js';
 export { SCHEDULING } from './scheduling.js';
 export { METRICS } from './metrics.js';
 
@@ -43,6 +45,9 @@ export const topLevelKinds: Record<string, GroupVersionKind> = {
   [CORE + 'Secret']: { group: '', version: 'v1', kind: 'Secret' },
   [CORE + 'Event']: { group: '', version: 'v1', kind: 'Event' },
   [CORE + 'PersistentVolumeClaim']: { group: '', version: 'v1', kind: 'PersistentVolumeClaim' },
+  [CORE + 'Service']: { group: '', version: 'v1', kind: 'Service' },
+  [CORE + 'Endpoints']: { group: '', version: 'v1', kind: 'Endpoints' },
+  [DISCOVERY + 'EndpointSlice']: { group: 'discovery.k8s.io', version: 'v1', kind: 'EndpointSlice' },
   [EVENTS + 'Event']: { group: 'events.k8s.io', version: 'v1', kind: 'Event' },
   [POLICY + 'PodDisruptionBudget']: { group: 'policy', version: 'v1', kind: 'PodDisruptionBudget' },
   [SCHEDULING + 'PriorityClass']: { group: 'scheduling.k8s.io', version: 'v1', kind: 'PriorityClass' },
@@ -87,6 +92,7 @@ function listDefinitions(): Definitions {
 export const definitions: Definitions = {
   ...metaDefinitions,
   ...coreDefinitions,
+  ...serviceDefinitions,
   ...batchDefinitions,
   ...eventsDefinitions,
   ...authenticationDefinitions,

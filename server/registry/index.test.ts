@@ -12,16 +12,26 @@ describe('allResources', () => {
       'core/v1/secrets',
       'core/v1/events',
       'core/v1/persistentvolumeclaims',
+      'core/v1/services',
+      'core/v1/endpoints',
+      'core/v1/persistentvolumes',
+      'core/v1/replicationcontrollers',
+      'apps/v1/daemonsets',
+      'apps/v1/deployments',
+      'apps/v1/replicasets',
+      'apps/v1/statefulsets',
       'events.k8s.io/v1/events',
       'authentication.k8s.io/v1/selfsubjectreviews',
       'authorization.k8s.io/v1/selfsubjectaccessreviews',
       'authorization.k8s.io/v1/selfsubjectrulesreviews',
       'batch/v1/cronjobs',
       'batch/v1/jobs',
+      'networking.k8s.io/v1/ingresses',
       'policy/v1/poddisruptionbudgets',
       'apiextensions.k8s.io/v1/customresourcedefinitions',
       'scheduling.k8s.io/v1/priorityclasses',
       'coordination.k8s.io/v1/leases',
+      'discovery.k8s.io/v1/endpointslices',
       'logs.jobyard.io/v1/logstores',
       'metrics.k8s.io/v1beta1/nodes',
       'metrics.k8s.io/v1beta1/pods',
@@ -45,13 +55,14 @@ describe('allResources', () => {
   });
 
   it('has a status subresource exactly where upstream does', () => {
-    expect(allResources.filter((d) => d.status).map((d) => d.names.resource)).toEqual(['namespaces', 'nodes', 'pods', 'persistentvolumeclaims', 'cronjobs', 'jobs', 'poddisruptionbudgets', 'customresourcedefinitions', 'logstores']);
+    expect(allResources.filter((d) => d.status).map((d) => d.names.resource)).toEqual(['namespaces', 'nodes', 'pods', 'persistentvolumeclaims', 'services', 'cronjobs', 'jobs', 'poddisruptionbudgets', 'customresourcedefinitions', 'logstores']);
   });
 
-  it('marks only namespaces, nodes, the reviews, logstores and node metrics cluster-scoped', () => {
+  it('marks only namespaces, nodes, persistentvolumes, the reviews, logstores and node metrics cluster-scoped', () => {
     expect(allResources.filter((d) => !d.names.namespaced).map((d) => d.names.resource)).toEqual([
       'namespaces',
       'nodes',
+      'persistentvolumes',
       'selfsubjectreviews',
       'selfsubjectaccessreviews',
       'selfsubjectrulesreviews',
@@ -80,9 +91,33 @@ describe('allResources', () => {
     for (const d of allResources.filter((r) => !r.createOnly)) expect(d.verbs ?? []).not.toEqual(['create']);
   });
 
+  it('serves the kinds jobyard runs no controller for read-only: get, list and watch, every write refused', () => {
+    const readOnly = allResources.filter((d) => d.readOnly);
+    expect(readOnly.map((d) => `${d.names.group || 'core'}/${d.names.resource}`)).toEqual([
+      'core/persistentvolumes',
+      'core/replicationcontrollers',
+      'apps/daemonsets',
+      'apps/deployments',
+      'apps/replicasets',
+      'apps/statefulsets',
+      'networking.k8s.io/ingresses',
+    ]);
+    for (const d of readOnly) {
+      expect(d.verbs).toEqual(['get', 'list', 'watch']);
+      expect(d.status).toBeUndefined();
+      expect(d.subresources).toBeUndefined();
+      // The strategy refuses too, so no path around the handlers stores one.
+      expect(() => create(d, { metadata: { name: 'x' } })).toThrow(`create is not supported on resources of kind "${d.names.group ? `${d.names.resource}.${d.names.group}` : d.names.resource}": jobyard runs batch workloads`);
+    }
+    // kubectl get all: category "all" where upstream has it (not Ingress, not PersistentVolume).
+    expect(allResources.filter((d) => d.names.categories?.includes('all')).map((d) => d.names.resource)).toEqual(
+      expect.arrayContaining(['pods', 'replicationcontrollers', 'daemonsets', 'deployments', 'replicasets', 'statefulsets', 'cronjobs', 'jobs']),
+    );
+  });
+
   const stored = allResources.filter((d) => !d.createOnly && !d.computed);
 
-  it.each(allResources.map((d) => [d.names.resource, d] as const))('%s: survives a bare object and reports instead of throwing', (_name, def) => {
+  it.each(allResources.filter((d) => !d.readOnly).map((d) => [d.names.resource, d] as const))('%s: survives a bare object and reports instead of throwing', (_name, def) => {
     const out = create(def, { metadata: { name: 'x' } });
     expect(Array.isArray(out.errors)).toBe(true);
     if (def.table) expect(() => def.table!.cells(out.obj, TEST_NOW)).not.toThrow();

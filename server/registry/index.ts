@@ -3,6 +3,8 @@ import type { ResourceDefinition } from './resource.js';
 import { configMaps } from './configmaps/index.js';
 import { cronJobs } from './cronjobs/index.js';
 import { customResourceDefinitions } from './customresourcedefinitions/index.js';
+import { endpoints } from './endpoints/index.js';
+import { endpointSlices } from './endpointslices/index.js';
 import { events } from './events/index.js';
 import { eventsV1 } from './events/events-v1.js';
 import { jobs } from './jobs/index.js';
@@ -19,10 +21,13 @@ import { secrets } from './secrets/index.js';
 import { selfSubjectAccessReviews } from './selfsubjectaccessreviews/index.js';
 import { selfSubjectReviews } from './selfsubjectreviews/index.js';
 import { selfSubjectRulesReviews } from './selfsubjectrulesreviews/index.js';
+import { services } from './services/index.js';
 
 export { configMaps } from './configmaps/index.js';
 export { cronJobs } from './cronjobs/index.js';
 export { customResourceDefinitions } from './customresourcedefinitions/index.js';
+export { endpoints } from './endpoints/index.js';
+export { endpointSlices } from './endpointslices/index.js';
 export { events } from './events/index.js';
 export { eventsV1 } from './events/events-v1.js';
 export { jobs } from './jobs/index.js';
@@ -39,6 +44,7 @@ export { secrets } from './secrets/index.js';
 export { selfSubjectAccessReviews } from './selfsubjectaccessreviews/index.js';
 export { selfSubjectReviews } from './selfsubjectreviews/index.js';
 export { selfSubjectRulesReviews } from './selfsubjectrulesreviews/index.js';
+export { services } from './services/index.js';
 
 /**
  * All served resources; discovery, handlers and OpenAPI iterate this list. Groups come in
@@ -56,6 +62,8 @@ export const allResources: ResourceDefinition[] = [
   secrets,
   events,
   persistentVolumeClaims,
+  services,
+  endpoints,
   eventsV1,
   selfSubjectReviews,
   selfSubjectAccessReviews,
@@ -66,6 +74,7 @@ export const allResources: ResourceDefinition[] = [
   customResourceDefinitions,
   priorityClasses,
   leases,
+  endpointSlices,
   logstores,
   nodeMetricsResource,
   podMetricsResource,

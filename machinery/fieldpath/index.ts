@@ -3,3 +3,4 @@
 export * from './set.js';
 export * from './typed.js';
 export * from './managed.js';
+export * from './cap-managers.js';

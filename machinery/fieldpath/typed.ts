@@ -36,6 +36,11 @@ export const ATOMIC_STRUCTS: ReadonlySet<string> = new Set([
   CORE + 'TypedLocalObjectReference',
 ]);
 
+/** Map fields upstream marks +mapType=atomic: owned and replaced as a whole. */
+export const ATOMIC_MAP_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  [CORE + 'PodSpec']: ['nodeSelector'],
+};
+
 /**
  * Struct fields that are Go values, not pointers, below the top level (where metadata, spec and
  * status are): a new Go object already holds them, empty, so creating one does not add them.
@@ -71,9 +76,15 @@ const isEmptyMap = (v: unknown) => v === undefined || v === null || (isMap(v) &&
 export class TypedSchema {
   private readonly defs: Definitions;
   private readonly shapes = new WeakMap<Schema, Shape>();
+  private readonly atomicMaps = new WeakSet<Schema>();
 
   constructor(defs: Definitions) {
     this.defs = defs;
+    for (const [name, fields] of Object.entries(ATOMIC_MAP_FIELDS)) {
+      const def = defs[name];
+      if (def?.type !== 'object') continue;
+      for (const f of fields) if (hasOwn(def.properties, f)) this.atomicMaps.add(def.properties[f]);
+    }
   }
 
   shape(schema: Schema | undefined): Shape {
@@ -84,6 +95,7 @@ export class TypedSchema {
   }
 
   private computeShape(schema: Schema): Shape {
+    if (this.atomicMaps.has(schema)) return { kind: 'leaf' };
     let s: Schema = schema;
     let name: string | undefined;
     for (let depth = 0; s.type === 'ref'; depth++) {

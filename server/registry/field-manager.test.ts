@@ -149,7 +149,9 @@ describe('server-side apply', () => {
     expect(noManager.message).toBe('PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
     registry.create(configMaps, 'default', cm({ a: '1' }), by('creator'));
     expect(statusOf(() => registry.patch(configMaps, 'default', 'cm', 'merge', {}, by('x', { force: true }))).message).toContain('force: Forbidden: may not be specified for non-apply patch');
-    expect(statusOf(() => apply(registry, 'm', { ...cm({}), apiVersion: 'v2' })).message).toBe('Incorrect version specified in apply patch. Specified patch version: v2, expected: v1');
+    expect(statusOf(() => apply(registry, 'm', { ...cm({}), apiVersion: 'v2' })).message).toBe('invalid object type: /v2, Kind=ConfigMap');
+    expect(statusOf(() => apply(registry, 'm', { ...cm({}), kind: 'Secret' })).message).toBe('invalid object type: /v1, Kind=Secret');
+    expect(statusOf(() => apply(registry, 'm', { ...cm({}), apiVersion: 'a/b/c' })).message).toBe('invalid object type: /, Kind=');
     expect(statusOf(() => apply(registry, 'm', cm({}, { managedFields: [] }))).message).toBe('metadata.managedFields must be nil');
     const unknown = statusOf(() => apply(registry, 'm', { ...cm({}), spec: {} }));
     expect(unknown.status.code).toBe(400);

@@ -15,6 +15,8 @@ import {
   StructuredMergeError,
   TypedSchema,
   applyManagers,
+  capUpdateManagers,
+  DEFAULT_MAX_UPDATE_MANAGERS,
   decodeManagedFields,
   encodeManagedFields,
   fieldPaths,
@@ -24,6 +26,7 @@ import {
   updateEntries,
 } from '../../machinery/fieldpath/index.js';
 import { type ResourceDefinition, subresourceOf } from './resource.js';
+import { CLIENT_SIDE_UPGRADE_MANAGER, allowedConflictsFromLastApplied, conflictsNotAllowed, updateLastApplied } from './field-manager/last-applied.js';
 
 const typed = new TypedSchema(definitions);
 const NOTHING = new PathSet();
@@ -129,11 +132,15 @@ export function trackUpdate(def: ResourceDefinition, live: KubeObject | undefine
   }
   const fromLive = base === undefined;
   if (fromLive) base = liveEntries(live);
+  // upstream's skipNonAppliedManager: an object that has no managedFields (never had, or a
+  // client reset them) gets none from updates; its first apply starts them (before-first-apply).
+  if (live && base!.length === 0) return;
   try {
     const updated = updateEntries(scopeOf(def, opts.subresource, now), base!, live && withoutManagedFields(live), next, manager);
-    if (!updated && fromLive) return keep();
     const list = updated ?? base!;
-    if (list.length) meta.managedFields = list;
+    const capped = capEntries(list);
+    if (!updated && fromLive && capped === list) return keep();
+    if (capped.length) meta.managedFields = capped;
   } catch (err) {
     // upstream's UpdateNoErrors: an object the field manager cannot walk (a list-map item
     // without its key) keeps live's managedFields; validation answers for the object.
@@ -143,9 +150,30 @@ export function trackUpdate(def: ResourceDefinition, live: KubeObject | undefine
   }
 }
 
+/** upstream's capManagersManager after every Update: at most 10 Update entries, the oldest merged into ancient-changes. */
+function capEntries(list: ManagedFieldsEntry[]): ManagedFieldsEntry[] {
+  if (list.filter((e) => e.operation === 'Update').length <= DEFAULT_MAX_UPDATE_MANAGERS) return list;
+  const managers = decodeManagedFields(list);
+  capUpdateManagers(managers);
+  return encodeManagedFields(managers);
+}
+
 /** Live's entries: the server wrote them (client ones only once they decode), so they are not decoded here. */
 function liveEntries(live: KubeObject | undefined): ManagedFieldsEntry[] {
   return live?.metadata.managedFields ?? [];
+}
+
+/** upstream's skipNonAppliedManager names the owner of what was there before the first apply. */
+const BEFORE_FIRST_APPLY = 'before-first-apply';
+
+/** upstream's versionCheckManager: `invalid object type: group/version, Kind=kind` (GroupVersionKind.String). */
+function checkObjectType(def: ResourceDefinition, c: Record<string, unknown>): void {
+  const { group, version, kind } = def.names;
+  const apiVersion = typeof c.apiVersion === 'string' ? c.apiVersion : '';
+  const parts = apiVersion === '' ? ['', ''] : apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
+  // ParseGroupVersion fails on a second '/', and the unstructured object then has no kind at all.
+  const [g, v, k] = parts.length > 2 ? ['', '', ''] : [parts[0], parts[1], typeof c.kind === 'string' ? c.kind : ''];
+  if (g !== group || v !== version || k !== kind) throw badRequest(`invalid object type: ${g}/${v}, Kind=${k}`);
 }
 
 /**
@@ -157,32 +185,54 @@ export function applyConfiguration(def: ResourceDefinition, live: KubeObject | u
   const gv = group ? `${group}/${version}` : version;
   if (typeof config !== 'object' || config === null || Array.isArray(config)) throw badRequest('error decoding YAML: the applied configuration is not an object');
   const c = config as Record<string, unknown>;
-  if (c.apiVersion !== gv) throw badRequest(`Incorrect version specified in apply patch. Specified patch version: ${typeof c.apiVersion === 'string' ? c.apiVersion : ''}, expected: ${gv}`);
+  checkObjectType(def, c);
   const what = `${names.namespace ? `${names.namespace}/` : ''}${names.name}; ${gv}, Kind=${kind}`;
-  if (c.kind !== kind) throw badRequest(`failed to create typed patch object (${what}): no corresponding type for ${gv}, Kind=${String(c.kind ?? '')}`);
   const meta = c.metadata as Record<string, unknown> | undefined;
   if (meta && typeof meta === 'object' && meta.managedFields != null) throw badRequest('metadata.managedFields must be nil');
   const { unknownFields, typeErrors } = checkAgainstSchema(config, def.schema, definitions);
   if (typeErrors.length) throw badRequest(`failed to create typed patch object (${what}): ${typeErrors[0]}`);
   if (unknownFields.length) throw badRequest(`failed to create typed patch object (${what}): .${unknownFields[0]}: field not declared in schema`);
   const scope = scopeOf(def, opts.subresource, now);
+  const manager = opts.fieldManager!;
+  let result: { merged: KubeObject; managers: Managers };
+  try {
+    try {
+      result = applyOver(scope, live, config, manager, opts.force ?? false);
+    } catch (err) {
+      // upstream's lastAppliedManager: kubectl may take over what its client-side apply set.
+      if (!(err instanceof ApplyConflictError) || manager !== CLIENT_SIDE_UPGRADE_MANAGER) throw err;
+      const allowed = allowedConflictsFromLastApplied(scope, live);
+      if (!allowed) throw err;
+      const left = conflictsNotAllowed(err.conflicts, allowed);
+      if (left.length) throw new ApplyConflictError(left);
+      result = applyOver(scope, live, config, manager, true);
+    }
+  } catch (err) {
+    if (err instanceof ApplyConflictError) throw conflictStatus(err);
+    if (err instanceof StructuredMergeError) throw badRequest(`failed to create typed patch object (${what}): ${err.message}`);
+    throw err;
+  }
+  const { merged, managers } = result;
+  merged.metadata ??= {};
+  setManagedFields(merged, managers);
+  // upstream's lastAppliedUpdater: a later client-side apply diffs against this configuration.
+  if (manager === CLIENT_SIDE_UPGRADE_MANAGER) updateLastApplied(merged, config);
+  return merged;
+}
+
+/** One apply over live's managedFields (decoded afresh: an apply that fails leaves them changed). */
+function applyOver(scope: FieldManagerScope, live: KubeObject | undefined, config: unknown, manager: string, force: boolean): { merged: KubeObject; managers: Managers } {
   let managers: Managers;
   try {
     managers = decodeManagedFields(live?.metadata.managedFields);
   } catch (err) {
     throw new StatusError(failureStatus(500, 'InternalError', `failed to decode managed fields: ${(err as Error).message}`));
   }
-  let merged: KubeObject;
-  try {
-    merged = applyManagers(scope, managers, live && withoutManagedFields(live), config, opts.fieldManager!, opts.force ?? false) as KubeObject;
-  } catch (err) {
-    if (err instanceof ApplyConflictError) throw conflictStatus(err);
-    if (err instanceof StructuredMergeError) throw badRequest(`failed to create typed patch object (${what}): ${err.message}`);
-    throw err;
-  }
-  merged.metadata ??= {};
-  setManagedFields(merged, managers);
-  return merged;
+  const base = live && withoutManagedFields(live);
+  // upstream's skipNonAppliedManager: what an object without managedFields holds is before-first-apply's.
+  if (base && managers.size === 0) managers = decodeManagedFields(updateEntries(scope, [], undefined, base, BEFORE_FIRST_APPLY) ?? []);
+  const merged = applyManagers(scope, managers, base, config, manager, force) as KubeObject;
+  return { merged, managers };
 }
 
 /** upstream's NewApplyConflict: 409 Conflict, a FieldManagerConflict cause per field. */

@@ -8,6 +8,7 @@ import type { JSONSchemaProps } from '../../../api/index.js';
 import { type FieldError, FieldPath, fieldErrors } from '../../../machinery/index.js';
 import { validateValue } from '../customresources/schema-validation.js';
 import { prune } from '../customresources/pruning.js';
+import { compileSchemaValidations } from '../customresources/cel/index.js';
 
 const TYPES = ['array', 'boolean', 'integer', 'number', 'object', 'string'];
 
@@ -28,6 +29,8 @@ export function validateOpenAPIV3Schema(schema: JSONSchemaProps, path: FieldPath
   const errs: FieldError[] = [];
   validateNode(schema, path, { root: true, valueValidation: false, typeContext: 'at the root' }, errs);
   if (!errs.length) validateDefaults(schema, schema, path, true, errs);
+  // Rules are compiled against the structural schema's types: only once it is one.
+  if (!errs.length) errs.push(...compileSchemaValidations(schema, path).errors);
   return errs;
 }
 

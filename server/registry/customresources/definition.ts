@@ -19,6 +19,7 @@ import { applyDefaults } from './defaulting.js';
 import { evaluateJsonPath } from './jsonpath.js';
 import { prune } from './pruning.js';
 import { validateValue } from './schema-validation.js';
+import { schemaValidator, validateRules } from './cel/index.js';
 import { scaleSubresource } from './scale.js';
 
 const OBJECT_META = { type: 'ref', ref: META + 'ObjectMeta' } as const;
@@ -52,14 +53,24 @@ export function unstructuredCodec(kind: string, version: string, schema: JSONSch
   };
 }
 
-/** Validation of the whole object against the schema, paths from the root ("spec.replicas"). */
-function validateAgainstSchema(obj: KubeObject, schema: JSONSchemaProps | undefined): FieldError[] {
-  if (!schema) return [];
-  const errs: FieldError[] = [];
-  // metadata is ObjectMeta's business, except the name rules the schema may add.
+/** The object as its schema sees it: metadata is ObjectMeta's business, except name and generateName. */
+function schemaView(obj: KubeObject): Record<string, unknown> {
   const { metadata, ...rest } = obj;
   const meta = { name: metadata?.name, generateName: metadata?.generateName };
-  validateValue({ ...rest, metadata: JSON.parse(JSON.stringify(meta)) as unknown }, schema, '', errs);
+  return { ...rest, metadata: JSON.parse(JSON.stringify(meta)) as unknown };
+}
+
+/**
+ * Validation of the whole object against the schema, paths from the root ("spec.replicas"),
+ * then its x-kubernetes-validations rules (old: the stored object, for transition rules), as
+ * upstream's customResourceStrategy runs the schema validator and then the CEL validator.
+ */
+function validateAgainstSchema(obj: KubeObject, schema: JSONSchemaProps | undefined, old?: KubeObject): FieldError[] {
+  if (!schema) return [];
+  const errs: FieldError[] = [];
+  const view = schemaView(obj);
+  validateValue(view, schema, '', errs);
+  errs.push(...validateRules(schemaValidator(schema), view, old ? schemaView(old) : undefined));
   return errs;
 }
 
@@ -87,7 +98,11 @@ function strategyOf(namespaced: boolean, schema: JSONSchemaProps | undefined, ha
       if (changed) obj.metadata.generation = (old.metadata.generation ?? 0) + 1;
     },
     validate,
-    validateUpdate: (obj, old) => [...validateObjectMetaUpdate(obj.metadata, old.metadata), ...validate(obj)],
+    validateUpdate: (obj, old) => [
+      ...validateObjectMetaUpdate(obj.metadata, old.metadata),
+      ...withoutKubeFinalizerRule(validateObjectMeta(obj.metadata, { namespaced, nameFn: nameIsDNSSubdomain })),
+      ...validateAgainstSchema(obj, schema, old),
+    ],
     allowCreateOnUpdate: false,
     allowUnconditionalUpdate: false,
   };
@@ -98,7 +113,7 @@ function statusStrategyOf(schema: JSONSchemaProps | undefined): StatusStrategy {
     prepareForUpdate(obj, old) {
       keepAllButStatus(obj, old);
     },
-    validateUpdate: (obj, old) => [...validateObjectMetaUpdate(obj.metadata, old.metadata), ...validateAgainstSchema(obj, schema)],
+    validateUpdate: (obj, old) => [...validateObjectMetaUpdate(obj.metadata, old.metadata), ...validateAgainstSchema(obj, schema, old)],
   };
 }
 

@@ -89,6 +89,15 @@ export function methodNotAllowed(message: string): StatusError {
   return new StatusError(failureStatus(405, 'MethodNotAllowed', message));
 }
 
+/**
+ * Upstream's NewMethodNotSupported: `create is not supported on resources of kind "deployments.apps"`,
+ * details naming the group and the resource. `why`, when given, follows after ": ".
+ */
+export function methodNotSupported(resource: string, group: string, action: string, why?: string): StatusError {
+  const message = `${action} is not supported on resources of kind ${JSON.stringify(qualifiedResource(resource, group))}${why ? `: ${why}` : ''}`;
+  return new StatusError(failureStatus(405, 'MethodNotAllowed', message, group ? { group, kind: resource } : { kind: resource }));
+}
+
 export function unsupportedMediaType(contentType: string): StatusError {
   return new StatusError(failureStatus(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf, application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json; got ${contentType}`));
 }

@@ -2,15 +2,18 @@
 // (io.k8s.api.batch.v1.Job, io.k8s.api.core.v1.PodSpec, ...). See types.ts for what it is used for.
 import { AUTHENTICATION, AUTHORIZATION, BATCH, CORE, META, list, object, ref, str } from './builders.js';
 import { APIEXTENSIONS, apiextensionsDefinitions } from './apiextensions.js';
+import { APPS, appsDefinitions } from './apps.js';
 import { authenticationDefinitions } from './authentication.js';
 import { authorizationDefinitions } from './authorization.js';
 import { batchDefinitions } from './batch.js';
 import { COORDINATION, coordinationDefinitions } from './coordination.js';
 import { coreDefinitions } from './core.js';
+import { coreReadOnlyDefinitions } from './core-read-only.js';
 import { EVENTS, eventsDefinitions } from './events.js';
 import { LOGS, logsDefinitions } from './logs.js';
 import { metaDefinitions } from './meta.js';
 import { METRICS, metricsDefinitions } from './metrics.js';
+import { NETWORKING, networkingDefinitions } from './networking.js';
 import { POLICY, policyDefinitions } from './policy.js';
 import { DISCOVERY, serviceDefinitions } from './service.js';
 import { SCHEDULING, schedulingDefinitions } from './scheduling.js';
@@ -21,6 +24,8 @@ export { AUTHENTICATION, AUTHORIZATION, BATCH, CORE, META } from './builders.js'
 export { LOGS } from './logs.js';
 export { APIEXTENSIONS } from './apiextensions.js';
 export { EVENTS } from './events.js';
+export { APPS } from './apps.js';
+export { NETWORKING } from './networking.js';
 export { COORDINATION } from './coordination.js';
 export { POLICY } from './policy.js';
 export { DISCOVERY } from './service.js';
@@ -44,6 +49,13 @@ export const topLevelKinds: Record<string, GroupVersionKind> = {
   [CORE + 'ConfigMap']: { group: '', version: 'v1', kind: 'ConfigMap' },
   [CORE + 'Secret']: { group: '', version: 'v1', kind: 'Secret' },
   [CORE + 'Event']: { group: '', version: 'v1', kind: 'Event' },
+  [CORE + 'PersistentVolume']: { group: '', version: 'v1', kind: 'PersistentVolume' },
+  [CORE + 'ReplicationController']: { group: '', version: 'v1', kind: 'ReplicationController' },
+  [APPS + 'DaemonSet']: { group: 'apps', version: 'v1', kind: 'DaemonSet' },
+  [APPS + 'Deployment']: { group: 'apps', version: 'v1', kind: 'Deployment' },
+  [APPS + 'ReplicaSet']: { group: 'apps', version: 'v1', kind: 'ReplicaSet' },
+  [APPS + 'StatefulSet']: { group: 'apps', version: 'v1', kind: 'StatefulSet' },
+  [NETWORKING + 'Ingress']: { group: 'networking.k8s.io', version: 'v1', kind: 'Ingress' },
   [CORE + 'PersistentVolumeClaim']: { group: '', version: 'v1', kind: 'PersistentVolumeClaim' },
   [CORE + 'Service']: { group: '', version: 'v1', kind: 'Service' },
   [CORE + 'Endpoints']: { group: '', version: 'v1', kind: 'Endpoints' },
@@ -92,6 +104,9 @@ function listDefinitions(): Definitions {
 export const definitions: Definitions = {
   ...metaDefinitions,
   ...coreDefinitions,
+  ...coreReadOnlyDefinitions,
+  ...appsDefinitions,
+  ...networkingDefinitions,
   ...serviceDefinitions,
   ...batchDefinitions,
   ...eventsDefinitions,

@@ -15,10 +15,12 @@ import {
   errorMessage,
   failureStatus,
   methodNotAllowed,
+  methodNotSupported,
   parseFieldSelector,
   parseLabelSelector,
 } from '../../machinery/index.js';
 import { type FieldValidation, type GenericRegistry, deleteSuccessStatus, withTypeMeta } from '../registry/generic-registry.js';
+import { READ_ONLY_VERBS } from '../registry/read-only.js';
 import { type NodeStreams, type ResourceDefinition, type SubresourceDefinition, subresourceOf } from '../registry/resource.js';
 import { queryBool, queryInt64, queryOptionalBool, queryString, queryValues } from '../../machinery/query-params.js';
 import { parseRequestInfo, type RequestInfo } from './request-info.js';
@@ -138,6 +140,8 @@ async function serve(
   const sub = info.subresource;
   const subresource = sub ? subresourceOf(def, sub) : undefined;
   if (sub && !subresource) return notFoundResponse(reply);
+  // A kind served read-only and empty: reads go to the (empty) store, every write is refused.
+  if (def.readOnly && !READ_ONLY_VERBS.includes(info.verb)) throw methodNotSupported(def.names.resource, def.names.group, info.verb, def.readOnly.why);
   if (subresource?.handler) return serveSubresource(deps, def, subresource, info, request, reply, query);
 
   const form = negotiate(request.headers.accept);

@@ -227,55 +227,6 @@ export interface ReadOnly {
   why: string;
 }
 
-/**
- * A resource served from another one's storage in another version, as upstream serves
- * events.k8s.io/v1 Events from core/v1's (one storage, converted on the way in and out).
- * Strategies, tables and responses see this resource's form; selectors read the stored form.
- */
-export interface StorageConversion {
-  /** The storage key of the resource that stores the objects ("events"). */
-  resource: string;
-  /** apiVersion and kind of the stored form. */
-  apiVersion: string;
-  kind: string;
-  toStorage(obj: KubeObject): KubeObject;
-  fromStorage(obj: KubeObject): KubeObject;
-}
-
-/**
- * A resource computed on every read and never stored: upstream's aggregated metrics.k8s.io
- * (metrics-server's PodMetrics, NodeMetrics). The handlers serve get and list with it; every
- * other verb is 405, and its `verbs` are ["get", "list"].
- */
-export interface Computed {
-  list(req: ComputedRequest): Promise<KubeObject[]>;
-  /** Throws NotFound (StatusError) when there is nothing of that name. */
-  get(req: ComputedRequest, name: string): Promise<KubeObject>;
-}
-
-export interface ComputedRequest {
-  /** '' for every namespace (or a cluster-scoped resource). */
-  namespace: string;
-  labelSelector?: Selector;
-  fieldSelector?: FieldRequirement[];
-  node: NodeStreams;
-  /** Reads of stored resources the answer derives from. */
-  list(def: ResourceDefinition, req: { namespace?: string; labelSelector?: Selector; fieldSelector?: FieldRequirement[] }): KubeObject[];
-  get(def: ResourceDefinition, namespace: string, name: string): KubeObject;
-  now: Date;
-}
-
-/**
- * How a custom resource's body becomes an object (upstream's unstructured decoding in the CRD
- * handler): metadata as ObjectMeta, the rest pruned of fields the structural schema does not
- * name and defaulted from it. The generic codec checks apiVersion and kind first; strategic
- * merge patches are refused, as upstream refuses them for custom resources.
- */
-export interface UnstructuredCodec {
-  decode(body: Record<string, unknown>, fieldValidation: 'Strict' | 'Warn' | 'Ignore'): { obj: KubeObject; warnings: string[] };
-}
-
-/**
  * A resource served from another one's storage in another version, as upstream serves
  * events.k8s.io/v1 Events from core/v1's (one storage, converted on the way in and out).
  * Strategies, tables and responses see this resource's form; selectors read the stored form.

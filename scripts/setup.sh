@@ -7,10 +7,12 @@
 #      (+ chromium and fonts with --with-browser, for the browser tests)
 #   2. a Docker engine: starts dockerd when none answers (no systemd needed)
 #   3. local images: busybox:1.36, busybox:latest, jobyard/pause:latest (scripts/images/build.sh)
+#      (+ jobyard/workqueue:latest with --with-examples: the work-queue examples' Redis and
+#      Python worker, from debootstrap; built beside npm ci, about a minute the first time)
 #   4. node_modules: npm ci when missing or older than package-lock.json
 #   5. dist/: npm run build when a source is newer than the last build
 #
-# Usage: scripts/setup.sh [--with-browser]      (as root: it installs packages, starts dockerd)
+# Usage: scripts/setup.sh [--with-browser] [--with-examples]   (as root: it installs packages, starts dockerd)
 # Environment: DOCKER_HOST (an engine to use instead of /var/run/docker.sock; setup starts
 #              dockerd only for the default socket), JOBYARD_DOCKERD_LOG (dockerd's log when
 #              setup starts it; default /var/log/jobyard-dockerd.log)
@@ -25,11 +27,13 @@ fail() { printf 'setup: %s\n' "$*" >&2; exit 1; }
 elapsed() { awk -v a="$1" -v b="$(date +%s%N)" 'BEGIN { printf "%.1f s", (b - a) / 1e9 }'; }
 
 with_browser=0
+with_examples=0
 for arg in "$@"; do
   case "$arg" in
     --with-browser) with_browser=1 ;;
+    --with-examples) with_examples=1 ;;
     -h | --help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) fail "unknown argument $arg (usage: scripts/setup.sh [--with-browser])" ;;
+    *) fail "unknown argument $arg (usage: scripts/setup.sh [--with-browser] [--with-examples])" ;;
   esac
 done
 
@@ -52,6 +56,9 @@ if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null || true)" = Y ];
 fi
 if [ "$with_browser" = 1 ]; then
   packages+=(chromium fonts-liberation fonts-dejavu-core fonts-wqy-zenhei)
+fi
+if [ "$with_examples" = 1 ]; then
+  packages+=(debootstrap)
 fi
 missing=()
 for pkg in "${packages[@]}"; do
@@ -133,6 +140,13 @@ fi
 scripts/images/build.sh
 # The local mirror, so `image: busybox` (pull policy Always) pulls without internet.
 scripts/images/mirror.sh
+# The examples' image builds from Debian's mirror (network and dpkg) while npm ci compiles.
+examples_pid=""
+if [ "$with_examples" = 1 ]; then
+  examples_log="${TMPDIR:-/tmp}/jobyard-workqueue-image.log"
+  scripts/images/workqueue.sh >"$examples_log" 2>&1 9>&- &
+  examples_pid=$!
+fi
 
 # --- 4. node_modules ----------------------------------------------------------------
 # npm writes node_modules/.package-lock.json last; it is older than package-lock.json
@@ -173,6 +187,14 @@ else
   # Stamped with the build's start: a file saved during the build triggers the next one.
   touch -d "@$build_started_s" "$stamp"
   say "build: done in $(elapsed "$step_at")"
+fi
+
+if [ -n "$examples_pid" ]; then
+  if ! wait "$examples_pid"; then
+    cat "$examples_log" >&2
+    fail "the work-queue image failed to build (log: $examples_log)"
+  fi
+  say "$(tail -n 1 "$examples_log")"
 fi
 
 say "ready in $(elapsed "$started_at")"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of jobyard (`npm test`; CI runs it through .ci/run): set-up first
-# (scripts/setup.sh --with-browser), then each tier in order, stopping at the first
+# (scripts/setup.sh --with-browser --with-examples), then each tier in order, stopping at the first
 # failure:
 #
 #   typecheck    tsc --noEmit over everything but web/
@@ -127,7 +127,7 @@ if [ "$skip_setup" = 1 ]; then
   tier_count=8
   echo "test: --skip-setup: not running scripts/setup.sh"
 else
-  tier setup "" scripts/setup.sh --with-browser
+  tier setup "" scripts/setup.sh --with-browser --with-examples
 fi
 
 tier typecheck "" npm run --silent typecheck

@@ -18,7 +18,10 @@ function newNode(name = 'node-1', cpu = '1', memory = '1Gi', ready = true): Node
   };
 }
 
-function newPod(name: string, o: { cpu?: string; memory?: string; init?: Container[]; nodeName?: string; phase?: PodPhase; created?: string; schedulerName?: string } = {}): Pod {
+function newPod(
+  name: string,
+  o: { cpu?: string; memory?: string; init?: Container[]; nodeName?: string; phase?: PodPhase; created?: string; schedulerName?: string; priority?: number; never?: boolean } = {},
+): Pod {
   const requests: Record<string, string> = {};
   if (o.cpu) requests.cpu = o.cpu;
   if (o.memory) requests.memory = o.memory;
@@ -31,6 +34,8 @@ function newPod(name: string, o: { cpu?: string; memory?: string; init?: Contain
       ...(o.init ? { initContainers: o.init } : {}),
       ...(o.nodeName ? { nodeName: o.nodeName } : {}),
       schedulerName: o.schedulerName ?? 'default-scheduler',
+      ...(o.priority !== undefined ? { priority: o.priority } : {}),
+      ...(o.never ? { preemptionPolicy: 'Never' as const } : {}),
     },
     status: { phase: o.phase ?? (o.nodeName ? 'Running' : 'Pending') },
   };
@@ -90,7 +95,8 @@ describe('PodScheduler', () => {
     );
     await scheduleAll();
     expect(bound).toEqual([]);
-    const message = '0/1 nodes are available: 1 Insufficient cpu.';
+    // As upstream's default-scheduler words it, DefaultPreemption's PostFilter message included.
+    const message = '0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod..';
     expect(await podScheduled('p1')).toMatchObject({ status: 'False', reason: 'Unschedulable', message, lastTransitionTime: NOW });
     expect(recorder.events).toEqual([`Warning FailedScheduling ${message}`]);
     expect(sched.queue.placeOf('default/p1')).toBe('unschedulable');
@@ -135,7 +141,9 @@ describe('PodScheduler', () => {
     );
     await scheduleAll();
     expect(bound).toEqual(['small-init->node-1']);
-    expect((await podScheduled('big-init'))?.message).toBe('0/1 nodes are available: 1 Insufficient cpu.');
+    expect((await podScheduled('big-init'))?.message).toBe(
+      '0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod..',
+    );
   });
 
   it('takes pods in creation order (FIFO): the older of two that cannot both fit wins', async () => {
@@ -161,7 +169,9 @@ describe('PodScheduler', () => {
     const { bound, scheduleAll, podScheduled } = await setup([newNode('node-1', '1', '1Gi', false)], [newPod('p1')]);
     await scheduleAll();
     expect(bound).toEqual([]);
-    expect((await podScheduled('p1'))?.message).toBe('0/1 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/not-ready: }.');
+    expect((await podScheduled('p1'))?.message).toBe(
+      '0/1 nodes are available: 1 node(s) had untolerated taint {node.kubernetes.io/not-ready: }. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling..',
+    );
   });
 
   it('ignores pods of another scheduler, bound pods and pods being deleted', async () => {
@@ -231,5 +241,93 @@ describe('PodScheduler', () => {
     expect((await cs.pods.namespace(NS).get('p2')).spec.nodeName).toBeUndefined();
     ac.abort();
     await running;
+  });
+
+  describe('preemption (DefaultPreemption PostFilter)', () => {
+    it('marks the lower-priority victim DisruptionTarget/PreemptionByScheduler, deletes it, nominates the node, then binds when it is gone', async () => {
+      const { cs, sched, scheduler, recorder, bound, scheduleAll, podScheduled } = await setup(
+        [newNode('node-1', '2')],
+        [newPod('low', { cpu: '1500m', nodeName: 'node-1', priority: 0 }), newPod('keep', { cpu: '200m', nodeName: 'node-1', priority: 2000 }), newPod('high', { cpu: '1500m', priority: 1000 })],
+      );
+      const victimUid = (await cs.pods.namespace(NS).get('low')).metadata.uid;
+      await scheduleAll();
+      expect(bound).toEqual([]);
+      // The victim was patched, then deleted: the fake deletes at once.
+      await expect(cs.pods.namespace(NS).get('low')).rejects.toMatchObject({ status: { reason: 'NotFound' } });
+      const highUid = (await cs.pods.namespace(NS).get('high')).metadata.uid;
+      expect(recorder.records.find((r) => r.reason === 'Preempted')).toMatchObject({
+        object: { metadata: { name: 'low', uid: victimUid } },
+        type: 'Normal',
+        message: `Preempted by pod ${highUid} on node node-1`,
+      });
+      const high = await cs.pods.namespace(NS).get('high');
+      expect(high.status?.nominatedNodeName).toBe('node-1');
+      expect(await podScheduled('high')).toMatchObject({ status: 'False', reason: 'Unschedulable', message: '0/1 nodes are available: 1 Insufficient cpu.' });
+      expect((await cs.pods.namespace(NS).get('keep')).metadata.name).toBe('keep');
+      // The victim's freed room goes to the preemptor after its backoff.
+      await settle();
+      scheduler.step(1000);
+      await scheduleAll();
+      expect(bound).toEqual(['high->node-1']);
+      expect(sched.queue.has('default/high')).toBe(false);
+    });
+
+    it('sets DisruptionTarget before the delete, with the message of the preemptor\'s scheduler', async () => {
+      const { cs, scheduleAll } = await setup([newNode('node-1', '2')], [newPod('low', { cpu: '1500m', nodeName: 'node-1' }), newPod('high', { cpu: '1500m', priority: 1000 })]);
+      const patches: unknown[] = [];
+      const pods = cs.pods.namespace(NS);
+      const patch = pods.patch.bind(pods);
+      const del = pods.delete.bind(pods);
+      const order: string[] = [];
+      cs.pods.namespace = () =>
+        Object.assign(Object.create(pods), {
+          patch: (name: string, type: never, body: unknown, opts: never) => (order.push(`patch ${name}`), patches.push(body), patch(name, type, body, opts)),
+          delete: (name: string, opts: never) => (order.push(`delete ${name}`), del(name, opts)),
+        });
+      await scheduleAll();
+      expect(order.slice(0, 2)).toEqual(['patch low', 'delete low']);
+      expect(patches[0]).toMatchObject({
+        status: { conditions: [{ type: 'DisruptionTarget', status: 'True', reason: 'PreemptionByScheduler', message: 'default-scheduler: preempting to accommodate a higher priority pod' }] },
+      });
+    });
+
+    it('preempts nothing for a pod with preemptionPolicy Never, or of no higher priority, and says why', async () => {
+      const { cs, bound, recorder, scheduleAll, podScheduled } = await setup(
+        [newNode('node-1', '2')],
+        [newPod('low', { cpu: '1500m', nodeName: 'node-1' }), newPod('never', { cpu: '1500m', priority: 1000, never: true }), newPod('same', { cpu: '1500m', priority: 0, created: '2026-05-01T12:00:01Z' })],
+      );
+      await scheduleAll();
+      expect(bound).toEqual([]);
+      expect((await cs.pods.namespace(NS).get('low')).metadata.deletionTimestamp).toBeUndefined();
+      expect(recorder.records.some((r) => r.reason === 'Preempted')).toBe(false);
+      expect((await podScheduled('never'))?.message).toBe('0/1 nodes are available: 1 Insufficient cpu. preemption: not eligible due to preemptionPolicy=Never..');
+      expect((await podScheduled('same'))?.message).toBe(
+        '0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod..',
+      );
+    });
+
+    it('keeps the nominated room from a pod of lower priority that arrives while the preemptor waits in backoff', async () => {
+      const { cs, sched, scheduler, bound, scheduleAll, podScheduled } = await setup(
+        [newNode('node-1', '2')],
+        [newPod('big', { cpu: '1500m', nodeName: 'node-1', priority: 2000 }), newPod('high', { cpu: '1500m', priority: 1000 })],
+      );
+      await scheduleAll();
+      expect(sched.queue.placeOf('default/high')).toBe('unschedulable');
+      // As after a preemption whose victim is still terminating: high is nominated to node-1.
+      await cs.pods.namespace(NS).patch('high', 'merge', { status: { nominatedNodeName: 'node-1' } }, { subresource: 'status' });
+      await cs.pods.namespace(NS).delete('big');
+      await settle();
+      expect(sched.queue.placeOf('default/high')).toBe('backoff');
+      await cs.pods.namespace(NS).create(newPod('later', { cpu: '1500m', priority: 0, created: '2026-05-01T12:00:05Z' }));
+      await scheduleAll();
+      // later was tried while high waited: the room nominated to high was not its to take.
+      expect(bound).toEqual([]);
+      expect((await podScheduled('later'))?.message).toBe(
+        '0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod..',
+      );
+      scheduler.step(1000);
+      await scheduleAll();
+      expect(bound).toEqual(['high->node-1']);
+    });
   });
 });

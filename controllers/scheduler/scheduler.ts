@@ -5,8 +5,11 @@
 // fit in status.allocatable minus what the pods already there (bound, not terminated, or
 // assumed by us and not yet seen bound) request. A pod that fits nowhere stays Pending with
 // PodScheduled=False/Unschedulable and a FailedScheduling event carrying upstream's FitError
-// message, and waits in the queue until a pod ends or a node changes.
-import type { Node, Pod, PodCondition } from '../../api/index.js';
+// message, and waits in the queue until a pod ends or a node changes. Before that, preemption
+// (preemption.ts) may delete pods of lower priority on one node to make room: the pod is then
+// nominated to that node (status.nominatedNodeName), which keeps the room for it against pods
+// of lower or equal priority, and it is tried again when the victims are gone.
+import type { Node, Pod, PodCondition, PodDisruptionBudget } from '../../api/index.js';
 import {
   type Clientset,
   ClientEventRecorder,
@@ -37,6 +40,17 @@ import {
   sumRequests,
 } from './node-fit.js';
 import { SchedulingQueue, type SchedulingQueueOptions } from './scheduling-queue.js';
+import {
+  type Victims,
+  noCandidateMessage,
+  pickOneNodeForPreemption,
+  podEligibleToPreemptOthers,
+  podPriority,
+  preemptVictim,
+  resolvableByPreemption,
+  selectVictimsOnNode,
+  withPostFilterMessage,
+} from './preemption.js';
 import { runController, untilShutDown } from '../run-controller.js';
 
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
@@ -72,7 +86,10 @@ export class PodScheduler {
   readonly nodeInformer: SharedInformer<Node>;
   readonly podLister: Lister<Pod>;
   readonly nodeLister: Lister<Node>;
+  readonly pdbInformer: SharedInformer<PodDisruptionBudget>;
   readonly schedulerName: string;
+  /** Pending pods nominated to a node by preemption (upstream's PodNominator): key → node, priority, requests. */
+  private readonly nominated = new Map<string, { node: string; priority: number; requests: ResourceList }>();
   /** Pods we bound whose binding the cache has not shown yet: key → node and requests. */
   private readonly assumed = new Map<string, { node: string; requests: ResourceList }>();
   /** Binding cycles under way. */
@@ -97,6 +114,7 @@ export class PodScheduler {
     this.queue = new SchedulingQueue(this.timers, deps.queue);
     this.podInformer = deps.informers.forResource<Pod>(Resources.pods);
     this.nodeInformer = deps.informers.forResource<Node>(Resources.nodes);
+    this.pdbInformer = deps.informers.forResource<PodDisruptionBudget>(Resources.poddisruptionbudgets);
     if (!this.podInformer.indexer.hasIndexer(NODE_RESOURCE_HOLDERS_INDEX)) {
       this.podInformer.indexer.addIndexers({ [NODE_RESOURCE_HOLDERS_INDEX]: (p) => (podHoldsResources(p) ? [p.spec.nodeName!] : []) });
     }
@@ -126,6 +144,8 @@ export class PodScheduler {
 
   private onPod(old: PodView | undefined, pod: PodView): void {
     const key = keyOf(pod as Pod);
+    if (pod.spec.nodeName || !this.isPendingForUs(pod) || !pod.status?.nominatedNodeName) this.nominated.delete(key);
+    else this.nominated.set(key, { node: pod.status.nominatedNodeName, priority: podPriority(pod), requests: podRequests(pod) });
     if (pod.spec.nodeName) {
       // Bound (by us or anyone): the cache now accounts for it.
       this.assumed.delete(key);
@@ -145,6 +165,7 @@ export class PodScheduler {
     const pod = isTombstone(obj) ? obj.obj : obj;
     const key = isTombstone(obj) ? obj.key : keyOf(pod as Pod);
     this.queue.delete(key);
+    this.nominated.delete(key);
     const wasAssumed = this.assumed.delete(key);
     if (wasAssumed || podHoldsResources(pod)) this.queue.moveAllToActiveOrBackoffQueue();
   }
@@ -159,7 +180,7 @@ export class PodScheduler {
         this.queue.shutDown();
         if (this.flushTimer) this.timers.clearTimer(this.flushTimer);
       },
-      informers: [this.podInformer, this.nodeInformer],
+      informers: [this.podInformer, this.nodeInformer, this.pdbInformer],
       workers: () => {
         this.armFlush(signal);
         const loop = async () => {
@@ -223,16 +244,18 @@ export class PodScheduler {
     const nodes = this.nodeLister.list().slice().sort((a, b) => (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
     let message: string;
     let chosen: string | undefined;
+    const unfit: { node: NodeView; reasons: string[] }[] = [];
     if (nodes.length === 0) {
       message = ERR_NO_NODES_AVAILABLE;
     } else {
       const reasonsByNode: string[][] = [];
       let bestScore = -Infinity;
       for (const node of nodes) {
-        const { used, count } = this.usage(node.metadata.name ?? '');
+        const { used, count } = this.usage(node.metadata.name ?? '', pod);
         const reasons = filterNode(pod, requests, node, used, count);
         if (reasons.length) {
           reasonsByNode.push(reasons);
+          unfit.push({ node, reasons });
           continue;
         }
         const score = leastAllocatedScore(requests, nodeAllocatable(node), used);
@@ -244,7 +267,13 @@ export class PodScheduler {
       message = fitErrorMessage(nodes.length, reasonsByNode);
     }
     if (!chosen) {
-      await this.recordUnschedulable(pod, message);
+      let nominate: string | null | undefined;
+      if (nodes.length > 0) {
+        const post = await this.preempt(pod, nodes.length, unfit);
+        message = withPostFilterMessage(message, post.message);
+        nominate = post.nominate;
+      }
+      await this.recordUnschedulable(pod, message, nominate);
       this.queue.addUnschedulable(key);
       return { unschedulable: message };
     }
@@ -276,8 +305,75 @@ export class PodScheduler {
     return { bound: chosen };
   }
 
-  /** What pods bound to (or assumed on) the node request, and how many there are (finished pods are not looked at). */
-  usage(nodeName: string): { used: ResourceList; count: number } {
+  /**
+   * PostFilter (DefaultPreemption): the node to nominate the pod to after preempting its victims
+   * there (null: clear a nomination, undefined: keep it), and the message to add to the FitError.
+   */
+  private async preempt(pod: PodView, numAllNodes: number, unfit: { node: NodeView; reasons: string[] }[]): Promise<{ nominate?: string | null; message?: string }> {
+    const nominatedNode = pod.status?.nominatedNodeName;
+    const notEligible = podEligibleToPreemptOthers(pod, nominatedNode ? this.podsOn(nominatedNode) : []);
+    if (notEligible) return { message: notEligible };
+    const nowMs = this.clock.now().getTime();
+    const pdbs = this.pdbInformer.lister().list();
+    const candidates = new Map<string, Victims>();
+    const reasonsByTriedNode: string[][] = [];
+    for (const { node, reasons } of unfit) {
+      if (!resolvableByPreemption(reasons)) continue;
+      const name = node.metadata.name ?? '';
+      const sel = selectVictimsOnNode(pod, node, this.podsOn(name), { requests: this.nominatedLoad(name, pod) }, pdbs, nowMs);
+      if ('reasons' in sel) reasonsByTriedNode.push(sel.reasons);
+      else candidates.set(name, { pods: sel.victims, numPDBViolations: sel.numPDBViolations });
+    }
+    const best = pickOneNodeForPreemption(candidates, nowMs);
+    if (!best) return { nominate: null, message: noCandidateMessage(numAllNodes, reasonsByTriedNode) };
+    const key = keyOf(pod as Pod);
+    try {
+      const deps = { pods: this.clientset.pods, recorder: this.recorder, now: () => this.clock.now() };
+      for (const victim of candidates.get(best)!.pods) {
+        if (victim.metadata.deletionTimestamp) continue; // graceful deletion already under way
+        await preemptVictim(deps, pod, victim, best);
+        this.logger.info('Preemptor pod preempted victim pod', { preemptor: key, victim: keyOf(victim as Pod), node: best });
+      }
+    } catch (err) {
+      this.logger.error('preempting', { pod: key, node: best, error: errorMessage(err) });
+      return {};
+    }
+    await this.clearLowerPriorityNominations(pod, best);
+    this.nominated.set(key, { node: best, priority: podPriority(pod), requests: podRequests(pod) });
+    return { nominate: best };
+  }
+
+  /** Lower-priority pods nominated to the node may no longer fit there: their nominations go. */
+  private async clearLowerPriorityNominations(pod: PodView, nodeName: string): Promise<void> {
+    for (const [key, n] of this.nominated) {
+      if (n.node !== nodeName || n.priority >= podPriority(pod)) continue;
+      this.nominated.delete(key);
+      const { namespace, name } = splitKey(key);
+      try {
+        await this.clientset.pods.namespace(namespace).patch(name, 'merge', { status: { nominatedNodeName: null } }, { subresource: 'status' });
+      } catch (err) {
+        if (!isNotFound(err)) this.logger.error('clearing nominatedNodeName', { pod: key, error: errorMessage(err) });
+      }
+    }
+  }
+
+  /** Pods on the node that hold resources (the cache's NodeInfo). */
+  private podsOn(nodeName: string): PodView[] {
+    return this.podInformer.indexer.byIndex(NODE_RESOURCE_HOLDERS_INDEX, nodeName);
+  }
+
+  /** Requests of the pods nominated to the node with priority ≥ the pod's, the pod itself left out. */
+  private nominatedLoad(nodeName: string, pod: PodView): ResourceList[] {
+    const key = keyOf(pod as Pod);
+    const p = podPriority(pod);
+    return [...this.nominated].filter(([k, n]) => k !== key && n.node === nodeName && n.priority >= p).map(([, n]) => n.requests);
+  }
+
+  /**
+   * What pods bound to (or assumed on) the node request, and how many there are (finished pods
+   * are not looked at); with `pod`, also the pods nominated there that come before it.
+   */
+  usage(nodeName: string, pod?: PodView): { used: ResourceList; count: number } {
     const reqs: ResourceList[] = [];
     const counted = new Set<string>();
     for (const p of this.podInformer.indexer.byIndex(NODE_RESOURCE_HOLDERS_INDEX, nodeName)) {
@@ -288,14 +384,19 @@ export class PodScheduler {
     for (const [key, a] of this.assumed) {
       if (a.node === nodeName && !counted.has(key)) reqs.push(a.requests);
     }
+    if (pod) reqs.push(...this.nominatedLoad(nodeName, pod));
     return { used: sumRequests(reqs), count: reqs.length };
   }
 
-  /** PodScheduled=False/Unschedulable on the pod (only when it changes) and a FailedScheduling event. */
-  private async recordUnschedulable(pod: PodView, message: string): Promise<void> {
+  /**
+   * PodScheduled=False/Unschedulable and status.nominatedNodeName on the pod (only when they
+   * change; `nominate` null clears it, undefined keeps it) and a FailedScheduling event.
+   */
+  private async recordUnschedulable(pod: PodView, message: string, nominate?: string | null): Promise<void> {
     this.recorder.event(pod, 'Warning', 'FailedScheduling', message);
     const old = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
-    if (old && old.status === 'False' && old.reason === 'Unschedulable' && old.message === message) return;
+    const nominationChanges = nominate !== undefined && (nominate ?? '') !== (pod.status?.nominatedNodeName ?? '');
+    if (!nominationChanges && old && old.status === 'False' && old.reason === 'Unschedulable' && old.message === message) return;
     const condition: PodCondition = {
       type: 'PodScheduled',
       status: 'False',
@@ -307,7 +408,7 @@ export class PodScheduler {
     try {
       await this.clientset.pods
         .namespace(pod.metadata.namespace ?? '')
-        .patch(pod.metadata.name ?? '', 'strategic', { status: { conditions: [condition] } }, { subresource: 'status' });
+        .patch(pod.metadata.name ?? '', 'strategic', { status: { conditions: [condition], ...(nominationChanges ? { nominatedNodeName: nominate } : {}) } }, { subresource: 'status' });
     } catch (err) {
       if (!isNotFound(err)) this.logger.error('updating pod condition', { pod: keyOf(pod as Pod), error: errorMessage(err) });
     }

@@ -262,8 +262,8 @@ describe('resources', () => {
     const p = await waitPod(server, n, 'huge', 'Unschedulable', (x) => x.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.reason === 'Unschedulable') ?? false);
     expect(p.status?.phase).toBe('Pending');
     expect(p.spec.nodeName).toBeUndefined();
-    expect(p.status?.conditions?.find((c) => c.type === 'PodScheduled')).toMatchObject({ status: 'False', message: '0/1 nodes are available: 1 Insufficient cpu.' });
-    expect(await eventsFor(server, n, 'huge')).toContain('FailedScheduling: 0/1 nodes are available: 1 Insufficient cpu.');
+    expect(p.status?.conditions?.find((c) => c.type === 'PodScheduled')).toMatchObject({ status: 'False', message: '0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod..' });
+    expect(await eventsFor(server, n, 'huge')).toContain('FailedScheduling: 0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod..');
   });
 });
 

@@ -129,7 +129,7 @@ describe('PodDisruptionBudget and kubectl drain', () => {
     const pending = await waitFor('a replacement pod that cannot be scheduled', async () =>
       (await pods('app=web')).find((p) => condition(p, 'PodScheduled')?.status === 'False'),
     );
-    expect(condition(pending, 'PodScheduled')?.message).toBe('0/1 nodes are available: 1 node(s) were unschedulable.');
+    expect(condition(pending, 'PodScheduled')?.message).toBe('0/1 nodes are available: 1 node(s) were unschedulable. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling..');
 
     // Without the budget the drain completes: every pod of the node evicted and gone.
     await ok(['delete', 'pdb', 'web', '-n', NS]);
@@ -181,7 +181,7 @@ describe('taints', () => {
       const [x] = await pods('app=waits');
       return x && condition(x, 'PodScheduled')?.status === 'False' ? x : undefined;
     });
-    expect(condition(p, 'PodScheduled')?.message).toBe('0/1 nodes are available: 1 node(s) had untolerated taint {dedicated: batch}.');
+    expect(condition(p, 'PodScheduled')?.message).toBe('0/1 nodes are available: 1 node(s) had untolerated taint {dedicated: batch}. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling..');
     await ok(['taint', 'nodes', NODE, 'dedicated=batch:NoSchedule-']);
     await waitFor('the pod scheduled', async () => (await pods('app=waits'))[0]?.spec.nodeName === NODE);
     await ok(['delete', 'pod', 'waits', '-n', NS, '--wait=false']);

@@ -286,7 +286,7 @@ describe('scheduler', () => {
     await cs.pods.namespace(ns).create(pod('first', '700m'));
     expect(await waitFor('first bound', nodeOf(ns, 'first'))).toBe(nodeName);
     await cs.pods.namespace(ns).create(pod('second', '500m'));
-    const message = '0/1 nodes are available: 1 Insufficient cpu.';
+    const message = '0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod..';
     const cond = await waitFor('PodScheduled=False', async () =>
       (await cs.pods.namespace(ns).get('second')).status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False'),
     );
@@ -310,6 +310,6 @@ describe('scheduler', () => {
     const cond = await waitFor('big-init unschedulable', async () =>
       (await cs.pods.namespace(ns).get('big-init')).status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False'),
     );
-    expect(cond.message).toBe('0/1 nodes are available: 1 Insufficient cpu.');
+    expect(cond.message).toBe('0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod..');
   });
 });

@@ -19,6 +19,7 @@ import type { HostFS } from './volumes/host-fs.js';
 import { LocalVolumeProvisioner } from './volumes/pvc-provisioner.js';
 import { detectPodCgroups } from './pod-cgroups.js';
 import { RuntimeHealth, type RuntimeHealthOptions } from './runtime-health.js';
+import { ServiceInformerEnvSource } from './service-env.js';
 
 export interface AgentOptions {
   client: Clientset;
@@ -145,6 +146,10 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   const logCollector = opts.logs
     ? new LogCollector({ runtime: opts.runtime, sink: opts.logs.sink, client: opts.client, instanceLabels, scheduler, logger, options: opts.logs.options })
     : undefined;
+  const abort = new AbortController();
+  // The kubelet's Service informer: containers' Service environment variables.
+  const serviceEnv = new ServiceInformerEnvSource({ client: opts.client, scheduler, logger });
+  serviceEnv.run(abort.signal);
   const kubelet = new Kubelet({
     client: opts.client,
     runtime: opts.runtime,
@@ -164,9 +169,9 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     options: opts.kubelet,
     ...(podCgroups ? { podCgroups } : {}),
     health,
+    serviceEnv,
     ...(logCollector ? { beforeContainerRemoval: (id: string) => logCollector.drainContainer(id) } : {}),
   });
-  const abort = new AbortController();
   logCollector?.start();
   await kubelet.start(abort.signal);
   const provisioner = new LocalVolumeProvisioner({

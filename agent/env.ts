@@ -2,7 +2,8 @@
 // makeEnvironmentVariables): `envFrom` sources first (ConfigMaps and Secrets, with prefix;
 // keys that are not valid variable names are skipped with an event), then `env` in order —
 // `value` with `$(VAR)` expansion over what is defined so far, `valueFrom` configMapKeyRef,
-// secretKeyRef, fieldRef and resourceFieldRef. A missing ConfigMap, Secret or key that is not
+// secretKeyRef, fieldRef and resourceFieldRef; then the Service variables (service-env.ts) the
+// container does not set itself. A missing ConfigMap, Secret or key that is not
 // optional fails the container start with CreateContainerConfigError and upstream's message.
 import type { ConfigMap, Container, EnvVar, Pod, Secret } from '../api/index.js';
 import { isEnvVarName, isNotFound, quantityMilliValue, quantityValue } from '../machinery/index.js';
@@ -13,6 +14,8 @@ export interface ConfigSource {
   /** Rejects with a NotFound StatusError (`configmaps "x" not found`) when absent. */
   getConfigMap(namespace: string, name: string): Promise<ConfigMap>;
   getSecret(namespace: string, name: string): Promise<Secret>;
+  /** The Service environment variables of a pod in `namespace` (service-env.ts); none without it. */
+  serviceEnv?(namespace: string, enableServiceLinks: boolean): Promise<Map<string, string>>;
 }
 
 /** What the downward API can show of the node and the running pod. */
@@ -146,6 +149,14 @@ export async function makeEnvironmentVariables(ctx: EnvContext, source: ConfigSo
   const warnings: EnvResult['warnings'] = [];
   const configMaps = new Map<string, ConfigMap>();
   const secrets = new Map<string, Secret>();
+  let serviceEnv = new Map<string, string>();
+  if (source.serviceEnv) {
+    try {
+      serviceEnv = await source.serviceEnv(ns, pod.spec.enableServiceLinks ?? true);
+    } catch (err) {
+      throw new ContainerConfigError(err instanceof Error ? err.message : String(err));
+    }
+  }
 
   for (const from of container.envFrom ?? []) {
     const prefix = from.prefix ?? '';
@@ -186,13 +197,17 @@ export async function makeEnvironmentVariables(ctx: EnvContext, source: ConfigSo
     }
   }
 
-  const lookup = (name: string) => env.get(name);
+  // $(VAR) sees the container's variables, then the Services' (expansion.MappingFuncFor(tmpEnv, serviceEnv)).
+  const lookup = (name: string) => env.get(name) ?? serviceEnv.get(name);
   for (const e of container.env ?? []) {
     const value = await envVarValue(e, ctx, source, ns, configMaps, secrets, lookup);
     if (value === undefined) continue;
     env.set(e.name, value);
   }
-  return { env: [...env].map(([name, value]) => ({ name, value })), warnings };
+  const result = [...env].map(([name, value]) => ({ name, value }));
+  // Then the Service variables the container does not define itself.
+  for (const [name, value] of serviceEnv) if (!env.has(name)) result.push({ name, value });
+  return { env: result, warnings };
 }
 
 async function envVarValue(

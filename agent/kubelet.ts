@@ -35,6 +35,7 @@ import {
 } from '../client/index.js';
 import { errorMessage, isConflict, isNotFound, rfc3339 } from '../machinery/index.js';
 import type { ConfigSource } from './env.js';
+import type { ServiceEnvSource } from './service-env.js';
 import { podGraceSeconds, type PodRuntimeState } from './kuberuntime/context.js';
 import { KubeGenericRuntimeManager } from './kuberuntime/kuberuntime-manager.js';
 import { type NetworkProber, nodeNetwork } from './prober/prober.js';
@@ -109,6 +110,8 @@ export interface KubeletDeps {
   podCgroups?: PodCgroups;
   /** The runtime health check: pod syncs wait while it reports errors (runtime-health.ts). */
   health?: RuntimeHealth;
+  /** Services for containers' environment variables (service-env.ts); none without it. */
+  serviceEnv?: ServiceEnvSource;
   options?: KubeletOptions;
 }
 /** What the agent keeps per pod between syncs (all of it can be lost: a restart rebuilds it). */
@@ -170,6 +173,7 @@ export class Kubelet {
     const config: ConfigSource = {
       getConfigMap: (ns, name) => deps.client.configmaps.namespace(ns).get(name),
       getSecret: (ns, name) => deps.client.secrets.namespace(ns).get(name),
+      ...(deps.serviceEnv ? { serviceEnv: (ns: string, links: boolean) => deps.serviceEnv!.serviceEnv(ns, links) } : {}),
     };
     this.volumes = new VolumeManager({
       runtime: deps.runtime,

@@ -59,3 +59,9 @@ export function firstHostAddress(cidr: string): string | undefined {
   const first = ((base & mask) + 1) >>> 0;
   return [first >>> 24, (first >>> 16) & 255, (first >>> 8) & 255, first & 255].join('.');
 }
+
+/** The IPv4 subnet of the engine's bridge network (the pods' addresses, e.g. 172.17.0.0/16), for kube-proxy's local-traffic detection. */
+export async function bridgeSubnet(network = 'bridge', timeoutMs = 5_000): Promise<string | undefined> {
+  const info = await inspectNetwork(network, timeoutMs);
+  return info?.IPAM?.Config?.map((c) => c.Subnet).find((s) => s && !s.includes(':'));
+}

@@ -61,6 +61,11 @@ function podSecurityLevel(value: string): Level {
   return value;
 }
 
+function proxyMode(value: string): 'iptables' | 'none' {
+  if (value !== 'iptables' && value !== 'none') throw new InvalidArgumentError('must be iptables or none');
+  return value;
+}
+
 /** --allow-host-path: an absolute directory, repeatable. */
 function hostPathDir(value: string, previous: string[]): string[] {
   if (!value.startsWith('/')) throw new InvalidArgumentError('must be an absolute path');
@@ -91,6 +96,7 @@ program
   .option('--tls-san <name...>', 'extra names or addresses for the serving certificate', [])
   .option('--pod-api-address <address>', "the address pods reach the API on (HTTPS and tokens only, same port; the `kubernetes` Service's endpoint); default: the container engine's bridge gateway (e.g. 172.17.0.1)")
   .option('--no-pod-api', 'do not listen where pods can reach the API')
+  .option('--proxy-mode <mode>', "how the node implements Services' cluster IPs and node ports: iptables (kube-proxy's rules, needs root; one proxying server per machine) or none", proxyMode, 'iptables')
   .option('--no-controllers', 'do not run the controllers in this process')
   .option('--no-agent', 'do not run the node agent in this process')
   .option('--node-name <name>', "the node agent's Node name (default: the host's name)")
@@ -113,6 +119,7 @@ program
     host: string;
     tlsSan: string[];
     podApiAddress?: string;
+    proxyMode: 'iptables' | 'none';
     podApi: boolean;
     controllers: boolean;
     agent: boolean;
@@ -145,6 +152,7 @@ program
       jobBackoffMaxSeconds: opts.jobBackoffMax,
       tlsSans: opts.tlsSan,
       podApiAddress: opts.podApi ? opts.podApiAddress : false,
+      proxyMode: opts.proxyMode,
       quiet: false,
       watchHistoryMaxAgeSeconds: opts.watchHistoryMaxAge,
       watchHistoryMinEvents: opts.watchHistoryMinEvents,

@@ -13,7 +13,7 @@ import { type ApiServer, createApiServer, ENGINE_PATHS, isLoopback, type Level, 
 import { writeKubeconfig } from './kubeconfig.js';
 import { ensurePrivateFile, securePrivateDir } from './data-dir.js';
 import { signInUrl, writeConsoleAddress } from './console-url.js';
-import { bridgeGatewayAddress } from './bridge-gateway.js';
+import { bridgeGatewayAddress, bridgeSubnet } from './bridge-gateway.js';
 import type { ControllerManager } from '../controllers/manager.js';
 import { type ClientConfig, consoleLogger, noopLogger, RestClientset } from '../client/index.js';
 import type { PodLogProvider, PodStreamProvider } from '../api/core-streams.js';
@@ -51,6 +51,8 @@ export interface ServerOptions {
    * address, false for nowhere, undefined for the engine's bridge gateway when the agent runs.
    */
   podApiAddress?: string | false;
+  /** kube-proxy on the node agent's machine: iptables rules for Services (the CLI's default), or none (the default here). */
+  proxyMode?: 'iptables' | 'none';
   quiet: boolean;
   /** Options of the node agent's log collectors (tests shorten their intervals). */
   logCollection?: { pollIntervalMs?: number; relistIntervalMs?: number };
@@ -310,9 +312,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   logService.start();
 
   let agent: RunningAgent | undefined;
+  let proxy: { stop(): Promise<void> } | undefined;
   let simulated: RunningSimulatedNodes | undefined;
   // The agent and the controllers first: their in-flight requests still need the listener.
   const stop = async () => {
+    // kube-proxy first: its teardown removes our iptables rules (a kill -9 leaves them to the next start).
+    await proxy?.stop();
     await agent?.stop();
     await simulated?.stop();
     await controllers?.stop();
@@ -362,6 +367,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         logs: { sink: inProcessLogSink(logStore), options: opts.logCollection },
       });
       podLogs.target = agent.logs;
+      if (opts.proxyMode === 'iptables') {
+        const { startProxy } = await import('../agent/proxy/index.js');
+        const clusterCIDR = await bridgeSubnet();
+        proxy = await startProxy({ client: new RestClientset(selfConfig), ...(clusterCIDR ? { clusterCIDR } : {}), logger: opts.quiet ? noopLogger : consoleLogger('info', 'kube-proxy') });
+      }
       resourceMetrics.target = new (await import('../agent/resource-metrics.js')).ResourceMetrics({ runtime, nodeName: agent.nodeName });
     } catch (err) {
       await stop();

@@ -43,7 +43,9 @@ export class JobyardServer {
   static async start(opts: StartOptions = {}): Promise<JobyardServer> {
     const ownsDataDir = opts.dataDir === undefined;
     const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'jobyard-e2e-'));
-    const args = ['--import', 'tsx', join(REPO_ROOT, 'cmd', 'jobyard.ts'), 'server', '--data-dir', dataDir, '--port', String(opts.port ?? 0), ...(opts.args ?? [])];
+    // No kube-proxy unless a test asks (--proxy-mode iptables): its rules are the machine's, and tests run side by side.
+    const proxy = opts.args?.some((a) => a.startsWith('--proxy-mode')) ? [] : ['--proxy-mode', 'none'];
+    const args = ['--import', 'tsx', join(REPO_ROOT, 'cmd', 'jobyard.ts'), 'server', '--data-dir', dataDir, '--port', String(opts.port ?? 0), ...proxy, ...(opts.args ?? [])];
     const proc = spawn(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const output: string[] = [];
     const started = await new Promise<{ port: number; consoleAddress: string }>((resolvePromise, reject) => {

@@ -119,6 +119,31 @@ describe('managedFields on Update', () => {
     expect(cleared.metadata.managedFields).toBeUndefined();
   });
 
+  it('at most 10 Update entries: the oldest are merged into ancient-changes', () => {
+    const { registry, clock } = setup();
+    registry.create(configMaps, 'default', cm({ a: '1' }), by('m0'));
+    for (let i = 1; i <= 11; i++) {
+      clock.step(1000);
+      registry.patch(configMaps, 'default', 'cm', 'merge', { metadata: { labels: { [`l${i}`]: 'x' } } }, by(`m${i}`));
+    }
+    const o = registry.get(configMaps, 'default', 'cm');
+    expect(managers(o)).toEqual(['ancient-changes/Update', ...Array.from({ length: 9 }, (_, i) => `m${i + 3}/Update`)]);
+    expect(fieldsOf(o, 'ancient-changes')).toEqual({ 'f:data': { '.': {}, 'f:a': {} }, 'f:metadata': { 'f:labels': { '.': {}, 'f:l1': {}, 'f:l2': {} } } });
+    expect(entries(o)[0].time).toBe('2026-05-01T10:00:02Z');
+  });
+
+  it('an object created without fields of its own gets no managedFields from updates, until an apply (before-first-apply)', () => {
+    const { registry } = setup();
+    registry.create(configMaps, 'default', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' } }, by('kubectl-create'));
+    const labelled = registry.patch(configMaps, 'default', 'cm', 'merge', { metadata: { labels: { a: 'b' } }, data: { x: '1' } }, by('kubectl-label')).object;
+    expect(labelled.metadata.managedFields).toBeUndefined();
+    const err = statusOf(() => registry.patch(configMaps, 'default', 'cm', 'apply', cm({ x: '2' }), by('applier')));
+    expect(err.message).toBe('Apply failed with 1 conflict: conflict with "before-first-apply" using v1: .data.x');
+    const o = registry.patch(configMaps, 'default', 'cm', 'apply', cm({ x: '1' }), by('applier')).object;
+    expect(managers(o)).toEqual(['applier/Apply', 'before-first-apply/Update']);
+    expect(fieldsOf(o, 'before-first-apply')).toEqual({ 'f:data': { '.': {}, 'f:x': {} }, 'f:metadata': { 'f:labels': { '.': {}, 'f:a': {} } } });
+  });
+
   it('writes by the server itself (no request) keep managedFields as they are', () => {
     const { registry } = setup();
     const o = registry.create(configMaps, 'default', cm({ a: '1' }), by('creator')).object;

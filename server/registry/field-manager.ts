@@ -153,7 +153,12 @@ export function trackUpdate(def: ResourceDefinition, live: KubeObject | undefine
 /** upstream's capManagersManager after every Update: at most 10 Update entries, the oldest merged into ancient-changes. */
 function capEntries(list: ManagedFieldsEntry[]): ManagedFieldsEntry[] {
   if (list.filter((e) => e.operation === 'Update').length <= DEFAULT_MAX_UPDATE_MANAGERS) return list;
-  const managers = decodeManagedFields(list);
+  let managers: Managers;
+  try {
+    managers = decodeManagedFields(list);
+  } catch {
+    return list;
+  }
   capUpdateManagers(managers);
   return encodeManagedFields(managers);
 }

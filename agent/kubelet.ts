@@ -46,6 +46,7 @@ import { readySandbox, type RuntimePod, RuntimePodReader } from './runtime-pod.j
 import { generatePodStatus, sameStatus } from './status.js';
 import { type HostFS, nodeFS } from './volumes/host-fs.js';
 import { VolumeManager } from './volumes/volume-manager.js';
+import type { SourceProjectors } from './volumes/projection.js';
 import { PodWorkers, type PodSyncResult } from './pod-workers.js';
 import { PodSyncGate, type RuntimeHealth } from './runtime-health.js';
 import type { PodCgroups } from './pod-cgroups.js';
@@ -101,6 +102,8 @@ export interface KubeletDeps {
   instanceLabels?: Record<string, string>;
   /** Node allocatable, the default of resourceFieldRef limits. */
   nodeAllocatable?: () => { cpuMilli: number; memoryBytes: number };
+  /** Projected-volume sources beyond the node's own (configMap, secret, downwardAPI), e.g. serviceAccountToken (agent/volumes/projection.ts). */
+  projectors?: SourceProjectors;
   /**
    * Called before a container is removed (the log collectors read its logs to the end, so
    * nothing is lost with its files). Failures are logged; the removal goes on.
@@ -184,6 +187,8 @@ export class Kubelet {
       labels: deps.instanceLabels ?? {},
       protectedDirs: deps.protectedDirs ?? [],
       ...(deps.allowedHostPaths ? { allowedHostPaths: deps.allowedHostPaths } : {}),
+      ...(deps.projectors ? { projectors: deps.projectors } : {}),
+      nodeAllocatable: () => this.allocatable,
     });
     this.workers = new PodWorkers({ sync: (uid) => this.syncPod(uid), scheduler: this.scheduler, logger: this.logger });
     this.probes = new ProbeManager({
@@ -380,6 +385,14 @@ export class Kubelet {
     // 2. Make it run: the runtime manager's SyncPod (sandbox, init containers, app containers).
     st.wakeAt = undefined;
     const changed = await this.runtimeManager.syncPod(st, pod, rt);
+    if (st.unrunnable) {
+      // Nothing of it can ever run here (a volume type the node never mounts): Failed, as the
+      // kubelet's admission rejects a pod, rather than ContainerCreating forever.
+      st.eviction = st.unrunnable;
+      st.terminal = true;
+      await this.finishTerminalPod(st, pod, await this.readRuntime(pod));
+      return {};
+    }
 
     // 3. What runs after.
     rt = await this.readRuntime(pod);

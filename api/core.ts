@@ -153,8 +153,82 @@ export interface Volume {
   persistentVolumeClaim?: { claimName: string; readOnly?: boolean };
   nfs?: { server: string; path: string; readOnly?: boolean };
   csi?: { driver: string; readOnly?: boolean; fsType?: string; volumeAttributes?: Record<string, string>; nodePublishSecretRef?: { name: string } };
-  projected?: unknown;
-  downwardAPI?: unknown;
+  projected?: ProjectedVolumeSource;
+  downwardAPI?: DownwardAPIVolumeSource;
+  // Sources this node cannot mount: validated as upstream, kept as sent; the node fails the pod.
+  gitRepo?: { repository?: string };
+  gcePersistentDisk?: { pdName?: string };
+  awsElasticBlockStore?: { volumeID?: string };
+  iscsi?: { targetPortal?: string; iqn?: string };
+  glusterfs?: { endpoints?: string; path?: string };
+  flocker?: { datasetName?: string; datasetUUID?: string };
+  rbd?: { monitors?: string[]; image?: string };
+  quobyte?: { registry?: string; volume?: string };
+  cinder?: { volumeID?: string };
+  cephfs?: { monitors?: string[] };
+  fc?: { targetWWNs?: string[]; wwids?: string[] };
+  flexVolume?: { driver?: string };
+  azureFile?: { secretName?: string; shareName?: string };
+  vsphereVolume?: { volumePath?: string };
+  photonPersistentDisk?: { pdID?: string };
+  portworxVolume?: { volumeID?: string };
+  azureDisk?: { diskName?: string; diskURI?: string };
+  storageos?: { volumeName?: string };
+  scaleIO?: { gateway?: string; system?: string; secretRef?: { name?: string } };
+  ephemeral?: { volumeClaimTemplate?: unknown };
+  image?: { reference?: string };
+}
+
+export interface ObjectFieldSelector {
+  apiVersion?: string;
+  fieldPath: string;
+}
+
+export interface ResourceFieldSelector {
+  containerName?: string;
+  resource: string;
+  divisor?: string;
+}
+
+export interface DownwardAPIVolumeFile {
+  path: string;
+  fieldRef?: ObjectFieldSelector;
+  resourceFieldRef?: ResourceFieldSelector;
+  mode?: number;
+}
+
+export interface DownwardAPIVolumeSource {
+  items?: DownwardAPIVolumeFile[];
+  defaultMode?: number;
+}
+
+export interface ServiceAccountTokenProjection {
+  audience?: string;
+  expirationSeconds?: number;
+  path: string;
+}
+
+export interface ClusterTrustBundleProjection {
+  name?: string;
+  signerName?: string;
+  labelSelector?: unknown;
+  optional?: boolean;
+  path: string;
+}
+
+/** One source of a projected volume (exactly one field set). */
+export interface VolumeProjection {
+  secret?: { name?: string; items?: KeyToPath[]; optional?: boolean };
+  configMap?: { name?: string; items?: KeyToPath[]; optional?: boolean };
+  downwardAPI?: { items?: DownwardAPIVolumeFile[] };
+  serviceAccountToken?: ServiceAccountTokenProjection;
+  clusterTrustBundle?: ClusterTrustBundleProjection;
+  podCertificate?: unknown;
+}
+
+export interface ProjectedVolumeSource {
+  sources?: VolumeProjection[];
+  defaultMode?: number;
 }
 
 export interface LocalObjectReference {

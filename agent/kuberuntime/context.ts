@@ -65,6 +65,8 @@ export interface PodRuntimeState {
   populatedSandbox?: string;
   /** A wake-up the next sync needs (back-off end, deadline). */
   wakeAt?: number;
+  /** Why the pod can never run on this node (an unsupported volume type): the kubelet fails it. */
+  unrunnable?: { reason: string; message: string };
 }
 
 export function podGraceSeconds(pod: Pod): number {

@@ -10,7 +10,7 @@ import { runLifecycleHandler } from '../lifecycle.js';
 import { type ContainerConfig, expandContainerCommand, linuxResources, type Mount, type PodSandboxStatus } from '../runtime/index.js';
 import type { RuntimeContainer } from '../runtime-pod.js';
 import { formatPod } from '../status.js';
-import { VolumeError, type VolumePlan } from '../volumes/volume-manager.js';
+import { UnsupportedVolumeError, VolumeError, type VolumePlan } from '../volumes/volume-manager.js';
 import { MIN_GRACE_SECONDS, pidsLimit, podGraceSeconds, type PodRuntimeState, recordStartFailure, type RuntimeManagerContext } from './context.js';
 import { imageBackoffKey, pullImage } from './kuberuntime-image.js';
 import { ANNOTATION_RESTART_COUNT, ANNOTATION_TERMINATION_LOG, ANNOTATION_TERMINATION_MESSAGE_PATH, ANNOTATION_TERMINATION_MESSAGE_POLICY } from './labels.js';
@@ -20,10 +20,17 @@ const FALLBACK_LOG_LINES = 80;
 const FALLBACK_LOG_BYTES = 2048;
 const POST_START_TIMEOUT_MS = 120_000;
 
-/** Reports a volume that could not be set up as upstream's FailedMount event. */
-export function failedMount(ctx: RuntimeManagerContext, pod: Pod, err: unknown): void {
+/** The pod status reason of a pod failed for a volume type the node never mounts. */
+export const UNSUPPORTED_VOLUME_REASON = 'UnsupportedVolume';
+
+/**
+ * Reports a volume that could not be set up as upstream's FailedMount event; a volume type the
+ * node never mounts also marks the pod unrunnable (the kubelet then fails it).
+ */
+export function failedMount(ctx: RuntimeManagerContext, pod: Pod, err: unknown, st?: PodRuntimeState): void {
   const message = err instanceof VolumeError ? err.message : `MountVolume.SetUp failed: ${errorMessage(err)}`;
   ctx.recorder.event(pod, 'Warning', 'FailedMount', message);
+  if (st && err instanceof UnsupportedVolumeError) st.unrunnable = { reason: UNSUPPORTED_VOLUME_REASON, message };
 }
 
 /**

@@ -71,15 +71,17 @@ export class KubeGenericRuntimeManager {
         // Adopted: the volumes exist and the sandbox keeps its files; re-read the plan for mounts.
         sandbox = sandboxAction.sandbox;
         try {
-          st.plan = await this.ctx.volumes.prepare(pod);
+          st.plan = await this.ctx.volumes.prepare(pod, { adopted: true });
           st.populatedSandbox = sandbox.id;
         } catch (err) {
-          failedMount(this.ctx, pod, err);
+          failedMount(this.ctx, pod, err, st);
           return false;
         }
+        await this.refreshVolumes(pod, st, sandbox);
         break;
       case 'keepSandbox':
         sandbox = sandboxAction.sandbox;
+        await this.refreshVolumes(pod, st, sandbox);
     }
     const plan = st.plan!;
 
@@ -100,6 +102,20 @@ export class KubeGenericRuntimeManager {
       changed = true;
     }
     return changed;
+  }
+
+  /**
+   * configMap, secret, downwardAPI and projected volumes follow what they show (labels and
+   * annotations, the objects' data) at every sync: the pod's updates and the periodic resync.
+   * A failure is a FailedMount event; the containers keep the files they have.
+   */
+  private async refreshVolumes(pod: Pod, st: PodRuntimeState, sandbox: PodSandboxStatus): Promise<void> {
+    if (!st.plan || sandbox.state !== 'ready') return;
+    try {
+      await this.ctx.volumes.refresh(pod, st.plan, sandbox.id);
+    } catch (err) {
+      failedMount(this.ctx, pod, err);
+    }
   }
 
   /** Starts (or restarts) a container unless it is in its crash-loop back-off (upstream's doBackOff). */

@@ -23,7 +23,7 @@ export async function createPodSandbox(ctx: RuntimeManagerContext, st: PodRuntim
   try {
     plan = await ctx.volumes.prepare(pod);
   } catch (err) {
-    failedMount(ctx, pod, err);
+    failedMount(ctx, pod, err, st);
     return undefined;
   }
   const attempt = rt.sandboxes.length ? Math.max(...rt.sandboxes.map((s) => s.metadata.attempt)) + 1 : 0;

@@ -30,6 +30,16 @@ export interface VolumeFile {
   mode?: number;
 }
 
+/** A new payload for a volume laid out by the atomic writer (`..data` → a timestamped directory). */
+export interface VolumeDataSwap {
+  /** The new timestamped directory, its files, and the top-level links (`name` → `..data/name`). */
+  files: VolumeFile[];
+  /** The directory `..data` points at afterwards (one of `files`). */
+  dataDir: string;
+  /** The top-level names of the new payload; other top-level links into `..data` are removed. */
+  keep: string[];
+}
+
 export interface VolumeService {
   createVolume(config: VolumeConfig): Promise<void>;
   /** Idempotent. A volume still mounted by a container cannot be removed. */
@@ -37,4 +47,10 @@ export interface VolumeService {
   listVolumes(labels?: Record<string, string>): Promise<VolumeStatus[]>;
   /** Writes entries into a volume the running sandbox keeps mounted (PodSandboxConfig.volumes). */
   writeVolumeFiles(sandboxId: string, volume: string, files: VolumeFile[]): Promise<void>;
+  /**
+   * The atomic writer's update (pkg/volume/util/atomic_writer.go): writes `files`, points `..data`
+   * at `dataDir` with one rename (a reader sees the old payload or the new one, never a mix), then
+   * removes the directory `..data` pointed at before and top-level links not in `keep`.
+   */
+  swapVolumeData(sandboxId: string, volume: string, swap: VolumeDataSwap): Promise<void>;
 }

@@ -1,7 +1,9 @@
 // The pod's volumes (the kubelet's volume manager and volume plugins, for one node):
 // - emptyDir: a runtime volume of the pod (medium Memory → tmpfs, with sizeLimit);
-// - configMap / secret: a Memory runtime volume filled through the sandbox with the atomic
-//   writer's layout (secret bytes never touch a disk), mounted read-only;
+// - configMap / secret / downwardAPI / projected: a Memory runtime volume filled through the
+//   sandbox with the atomic writer's layout (secret bytes never touch a disk), mounted read-only,
+//   and brought up to date at every pod sync (refresh: the payload again, `..data` switched by a
+//   rename when it changed), as the kubelet remounts these volumes;
 // - hostPath: a bind mount of the node's path after upstream's `type` checks
 //   (DirectoryOrCreate / FileOrCreate create it); jobyard's data directory and the engine's
 //   socket are never mounted, a bind containing the data directory is read-only with it
@@ -9,12 +11,25 @@
 // - persistentVolumeClaim: the runtime volume the local provisioner bound the claim to
 //   (./pvc-provisioner.ts), which outlives the pod.
 // Errors carry upstream's messages; the kubelet reports them as FailedMount events and the
-// pod keeps waiting in ContainerCreating.
+// pod keeps waiting in ContainerCreating, except for a volume type this node never mounts
+// (UnsupportedVolumeError: nfs, csi, ephemeral, cloud disks...), which fails the pod.
 import type { Container, PersistentVolumeClaim, Pod, Volume } from '../../api/index.js';
 import { errorMessage, isNotFound, quantityValue } from '../../machinery/index.js';
-import { configMapValues, secretValues, type ConfigSource } from '../env.js';
+import type { ConfigSource } from '../env.js';
 import { type ContainerRuntime, LABEL_POD_UID, type Mount, type VolumeFile } from '../runtime/index.js';
-import { atomicWriterFiles, makePayload } from './atomic-writer.js';
+import { atomicWriterFiles, atomicWriterSwap, makePayload, payloadKey, type Projection } from './atomic-writer.js';
+import {
+  configMapBytes,
+  defaultProjectors,
+  downwardAPIFiles,
+  keyedValues,
+  type ProjectionContext,
+  projectedDefaultMode,
+  projectedFiles,
+  secretBytes,
+  type SourceProjectors,
+  UnsupportedSourceError,
+} from './projection.js';
 import type { HostFS } from './host-fs.js';
 import { type BindVerdict, ENGINE_HOST_PATHS, isWithin, judgeBind, realPathOf } from './host-path-guard.js';
 
@@ -34,9 +49,34 @@ export class VolumeError extends Error {
   }
 }
 
+/** A volume type this node never mounts: the pod fails instead of waiting (FailedMount, then Failed). */
+export class UnsupportedVolumeError extends VolumeError {
+  constructor(volume: string, message: string) {
+    super(volume, `no volume plugin matched: ${message}`);
+    this.name = 'UnsupportedVolumeError';
+  }
+}
+
+/** The volume sources this node mounts (upstream's volume plugins it has). */
+export const SUPPORTED_VOLUME_SOURCES = ['emptyDir', 'hostPath', 'configMap', 'secret', 'persistentVolumeClaim', 'downwardAPI', 'projected'] as const;
+
+/** The source kind of a volume (its one set field besides `name`). */
+export function volumeSourceKind(v: Volume): string {
+  const raw = v as unknown as Record<string, unknown>;
+  return Object.keys(raw).find((k) => k !== 'name' && raw[k] !== undefined && raw[k] !== null) ?? 'unknown';
+}
+
 /** How one pod volume is provided. */
 export type PreparedVolume =
-  | { name: string; kind: 'runtime'; runtimeVolume: string; readOnly: boolean; files?: VolumeFile[] }
+  | {
+      name: string;
+      kind: 'runtime';
+      runtimeVolume: string;
+      readOnly: boolean;
+      files?: VolumeFile[];
+      /** Written by the atomic writer from a payload (configMap, secret, downwardAPI, projected): what is there now. */
+      written?: { key: string };
+    }
   | { name: string; kind: 'bind'; hostPath: string; readOnly: boolean; verdicts: Map<string, BindVerdict> };
 
 export interface VolumePlan {
@@ -59,6 +99,10 @@ export interface VolumeManagerDeps {
   enginePaths?: string[];
   /** When given, a bind's real source must lie under the real path of one of these (--allow-host-path). */
   allowedHostPaths?: string[];
+  /** Projected-volume sources beyond this node's own (configMap, secret, downwardAPI): e.g. serviceAccountToken. */
+  projectors?: SourceProjectors;
+  /** Node allocatable, the value of a downward API `limits.*` the container does not set. */
+  nodeAllocatable?: () => { cpuMilli: number; memoryBytes: number; ephemeralStorageBytes?: number };
 }
 
 /** The runtime volume name of a pod volume. */
@@ -78,12 +122,19 @@ export class VolumeManager {
    * creates host paths, reads ConfigMaps/Secrets/claims. Throws VolumeError for the first
    * volume that cannot be set up.
    */
-  async prepare(pod: Pod): Promise<VolumePlan> {
+  async prepare(pod: Pod, options: { adopted?: boolean } = {}): Promise<VolumePlan> {
     const volumes = new Map<string, PreparedVolume>();
     const sandboxVolumes: string[] = [];
+    // A type the node never mounts fails the pod before anything is made for it.
+    for (const v of pod.spec.volumes ?? []) {
+      const kind = volumeSourceKind(v);
+      if (!(SUPPORTED_VOLUME_SOURCES as readonly string[]).includes(kind)) throw new UnsupportedVolumeError(v.name, `${kind} volumes are not supported by this node`);
+    }
     for (const v of pod.spec.volumes ?? []) {
       const prepared = await this.prepareOne(pod, v);
       if (prepared.kind === 'bind') await this.judgeBinds(pod, prepared);
+      // An adopted sandbox holds files of an unknown payload: the first refresh writes them again.
+      if (options.adopted && prepared.kind === 'runtime' && prepared.written) prepared.written = { key: '' };
       volumes.set(v.name, prepared);
       if (prepared.kind === 'runtime' && prepared.files) sandboxVolumes.push(prepared.runtimeVolume);
       else if (prepared.kind === 'runtime' && v.emptyDir?.medium === 'Memory') sandboxVolumes.push(prepared.runtimeVolume);
@@ -174,45 +225,16 @@ export class VolumeManager {
       await this.checkHostPath(v.name, v.hostPath.path, v.hostPath.type ?? '');
       return { name: v.name, kind: 'bind', hostPath: v.hostPath.path, readOnly: false, verdicts: new Map() };
     }
-    if (v.configMap) {
-      const cmName = v.configMap.name ?? '';
-      const optional = !!v.configMap.optional;
-      let values: Record<string, Buffer> = {};
-      try {
-        const cm = await this.deps.config.getConfigMap(ns, cmName);
-        values = Object.fromEntries(Object.entries(configMapValues(cm)).map(([k, s]) => [k, Buffer.from(s)]));
-        for (const [k, b] of Object.entries(cm.binaryData ?? {})) values[k] = Buffer.from(b, 'base64');
-      } catch (err) {
-        if (!isNotFound(err)) throw new VolumeError(v.name, errorMessage(err));
-        if (!optional) throw new VolumeError(v.name, `configmap "${cmName}" not found`);
-      }
+    if (v.configMap || v.secret || v.downwardAPI || v.projected) {
+      const projection = await this.payload(pod, v);
       let files: VolumeFile[];
       try {
-        files = atomicWriterFiles(makePayload(values, v.configMap.items, v.configMap.defaultMode, optional, (k) => `configmap references non-existent config key: ${k}`), this.deps.now());
+        files = atomicWriterFiles(projection, this.deps.now());
       } catch (err) {
-        throw new VolumeError(v.name, (err as Error).message);
+        throw new VolumeError(v.name, errorMessage(err));
       }
-      return { name: v.name, kind: 'runtime', runtimeVolume: await this.runtimeVolume(pod, v, 'Memory'), readOnly: true, files };
-    }
-    if (v.secret) {
-      const secretName = v.secret.secretName ?? '';
-      const optional = !!v.secret.optional;
-      let values: Record<string, Buffer> = {};
-      try {
-        const secret = await this.deps.config.getSecret(ns, secretName);
-        values = Object.fromEntries(Object.entries(secret.data ?? {}).map(([k, b]) => [k, Buffer.from(b, 'base64')]));
-        for (const [k, s] of Object.entries(secretValues({ ...secret, data: {} }))) values[k] = Buffer.from(s);
-      } catch (err) {
-        if (!isNotFound(err)) throw new VolumeError(v.name, errorMessage(err));
-        if (!optional) throw new VolumeError(v.name, `secret "${secretName}" not found`);
-      }
-      let files: VolumeFile[];
-      try {
-        files = atomicWriterFiles(makePayload(values, v.secret.items, v.secret.defaultMode, optional, (k) => `references non-existent secret key: ${k}`), this.deps.now());
-      } catch (err) {
-        throw new VolumeError(v.name, (err as Error).message);
-      }
-      return { name: v.name, kind: 'runtime', runtimeVolume: await this.runtimeVolume(pod, v, 'Memory'), readOnly: true, files };
+      const runtimeVolume = await this.runtimeVolume(pod, v, 'Memory');
+      return { name: v.name, kind: 'runtime', runtimeVolume, readOnly: true, files, written: { key: payloadKey(projection) } };
     }
     if (v.persistentVolumeClaim) {
       const claimName = v.persistentVolumeClaim.claimName;
@@ -230,8 +252,71 @@ export class VolumeManager {
       }
       return { name: v.name, kind: 'runtime', runtimeVolume: volumeName, readOnly: !!v.persistentVolumeClaim.readOnly };
     }
-    const kind = Object.keys(v).find((k) => k !== 'name') ?? 'unknown';
-    throw new VolumeError(v.name, `${kind} volumes are not supported by this node`);
+    throw new UnsupportedVolumeError(v.name, `${volumeSourceKind(v)} volumes are not supported by this node`);
+  }
+
+  /**
+   * The files of a configMap, secret, downwardAPI or projected volume (the plugins' payload
+   * collection). Throws VolumeError with upstream's message; UnsupportedVolumeError for a
+   * projected source kind the node never serves.
+   */
+  private async payload(pod: Pod, v: Volume): Promise<Projection> {
+    const ns = pod.metadata.namespace ?? 'default';
+    try {
+      if (v.configMap) {
+        const cmName = v.configMap.name ?? '';
+        const optional = !!v.configMap.optional;
+        const values = await keyedValues(() => this.deps.config.getConfigMap(ns, cmName).then(configMapBytes), 'configmap', cmName, optional);
+        return makePayload(values, v.configMap.items, v.configMap.defaultMode, optional, (k) => `configmap references non-existent config key: ${k}`);
+      }
+      if (v.secret) {
+        const secretName = v.secret.secretName ?? '';
+        const optional = !!v.secret.optional;
+        const values = await keyedValues(() => this.deps.config.getSecret(ns, secretName).then(secretBytes), 'secret', secretName, optional);
+        return makePayload(values, v.secret.items, v.secret.defaultMode, optional, (k) => `references non-existent secret key: ${k}`);
+      }
+      if (v.downwardAPI) return { files: downwardAPIFiles(v.downwardAPI.items, this.projectionContext(pod, v.downwardAPI.defaultMode)) };
+      const projectors: SourceProjectors = { ...defaultProjectors, ...this.deps.projectors };
+      return { files: await projectedFiles(v.projected?.sources, this.projectionContext(pod, v.projected?.defaultMode), projectors) };
+    } catch (err) {
+      if (err instanceof VolumeError) throw err;
+      if (err instanceof UnsupportedSourceError) throw new UnsupportedVolumeError(v.name, err.message);
+      throw new VolumeError(v.name, errorMessage(err));
+    }
+  }
+
+  private projectionContext(pod: Pod, defaultMode: number | undefined): ProjectionContext {
+    return {
+      pod,
+      defaultMode: projectedDefaultMode(defaultMode),
+      config: this.deps.config,
+      nodeAllocatable: () => this.deps.nodeAllocatable?.() ?? { cpuMilli: 0, memoryBytes: 0 },
+    };
+  }
+
+  /**
+   * Brings the payload volumes of a running pod up to date (the kubelet's remount of configMap,
+   * secret, downwardAPI and projected volumes at each pod sync): a payload that changed is
+   * written beside the old one and `..data` switched to it. Throws VolumeError for the first
+   * volume that could not be refreshed; the others are still tried, and what runs keeps the old files.
+   */
+  async refresh(pod: Pod, plan: VolumePlan, sandboxId: string): Promise<void> {
+    let first: VolumeError | undefined;
+    for (const pv of plan.volumes.values()) {
+      if (pv.kind !== 'runtime' || !pv.written) continue;
+      const v = (pod.spec.volumes ?? []).find((x) => x.name === pv.name);
+      if (!v) continue;
+      try {
+        const projection = await this.payload(pod, v);
+        const key = payloadKey(projection);
+        if (key === pv.written.key) continue;
+        await this.deps.runtime.swapVolumeData(sandboxId, pv.runtimeVolume, atomicWriterSwap(projection, this.deps.now()));
+        pv.written = { key };
+      } catch (err) {
+        first ??= err instanceof VolumeError ? err : new VolumeError(pv.name, errorMessage(err));
+      }
+    }
+    if (first) throw first;
   }
 
   /**

@@ -60,6 +60,7 @@ import type {
   RuntimeInfo,
   SandboxFilter,
   VolumeConfig,
+  VolumeDataSwap,
   VolumeFile,
   VolumeStatus,
 } from '../container-runtime.js';
@@ -121,7 +122,7 @@ export class DockerRuntime implements ContainerRuntime {
     this.networkSandboxes = engine.networkSandboxes;
     this.pauseImage = options.pauseImage ?? DEFAULT_PAUSE_IMAGE;
     this.images = new DockerImages(engine, this.pauseImage, options.staticBusyboxPaths ?? STATIC_BUSYBOX_CANDIDATES);
-    this.volumes = new DockerVolumes(engine);
+    this.volumes = new DockerVolumes(engine, (id, cmd) => this.streaming.execSync(id, cmd, 30_000));
     const network = options.network ?? 'bridge';
     const inline = new InlineSandboxes();
     this.containers = new DockerContainers(engine, this.images, this.volumes, inline, network);
@@ -225,6 +226,9 @@ export class DockerRuntime implements ContainerRuntime {
   }
   writeVolumeFiles(sandboxId: string, volume: string, files: VolumeFile[]): Promise<void> {
     return this.volumes.writeVolumeFiles(sandboxId, volume, files);
+  }
+  swapVolumeData(sandboxId: string, volume: string, swap: VolumeDataSwap): Promise<void> {
+    return this.volumes.swapVolumeData(sandboxId, volume, swap);
   }
 
   // StreamingService

@@ -1,6 +1,6 @@
 // VolumeService on the engine: local volumes (tmpfs for medium Memory, with its size limit),
 // and files written into them through the sandbox that keeps them mounted.
-import { LABEL_MANAGED, type VolumeConfig, type VolumeFile, type VolumeService, type VolumeStatus } from '../container-runtime.js';
+import { type ExecResult, LABEL_MANAGED, type VolumeConfig, type VolumeDataSwap, type VolumeFile, type VolumeService, type VolumeStatus } from '../container-runtime.js';
 import { RuntimeError } from '../runtime-error.js';
 import { buildTar, type TarEntry } from '../tar.js';
 import { labelFilters, type DockerEngine } from './engine.js';
@@ -11,11 +11,33 @@ export const SANDBOX_VOLUME_ROOT = '/jobyard/volumes';
 const LABEL_VOLUME_MEDIUM = 'jobyard.io/medium';
 const LABEL_VOLUME_SIZE = 'jobyard.io/size-limit-bytes';
 
+/**
+ * The atomic writer's switch, run by the sandbox's shell (jobyard/pause holds a static busybox):
+ * rename `..data_tmp` over `..data` (rename(2): atomic), then remove the old data directory and
+ * the top-level links into `..data` that the new payload no longer has. Arguments: the volume's
+ * directory, the new data directory, the names to keep. Never touches a name outside the volume.
+ */
+const SWAP_SCRIPT = [
+  'set -e; B=/bin/busybox; cd "$1"; new="$2"; shift 2',
+  'old=$($B readlink ..data 2>/dev/null || true)',
+  '$B mv -T ..data_tmp ..data',
+  'for e in * .[!.]*; do',
+  '  [ -L "$e" ] || continue',
+  '  case "$($B readlink "$e")" in ..data/*) ;; *) continue ;; esac',
+  '  k=0; for n in "$@"; do [ "$n" = "$e" ] && k=1; done',
+  '  [ $k = 1 ] || $B rm -f -- "$e"',
+  'done',
+  'case "$old" in ""|"$new"|*/*) ;; ..?*) $B rm -rf -- "$old" ;; esac',
+].join('\n');
+
 export class DockerVolumes implements VolumeService {
   private readonly engine: DockerEngine;
+  /** A command run to its end in a container (StreamingService.execSync). */
+  private readonly exec: (id: string, cmd: string[]) => Promise<ExecResult>;
 
-  constructor(engine: DockerEngine) {
+  constructor(engine: DockerEngine, exec: (id: string, cmd: string[]) => Promise<ExecResult>) {
     this.engine = engine;
+    this.exec = exec;
   }
 
   async createVolume(config: VolumeConfig): Promise<void> {
@@ -107,5 +129,23 @@ export class DockerVolumes implements VolumeService {
     } catch (err) {
       throw toRuntimeError(err, 'CreateContainerConfigError', `failed to write files into volume "${volume}"`);
     }
+  }
+
+  /**
+   * Writes the new payload beside the old one, then switches `..data` by a rename inside the
+   * sandbox. A sandbox whose image has no shell gets `..data` replaced by the engine's archive
+   * extraction (unlink, then symlink: not atomic) and keeps the old directory.
+   */
+  async swapVolumeData(sandboxId: string, volume: string, swap: VolumeDataSwap): Promise<void> {
+    await this.writeVolumeFiles(sandboxId, volume, [...swap.files, { path: '..data_tmp', linkTarget: swap.dataDir }]);
+    const target = `${SANDBOX_VOLUME_ROOT}/${volume}`;
+    let result: ExecResult | undefined;
+    try {
+      result = await this.exec(sandboxId, ['/bin/sh', '-c', SWAP_SCRIPT, 'swap', target, swap.dataDir, ...swap.keep]);
+    } catch {
+      result = undefined;
+    }
+    if (result?.exitCode === 0) return;
+    await this.writeVolumeFiles(sandboxId, volume, [{ path: '..data', linkTarget: swap.dataDir }]);
   }
 }

@@ -74,7 +74,7 @@ export function validateLocalDescendingPath(target: string, p: FieldPath): Field
   return errs;
 }
 
-function validateLocalNonReservedPath(target: string, p: FieldPath): FieldError[] {
+export function validateLocalNonReservedPath(target: string, p: FieldPath): FieldError[] {
   const errs = validateLocalDescendingPath(target, p);
   if (target.startsWith('..') && !target.startsWith('../')) errs.push(fieldErrors.invalid(p, target, "must not start with '..'"));
   return errs;

@@ -35,6 +35,7 @@ import {
   STANDARD_CONTAINER_RESOURCES,
   validatePortNumOrName,
 } from './validation-common.js';
+import { validateResourceFieldSelector } from './validation-projections.js';
 import { validateVolumeMounts } from './validation-volumes.js';
 
 // ---- containers -----------------------------------------------------------------------------
@@ -92,12 +93,7 @@ function validateEnvVarValueFrom(ev: EnvVar, p: FieldPath): FieldError[] {
   }
   if (from.resourceFieldRef) {
     sources++;
-    const rp = p.child('resourceFieldRef');
-    const r = from.resourceFieldRef;
-    if (!r.resource) errs.push(fieldErrors.required(rp.child('resource')));
-    else if (!ENV_RESOURCE_FIELDS.includes(r.resource) && !/^(limits|requests)\.hugepages-/.test(r.resource)) {
-      errs.push(fieldErrors.notSupported(rp.child('resource'), r.resource, ENV_RESOURCE_FIELDS));
-    }
+    errs.push(...validateResourceFieldSelector(from.resourceFieldRef, p.child('resourceFieldRef'), false));
   }
   if (from.configMapKeyRef) {
     sources++;

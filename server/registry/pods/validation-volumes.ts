@@ -10,12 +10,69 @@ import {
   validateLocalDescendingPath,
   validatePathNoBacksteps,
 } from './validation-common.js';
+import { validateDownwardAPIVolumeSource, validateProjectedVolumeSource } from './validation-projections.js';
 
 // ---- volumes --------------------------------------------------------------------------------
 
-type VolumeSourceKey = 'hostPath' | 'emptyDir' | 'secret' | 'nfs' | 'persistentVolumeClaim' | 'downwardAPI' | 'projected' | 'configMap' | 'csi';
+type VolumeSourceKey = Exclude<keyof Volume, 'name' | 'image'>;
 /** In upstream's validateVolumeSource order, which decides where "more than 1" is reported. */
-const VOLUME_SOURCE_KEYS: VolumeSourceKey[] = ['hostPath', 'emptyDir', 'secret', 'nfs', 'persistentVolumeClaim', 'downwardAPI', 'projected', 'configMap', 'csi'];
+const VOLUME_SOURCE_KEYS: VolumeSourceKey[] = [
+  'hostPath', 'emptyDir', 'gitRepo', 'gcePersistentDisk', 'awsElasticBlockStore', 'secret', 'nfs', 'iscsi', 'glusterfs', 'flocker',
+  'persistentVolumeClaim', 'rbd', 'cinder', 'cephfs', 'quobyte', 'downwardAPI', 'fc', 'flexVolume', 'configMap', 'azureFile',
+  'vsphereVolume', 'photonPersistentDisk', 'portworxVolume', 'azureDisk', 'storageos', 'projected', 'scaleIO', 'csi', 'ephemeral',
+];
+/** Where upstream reports "may not specify more than 1 volume type" when the name differs from the field (its spelling). */
+const FORBIDDEN_AT: Partial<Record<VolumeSourceKey, string>> = { downwardAPI: 'downwarAPI', cephfs: 'cephFS' };
+/**
+ * The sources the node does not mount, checked for the fields upstream requires (the node then
+ * fails the pod with an event naming the type): key → [path upstream reports under, required fields].
+ */
+const REQUIRED_FIELDS: Partial<Record<VolumeSourceKey, [string, string[]]>> = {
+  gitRepo: ['gitRepo', ['repository']],
+  gcePersistentDisk: ['persistentDisk', ['pdName']],
+  awsElasticBlockStore: ['awsElasticBlockStore', ['volumeID']],
+  iscsi: ['iscsi', ['targetPortal', 'iqn']],
+  glusterfs: ['glusterfs', ['endpoints', 'path']],
+  rbd: ['rbd', ['monitors', 'image']],
+  cinder: ['cinder', ['volumeID']],
+  cephfs: ['cephfs', ['monitors']],
+  quobyte: ['quobyte', ['registry', 'volume']],
+  flexVolume: ['flexVolume', ['driver']],
+  azureFile: ['azureFile', ['secretName', 'shareName']],
+  vsphereVolume: ['vsphereVolume', ['volumePath']],
+  photonPersistentDisk: ['photonPersistentDisk', ['pdID']],
+  portworxVolume: ['portworxVolume', ['volumeID']],
+  azureDisk: ['azureDisk', ['diskName', 'diskURI']],
+  storageos: ['storageos', ['volumeName']],
+  scaleIO: ['scaleIO', ['gateway', 'system', 'volumeName']],
+  ephemeral: ['ephemeral', ['volumeClaimTemplate']],
+};
+
+function isEmpty(v: unknown): boolean {
+  return v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
+}
+
+/** The required fields of a source the node does not mount, and flocker's and fc's one-of rules. */
+function validateOtherSource(key: VolumeSourceKey, src: Record<string, unknown>, p: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  const rule = REQUIRED_FIELDS[key];
+  if (rule) {
+    const [at, fields] = rule;
+    for (const f of fields) if (isEmpty(src[f])) errs.push(fieldErrors.required(p.child(at).child(f)));
+  }
+  if (key === 'flocker') {
+    const named = !isEmpty(src.datasetName);
+    const byUUID = !isEmpty(src.datasetUUID);
+    if (!named && !byUUID) errs.push(fieldErrors.required(p.child('flocker'), 'one of datasetName and datasetUUID is required'));
+    else if (named && byUUID) errs.push(fieldErrors.invalid(p.child('flocker'), 'resource', 'datasetName and datasetUUID can not be specified simultaneously'));
+  }
+  if (key === 'fc') {
+    const wwns = !isEmpty(src.targetWWNs);
+    const wwids = !isEmpty(src.wwids);
+    if (wwns === wwids) errs.push(fieldErrors.required(p.child('fc').child('targetWWNs'), 'must specify either targetWWNs or wwids, but not both'));
+  }
+  return errs;
+}
 
 function validateVolumeSource(v: Volume, p: FieldPath): FieldError[] {
   const errs: FieldError[] = [];
@@ -24,7 +81,7 @@ function validateVolumeSource(v: Volume, p: FieldPath): FieldError[] {
     const src = v[key];
     if (src === undefined || src === null) continue;
     if (count > 0) {
-      errs.push(fieldErrors.forbidden(p.child(key), 'may not specify more than 1 volume type'));
+      errs.push(fieldErrors.forbidden(p.child(FORBIDDEN_AT[key] ?? key), 'may not specify more than 1 volume type'));
       continue;
     }
     count++;
@@ -84,7 +141,14 @@ function validateVolumeSource(v: Volume, p: FieldPath): FieldError[] {
         else if (c.driver.length > 63) errs.push(fieldErrors.tooLong(sp.child('driver'), 63));
         break;
       }
+      case 'downwardAPI':
+        errs.push(...validateDownwardAPIVolumeSource(v.downwardAPI!, sp));
+        break;
+      case 'projected':
+        errs.push(...validateProjectedVolumeSource(v.projected!, sp));
+        break;
       default:
+        errs.push(...validateOtherSource(key, src as Record<string, unknown>, p));
         break;
     }
   }

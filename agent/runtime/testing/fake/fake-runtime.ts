@@ -43,6 +43,7 @@ import type {
   RuntimeInfo,
   SandboxFilter,
   VolumeConfig,
+  VolumeDataSwap,
   VolumeFile,
   VolumeStatus,
 } from '../../container-runtime.js';
@@ -255,6 +256,9 @@ export class FakeRuntime implements ContainerRuntime {
   }
   writeVolumeFiles(sandboxId: string, volume: string, files: VolumeFile[]): Promise<void> {
     return this.volumes.writeVolumeFiles(sandboxId, volume, files);
+  }
+  swapVolumeData(sandboxId: string, volume: string, swap: VolumeDataSwap): Promise<void> {
+    return this.volumes.swapVolumeData(sandboxId, volume, swap);
   }
 
   // ------------------------------------------------------------------ StreamingService

@@ -1,6 +1,6 @@
 // VolumeService of the FakeRuntime: volumes as in-memory file maps; a Memory volume keeps its
 // size limit and empties when nothing mounts it any more.
-import type { VolumeConfig, VolumeFile, VolumeStatus, VolumeService } from '../../container-runtime.js';
+import type { VolumeConfig, VolumeDataSwap, VolumeFile, VolumeStatus, VolumeService } from '../../container-runtime.js';
 import { RuntimeError } from '../../runtime-error.js';
 import { labelsMatch, normalizePath, type FakeNode } from './node.js';
 
@@ -50,6 +50,20 @@ export class FakeVolumes implements VolumeService {
       if (f.linkTarget !== undefined) v.files.set(path, { type: 'symlink', data: Buffer.alloc(0), mode: 0o777, mtime: now, linkTarget: f.linkTarget });
       else if (f.isDirectory) v.files.set(path, { type: 'directory', data: Buffer.alloc(0), mode: f.mode ?? 0o755, mtime: now });
       else this.node.volumeWrite(v, path, Buffer.from(f.data ?? ''), f.mode ?? 0o644);
+    }
+    this.node.notifyFiles();
+  }
+
+  /** The new payload written, `..data` switched in one step, the old directory and stale links removed. */
+  async swapVolumeData(sandboxId: string, volume: string, swap: VolumeDataSwap): Promise<void> {
+    await this.writeVolumeFiles(sandboxId, volume, swap.files);
+    const v = this.node.volumes.get(volume)!;
+    const old = v.files.get('..data')?.linkTarget;
+    v.files.set('..data', { type: 'symlink', data: Buffer.alloc(0), mode: 0o777, mtime: this.node.clock.now(), linkTarget: swap.dataDir });
+    for (const [path, f] of [...v.files]) {
+      const top = !path.includes('/') && !path.startsWith('..');
+      if (top && f.type === 'symlink' && f.linkTarget?.startsWith('..data/') && !swap.keep.includes(path)) v.files.delete(path);
+      if (old && old !== swap.dataDir && (path === old || path.startsWith(`${old}/`))) v.files.delete(path);
     }
     this.node.notifyFiles();
   }

@@ -32,6 +32,7 @@ import {
 } from '../../client/index.js';
 import { errorMessage, isConflict, isNotFound } from '../../machinery/index.js';
 import { runController } from '../run-controller.js';
+import { CustomResourceMonitors } from './custom-resources.js';
 import {
   DependencyGraph,
   FINALIZER_DELETING_DEPENDENTS,
@@ -65,6 +66,8 @@ export interface GarbageCollectorDeps {
   scheduler?: Scheduler;
   apiBackoff?: { baseMs: number; maxMs: number };
   logger?: Logger;
+  /** Also watch the custom resources of established CRDs, and resolve owners of their kinds. @defaultValue true */
+  customResources?: boolean;
 }
 
 /** An owner reference whose apiVersion/kind the API does not serve: retried, never treated as gone. */
@@ -128,6 +131,7 @@ export class GarbageCollector {
   private readonly informers: SharedInformer<ObjectLike>[] = [];
   private readonly absentOwnerCache = new AbsentOwnerCache(500);
   private readonly clients = new Map<string, ResourceClient<ObjectLike>>();
+  private readonly customResources?: CustomResourceMonitors;
 
   constructor(deps: GarbageCollectorDeps) {
     const scheduler = deps.scheduler ?? realScheduler;
@@ -162,6 +166,10 @@ export class GarbageCollector {
         delete: (o) => this.onDeleted(o),
       });
     }
+    if (deps.customResources !== false) {
+      this.customResources = new CustomResourceMonitors(deps.clientset, deps.informers, { observed: (info, o) => this.onObserved(info, o), deleted: (o) => this.onDeleted(o) }, this.logger);
+      this.informers.push(this.customResources.crdInformer as unknown as SharedInformer<ObjectLike>);
+    }
   }
 
   /** True once every watched informer has listed. */
@@ -171,6 +179,7 @@ export class GarbageCollector {
 
   /** Waits for the caches, then runs `workers` delete loops and one orphan loop until `signal` aborts. */
   async run(signal: AbortSignal, workerCount = 5): Promise<void> {
+    this.customResources?.start(signal);
     await runController(signal, {
       name: 'garbage collector controller',
       logger: this.logger,
@@ -277,11 +286,7 @@ export class GarbageCollector {
       const uids = [...dangling, ...waitingForDependentsDeletion].map((r) => r.uid);
       this.logger.debug('removing dangling owner references', { object: describe(node.identity), owners: uids });
       try {
-        await this.client(node.identity.info, node.identity.namespace).patch(
-          node.identity.name,
-          'strategic',
-          deleteOwnerRefStrategicMergePatch(uid, ...uids),
-        );
+        await this.removeOwnerReferences(node.identity, uids);
       } catch (err) {
         if (!isNotFound(err)) throw err;
       }
@@ -329,7 +334,7 @@ export class GarbageCollector {
   /** The owner a reference names, read live; undefined when absent or of another uid. */
   private async liveOwner(item: ObjectIdentity, ref: OwnerReference): Promise<ObjectLike | undefined> {
     if (this.absentOwnerCache.has(ref.uid)) return undefined;
-    const info = OWNER_KINDS.find((r) => r.kind === ref.kind && apiVersionOf(r) === ref.apiVersion);
+    const info = OWNER_KINDS.find((r) => r.kind === ref.kind && apiVersionOf(r) === ref.apiVersion) ?? this.customResources?.resourceFor(ref.apiVersion, ref.kind);
     if (!info) throw new RestMappingError(ref);
     // A cluster-scoped dependent cannot have a namespaced owner: such a reference is dangling.
     if (info.namespaced && !item.namespace) return undefined;
@@ -368,7 +373,7 @@ export class GarbageCollector {
     const errors: string[] = [];
     for (const d of this.graph.dependentsOf(uid)) {
       try {
-        await this.client(d.identity.info, d.identity.namespace).patch(d.identity.name, 'strategic', deleteOwnerRefStrategicMergePatch(d.identity.uid, uid));
+        await this.removeOwnerReferences(d.identity, [uid]);
       } catch (err) {
         if (!isNotFound(err)) errors.push(`${describe(d.identity)}: ${errorMessage(err)}`);
       }
@@ -376,6 +381,24 @@ export class GarbageCollector {
     if (errors.length) throw new Error(`failed to orphan dependents of owner ${describe(node.identity)}, got errors: ${errors.join('; ')}`);
     this.logger.debug('successfully updated all dependents', { owner: describe(node.identity) });
     await this.removeFinalizer(node.identity, FINALIZER_ORPHAN_DEPENDENTS);
+  }
+
+  /**
+   * Removes owner references by uid: a strategic merge patch, or for kinds that take none (custom
+   * resources answer 415) a JSON merge patch of the remaining references, guarded by uid and
+   * resourceVersion (upstream's deleteOwnerRefJSONMergePatch fallback).
+   */
+  private async removeOwnerReferences(id: ObjectIdentity, ownerUids: string[]): Promise<void> {
+    const client = this.client(id.info, id.namespace);
+    try {
+      await client.patch(id.name, 'strategic', deleteOwnerRefStrategicMergePatch(id.uid, ...ownerUids));
+    } catch (err) {
+      if (!isUnsupportedMediaType(err)) throw err;
+      const live = await this.getLive(id);
+      if (!live) return;
+      const remaining = (live.metadata?.ownerReferences ?? []).filter((r) => !ownerUids.includes(r.uid));
+      await client.patch(id.name, 'merge', { metadata: { uid: id.uid, resourceVersion: live.metadata?.resourceVersion, ownerReferences: remaining } });
+    }
   }
 
   /** Removes one finalizer with a resourceVersion-guarded merge patch, retrying conflicts. */
@@ -398,6 +421,11 @@ export class GarbageCollector {
       }
     }
   }
+}
+
+function isUnsupportedMediaType(err: unknown): boolean {
+  const status = (err as { status?: { reason?: string; code?: number } } | undefined)?.status;
+  return status?.reason === 'UnsupportedMediaType' || status?.code === 415;
 }
 
 function describe(id: ObjectIdentity): string {

@@ -4,7 +4,7 @@
 import type { Container, KubeObject, LabelSelector } from '../../api/index.js';
 import type { Schema } from '../../api/schema/index.js';
 import { methodNotSupported, translateTimestampSince } from '../../machinery/index.js';
-import type { ResourceDefinition, ResourceNames, ResourceStrategy, TableConvertor } from './resource.js';
+import type { ResourceDefinition, ResourceNames, ResourceStrategy, SelectableFields, TableConvertor } from './resource.js';
 import { column, formatLabelSelector, layoutContainerCells } from './table.js';
 
 /** The verbs a read-only kind serves, for discovery and OpenAPI. */
@@ -17,6 +17,8 @@ export interface ReadOnlyResourceSpec {
   names: ResourceNames;
   schema: Schema;
   table: TableConvertor;
+  /** Field selectors beyond metadata.name and metadata.namespace, as upstream's GetAttrs. */
+  selectableFields?: SelectableFields;
   /** Why jobyard does not run the kind; ends the 405's message. */
   why: string;
 }
@@ -34,7 +36,9 @@ export function readOnlyResource(spec: ReadOnlyResourceSpec): ResourceDefinition
     allowCreateOnUpdate: false,
     allowUnconditionalUpdate: false,
   };
-  return { names: { ...spec.names }, strategy, schema: spec.schema, table: spec.table, verbs: [...READ_ONLY_VERBS], readOnly: { why: spec.why } };
+  const def: ResourceDefinition = { names: { ...spec.names }, strategy, schema: spec.schema, table: spec.table, verbs: [...READ_ONLY_VERBS], readOnly: { why: spec.why } };
+  if (spec.selectableFields) def.selectableFields = spec.selectableFields;
+  return def;
 }
 
 /** The parts of a pod-managing kind (Deployment, ReplicaSet, ...) its kubectl columns read. */
@@ -66,4 +70,9 @@ export function formatLabels(labels: Record<string, string> | undefined): string
 export function templateCells(obj: PodManagerObject): { names: string; images: string; selector: string } {
   const { names, images } = layoutContainerCells(obj.spec?.template?.spec?.containers);
   return { names, images, selector: formatLabelSelector(obj.spec?.selector) };
+}
+
+/** ReplicaSetToSelectableFields, ReplicationControllerToSelectableFields: status.replicas besides metadata. */
+export function statusReplicasField(obj: KubeObject): Record<string, string> {
+  return { 'status.replicas': String((obj as PodManagerObject).status?.replicas ?? 0) };
 }

@@ -133,6 +133,10 @@ describe.each(KINDS.map((k) => [qualified(k), k] as const))('%s, served read-onl
     }
     const bad = await request('GET', `${collection(k)}?labelSelector=app%3D%3D%3D`);
     expect(bad.code).toBe(400);
+    // Upstream's ReplicaSet and ReplicationController also select on status.replicas; the others do not.
+    const replicas = await request('GET', `${collection(k)}?fieldSelector=status.replicas%3D0`);
+    if (k.resource === 'replicasets' || k.resource === 'replicationcontrollers') expect([replicas.code, replicas.json.items]).toEqual([200, []]);
+    else expect([replicas.code, replicas.json.message]).toEqual([400, 'field label not supported: status.replicas']);
   });
 
   it('answers get with NotFound', async () => {

@@ -1,7 +1,7 @@
 // apps/v1 replicasets: served read-only and empty (jobyard runs batch workloads; see ReadOnly).
 import type { KubeObject } from '../../../api/index.js';
 import { APPS } from '../../../api/schema/index.js';
-import { BATCH_WORKLOADS_ONLY, CONTAINERS_COLUMN, IMAGES_COLUMN, type PodManagerObject, nameAndAge, readOnlyResource, templateCells } from '../read-only.js';
+import { BATCH_WORKLOADS_ONLY, CONTAINERS_COLUMN, IMAGES_COLUMN, type PodManagerObject, nameAndAge, readOnlyResource, statusReplicasField, templateCells } from '../read-only.js';
 import type { TableConvertor } from '../resource.js';
 import { AGE_COLUMN, NAME_COLUMN, column } from '../table.js';
 
@@ -39,5 +39,6 @@ export const replicaSets = readOnlyResource({
   },
   schema: { type: 'ref', ref: APPS + 'ReplicaSet' },
   table: replicaSetTable,
+  selectableFields: statusReplicasField,
   why: BATCH_WORKLOADS_ONLY,
 });

@@ -1,7 +1,7 @@
 // core/v1 replicationcontrollers: served read-only and empty (jobyard runs batch workloads; see ReadOnly).
 import type { Container, KubeObject } from '../../../api/index.js';
 import { CORE } from '../../../api/schema/index.js';
-import { BATCH_WORKLOADS_ONLY, CONTAINERS_COLUMN, IMAGES_COLUMN, formatLabels, nameAndAge, readOnlyResource } from '../read-only.js';
+import { BATCH_WORKLOADS_ONLY, CONTAINERS_COLUMN, IMAGES_COLUMN, formatLabels, nameAndAge, readOnlyResource, statusReplicasField } from '../read-only.js';
 import type { TableConvertor } from '../resource.js';
 import { AGE_COLUMN, NAME_COLUMN, column, layoutContainerCells } from '../table.js';
 
@@ -45,5 +45,6 @@ export const replicationControllers = readOnlyResource({
   },
   schema: { type: 'ref', ref: CORE + 'ReplicationController' },
   table: replicationControllerTable,
+  selectableFields: statusReplicasField,
   why: BATCH_WORKLOADS_ONLY,
 });

@@ -4,7 +4,7 @@ import type { DeleteOptions, KubeObject, ObjectMeta, Table, TableColumnDefinitio
 import { META, type Schema } from '../../api/schema/index.js';
 import type { PatchType } from '../registry/generic-registry.js';
 import type { ResourceDefinition } from '../registry/resource.js';
-import { badRequest, notAcceptable, tooLarge, unsupportedMediaType } from '../../machinery/index.js';
+import { StatusError, badRequest, failureStatus, notAcceptable, tooLarge, unsupportedMediaType } from '../../machinery/index.js';
 import { PROTOBUF_CONTENT_TYPE, decodeKubernetesProtobuf } from '../../machinery/protobuf/index.js';
 import { type BodyScanError, checkJson, checkYamlDepth } from '../../machinery/body-scan.js';
 import { decodeYaml } from './yaml-pool.js';
@@ -174,8 +174,12 @@ async function parseYaml(text: string, prefix: string): Promise<unknown> {
   return result.value;
 }
 
-/** The patch type named by a PATCH request's Content-Type. */
-export function patchTypeOf(contentType: string | undefined): PatchType {
+/**
+ * The patch type named by a PATCH request's Content-Type; anything else is upstream's 415 naming
+ * the route's patch types (no strategic merge for custom resources). Upstream 1.32 serves
+ * application/apply-patch+cbor only behind the CBORServingAndStorage gate, off by default.
+ */
+export function patchTypeOf(contentType: string | undefined, strategicMerge = true): PatchType {
   const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
   switch (type) {
     case 'application/json-patch+json':
@@ -183,12 +187,13 @@ export function patchTypeOf(contentType: string | undefined): PatchType {
     case 'application/merge-patch+json':
       return 'merge';
     case 'application/strategic-merge-patch+json':
-      return 'strategic';
+      if (strategicMerge) return 'strategic';
+      break;
     case 'application/apply-patch+yaml':
       return 'apply';
-    default:
-      throw unsupportedMediaType(type || '(none)');
   }
+  const accepted = ['application/json-patch+json', 'application/merge-patch+json', ...(strategicMerge ? ['application/strategic-merge-patch+json'] : []), 'application/apply-patch+yaml'];
+  throw new StatusError(failureStatus(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`));
 }
 
 /** The patch document: JSON for every type except server-side apply (YAML). */

@@ -194,7 +194,7 @@ async function serve(
       return sendJson(reply, 200, object, warnings);
     }
     case 'patch': {
-      const type = patchTypeOf(request.headers['content-type']);
+      const type = patchTypeOf(request.headers['content-type'], !def.unstructured);
       const patch = await parsePatch(type, request.body as RawBody);
       const { object, warnings } = registry.patch(def, ns, info.name, type, patch, {
         dryRun: dryRunParam(query),

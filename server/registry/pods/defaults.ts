@@ -72,6 +72,9 @@ export function setVolumeDefaults(v: Volume): void {
     const src = v[key] as Record<string, unknown> | undefined;
     if (src && typeof src === 'object' && src.defaultMode === undefined) src.defaultMode = DEFAULT_VOLUME_MODE;
   }
+  // SetDefaults_ObjectFieldSelector: a downward API file's fieldRef is of v1 pods.
+  const files = [...(v.downwardAPI?.items ?? []), ...(v.projected?.sources ?? []).flatMap((s) => s?.downwardAPI?.items ?? [])];
+  for (const f of files) if (f?.fieldRef && !f.fieldRef.apiVersion) f.fieldRef.apiVersion = 'v1';
 }
 
 /** SetDefaults_PodSpec (templates and pods alike) and everything inside it. */

@@ -312,4 +312,40 @@ describe('scheduler', () => {
     );
     expect(cond.message).toBe('0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod..');
   });
+
+  it('preempts a pod of lower priority: DisruptionTarget, graceful delete, nomination; the binding clears the nomination', async () => {
+    const ns = await newNamespace('sched-preempt');
+    // A node of its own (1 cpu), which the earlier cases' pods do not use.
+    const own = `preempt-${process.pid}`;
+    const n = await cs.nodes.create({ apiVersion: 'v1', kind: 'Node', metadata: { name: own, labels: { 'kubernetes.io/hostname': own } } } as Node);
+    n.status = { allocatable: { cpu: '1', memory: '1Gi', pods: '110' }, conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'test node is ready' }] };
+    await cs.nodes.updateStatus(n);
+    const onOwn = (p: Pod, priorityClassName?: string): Pod => ({ ...p, spec: { ...p.spec, nodeSelector: { 'kubernetes.io/hostname': own }, ...(priorityClassName ? { priorityClassName } : {}) } });
+    await cs.rest.request({ method: 'POST', path: '/apis/scheduling.k8s.io/v1/priorityclasses', body: { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: `high-${process.pid}` }, value: 1000 } });
+    await cs.pods.namespace(ns).create(onOwn(pod('low', '600m')));
+    expect(await waitFor('low bound', nodeOf(ns, 'low'))).toBe(own);
+    await cs.pods.namespace(ns).create(onOwn(pod('high', '600m'), `high-${process.pid}`));
+    const victim = await waitFor('low marked and being deleted', async () => {
+      const p = await cs.pods.namespace(ns).get('low');
+      return p.metadata.deletionTimestamp ? p : undefined;
+    });
+    expect(victim.status?.conditions?.find((c) => c.type === 'DisruptionTarget')).toMatchObject({
+      status: 'True',
+      reason: 'PreemptionByScheduler',
+      message: 'default-scheduler: preempting to accommodate a higher priority pod',
+    });
+    // The pod's own grace period (30 s by default): the node has to finish it.
+    expect(victim.metadata.deletionGracePeriodSeconds).toBe(30);
+    const high = await waitFor('high nominated', async () => {
+      const p = await cs.pods.namespace(ns).get('high');
+      return p.status?.nominatedNodeName ? p : undefined;
+    });
+    expect(high.status?.nominatedNodeName).toBe(own);
+    expect(high.spec.nodeName).toBeUndefined();
+    await finishPodDeletions(ns);
+    expect(await waitFor('high bound', nodeOf(ns, 'high'))).toBe(own);
+    expect((await cs.pods.namespace(ns).get('high')).status?.nominatedNodeName).toBeUndefined();
+    await cs.pods.namespace(ns).delete('high', { gracePeriodSeconds: 0 });
+    await cs.nodes.delete(own);
+  });
 });

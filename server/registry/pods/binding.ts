@@ -54,6 +54,8 @@ export function podBinding(name: string, body: unknown, now: Date): (obj: KubeOb
     if (pod.spec.nodeName) throw conflict('pods', '', name, `pod ${name} is already assigned to node "${pod.spec.nodeName}"`);
     pod.spec.nodeName = node;
     const status = (pod.status ??= {});
+    // The nomination (a preemption's) is done with once the pod is bound (ClearingNominatedNodeNameAfterBinding, on since 1.34).
+    delete status.nominatedNodeName;
     const conditions = (status.conditions ??= []).filter((c) => c.type !== 'PodScheduled');
     conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: rfc3339(now) });
     status.conditions = conditions;

@@ -12,6 +12,7 @@ import type { InProcessResponse, InProcessTransport } from '../../api/in-process
 import type { KubeObject } from '../../api/index.js';
 import { FakeClock } from '../../machinery/index.js';
 import { buildApiServer } from '../../server/app.js';
+import { buildOpenAPIProvider } from '../../server/openapi/provider.js';
 import { SchemaCodec } from '../../server/registry/codec.js';
 import { GenericRegistry } from '../../server/registry/generic-registry.js';
 import { allResources } from '../../server/registry/index.js';
@@ -38,6 +39,7 @@ beforeAll(async () => {
     authenticator: new Authenticator(TOKEN),
     version: { major: '1', minor: '32', gitVersion: 'v1.32.0', gitCommit: '', gitTreeState: 'clean', buildDate: '', goVersion: '', compiler: '', platform: '' },
     serverAddress: '127.0.0.1:0',
+    openapi: buildOpenAPIProvider(allResources),
   });
   send = built.inProcess;
   close = async () => {
@@ -167,6 +169,22 @@ describe.each(KINDS.map((k) => [qualified(k), k] as const))('%s, served read-onl
     // Nothing was written: the global resourceVersion did not move, and the store holds none.
     expect((await request('GET', '/api/v1/namespaces/default/configmaps')).json.metadata.resourceVersion).toBe(before);
     expect(store.list(k.resource, {}).items).toEqual([]);
+  });
+});
+
+describe('the OpenAPI documents of the read-only groups', () => {
+  it.each(['apis/apps/v1', 'apis/networking.k8s.io/v1'])('%s: read operations only, and the kinds\' schemas', async (path) => {
+    const root = await request('GET', '/openapi/v3');
+    const url: string = root.json.paths[path].serverRelativeURL;
+    const doc = (await request('GET', url)).json;
+    const methods = new Set(Object.values(doc.paths as Record<string, Record<string, unknown>>).flatMap((item) => Object.keys(item).filter((k) => k !== 'parameters')));
+    expect([...methods]).toEqual(['get']);
+    const kinds = path === 'apis/apps/v1' ? ['DaemonSet', 'Deployment', 'ReplicaSet', 'StatefulSet'] : ['Ingress'];
+    const prefix = path === 'apis/apps/v1' ? 'io.k8s.api.apps.v1.' : 'io.k8s.api.networking.v1.';
+    for (const kind of kinds) {
+      expect(doc.components.schemas[prefix + kind].properties).toHaveProperty('spec');
+      expect(doc.components.schemas[`${prefix}${kind}List`]).toBeDefined();
+    }
   });
 });
 

@@ -278,6 +278,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<BuiltApiServe
     // Every request that reaches the resource routes passed the authentication hook above,
     // with the token or a session made from it: jobyard's one identity, the administrator.
     userOf: () => ADMIN_USER,
+    onServedChange: (listener) => catalog.onChange(listener),
     bookmarkIntervalSeconds: deps.bookmarkIntervalSeconds ?? 30,
     log: app.log,
   });

@@ -36,6 +36,8 @@ export interface ResourceHandlerDeps {
   node: NodeStreams;
   /** The authenticated caller of a request (the reviews answer about it); undefined if unknown. */
   userOf?(request: FastifyRequest): UserInfo | undefined;
+  /** Calls back after the served resources change (a CRD established or gone); returns the unsubscribe. */
+  onServedChange?(listener: () => void): () => void;
   /** Seconds between BOOKMARK events on watches that allow them. */
   bookmarkIntervalSeconds: number;
   log: { error(obj: unknown, msg?: string): void; warn(obj: unknown, msg?: string): void };
@@ -425,7 +427,9 @@ async function serveWatch(
   buffered.length = 0;
 
   const timers: NodeJS.Timeout[] = [];
+  let stopFollowingServed: (() => void) | undefined;
   const finish = () => {
+    stopFollowingServed?.();
     stopWatch();
     for (const t of timers) clearTimeout(t), clearInterval(t);
     if (!res.writableEnded) res.end();
@@ -438,6 +442,13 @@ async function serveWatch(
   timers.push(setTimeout(finish, timeout * 1000));
   request.raw.on('close', finish);
   res.on('close', finish);
+  // A resource no longer served (its CRD deleted, its version no longer served) ends its watches,
+  // as upstream's CRD handler destroys the storage; after the last commit, whose events (the
+  // deletions of its objects) go out first.
+  stopFollowingServed = deps.onServedChange?.(() => {
+    if (deps.resolve(def.names.group, def.names.version, def.names.resource)) return;
+    void deps.registry.store.committed().then(() => setImmediate(finish), finish);
+  });
 }
 
 export function statusFromUnknown(err: unknown): Status {

@@ -225,8 +225,21 @@ describe('custom resources', () => {
     }
   });
 
-  it('deleting the CRD deletes its objects and stops serving them', async () => {
+  it('deleting the CRD deletes its objects, ends their watches and stops serving them', async () => {
+    // An open watch sees the objects deleted, then ends (upstream destroys the CRD's storage).
+    const watcher = spawn('kubectl', ['--kubeconfig', server.kubeconfig, 'get', '--raw', '/apis/example.com/v1/namespaces/default/widgets?watch=1&resourceVersion=0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    watcher.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    const exited = new Promise<number | null>((resolve) => watcher.on('exit', resolve));
+    for (let i = 0; i < 200 && !out.includes('"ADDED"'); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(out).toContain('"ADDED"');
     await ok(['delete', 'crd', 'widgets.example.com', '--timeout=30s']);
+    const code = await Promise.race([exited, new Promise<string>((r) => setTimeout(() => r('still watching'), 20_000))]);
+    watcher.kill();
+    expect(code).toBe(0);
+    const events = out.trim().split('\n').map((l) => JSON.parse(l) as { type: string; object: { metadata: { name: string } } });
+    const added = events.filter((e) => e.type === 'ADDED').map((e) => e.object.metadata.name);
+    expect(events.filter((e) => e.type === 'DELETED').map((e) => e.object.metadata.name).sort()).toEqual(added.sort());
     expect((await server.kubectl(['get', 'crd', 'widgets.example.com'])).code).not.toBe(0);
     const raw = await server.kubectl(['get', '--raw', '/apis/example.com/v1/namespaces/default/widgets']);
     expect(raw.stderr).toContain('NotFound');

@@ -85,13 +85,21 @@ describe('CustomResourceDefinitionController', () => {
     const marked = registry.delete(customResourceDefinitions, '', 'widgets.example.com');
     expect(marked.removed).toBe(false);
     controller.sync('widgets.example.com');
-    expect(conditions(getCRD(registry, 'widgets.example.com')).Terminating).toBe('True/InstanceDeletionPending');
+    expect(conditions(getCRD(registry, 'widgets.example.com')).Terminating).toBe('True/InstanceDeletionCheck');
     expect(store.list('example.com/widgets').items.map((o) => o.metadata.name)).toEqual(['held']);
     const served = catalog.resolve('example.com', 'v1', 'widgets')!;
     expect(() => registry.create(served, 'default', { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'late' } })).toThrow(StatusError);
     // The object's own finalizer goes (its controller is done): the next sync lets the CRD go.
     registry.guaranteedUpdate(served, 'default', 'held', (o) => (o.metadata.finalizers = []));
+    const written: string[] = [];
+    const stop = store.watch('apiextensions.k8s.io/customresourcedefinitions', undefined, Number(store.list('apiextensions.k8s.io/customresourcedefinitions').resourceVersion), (e) => {
+      const c = (e.object as { status?: { conditions?: { type: string; status: string; reason: string }[] } } | undefined)?.status?.conditions?.find((x) => x.type === 'Terminating');
+      if (c) written.push(`${c.status}/${c.reason}`);
+    });
     controller.sync('widgets.example.com');
+    stop();
+    // Upstream's last status before the finalizer goes: Terminating False, all instances removed.
+    expect(written).toContain('False/InstanceDeletionCompleted');
     expect(() => getCRD(registry, 'widgets.example.com')).toThrow(/not found/);
     controller.sync('widgets.example.com');
     expect(catalog.resolve('example.com', 'v1', 'widgets')).toBeUndefined();

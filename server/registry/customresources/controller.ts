@@ -177,10 +177,12 @@ export class CustomResourceDefinitionController {
       remaining = registry.list(def, {}).items;
     }
     if (remaining.length) {
-      this.writeStatus(crd, [condition('Terminating', 'True', 'InstanceDeletionPending', `could not confirm zero CustomResources remaining: ${remaining.length} remaining`)]);
+      this.writeStatus(crd, [condition('Terminating', 'True', 'InstanceDeletionCheck', `could not confirm zero CustomResources remaining: ${remaining.length} remaining`)]);
       this.retryLater(name);
       return;
     }
+    this.writeStatus(crd, [condition('Terminating', 'False', 'InstanceDeletionCompleted', 'removed all instances')]);
+    // No longer served: open watches of its resources end (the watch handler follows the catalog).
     catalog.remove(name);
     registry.guaranteedUpdate(customResourceDefinitions, '', name, (obj) => {
       obj.metadata.finalizers = (obj.metadata.finalizers ?? []).filter((f) => f !== CUSTOM_RESOURCE_CLEANUP_FINALIZER);

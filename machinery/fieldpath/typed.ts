@@ -39,6 +39,8 @@ export const ATOMIC_STRUCTS: ReadonlySet<string> = new Set([
 /** Map fields upstream marks +mapType=atomic: owned and replaced as a whole. */
 export const ATOMIC_MAP_FIELDS: Readonly<Record<string, readonly string[]>> = {
   [CORE + 'PodSpec']: ['nodeSelector'],
+  [CORE + 'ServiceSpec']: ['selector'],
+  [CORE + 'ReplicationControllerSpec']: ['selector'],
 };
 
 /**

@@ -60,8 +60,14 @@ export function firstHostAddress(cidr: string): string | undefined {
   return [first >>> 24, (first >>> 16) & 255, (first >>> 8) & 255, first & 255].join('.');
 }
 
-/** The IPv4 subnet of the engine's bridge network (the pods' addresses, e.g. 172.17.0.0/16), for kube-proxy's local-traffic detection. */
-export async function bridgeSubnet(network = 'bridge', timeoutMs = 5_000): Promise<string | undefined> {
+/**
+ * The engine's bridge network as kube-proxy needs it: its IPv4 subnet (the pods' addresses, e.g.
+ * 172.17.0.0/16: local-traffic detection) and its interface (docker0: hairpin).
+ */
+export async function bridgeNetwork(network = 'bridge', timeoutMs = 5_000): Promise<{ subnet?: string; interface?: string }> {
   const info = await inspectNetwork(network, timeoutMs);
-  return info?.IPAM?.Config?.map((c) => c.Subnet).find((s) => s && !s.includes(':'));
+  if (!info) return {};
+  const subnet = info.IPAM?.Config?.map((c) => c.Subnet).find((s) => s && !s.includes(':'));
+  const iface = info.Options?.['com.docker.network.bridge.name'] ?? (network === 'bridge' ? 'docker0' : undefined);
+  return { ...(subnet ? { subnet } : {}), ...(iface ? { interface: iface } : {}) };
 }

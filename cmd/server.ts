@@ -13,7 +13,7 @@ import { type ApiServer, createApiServer, ENGINE_PATHS, isLoopback, type Level, 
 import { writeKubeconfig } from './kubeconfig.js';
 import { ensurePrivateFile, securePrivateDir } from './data-dir.js';
 import { signInUrl, writeConsoleAddress } from './console-url.js';
-import { bridgeGatewayAddress, bridgeSubnet } from './bridge-gateway.js';
+import { bridgeGatewayAddress, bridgeNetwork } from './bridge-gateway.js';
 import type { ControllerManager } from '../controllers/manager.js';
 import { type ClientConfig, consoleLogger, noopLogger, RestClientset } from '../client/index.js';
 import type { PodLogProvider, PodStreamProvider } from '../api/core-streams.js';
@@ -369,8 +369,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       podLogs.target = agent.logs;
       if (opts.proxyMode === 'iptables') {
         const { startProxy } = await import('../agent/proxy/index.js');
-        const clusterCIDR = await bridgeSubnet();
-        proxy = await startProxy({ client: new RestClientset(selfConfig), ...(clusterCIDR ? { clusterCIDR } : {}), logger: opts.quiet ? noopLogger : consoleLogger('info', 'kube-proxy') });
+        const bridge = await bridgeNetwork();
+        proxy = await startProxy({
+          client: new RestClientset(selfConfig),
+          ...(bridge.subnet ? { clusterCIDR: bridge.subnet } : {}),
+          ...(bridge.interface ? { bridgeInterface: bridge.interface } : {}),
+          logger: opts.quiet ? noopLogger : consoleLogger('info', 'kube-proxy'),
+        });
       }
       resourceMetrics.target = new (await import('../agent/resource-metrics.js')).ResourceMetrics({ runtime, nodeName: agent.nodeName });
     } catch (err) {

@@ -13,6 +13,8 @@ export interface StartProxyOptions {
   client: Pick<Clientset, 'resource'>;
   /** The pods' subnet (the engine's bridge). */
   clusterCIDR?: string;
+  /** The pods' bridge interface (docker0), for hairpin. */
+  bridgeInterface?: string;
   logger: Logger;
 }
 
@@ -29,7 +31,7 @@ export async function startProxy(opts: StartProxyOptions): Promise<Proxier | und
     opts.logger.warn('kube-proxy not started: Services\' cluster IPs and node ports are not reachable', { error: errorMessage(err) });
     return undefined;
   }
-  const proxier = new Proxier({ client: opts.client, iptables: new SystemIptables(binary), logger: opts.logger, ...(opts.clusterCIDR ? { clusterCIDR: opts.clusterCIDR } : {}) });
+  const proxier = new Proxier({ client: opts.client, iptables: new SystemIptables(binary), logger: opts.logger, ...(opts.clusterCIDR ? { clusterCIDR: opts.clusterCIDR } : {}), ...(opts.bridgeInterface ? { bridgeInterface: opts.bridgeInterface } : {}) });
   // Not awaited: the server's start does not wait on the informers.
   void proxier.start();
   opts.logger.info('kube-proxy (iptables) started', { iptables: binary, ...(opts.clusterCIDR ? { clusterCIDR: opts.clusterCIDR } : {}) });

@@ -7,6 +7,7 @@
 import type { EndpointSlice, Service } from '../../api/service.js';
 import { type Clientset, type Logger, noopLogger, type ResourceInfo, type Scheduler, realScheduler, SharedInformer } from '../../client/index.js';
 import { errorMessage } from '../../machinery/index.js';
+import { enableHairpin } from './hairpin.js';
 import type { Iptables } from './iptables.js';
 import { buildRestoreData, perServiceChains } from './iptables-rules.js';
 import { buildServicePorts } from './service-ports.js';
@@ -19,6 +20,8 @@ export interface ProxierOptions {
   iptables: Iptables;
   /** The pods' subnet: traffic to a cluster IP from elsewhere (the host) is masqueraded. */
   clusterCIDR?: string;
+  /** The pods' bridge (docker0): its ports get hairpin_mode, so a pod reaches itself through its Service. */
+  bridgeInterface?: string;
   masqueradeAll?: boolean;
   /** Default 1 s (upstream's --iptables-min-sync-period). */
   minSyncPeriodMs?: number;
@@ -125,6 +128,7 @@ export class Proxier {
       if (this.stopped) return;
       await this.opts.iptables.restore(data);
       await this.opts.iptables.ensureJumps();
+      if (this.opts.bridgeInterface) await enableHairpin(this.opts.bridgeInterface);
       this.lastData = data;
       this.syncCount++;
       this.logger.debug('synced proxy rules', { servicePorts: ports.length, ms: this.nowMs() - start });

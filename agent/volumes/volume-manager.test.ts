@@ -4,7 +4,7 @@ import { FakeClock, notFound } from '../../machinery/index.js';
 import { FakeRuntime } from '../runtime/testing/index.js';
 import { FakeHostFS } from '../testing/harness.js';
 import { atomicWriterFiles, makePayload } from './atomic-writer.js';
-import { VolumeManager } from './volume-manager.js';
+import { UnsupportedVolumeError, VolumeManager } from './volume-manager.js';
 
 const cm: ConfigMap = { metadata: { name: 'cfg', namespace: 'ns' }, data: { 'app.conf': 'debug=true', other: 'x' } };
 const secret: Secret = { metadata: { name: 'creds', namespace: 'ns' }, data: { password: Buffer.from('s3cret').toString('base64') } };
@@ -102,7 +102,7 @@ describe('VolumeManager', () => {
     ['a missing secret key', { name: 'v', secret: { secretName: 'creds', items: [{ key: 'nope', path: 'x' }] } }, 'references non-existent secret key: nope'],
     ['a missing claim', { name: 'v', persistentVolumeClaim: { claimName: 'absent' } }, 'persistentvolumeclaim "absent" not found'],
     ['an unbound claim', { name: 'v', persistentVolumeClaim: { claimName: 'waiting' } }, 'PVC ns/waiting has non-bound phase ("Pending") or empty pvc.Spec.VolumeName ("")'],
-    ['an unsupported kind', { name: 'v', nfs: { server: 's', path: '/' } }, 'nfs volumes are not supported by this node'],
+    ['an unsupported kind', { name: 'v', nfs: { server: 's', path: '/' } }, 'MountVolume.SetUp failed for volume "v" : no volume plugin matched: nfs volumes are not supported by this node'],
   ])('%s fails the mount', async (_name, volume, message) => {
     await expect(setup().vm.prepare(pod([volume]))).rejects.toThrow(message);
   });
@@ -201,5 +201,48 @@ describe('atomic writer layout', () => {
     const p = pod([{ name: 'h', hostPath: { path: '/srv/x' } }]);
     const plan = await vm.prepare(p);
     expect(vm.mountsFor({ name: 'c', volumeMounts: [{ name: 'h', mountPath: '/x', readOnly: true }] }, plan)).toEqual([{ type: 'bind', source: '/srv/x', target: '/x', readOnly: true }]);
+  });
+
+  it('a volume type the node never mounts is UnsupportedVolumeError, found before anything is made (even after a missing ConfigMap)', async () => {
+    const { runtime, vm } = setup();
+    const err = await vm.prepare(pod([{ name: 'cfg', configMap: { name: 'absent' } }, { name: 'disk', gcePersistentDisk: { pdName: 'd' } }])).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UnsupportedVolumeError);
+    expect((err as Error).message).toBe('MountVolume.SetUp failed for volume "disk" : no volume plugin matched: gcePersistentDisk volumes are not supported by this node');
+    expect(await runtime.listVolumes()).toEqual([]);
+    const ctb = await vm.prepare(pod([{ name: 'p', projected: { sources: [{ clusterTrustBundle: { path: 'ca', signerName: 'a/b' } }] } }])).catch((e: unknown) => e);
+    expect(ctb).toBeInstanceOf(UnsupportedVolumeError);
+    // A missing ConfigMap alone is not: the kubelet retries it.
+    expect(await vm.prepare(pod([{ name: 'cfg', configMap: { name: 'absent' } }])).catch((e: unknown) => e)).not.toBeInstanceOf(UnsupportedVolumeError);
+  });
+
+  it('refresh: a changed label is written again (..data switched, the old directory gone); an unchanged payload is not written', async () => {
+    const { runtime, vm } = setup();
+    const labelled = (rack: string): Pod => ({ ...pod([{ name: 'info', downwardAPI: { items: [{ path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } }] } }]), metadata: { name: 'p', namespace: 'ns', uid: 'u1', labels: { rack } } });
+    const plan = await vm.prepare(labelled('r1'));
+    const sandbox = await runtime.runPodSandbox({ metadata: { name: 'p', namespace: 'ns', uid: 'u1', attempt: 0 }, hostname: 'p', volumes: plan.sandboxVolumes });
+    await vm.populate(sandbox, plan);
+    const writes = () => runtime.calls.filter((c) => c.op === 'writeVolumeFiles' && c.target === 'jobyard-u1-info').length;
+    const read = async () => {
+      runtime.addImage('x:1', { config: { cmd: ['/read'] } });
+      const seen: Record<string, string | undefined> = {};
+      runtime.program(['/read'], (p) => {
+        seen.labels = p.readFile('/info/labels');
+        seen.old = p.readFile('/info/..2026_01_01_00_00_00.000000000/labels');
+        seen.now = p.readFile('/info/..2026_01_01_00_01_00.000000000/labels');
+      });
+      const id = await runtime.createContainer(sandbox, { metadata: { name: `c${writes()}`, attempt: 0 }, image: 'x:1', mounts: vm.mountsFor({ name: 'c', volumeMounts: [{ name: 'info', mountPath: '/info' }] }, plan) });
+      await runtime.startContainer(id);
+      await runtime.waitContainer(id);
+      return seen;
+    };
+    expect(await read()).toEqual({ labels: 'rack="r1"', old: 'rack="r1"', now: undefined });
+    await vm.refresh(labelled('r1'), plan, sandbox);
+    expect(writes()).toBe(1);
+    const later = new VolumeManager({ ...(vm as unknown as { deps: ConstructorParameters<typeof VolumeManager>[0] }).deps, now: () => new Date('2026-01-01T00:01:00Z') });
+    await later.refresh(labelled('r2'), plan, sandbox);
+    expect(writes()).toBe(2);
+    expect(await read()).toEqual({ labels: 'rack="r2"', old: undefined, now: 'rack="r2"' });
+    await later.refresh(labelled('r2'), plan, sandbox);
+    expect(writes()).toBe(2);
   });
 });

@@ -57,6 +57,41 @@ export function describeVolumeAndFileContract(ctx: ContractContext): void {
       expect((await rt.listVolumes(h.runLabels)).some((v) => v.name === vol)).toBe(false);
     });
 
+    it('swaps an atomic-writer payload: ..data switched to the new directory, the old one and stale top-level links removed', async () => {
+      const vol = `${h.runId}-swap`;
+      await rt.createVolume({ name: vol, medium: 'Memory', labels: h.runLabels });
+      const { id } = await newPod('swap', { volumes: [vol] });
+      await rt.writeVolumeFiles(id, vol, [
+        { path: '..old', isDirectory: true },
+        { path: '..old/labels', data: 'rack="r1"' },
+        { path: '..old/gone', data: 'x' },
+        { path: '..data', linkTarget: '..old' },
+        { path: 'labels', linkTarget: '..data/labels' },
+        { path: 'gone', linkTarget: '..data/gone' },
+      ]);
+      await rt.swapVolumeData(id, vol, {
+        files: [{ path: '..new', isDirectory: true }, { path: '..new/labels', data: 'rack="r2"' }, { path: 'labels', linkTarget: '..data/labels' }],
+        dataDir: '..new',
+        keep: ['labels'],
+      });
+      const mounts = [{ type: 'volume' as const, source: vol, target: '/v', readOnly: true }];
+      const r = await runToExit(
+        id,
+        containerConfig(
+          'reader',
+          sh('cat /v/labels; echo; [ -e /v/..old ] && echo old-kept || echo old-gone; [ -L /v/gone ] && echo link-kept || echo link-gone', (p) => {
+            p.out(p.readFile('/v/labels') ?? 'missing');
+            p.out(p.readFile('/v/..old/labels') === undefined ? 'old-gone' : 'old-kept');
+            p.out(p.readFile('/v/gone') === undefined ? 'link-gone' : 'link-kept');
+          }),
+          { mounts },
+        ),
+      );
+      expect(text(r.logs)).toEqual(['rack="r2"', 'old-gone', 'link-gone']);
+      await rt.removePodSandbox(id);
+      await rt.removeVolume(vol);
+    });
+
     it("keeps a disk volume's files after the container that wrote them is gone", async () => {
       const vol = `${h.runId}-scratch`;
       await rt.createVolume({ name: vol, labels: h.runLabels });

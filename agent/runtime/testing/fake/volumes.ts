@@ -58,12 +58,13 @@ export class FakeVolumes implements VolumeService {
   async swapVolumeData(sandboxId: string, volume: string, swap: VolumeDataSwap): Promise<void> {
     await this.writeVolumeFiles(sandboxId, volume, swap.files);
     const v = this.node.volumes.get(volume)!;
-    const old = v.files.get('..data')?.linkTarget;
-    v.files.set('..data', { type: 'symlink', data: Buffer.alloc(0), mode: 0o777, mtime: this.node.clock.now(), linkTarget: swap.dataDir });
+    const old = v.files.get('/..data')?.linkTarget;
+    v.files.set('/..data', { type: 'symlink', data: Buffer.alloc(0), mode: 0o777, mtime: this.node.clock.now(), linkTarget: swap.dataDir });
     for (const [path, f] of [...v.files]) {
-      const top = !path.includes('/') && !path.startsWith('..');
-      if (top && f.type === 'symlink' && f.linkTarget?.startsWith('..data/') && !swap.keep.includes(path)) v.files.delete(path);
-      if (old && old !== swap.dataDir && (path === old || path.startsWith(`${old}/`))) v.files.delete(path);
+      const name = path.slice(1);
+      const top = !name.includes('/') && !name.startsWith('..');
+      if (top && f.type === 'symlink' && f.linkTarget?.startsWith('..data/') && !swap.keep.includes(name)) v.files.delete(path);
+      if (old && old !== swap.dataDir && (name === old || name.startsWith(`${old}/`))) v.files.delete(path);
     }
     this.node.notifyFiles();
   }

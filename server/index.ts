@@ -23,10 +23,25 @@ import { GenericRegistry } from './registry/generic-registry.js';
 import { allResources, namespaces, priorityClasses } from './registry/index.js';
 import { ResourceCatalog } from './registry/catalog.js';
 import { CustomResourceDefinitionController } from './registry/customresources/index.js';
+import {
+  DEFAULT_NODE_PORT_RANGE,
+  DEFAULT_SERVICE_CIDR,
+  NodePortRange,
+  ServiceAllocators,
+  ServiceIPRange,
+  serviceStorageHooks,
+  startServiceAllocations,
+} from './registry/services/index.js';
+import { KubernetesServiceReconciler } from './kubernetes-service.js';
 import { Authenticator } from './serving/auth.js';
 import { type DualListener, isLoopback, listenDual, listenTlsOnly } from './serving/listener.js';
 import { SessionStore } from './serving/session-store.js';
 import { ensureServingCerts } from './serving/tls.js';
+import { ServiceAccountAdmission } from './admission/service-account.js';
+import { ServiceAccountAuthenticator } from './serviceaccount/authenticator.js';
+import { ensureSigningKey } from './serviceaccount/keys.js';
+import { NamespaceDefaultsController } from './serviceaccount/namespace-defaults.js';
+import { ServiceAccountTokens } from './serviceaccount/tokens.js';
 import { SqliteObjectStore } from './storage/index.js';
 import { registerStorageObjects } from './metrics.js';
 
@@ -58,6 +73,12 @@ export interface ApiServerOptions {
   podAddress?: string;
   /** The `kubernetes` Service's ClusterIP (the first address of the service CIDR), a name of the serving certificate. Default 10.96.0.1. */
   kubernetesServiceIP?: string;
+  /** --service-account-issuer: iss of service-account tokens and the API's audience (default https://kubernetes.default.svc.cluster.local). */
+  serviceAccountIssuer?: string;
+  /** --service-cluster-ip-range: the IPv4 CIDR ClusterIPs come from (default 10.96.0.0/12). */
+  serviceClusterIPRange?: string;
+  /** --service-node-port-range: where NodePorts come from (default 30000-32767). */
+  serviceNodePortRange?: string;
   version: VersionInfo;
   /** The built console (web/dist); not served when absent. */
   consoleDir?: string;
@@ -120,6 +141,8 @@ function bootstrap(registry: GenericRegistry): void {
 /** Priority admission, then Pod Security with the hostPath allow-list. */
 function podSecurity(store: SqliteObjectStore, opts: ApiServerOptions): AdmissionChain {
   return new AdmissionChain([
+    // The pod's ServiceAccount: defaulted, required, and its API token volume mounted.
+    new ServiceAccountAdmission({ getServiceAccount: (namespace, name) => store.get('serviceaccounts', namespace, name) }),
     new PriorityAdmission({ listPriorityClasses: () => store.list('scheduling.k8s.io/priorityclasses', {}).items }),
     new PodSecurityAdmission({
       defaults: uniformPolicy(opts.podSecurityDefault ?? 'baseline'),
@@ -145,7 +168,7 @@ function kubernetesServiceNames(opts: ApiServerOptions): string[] {
     'kubernetes.default',
     'kubernetes.default.svc',
     'kubernetes.default.svc.cluster.local',
-    opts.kubernetesServiceIP ?? DEFAULT_KUBERNETES_SERVICE_IP,
+    opts.kubernetesServiceIP ?? (opts.serviceClusterIPRange ? new ServiceIPRange(opts.serviceClusterIPRange).first : DEFAULT_KUBERNETES_SERVICE_IP),
     ...(opts.podAddress ? [opts.podAddress] : []),
   ];
 }
@@ -172,6 +195,10 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     join(opts.dataDir, 'pki'),
     [opts.host, hostname(), ...opts.tlsSans, ...kubernetesServiceNames(opts)].filter((h) => h && h !== '0.0.0.0' && h !== '::'),
   );
+  const serviceAllocators = new ServiceAllocators(
+    new ServiceIPRange(opts.serviceClusterIPRange ?? DEFAULT_SERVICE_CIDR),
+    new NodePortRange(opts.serviceNodePortRange ?? DEFAULT_NODE_PORT_RANGE),
+  );
   const store = new SqliteObjectStore({ path: join(opts.dataDir, 'state.db'), groupCommit: true });
   const byName = new Map(allResources.map((d) => [`${d.names.group}/${d.names.resource}`, d]));
   const registry = new GenericRegistry({
@@ -180,13 +207,22 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     codec: new SchemaCodec(),
     namespaces: byName.get('/namespaces'),
     admission: podSecurity(store, opts),
+    storageHooks: new Map([['services', serviceStorageHooks(serviceAllocators)]]),
   });
   bootstrap(registry);
+  // ClusterIPs and NodePorts held by the stored Services, before any write takes one.
+  const stopServiceAllocations = startServiceAllocations(store, serviceAllocators, (msg) => console.error(`jobyard: ${msg}`));
   // Custom resources of the stored CRDs are served from the first request on.
   const catalog = new ResourceCatalog(allResources);
   const crdController = new CustomResourceDefinitionController({ registry, catalog, clock, log: (msg) => console.error(`jobyard: ${msg}`) });
   crdController.start();
   const sessions = new SessionStore({ path: join(opts.dataDir, 'sessions.db') });
+  // Every namespace's `default` ServiceAccount and kube-root-ca.crt ConfigMap, from the start.
+  const namespaceDefaults = new NamespaceDefaultsController({ registry, caPem: certs.caPem, log: (msg) => console.error(`jobyard: ${msg}`) });
+  namespaceDefaults.start();
+  // Service-account tokens: signed with DIR/pki/sa.key, checked against the store on every request.
+  const serviceAccountTokens = new ServiceAccountTokens(ensureSigningKey(join(opts.dataDir, 'pki')), { issuer: opts.serviceAccountIssuer });
+  const serviceAccountAuthenticator = new ServiceAccountAuthenticator(serviceAccountTokens, { get: (resource, namespace, name) => store.get(resource, namespace, name) }, () => clock.now());
 
   const clientHost = isLoopback(opts.host) || opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host;
   // Known once listening (the port may be 0).
@@ -199,6 +235,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     clock,
     // Console sessions in the data dir: they survive a restart, sign-out revokes them.
     authenticator: new Authenticator(opts.token, { sessions }),
+    serviceAccounts: { tokens: serviceAccountTokens, authenticate: (token) => serviceAccountAuthenticator.authenticate(token) },
     version: opts.version,
     // Custom resources' documents beside the built-in ones (kubectl explain of a CR).
     openapi: withCustomResources(buildOpenAPIProvider(allResources), catalog),
@@ -220,6 +257,15 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     throw new Error(`cannot listen for pods on ${opts.podAddress}:${listener.port} (${errorMessage(err)}): pass another --pod-api-address, or --no-pod-api`, { cause: err });
   }
 
+  const kubernetesService = new KubernetesServiceReconciler({
+    registry,
+    clusterIP: opts.kubernetesServiceIP ?? serviceAllocators.ips.first,
+    apiPort: listener.port,
+    ...(podListener ? { endpointIP: opts.podAddress! } : {}),
+    log: (msg) => console.error(`jobyard: ${msg}`),
+  });
+  kubernetesService.start();
+
   // Watch history: by default 15 minutes, and at least the newest 10,000 events.
   const compact = () => store.compactOlderThan((opts.watchHistoryMaxAgeSeconds ?? 900) * 1000, opts.watchHistoryMinEvents ?? 10_000);
   compact();
@@ -239,6 +285,9 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
       startShutdown();
       clearInterval(compaction);
       crdController.stop();
+      namespaceDefaults.stop();
+      kubernetesService.stop();
+      stopServiceAllocations();
       await podListener?.close();
       await listener.close();
       await app.close().catch(() => {});

@@ -27,7 +27,7 @@ import {
   rfc3339,
 } from '../../machinery/index.js';
 import { StorageError, type ObjectStore, type StoredEvent } from '../storage/index.js';
-import { type RequestContext, type ResourceDefinition, subresourceOf } from './resource.js';
+import { type RequestContext, type ResourceDefinition, type StorageHooks, subresourceOf } from './resource.js';
 import { type Deleted, deleteObject } from './deletion.js';
 import { bookmarkObject, decodeContinue, encodeContinue, parseResourceVersion, sharedWatchEvent, translateEvent } from './list-watch.js';
 import { mapStorageError, sameObject, storageResource, toStorage, withTypeMeta } from './objects.js';
@@ -60,7 +60,12 @@ export interface RegistryDeps {
   namespaces?: ResourceDefinition;
   /** Admission: `admit` (mutating) before the strategy, `validate` after the strategy's validation, on every create and update. */
   admission?: AdmissionPlugin;
+  /** Storage hooks by storage resource ("services"): see StorageHooks. */
+  storageHooks?: ReadonlyMap<string, StorageHooks>;
 }
+
+/** A hook's finish, called once: with true when the write was stored. */
+type Finish = { finish?: (stored: boolean) => void };
 
 export interface WriteOptions extends ManagerOptions {
   dryRun?: boolean;
@@ -204,6 +209,18 @@ export class GenericRegistry {
 
   /** Create from an already decoded object (used by subresources and internal callers). */
   createDecoded(def: ResourceDefinition, namespace: string, obj: KubeObject, opts: WriteOptions, warnings: string[] = []): Written {
+    const hook: Finish = {};
+    try {
+      const written = this.createWithHook(def, namespace, obj, opts, warnings, hook);
+      hook.finish?.(!opts.dryRun);
+      return written;
+    } catch (err) {
+      hook.finish?.(false);
+      throw err;
+    }
+  }
+
+  private createWithHook(def: ResourceDefinition, namespace: string, obj: KubeObject, opts: WriteOptions, warnings: string[], hook: Finish): Written {
     const now = this.deps.clock.now();
     const ctx: RequestContext = { now, namespace };
     const meta = (obj.metadata ??= {});
@@ -218,6 +235,8 @@ export class GenericRegistry {
     def.strategy.defaults?.(obj);
     if (!opts.applied) trackUpdate(def, undefined, obj, opts, meta.creationTimestamp);
     this.mutate(def, 'CREATE', namespace, obj, undefined, opts);
+    // Upstream's Store.BeginCreate: before the strategy (the Service storage allocates here).
+    hook.finish = this.deps.storageHooks?.get(storageResource(def))?.beginCreate?.(obj, !!opts.dryRun);
     def.strategy.prepareForCreate(obj, ctx);
     const errs: FieldError[] = [];
     if (!meta.name) errs.push(fieldErrors.required('metadata.name', 'name or generateName is required'));
@@ -341,6 +360,18 @@ export class GenericRegistry {
   }
 
   private updateFrom(def: ResourceDefinition, namespace: string, existingRaw: KubeObject, obj: KubeObject, opts: WriteOptions, warnings: string[]): Written {
+    const hook: Finish = {};
+    try {
+      const written = this.updateWithHook(def, namespace, existingRaw, obj, opts, warnings, hook);
+      hook.finish?.(!opts.dryRun);
+      return written;
+    } catch (err) {
+      hook.finish?.(false);
+      throw err;
+    }
+  }
+
+  private updateWithHook(def: ResourceDefinition, namespace: string, existingRaw: KubeObject, obj: KubeObject, opts: WriteOptions, warnings: string[], hook: Finish): Written {
     const existing = withTypeMeta(def, existingRaw);
     const now = this.deps.clock.now();
     const ctx: RequestContext = { now, namespace };
@@ -379,6 +410,8 @@ export class GenericRegistry {
       }
       // Upstream's field manager runs before the strategy: ownership is of what the client wrote.
       if (!opts.applied) trackUpdate(def, existing, obj, opts, rfc3339(now));
+      // Upstream's Store.BeginUpdate, before the strategy.
+      hook.finish = this.deps.storageHooks?.get(storageResource(def))?.beginUpdate?.(obj, existing, !!opts.dryRun);
       def.strategy.prepareForUpdate(obj, existing, ctx);
       errs = def.strategy.validateUpdate(obj, existing);
       warnings.push(...(def.strategy.warningsOnUpdate?.(obj, existing) ?? []));

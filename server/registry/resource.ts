@@ -83,6 +83,18 @@ export interface SubresourceUpdateStrategy<T extends KubeObject = KubeObject> {
   validateUpdate(obj: T, old: T): FieldError[];
 }
 
+/**
+ * Work a resource's storage does around a write besides its strategy (upstream's
+ * genericregistry.Store BeginCreate and BeginUpdate): the Service storage allocates ClusterIPs and
+ * NodePorts here. Called after defaulting and mutating admission, before prepareForCreate/Update
+ * (not for subresources); may throw a StatusError to refuse. The finish it returns is called once,
+ * with true when the write was stored (false when refused later, or a dry run).
+ */
+export interface StorageHooks<T extends KubeObject = KubeObject> {
+  beginCreate?(obj: T, dryRun: boolean): ((stored: boolean) => void) | undefined;
+  beginUpdate?(obj: T, old: T, dryRun: boolean): ((stored: boolean) => void) | undefined;
+}
+
 /** The /status subresource: an update that may change only status (and some metadata). */
 export type StatusStrategy<T extends KubeObject = KubeObject> = SubresourceUpdateStrategy<T>;
 

@@ -25,3 +25,5 @@ export const services: ResourceDefinition<ServiceObject> = {
   table: serviceTable,
   schema: { type: 'ref', ref: 'io.k8s.api.core.v1.Service' },
 };
+export { DEFAULT_NODE_PORT_RANGE, DEFAULT_SERVICE_CIDR, NodePortRange, ServiceAllocators, ServiceIPRange } from './allocation.js';
+export { serviceStorageHooks, startServiceAllocations } from './storage-hooks.js';

@@ -10,17 +10,23 @@ interface IngressObject extends KubeObject {
   status?: { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } };
 }
 
-/** formatHosts: the first three hosts, "+ N more..." after them, "*" when no rule names one. */
+/** formatHosts: up to three named hosts, "+ N more..." (N = rules beyond three), "*" when no rule names one. */
 function formatHosts(rules: { host?: string }[] = []): string {
   const max = 3;
-  const hosts = rules.slice(0, max).flatMap((r) => (r.host ? [r.host] : []));
+  const hosts: string[] = [];
+  let more = false;
+  for (const rule of rules) {
+    if (hosts.length === max) more = true;
+    if (!more && rule.host) hosts.push(rule.host);
+  }
   if (!hosts.length) return '*';
-  return rules.length > max ? `${hosts.join(',')} + ${rules.length - max} more...` : hosts.join(',');
+  return more ? `${hosts.join(',')} + ${rules.length - max} more...` : hosts.join(',');
 }
 
-/** The load balancer's addresses (IPs, else hostnames), cut to 16 characters as kubectl's narrow output does. */
+/** loadBalancerStatusStringer: the IPs, else hostnames, sorted and once each, cut to 16 characters. */
 function formatAddress(ingress: IngressObject): string {
-  const s = (ingress.status?.loadBalancer?.ingress ?? []).flatMap((i) => (i.ip ? [i.ip] : i.hostname ? [i.hostname] : [])).join(',');
+  const addresses = new Set((ingress.status?.loadBalancer?.ingress ?? []).flatMap((i) => (i.ip ? [i.ip] : i.hostname ? [i.hostname] : [])));
+  const s = [...addresses].sort().join(',');
   return s.length > 16 ? `${s.slice(0, 13)}...` : s;
 }
 

@@ -143,4 +143,25 @@ describe('kubectl apply --prune --applyset', () => {
     const after = await getJson(['get', 'secret', 'myset', '-n', ns]);
     expect(after.metadata.annotations['applyset.kubernetes.io/contains-group-kinds']).toBe('ConfigMap');
   });
+
+  it('works with --server-side and a ConfigMap parent too', async () => {
+    const ns = unique('applyset-ssa');
+    await ok(['create', 'namespace', ns]);
+    const apply = (yaml: string) => kubectlApplySet(['apply', '--server-side', '--prune', '--applyset=configmaps/parent', '-n', ns, '-f', '-'], yaml);
+    const first = await apply([configMap('one', { a: '1' }), configMap('two', { a: '2' })].join('---\n'));
+    expect(first.stderr).toBe('');
+    expect(first.stdout).toContain('configmap/one serverside-applied');
+    const id = `applyset-${createHash('sha256').update(`parent.${ns}.ConfigMap.`).digest('base64url')}-v1`;
+    const parent = await getJson(['get', 'configmap', 'parent', '-n', ns]);
+    expect(parent.metadata.labels).toEqual({ 'applyset.kubernetes.io/id': id });
+    expect(parent.metadata.annotations['applyset.kubernetes.io/contains-group-kinds']).toBe('ConfigMap');
+    const member = await getJson(['get', 'configmap', 'one', '-n', ns, '--show-managed-fields']);
+    expect(member.metadata.labels).toEqual({ 'applyset.kubernetes.io/part-of': id });
+    expect(fieldsOf(member, 'kubectl', 'Apply')).toEqual({ 'f:data': { 'f:a': {} }, 'f:metadata': { 'f:labels': { 'f:applyset.kubernetes.io/part-of': {} } } });
+
+    const second = await apply(configMap('one', { a: '1' }));
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain('configmap/two pruned');
+    expect((await getJson(['get', 'configmaps', '-n', ns, '-l', `applyset.kubernetes.io/part-of=${id}`])).items.map((o: { metadata: { name: string } }) => o.metadata.name)).toEqual(['one']);
+  });
 });

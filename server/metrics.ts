@@ -5,7 +5,7 @@
 // as upstream's InstrumentHandlerFunc does. Other non-resource paths are not counted (upstream
 // instruments only these). Per request: one WeakMap read, one Map read, one inc, one observe.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Counter, Gauge, Histogram, lazyMetric } from '../machinery/metrics/index.js';
+import { Counter, Gauge, Histogram, lazyMetric, registerProcessMetrics } from '../machinery/metrics/index.js';
 import type { RequestInfo } from './handlers/request-info.js';
 import { type ResourceDefinition, subresourceOf } from './registry/resource.js';
 
@@ -165,8 +165,9 @@ export function recordRequest(request: FastifyRequest, reply: FastifyReply): voi
   c.duration.observe(reply.elapsedTime / 1000);
 }
 
-/** Defines the API server's families, so a scrape lists them before their first sample. */
+/** Defines the API server's families, so a scrape lists them before their first sample; and the process's. */
 export function registerApiServerMetrics(): void {
+  registerProcessMetrics();
   requestCounter();
   requestLatencies();
   storageObjects();

@@ -144,6 +144,28 @@ describe('/metrics', () => {
   });
 });
 
+describe('/metrics of the process', () => {
+  it('has process_* and nodejs_* (upstream: process_* and go_*), with nothing secret in them', async () => {
+    const families = await scrape();
+    for (const name of ['process_cpu_seconds_total', 'process_resident_memory_bytes', 'process_start_time_seconds', 'process_open_fds', 'process_max_fds', 'nodejs_eventloop_lag_seconds', 'nodejs_heap_size_used_bytes', 'nodejs_version_info']) {
+      expect(families.has(name), name).toBe(true);
+    }
+    expect(sampleValue(families.get('process_resident_memory_bytes'), {})).toBeGreaterThan(10 * 1024 * 1024);
+    expect(sampleValue(families.get('process_open_fds'), {})).toBeGreaterThan(0);
+    const started = sampleValue(families.get('process_start_time_seconds'), {});
+    expect(started).toBeGreaterThan(Date.now() / 1000 - 3600);
+    expect(started).toBeLessThanOrEqual(Date.now() / 1000);
+    expect(families.get('nodejs_version_info')?.metrics[0]?.labels?.version).toMatch(/^v\d+\.\d+\.\d+$/);
+    // Their labels name resource types, heap spaces, GC kinds and the Node version only.
+    const labelNames = new Set<string>();
+    for (const [name, f] of families) if (/^(process|nodejs)_/.test(name)) for (const m of f.metrics) for (const k of Object.keys(m.labels ?? {})) labelNames.add(k);
+    expect([...labelNames].every((k) => ['type', 'space', 'kind', 'version', 'major', 'minor', 'patch'].includes(k)), [...labelNames].join(',')).toBe(true);
+    const body = (await get('/metrics', server.token)).body;
+    expect(body).not.toContain(server.token);
+    expect(body).not.toContain(server.dataDir);
+  });
+});
+
 describe('events.k8s.io/v1 beside core/v1 events', () => {
   it('kubectl creates an events.k8s.io Event, reads it under both APIs, and kubectl events lists it', async () => {
     const event = {

@@ -359,6 +359,14 @@ describe('pod validation: pod-level fields', () => {
     [{ tolerations: [{ operator: 'Equal', value: 'x' }] }, ['spec.tolerations[0].operator: Invalid value: "Equal": operator must be Exists when `key` is empty, which means "match all values and all keys"']],
     [{ tolerations: [{ key: 'k', tolerationSeconds: 5, effect: 'NoSchedule' }] }, ["spec.tolerations[0].effect: Invalid value: \"NoSchedule\": effect must be 'NoExecute' when `tolerationSeconds` is set"]],
     [{ nodeName: 'n1', schedulingGates: [{ name: 'example.com/wait' }] }, ['spec.nodeName: Forbidden: cannot be set until all schedulingGates have been cleared']],
+    [
+      { priorityClassName: 'High_Priority' },
+      [
+        `spec.priorityClassName: Invalid value: "High_Priority": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,
+      ],
+    ],
+    [{ preemptionPolicy: 'Sometimes' }, ['spec.preemptionPolicy: Unsupported value: "Sometimes": supported values: "PreemptLowerPriority", "Never"']],
+    [{ priorityClassName: 'high', priority: 1000, preemptionPolicy: 'Never' }, []],
   ])('spec %j', (spec, expected) => {
     expect(messages(newPod(spec))).toEqual(expected);
   });

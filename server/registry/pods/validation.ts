@@ -18,6 +18,7 @@ import { semanticDiffPaths, semanticEqual } from '../semantic-equal.js';
 import type { PodObject, PodSpecWire } from './types.js';
 import { DNS_POLICIES, inclusiveRangeError, MAX_INT32, RESTART_POLICIES, UPDATABLE_POD_SPEC_FIELDS } from './validation-common.js';
 import { validateVolumes } from './validation-volumes.js';
+import { validatePreemptionPolicy } from '../priorityclasses/validation.js';
 import { validateContainers, validateInitContainers } from './validation-containers.js';
 
 export const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
@@ -89,6 +90,10 @@ export function validatePodSpec(spec: PodSpecWire | undefined, p: FieldPath): Fi
   }
   if (spec.hostname) errs.push(...validateDNS1123Label(spec.hostname, p.child('hostname')));
   if (spec.subdomain) errs.push(...validateDNS1123Label(spec.subdomain, p.child('subdomain')));
+  if (spec.priorityClassName) {
+    for (const m of nameIsDNSSubdomain(spec.priorityClassName, false)) errs.push(fieldErrors.invalid(p.child('priorityClassName'), spec.priorityClassName, m));
+  }
+  if (spec.preemptionPolicy !== undefined && spec.preemptionPolicy !== null) errs.push(...validatePreemptionPolicy(spec.preemptionPolicy, p.child('preemptionPolicy')));
   errs.push(...validateTolerations(spec.tolerations, p.child('tolerations')));
   if (spec.hostNetwork) {
     (spec.containers ?? []).forEach((c, i) =>

@@ -541,6 +541,39 @@ describe('Kubelet: configuration errors and images', () => {
     expect(seen).toBe('hello');
   });
 
+  it('a volume type the node never mounts fails the pod at once (FailedMount, then Failed/UnsupportedVolume), nothing started', async () => {
+    const h = new KubeletHarness();
+    h.runtime.program(['/app'], (p) => p.forever());
+    await h.start();
+    await h.createPod(newPod('p', { volumes: [{ name: 'data', iscsi: { targetPortal: '10.0.0.1:3260', iqn: 'iqn.2001-04.com.example:storage' } }] }));
+    const pod = await h.pod('p');
+    const message = 'MountVolume.SetUp failed for volume "data" : no volume plugin matched: iscsi volumes are not supported by this node';
+    expect(pod.status?.phase).toBe('Failed');
+    expect(pod.status?.reason).toBe('UnsupportedVolume');
+    expect(pod.status?.message).toBe(message);
+    expect(h.events).toEqual([`Warning FailedMount ${message}`]);
+    expect(h.runtime.calls.filter((c) => c.op === 'runPodSandbox' || c.op === 'createContainer')).toEqual([]);
+  });
+
+  it('a downwardAPI volume follows the pod\'s labels while it runs', async () => {
+    const h = new KubeletHarness();
+    const seen: string[] = [];
+    h.runtime.program(['/app'], async (p) => {
+      for (;;) {
+        seen.push(p.readFile('/etc/podinfo/labels') ?? '');
+        await p.sleep(1_000);
+      }
+    });
+    await h.start();
+    await h.createPod(newPod('p', { volumes: [{ name: 'podinfo', downwardAPI: { items: [{ path: 'labels', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.labels' } }] } }], containers: [{ name: 'main', image: 'busybox:1.36', command: ['/app'], volumeMounts: [{ name: 'podinfo', mountPath: '/etc/podinfo' }] }] }, { labels: { rack: 'r1' } }));
+    await h.advance(1_000);
+    expect(seen.at(-1)).toBe('rack="r1"');
+    const pod = await h.pod('p');
+    await h.client.pods.namespace('default').update({ ...pod, metadata: { ...pod.metadata, labels: { rack: 'r2', zone: 'z' } } });
+    await h.advance(2_000);
+    expect(seen.at(-1)).toBe('rack="r2"\nzone="z"');
+  });
+
   it('a pull failure is ErrImagePull, then ImagePullBackOff while the back-off lasts', async () => {
     const h = new KubeletHarness();
     h.runtime.program(['/app'], (p) => p.forever());

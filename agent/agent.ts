@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
-import { ClientEventRecorder, type Clientset, type Logger, NodeLeaseController, noopLogger, type Scheduler, realScheduler } from '../client/index.js';
+import type { TokenRequest } from '../api/index.js';
+import { ClientEventRecorder, type Clientset, type Logger, NodeLeaseController, noopLogger, RestClientset, type Scheduler, realScheduler } from '../client/index.js';
 import { Kubelet, type KubeletOptions } from './kubelet.js';
 import { LogCollector, type LogCollectorOptions } from './logs/log-collector.js';
 import type { LogSink } from './logs/log-sink.js';
@@ -17,6 +18,7 @@ import type { NetworkProber } from './prober/prober.js';
 import type { ContainerRuntime } from './runtime/index.js';
 import type { HostFS } from './volumes/host-fs.js';
 import { LocalVolumeProvisioner } from './volumes/pvc-provisioner.js';
+import { ServiceAccountTokenManager } from './volumes/service-account-token.js';
 import { detectPodCgroups } from './pod-cgroups.js';
 import { RuntimeHealth, type RuntimeHealthOptions } from './runtime-health.js';
 import { ServiceInformerEnvSource } from './service-env.js';
@@ -150,8 +152,16 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   // The kubelet's Service informer: containers' Service environment variables.
   const serviceEnv = new ServiceInformerEnvSource({ client: opts.client, scheduler, logger });
   serviceEnv.run(abort.signal);
+  // Projected serviceAccountToken sources: pod-bound tokens from TokenRequest, cached until 80% of their TTL.
+  const rest = opts.client instanceof RestClientset ? opts.client.rest : undefined;
+  const tokens = new ServiceAccountTokenManager(async (namespace, serviceAccount, request) => {
+    if (!rest) throw new Error('this node has no API client for token requests');
+    const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/serviceaccounts/${encodeURIComponent(serviceAccount)}/token`;
+    return (await rest.request<TokenRequest>({ method: 'POST', path, body: request })).body;
+  });
   const kubelet = new Kubelet({
     client: opts.client,
+    projectors: { serviceAccountToken: tokens.projector() },
     runtime: opts.runtime,
     nodeName,
     recorder,

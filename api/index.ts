@@ -4,6 +4,7 @@ export * from './core.js';
 export * from './service.js';
 export * from './batch.js';
 export * from './authentication.js';
+export * from './serviceaccount.js';
 export * from './authorization.js';
 export * from './policy.js';
 export * from './coordination.js';

@@ -96,6 +96,7 @@ program
   .option('--tls-san <name...>', 'extra names or addresses for the serving certificate', [])
   .option('--pod-api-address <address>', "the address pods reach the API on (HTTPS and tokens only, same port; the `kubernetes` Service's endpoint); default: the container engine's bridge gateway (e.g. 172.17.0.1)")
   .option('--no-pod-api', 'do not listen where pods can reach the API')
+  .option('--service-account-issuer <url>', "the iss of service-account tokens, and the audience the API takes them for", 'https://kubernetes.default.svc.cluster.local')
   .option('--proxy-mode <mode>', "how the node implements Services' cluster IPs and node ports: iptables (kube-proxy's rules, needs root; one proxying server per machine) or none", proxyMode, 'iptables')
   .option('--no-controllers', 'do not run the controllers in this process')
   .option('--no-agent', 'do not run the node agent in this process')
@@ -119,6 +120,7 @@ program
     host: string;
     tlsSan: string[];
     podApiAddress?: string;
+    serviceAccountIssuer: string;
     proxyMode: 'iptables' | 'none';
     podApi: boolean;
     controllers: boolean;
@@ -152,6 +154,7 @@ program
       jobBackoffMaxSeconds: opts.jobBackoffMax,
       tlsSans: opts.tlsSan,
       podApiAddress: opts.podApi ? opts.podApiAddress : false,
+      serviceAccountIssuer: opts.serviceAccountIssuer,
       proxyMode: opts.proxyMode,
       quiet: false,
       watchHistoryMaxAgeSeconds: opts.watchHistoryMaxAge,

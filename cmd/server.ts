@@ -51,6 +51,8 @@ export interface ServerOptions {
    * address, false for nowhere, undefined for the engine's bridge gateway when the agent runs.
    */
   podApiAddress?: string | false;
+  /** --service-account-issuer (default https://kubernetes.default.svc.cluster.local). */
+  serviceAccountIssuer?: string;
   /** kube-proxy on the node agent's machine: iptables rules for Services (the CLI's default), or none (the default here). */
   proxyMode?: 'iptables' | 'none';
   quiet: boolean;
@@ -258,6 +260,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       token,
       tlsSans: opts.tlsSans,
       podAddress,
+      serviceAccountIssuer: opts.serviceAccountIssuer,
       clock,
       version: {
         major: '1',

@@ -21,8 +21,10 @@ import { inProcessDispatch } from './handlers/in-process.js';
 import type { PodLogProvider, PodStreamProvider } from '../api/core-streams.js';
 import type { ResourceMetricsProvider } from '../api/metrics.js';
 import { type UpgradeListener, upgradeDispatcher } from '../machinery/httpstream/upgrade.js';
-import { ADMIN_USER, Authenticator, SESSION_COOKIE, clearSessionCookieHeader, readCookie, sessionCookieHeader } from './serving/auth.js';
-import { frontDoorHook, principalOf, PUBLIC_ROUTE, rewriteRequestUrl } from './serving/front-door.js';
+import { ADMIN_USER, Authenticator, SESSION_COOKIE, clearSessionCookieHeader, readCookie, sessionCookieHeader, userOfPrincipal } from './serving/auth.js';
+import { authorize, forbiddenError } from './serving/authorizer.js';
+import { type BearerTokenAuthenticator, frontDoorHook, principalOf, PUBLIC_ROUTE, rewriteRequestUrl } from './serving/front-door.js';
+import type { ServiceAccountTokens } from './serviceaccount/tokens.js';
 import { CONSOLE_ROUTES } from './serving/console-routes.js';
 import { installHealthz, pingCheck, postStartHookCheck, type HealthCheck } from './handlers/healthz.js';
 import { recordRequest, registerApiServerMetrics } from './metrics.js';
@@ -75,7 +77,12 @@ export interface ApiServerDeps {
   logger?: boolean | object;
   /** Extra routes of other parts (clusters, logs), registered after authentication. */
   extraRoutes?: (app: FastifyInstance) => void | Promise<void>;
+  /** Service accounts: their tokens' issuer (TokenRequest, the OIDC documents) and authenticator. */
+  serviceAccounts?: { tokens: ServiceAccountTokens; authenticate: BearerTokenAuthenticator };
 }
+
+/** The resource routes: their handler authorizes each request by group, resource and namespace. */
+const RESOURCE_ROUTES: ReadonlySet<string> = new Set(['/api/v1/*', '/apis/:group/:version/*']);
 
 export interface BuiltApiServer {
   app: FastifyInstance;
@@ -137,7 +144,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<BuiltApiServe
   });
 
   // ---- authentication (deny by default: only routes with PUBLIC_ROUTE config answer strangers) ----
-  app.addHook('onRequest', frontDoorHook(deps.authenticator));
+  app.addHook('onRequest', frontDoorHook(deps.authenticator, { serviceAccountTokens: deps.serviceAccounts?.authenticate, resourceRoutes: RESOURCE_ROUTES }));
 
   // ---- durability before the answer ------------------------------------------------------
   // With group commit a write returns before its COMMIT: no answer (a write's, or a read's
@@ -269,15 +276,34 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<BuiltApiServe
     });
   }
 
+  // ---- service account issuer discovery (upstream's /.well-known/openid-configuration) ------
+  if (deps.serviceAccounts) {
+    const tokens = deps.serviceAccounts.tokens;
+    app.get('/.well-known/openid-configuration', async (_req, reply) =>
+      reply
+        .header('Cache-Control', 'public, max-age=3600')
+        .type('application/json')
+        .send(JSON.stringify(tokens.openidConfiguration(`https://${deps.serverAddress}/openid/v1/jwks`))),
+    );
+    app.get('/openid/v1/jwks', async (_req, reply) =>
+      reply.header('Cache-Control', 'public, max-age=3600').type('application/jwk-set+json').send(JSON.stringify(await tokens.jwks())),
+    );
+  }
+
   // ---- resources -------------------------------------------------------------------------
   registerResourceRoutes(app, {
     registry: deps.registry,
     clock: deps.clock,
     resolve,
     node: { logs: deps.podLogs, streams: deps.podStreams, metrics: deps.resourceMetrics },
-    // Every request that reaches the resource routes passed the authentication hook above,
-    // with the token or a session made from it: jobyard's one identity, the administrator.
-    userOf: () => ADMIN_USER,
+    // Every request that reaches the resource routes passed the authentication hook above: the
+    // administrator (the token, or a session made from it), or a service account.
+    userOf: (request) => userOfPrincipal(principalOf(request.raw)) ?? ADMIN_USER,
+    authorize: (request, attributes) => {
+      const user = userOfPrincipal(principalOf(request.raw)) ?? ADMIN_USER;
+      if (!authorize(user, attributes).allowed) throw forbiddenError(user, attributes);
+    },
+    serviceAccountTokens: deps.serviceAccounts?.tokens,
     onServedChange: (listener) => catalog.onChange(listener),
     bookmarkIntervalSeconds: deps.bookmarkIntervalSeconds ?? 30,
     log: app.log,

@@ -15,8 +15,9 @@ import { metaDefinitions } from './meta.js';
 import { METRICS, metricsDefinitions } from './metrics.js';
 import { NETWORKING, networkingDefinitions } from './networking.js';
 import { POLICY, policyDefinitions } from './policy.js';
-import { DISCOVERY, serviceDefinitions } from './service.js';
 import { SCHEDULING, schedulingDefinitions } from './scheduling.js';
+import { DISCOVERY, serviceDefinitions } from './service.js';
+import { serviceAccountDefinitions } from './serviceaccount.js';
 import type { Definitions, RefSchema, Schema } from './types.js';
 
 export * from './types.js';
@@ -28,8 +29,8 @@ export { APPS } from './apps.js';
 export { NETWORKING } from './networking.js';
 export { COORDINATION } from './coordination.js';
 export { POLICY } from './policy.js';
-export { DISCOVERY } from './service.js';
 export { SCHEDULING } from './scheduling.js';
+export { DISCOVERY } from './service.js';
 export { METRICS } from './metrics.js';
 
 /** A group/version/kind as the x-kubernetes-group-version-kind extension spells it. */
@@ -48,6 +49,7 @@ export const topLevelKinds: Record<string, GroupVersionKind> = {
   [CORE + 'Namespace']: { group: '', version: 'v1', kind: 'Namespace' },
   [CORE + 'ConfigMap']: { group: '', version: 'v1', kind: 'ConfigMap' },
   [CORE + 'Secret']: { group: '', version: 'v1', kind: 'Secret' },
+  [CORE + 'ServiceAccount']: { group: '', version: 'v1', kind: 'ServiceAccount' },
   [CORE + 'Event']: { group: '', version: 'v1', kind: 'Event' },
   [CORE + 'PersistentVolume']: { group: '', version: 'v1', kind: 'PersistentVolume' },
   [CORE + 'ReplicationController']: { group: '', version: 'v1', kind: 'ReplicationController' },
@@ -111,6 +113,7 @@ export const definitions: Definitions = {
   ...batchDefinitions,
   ...eventsDefinitions,
   ...authenticationDefinitions,
+  ...serviceAccountDefinitions,
   ...authorizationDefinitions,
   ...policyDefinitions,
   ...schedulingDefinitions,

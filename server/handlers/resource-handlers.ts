@@ -3,7 +3,8 @@
 // the client asked for. It knows no resource: a subresource with a handler of its own is
 // handed over (its ResourceDefinition declares it), any other is read and written here.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { DeleteOptions, Status, UserInfo, WatchEvent } from '../../api/index.js';
+import type { DeleteOptions, ResourceAttributes, Status, UserInfo, WatchEvent } from '../../api/index.js';
+import type { ServiceAccountTokens } from '../serviceaccount/tokens.js';
 import {
   type Clock,
   type FieldRequirement,
@@ -36,6 +37,10 @@ export interface ResourceHandlerDeps {
   node: NodeStreams;
   /** The authenticated caller of a request (the reviews answer about it); undefined if unknown. */
   userOf?(request: FastifyRequest): UserInfo | undefined;
+  /** Throws 403 when the caller may not make this request (upstream's authorization filter). */
+  authorize?(request: FastifyRequest, attributes: ResourceAttributes): void;
+  /** The issuer of service-account tokens (serviceaccounts/token). */
+  serviceAccountTokens?: ServiceAccountTokens;
   /** Calls back after the served resources change (a CRD established or gone); returns the unsubscribe. */
   onServedChange?(listener: () => void): () => void;
   /** Seconds between BOOKMARK events on watches that allow them. */
@@ -103,12 +108,31 @@ export function registerResourceRoutes(app: FastifyInstance, deps: ResourceHandl
     const def = deps.resolve(group, version, info.resource);
     if (!def) return notFoundResponse(reply);
     if (def.names.namespaced === false && info.namespace) return notFoundResponse(reply);
+    deps.authorize?.(request, requestAttributes(info, def));
     noteResourceRequest(request, info, def);
     return serve(deps, def, info, request, reply, query);
   };
   for (const url of ['/api/v1/*', '/apis/:group/:version/*']) {
     app.route({ method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'], url, handler });
   }
+}
+
+/**
+ * upstream's authorizer attributes of a resource request. A Namespace object is in its own
+ * namespace (RequestInfoFactory sets Namespace from /namespaces/{name}), so a namespaced role
+ * may read it.
+ */
+function requestAttributes(info: RequestInfo, def: ResourceDefinition): ResourceAttributes {
+  const ownNamespace = def.names.group === '' && def.names.resource === 'namespaces' && info.name !== '';
+  return {
+    verb: info.verb,
+    group: def.names.group,
+    version: def.names.version,
+    resource: def.names.resource,
+    subresource: info.subresource,
+    name: info.name,
+    namespace: ownNamespace ? info.name : info.namespace,
+  };
 }
 
 /** go-restful's answer, through the apiserver's Status, to a method no route of the path takes. */
@@ -249,6 +273,8 @@ async function serveSubresource(
     reply,
     now: deps.clock.now(),
     node: deps.node,
+    serviceAccountTokens: deps.serviceAccountTokens,
+    user: deps.userOf?.(request),
     get: () => registry.get(def, namespace, name),
     guaranteedUpdate: (mutate, opts) => registry.guaranteedUpdate(def, namespace, name, mutate, { subresource: subresource.name, dryRun: opts?.dryRun }).object,
     delete: (options, dryRun) => registry.delete(def, namespace, name, options, dryRun),

@@ -24,6 +24,7 @@ import { priorityClasses } from './priorityclasses/index.js';
 import { replicaSets } from './replicasets/index.js';
 import { replicationControllers } from './replicationcontrollers/index.js';
 import { secrets } from './secrets/index.js';
+import { serviceAccounts } from './serviceaccounts/index.js';
 import { selfSubjectAccessReviews } from './selfsubjectaccessreviews/index.js';
 import { selfSubjectReviews } from './selfsubjectreviews/index.js';
 import { selfSubjectRulesReviews } from './selfsubjectrulesreviews/index.js';
@@ -54,6 +55,7 @@ export { priorityClasses } from './priorityclasses/index.js';
 export { replicaSets } from './replicasets/index.js';
 export { replicationControllers } from './replicationcontrollers/index.js';
 export { secrets } from './secrets/index.js';
+export { serviceAccounts } from './serviceaccounts/index.js';
 export { selfSubjectAccessReviews } from './selfsubjectaccessreviews/index.js';
 export { selfSubjectReviews } from './selfsubjectreviews/index.js';
 export { selfSubjectRulesReviews } from './selfsubjectrulesreviews/index.js';
@@ -75,6 +77,7 @@ export const allResources: ResourceDefinition[] = [
   pods,
   configMaps,
   secrets,
+  serviceAccounts,
   events,
   persistentVolumeClaims,
   services,

@@ -8,6 +8,7 @@ import type { PodLogProvider, PodStreamProvider } from '../../api/core-streams.j
 import type { ResourceMetricsProvider } from '../../api/metrics.js';
 import type { FieldError, FieldRequirement, Selector } from '../../machinery/index.js';
 import type { Schema } from '../../api/schema/index.js';
+import type { ServiceAccountTokens } from '../serviceaccount/tokens.js';
 
 export interface ResourceNames {
   group: string; // '' for core
@@ -111,6 +112,8 @@ export interface NodeStreams {
  * loop, so a read and the writes that follow it see no other request in between.
  */
 export interface RegistryAccess {
+  /** The stored object; throws NotFound. */
+  get(def: ResourceDefinition, namespace: string, name: string): KubeObject;
   list(def: ResourceDefinition, req: { namespace?: string }): { items: KubeObject[] };
   guaranteedUpdate(def: ResourceDefinition, namespace: string, name: string, mutate: (obj: KubeObject) => void, opts?: { subresource?: string; dryRun?: boolean }): { object: KubeObject };
 }
@@ -124,6 +127,10 @@ export interface SubresourceRequest {
   reply: FastifyReply;
   now: Date;
   node: NodeStreams;
+  /** The issuer of service-account tokens (serviceaccounts/token); absent: none is issued. */
+  serviceAccountTokens?: ServiceAccountTokens;
+  /** The authenticated caller. */
+  user?: UserInfo;
   /** The addressed object as stored; throws NotFound. */
   get(): KubeObject;
   /** Read-modify-write of the addressed object: the registry's update sequence with this subresource's update strategy. */

@@ -22,8 +22,17 @@ export const ADMIN_USER: Readonly<UserInfo> = Object.freeze({
   groups: Object.freeze(['system:masters', 'system:authenticated']) as string[],
 });
 
-/** Who a request is: the token's holder, or a console session (with its CSRF token). */
-export type Principal = { kind: 'token' } | { kind: 'session'; cookie: string; csrfToken: string };
+/**
+ * Who a request is: the token's holder, a console session (with its CSRF token), or a service
+ * account that presented a token the server signed (its user, as the token authenticator made it).
+ */
+export type Principal = { kind: 'token' } | { kind: 'session'; cookie: string; csrfToken: string } | { kind: 'serviceaccount'; user: UserInfo };
+
+/** The user of a principal: the administrator, or the service account. */
+export function userOfPrincipal(principal: Principal | undefined): UserInfo | undefined {
+  if (!principal) return undefined;
+  return principal.kind === 'serviceaccount' ? principal.user : ADMIN_USER;
+}
 
 function sha256(value: string): string {
   return createHash('sha256').update(value).digest('hex');

@@ -14,7 +14,9 @@
 import type http from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { badRequest, failureStatus, forbidden, StatusError, unauthorized } from '../../machinery/index.js';
+import type { UserInfo } from '../../api/index.js';
 import { Authenticator, CSRF_HEADER, type Principal, readCookie, SESSION_COOKIE } from './auth.js';
+import { authorize, forbiddenError } from './authorizer.js';
 import { isTokenOnlySocket } from './listener.js';
 import { normalizeRequestTarget } from './request-target.js';
 
@@ -54,6 +56,11 @@ export function principalOf(req: http.IncomingMessage): Principal | undefined {
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** upstream's RequestInfo verb of a non-resource request: the method in lower case, HEAD as get. */
+function nonResourceVerb(method: string): string {
+  return method === 'HEAD' ? 'get' : method.toLowerCase();
+}
 
 function header(req: http.IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
@@ -118,11 +125,23 @@ function checkBrowserBody(req: http.IncomingMessage): void {
   }
 }
 
-/** Who is asking: the token's holder, a live console session, or nobody. A wrong token is 401 everywhere. */
-function authenticate(auth: Authenticator, req: http.IncomingMessage): Principal | undefined {
+/** Service-account tokens (server/serviceaccount): the user a token authenticates, or undefined. */
+export type BearerTokenAuthenticator = (token: string) => Promise<UserInfo | undefined>;
+
+export interface FrontDoorOptions {
+  /** Tokens other than the administrator's: service-account JWTs. */
+  serviceAccountTokens?: BearerTokenAuthenticator;
+  /** Route URLs whose handlers authorize each request by its resource (the resource routes). */
+  resourceRoutes?: ReadonlySet<string>;
+}
+
+/** Who is asking: the token's holder, a service account, a live console session, or nobody. A wrong token is 401 everywhere. */
+async function authenticate(auth: Authenticator, req: http.IncomingMessage, opts: FrontDoorOptions): Promise<Principal | undefined> {
   const bearer = Authenticator.bearer(header(req, 'authorization'));
   if (bearer !== undefined) {
     if (auth.checkToken(bearer)) return { kind: 'token' };
+    const user = opts.serviceAccountTokens ? await opts.serviceAccountTokens(bearer) : undefined;
+    if (user) return { kind: 'serviceaccount', user };
     throw unauthorized();
   }
   // The address pods reach takes bearer tokens only: a console cookie means nothing there.
@@ -131,10 +150,10 @@ function authenticate(auth: Authenticator, req: http.IncomingMessage): Principal
 }
 
 /** Steps 2 and 3: the onRequest hook, first of every route (and of the not-found handler). */
-export function frontDoorHook(auth: Authenticator) {
+export function frontDoorHook(auth: Authenticator, opts: FrontDoorOptions = {}) {
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     const req = request.raw;
-    const principal = authenticate(auth, req);
+    const principal = await authenticate(auth, req, opts);
     const refused = refusals.get(req);
     if (refused !== undefined) {
       if (!principal) throw unauthorized();
@@ -143,6 +162,13 @@ export function frontDoorHook(auth: Authenticator) {
     const isPublic = (request.routeOptions.config as RouteAccess | undefined)?.public === true;
     if (!principal && !isPublic) throw unauthorized();
     if (principal) principals.set(req, principal);
+    // A service account is authorized here for paths outside the resource API (the resource
+    // handlers decide the others by group, resource and namespace): discovery, health, OpenAPI,
+    // the issuer's keys, and nothing else (no /metrics, logs service or clusters).
+    if (principal?.kind === 'serviceaccount' && !isPublic && !opts.resourceRoutes?.has(request.routeOptions.url ?? '')) {
+      const attributes = { path: request.url.split('?')[0]!, verb: nonResourceVerb(request.method) };
+      if (!authorize(principal.user, attributes).allowed) throw forbiddenError(principal.user, attributes);
+    }
 
     const write = !SAFE_METHODS.has(request.method);
     const upgrade = header(req, 'upgrade') !== undefined;

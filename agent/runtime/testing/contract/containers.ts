@@ -262,6 +262,26 @@ export function describeContainerContract(ctx: ContractContext): void {
       expect(sandboxes.map((s) => [s.id, s.metadata.name, s.state])).toEqual([[b.id, 'adopt-b', 'ready']]);
     });
 
+    it('reports a running container\'s CPU time and working set (containerStats), NotRunning once stopped', async () => {
+      const { id } = await newPod('stats');
+      // Busy for a while, then keeps 4 MiB of a tmpfs file in memory and idles.
+      const script = 'i=0; while [ $i -lt 50000 ]; do i=$((i+1)); done; /bin/busybox head -c 4194304 /dev/zero > /dev/shm/ballast; echo busy-done; while :; do sleep 1; done';
+      const c = await start(
+        id,
+        containerConfig('busy', sh(script, async (p) => (p.useCpu(200), p.allocate(4 * 1024 * 1024), p.out('busy-done'), p.forever()))),
+      );
+      await waitForLine(c, 'busy-done');
+      const first = await rt.containerStats!(c);
+      expect(first.id).toBe(c);
+      expect(Math.abs(first.timestamp.getTime() - h.now().getTime())).toBeLessThan(5000);
+      expect(first.usageCoreNanoSeconds).toBeGreaterThan(0);
+      expect(first.workingSetBytes).toBeGreaterThanOrEqual(4 * 1024 * 1024);
+      const second = await rt.containerStats!(c);
+      expect(second.usageCoreNanoSeconds).toBeGreaterThanOrEqual(first.usageCoreNanoSeconds);
+      await rt.stopContainer(c, 0);
+      expect((await reasonOf(rt.containerStats!(c))).reason).toBe('NotRunning');
+    });
+
     it('removes a running container, and removing it again is fine', async () => {
       const { id } = await newPod('remove');
       const c = await start(id, containerConfig('victim', sh('echo up; while :; do sleep 1; done', async (p) => (p.out('up'), p.forever()))));

@@ -1,5 +1,5 @@
 // The contract of StreamingService: exec in a running container with its exit code and
-// output.
+// output; port-forward to what listens in a ready sandbox.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ContainerRuntime } from '../../container-runtime.js';
 import { SH, reasonOf, type ContractContext, type ContractHarness } from './context.js';
@@ -34,6 +34,52 @@ export function describeStreamingServiceContract(ctx: ContractContext): void {
       expect(slow.reason).toBe('DeadlineExceeded');
       await rt.stopContainer(c, 0);
       expect((await reasonOf(rt.execSync(c, ['/bin/busybox', 'true'], 1000))).reason).toBe('NotRunning');
+    });
+  });
+
+  describe('portForward', () => {
+    let rt: ContainerRuntime;
+    beforeAll(() => {
+      ({ rt } = ctx);
+    });
+
+    /** Sends one HTTP/1.0 request through a forwarded connection and reads until the server closes. */
+    const fetchThrough = async (sandboxId: string, port: number): Promise<string> => {
+      const conn = await rt.portForward!(sandboxId, port);
+      const chunks: Buffer[] = [];
+      const closed = new Promise<void>((resolve, reject) => {
+        conn.on('data', (c: Buffer) => chunks.push(c));
+        conn.on('end', resolve);
+        conn.on('error', reject);
+      });
+      conn.write('GET /index.html HTTP/1.0\r\nHost: pod\r\n\r\n');
+      await closed;
+      conn.destroy();
+      return Buffer.concat(chunks).toString('utf8');
+    };
+
+    it('connects to a port a container listens on inside the sandbox; a closed port is refused; a stopped sandbox is NotRunning', async () => {
+      const { id } = await newPod('forward');
+      const serve = '/bin/busybox mkdir -p /www && echo hello-forward > /www/index.html && exec /bin/busybox httpd -f -p 8080 -h /www';
+      const c = await start(id, containerConfig('web', sh(serve, async (p) => (p.listen(8080, () => 'HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\nhello-forward\n'), p.forever()))));
+      // httpd listens a moment after it starts: retry while the port is still closed.
+      let response: string | undefined;
+      for (let attempt = 0; attempt < 100 && response === undefined; attempt++) {
+        try {
+          response = await fetchThrough(id, 8080);
+        } catch (err) {
+          if (!/connection refused/.test(String(err))) throw err;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+      expect(response).toMatch(/^HTTP\/1\.[01] 200 OK\r\n/);
+      expect(response).toContain('\r\n\r\nhello-forward\n');
+      const refused = await reasonOf(rt.portForward!(id, 8081));
+      expect(refused.reason).toBe('Unknown');
+      expect(refused.message).toMatch(/inside the pod's network: dial tcp4 .*:8081: connect: connection refused$/);
+      await rt.stopContainer(c, 0);
+      await rt.stopPodSandbox(id);
+      expect((await reasonOf(rt.portForward!(id, 8080))).reason).toBe('NotRunning');
     });
   });
 }

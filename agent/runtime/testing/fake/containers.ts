@@ -13,6 +13,7 @@ import {
   type ContainerConfig,
   type ContainerEvent,
   type ContainerFilter,
+  type ContainerStats,
   type ContainerStatus,
   type ContainerSummary,
   type EventsOptions,
@@ -84,6 +85,7 @@ export class FakeContainers {
       signalHandlers: new Map(),
       exitWaiters: new Set(),
       memoryUsed: 0,
+      cpuNanos: 0,
       run: 0,
     };
     this.node.containers.set(id, c);
@@ -164,6 +166,14 @@ export class FakeContainers {
     const c = this.node.containers.get(id);
     if (!c || c.type !== 'container') throw new RuntimeError('NotFound', `no such container: ${id}`);
     return this.node.status(c);
+  }
+
+  /** CPU time its processes spent (useCpu) and the memory they allocated, read now (virtual time). */
+  async containerStats(id: string): Promise<ContainerStats> {
+    const c = this.node.containers.get(id);
+    if (!c || c.type !== 'container') throw new RuntimeError('NotFound', `no such container: ${id}`);
+    if (c.state !== 'running') throw new RuntimeError('NotRunning', `container ${id} is not running`);
+    return { id, timestamp: this.node.clock.now(), usageCoreNanoSeconds: c.cpuNanos, workingSetBytes: c.memoryUsed };
   }
 
   async listContainers(filter: ContainerFilter = {}): Promise<ContainerSummary[]> {

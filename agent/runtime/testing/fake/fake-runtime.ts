@@ -19,7 +19,7 @@
 // The parts, one per service of the runtime interface, share one FakeNode (node.ts: the
 // state): sandboxes.ts and containers.ts (RuntimeService), images.ts, volumes.ts, streaming.ts,
 // files-and-logs.ts; processes.ts runs programs, container-fs.ts is what a container sees of files.
-import type { Writable } from 'node:stream';
+import type { Duplex, Writable } from 'node:stream';
 import { FakeClock } from '../../../../machinery/index.js';
 import type {
   ContainerConfig,
@@ -27,6 +27,7 @@ import type {
   ContainerFilter,
   ContainerLogInfo,
   ContainerRuntime,
+  ContainerStats,
   ContainerStatus,
   ContainerSummary,
   EventsOptions,
@@ -224,6 +225,9 @@ export class FakeRuntime implements ContainerRuntime {
   waitContainer(id: string, signal?: AbortSignal): Promise<ContainerStatus> {
     return this.containers.waitContainer(id, signal);
   }
+  containerStats(id: string): Promise<ContainerStats> {
+    return this.containers.containerStats(id);
+  }
   events(options?: EventsOptions): AsyncIterable<ContainerEvent> {
     return this.containers.events(options);
   }
@@ -268,6 +272,9 @@ export class FakeRuntime implements ContainerRuntime {
   }
   attachStdin(id: string): Promise<Writable> {
     return this.streaming.attachStdin(id);
+  }
+  portForward(podSandboxId: string, port: number): Promise<Duplex> {
+    return this.streaming.portForward(podSandboxId, port);
   }
 
   // ------------------------------------------------------------------ LogAndFileService

@@ -100,6 +100,8 @@ export interface FakeContainer {
   signalHandlers: Map<string, (() => void)[]>;
   exitWaiters: Set<() => void>;
   memoryUsed: number;
+  /** CPU time the container's processes spent (useCpu), for containerStats. */
+  cpuNanos: number;
   pid?: number;
   run: number;
 }

@@ -176,6 +176,9 @@ export class FakeProcesses {
         const limit = c.config.resources?.memoryLimitBytes;
         if (limit && c.memoryUsed > limit) self.node.finish(c, 137, true);
       },
+      useCpu: (ms) => {
+        if (alive()) c.cpuNanos += Math.round(ms * 1e6);
+      },
     };
     return {
       api,

@@ -1,6 +1,9 @@
 // StreamingService of the FakeRuntime: execSync runs a FakeProgram beside the main process
-// (with its timeout on virtual time); attachStdin feeds the main process's stdin.
-import { Writable } from 'node:stream';
+// (with its timeout on virtual time); attachStdin feeds the main process's stdin; portForward
+// connects to what a process listens on in the sandbox (FakeProcess.listen): one request per
+// connection, answered when its head ends (a blank line) or the client half-closes, then closed,
+// as an HTTP/1.0 server does.
+import { Duplex, Writable } from 'node:stream';
 import type { ExecResult, StreamingService } from '../../container-runtime.js';
 import { RuntimeError } from '../../runtime-error.js';
 import type { FakeNode } from './node.js';
@@ -42,6 +45,43 @@ export class FakeStreaming implements StreamingService {
       throw new RuntimeError('DeadlineExceeded', `command ${JSON.stringify(cmd)} timed out after ${timeoutMs}ms`);
     }
     return { exitCode: proc.exitCode ?? 0, stdout: proc.stdout, stderr: proc.stderr };
+  }
+
+  async portForward(podSandboxId: string, port: number): Promise<Duplex> {
+    const s = this.node.sandboxes.get(podSandboxId);
+    if (!s) throw new RuntimeError('NotFound', `no such sandbox: ${podSandboxId}`);
+    if (s.state !== 'ready') throw new RuntimeError('NotRunning', `sandbox ${podSandboxId} is not running`);
+    const listener = s.listeners.get(port);
+    // The Docker runtime's words for a port nothing listens on.
+    if (!listener) throw new RuntimeError('Unknown', `failed to connect to ${s.ip}:${port} inside the pod's network: dial tcp4 ${s.ip}:${port}: connect: connection refused`);
+    let request = '';
+    let answered = false;
+    const answer = () => {
+      if (answered) return;
+      answered = true;
+      Promise.resolve()
+        .then(() => listener.handler(request))
+        .then(
+          (response) => {
+            conn.push(Buffer.from(response, 'utf8'));
+            conn.push(null);
+          },
+          (err: unknown) => conn.destroy(err instanceof Error ? err : new Error(String(err))),
+        );
+    };
+    const conn = new Duplex({
+      read() {},
+      write(chunk: Buffer, _enc, cb) {
+        request += chunk.toString('utf8');
+        if (/\r?\n\r?\n/.test(request)) answer();
+        cb();
+      },
+      final(cb) {
+        answer();
+        cb();
+      },
+    });
+    return conn;
   }
 
   async attachStdin(id: string): Promise<Writable> {

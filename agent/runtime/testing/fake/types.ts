@@ -44,6 +44,8 @@ export interface FakeProcess {
   request(host: string, port: number, request: string): Promise<string>;
   /** Uses memory; past the container's memory limit the kernel OOM-kills the container. */
   allocate(bytes: number): void;
+  /** Spends CPU time (what containerStats counts), at once: virtual time does not move. */
+  useCpu(ms: number): void;
 }
 
 export type FakeProgram = (p: FakeProcess) => void | Promise<void>;

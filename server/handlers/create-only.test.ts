@@ -265,7 +265,7 @@ describe('create-only routes', () => {
 describe('discovery', () => {
   it('lists both groups, and each review with verbs ["create"] only', async () => {
     const groups = (await request('GET', '/apis')).json().groups.map((g: { name: string }) => g.name);
-    expect(groups).toEqual(['apps', 'events.k8s.io', 'authentication.k8s.io', 'authorization.k8s.io', 'batch', 'networking.k8s.io', 'policy', 'apiextensions.k8s.io', 'scheduling.k8s.io', 'coordination.k8s.io', 'logs.jobyard.io', 'metrics.k8s.io']);
+    expect(groups).toEqual(['apps', 'events.k8s.io', 'authentication.k8s.io', 'authorization.k8s.io', 'batch', 'networking.k8s.io', 'policy', 'apiextensions.k8s.io', 'scheduling.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io', 'logs.jobyard.io', 'metrics.k8s.io']);
     expect((await request('GET', '/apis/authentication.k8s.io/v1')).json()).toEqual({
       kind: 'APIResourceList',
       apiVersion: 'v1',

@@ -97,7 +97,7 @@ export function filterPodsWithPDBViolation(pods: readonly PodView[], pdbs: reado
   return { violating, nonViolating };
 }
 
-/** What else sits on the node besides its pods: pods nominated to it with priority ≥ the preemptor's. */
+/** What else the node holds that preemption cannot remove: pods being bound there, pods nominated to it with priority ≥ the preemptor's. */
 export interface NominatedLoad {
   requests: ResourceList[];
 }

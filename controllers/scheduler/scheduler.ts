@@ -320,7 +320,9 @@ export class PodScheduler {
     for (const { node, reasons } of unfit) {
       if (!resolvableByPreemption(reasons)) continue;
       const name = node.metadata.name ?? '';
-      const sel = selectVictimsOnNode(pod, node, this.podsOn(name), { requests: this.nominatedLoad(name, pod) }, pdbs, nowMs);
+      // Pods being bound there (assumed) cannot be preempted yet; they count as load, as nominated ones do.
+      const load = [...this.assumedLoad(name), ...this.nominatedLoad(name, pod)];
+      const sel = selectVictimsOnNode(pod, node, this.podsOn(name), { requests: load }, pdbs, nowMs);
       if ('reasons' in sel) reasonsByTriedNode.push(sel.reasons);
       else candidates.set(name, { pods: sel.victims, numPDBViolations: sel.numPDBViolations });
     }
@@ -360,6 +362,12 @@ export class PodScheduler {
   /** Pods on the node that hold resources (the cache's NodeInfo). */
   private podsOn(nodeName: string): PodView[] {
     return this.podInformer.indexer.byIndex(NODE_RESOURCE_HOLDERS_INDEX, nodeName);
+  }
+
+  /** Requests of the pods assumed on the node whose binding the cache has not shown yet. */
+  private assumedLoad(nodeName: string): ResourceList[] {
+    const bound = new Set(this.podsOn(nodeName).map((p) => keyOf(p as Pod)));
+    return [...this.assumed].filter(([k, a]) => a.node === nodeName && !bound.has(k)).map(([, a]) => a.requests);
   }
 
   /** Requests of the pods nominated to the node with priority ≥ the pod's, the pod itself left out. */

@@ -78,7 +78,7 @@ export interface ApiServerDeps {
   /** Extra routes of other parts (clusters, logs), registered after authentication. */
   extraRoutes?: (app: FastifyInstance) => void | Promise<void>;
   /** Service accounts: their tokens' issuer (TokenRequest, the OIDC documents) and authenticator. */
-  serviceAccounts?: { tokens: ServiceAccountTokens; authenticate: BearerTokenAuthenticator };
+  serviceAccounts?: { tokens: ServiceAccountTokens; authenticate: BearerTokenAuthenticator; jwksUri: () => string };
 }
 
 /** The resource routes: their handler authorizes each request by group, resource and namespace. */
@@ -283,7 +283,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<BuiltApiServe
       reply
         .header('Cache-Control', 'public, max-age=3600')
         .type('application/json')
-        .send(JSON.stringify(tokens.openidConfiguration(`https://${deps.serverAddress}/openid/v1/jwks`))),
+        .send(JSON.stringify(tokens.openidConfiguration(deps.serviceAccounts!.jwksUri()))),
     );
     app.get('/openid/v1/jwks', async (_req, reply) =>
       reply.header('Cache-Control', 'public, max-age=3600').type('application/jwk-set+json').send(JSON.stringify(await tokens.jwks())),

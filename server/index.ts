@@ -235,7 +235,8 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     clock,
     // Console sessions in the data dir: they survive a restart, sign-out revokes them.
     authenticator: new Authenticator(opts.token, { sessions }),
-    serviceAccounts: { tokens: serviceAccountTokens, authenticate: (token) => serviceAccountAuthenticator.authenticate(token) },
+    // The keys' address as upstream's default jwks_uri: this server's external address.
+    serviceAccounts: { tokens: serviceAccountTokens, authenticate: (token) => serviceAccountAuthenticator.authenticate(token), jwksUri: () => `${local}/openid/v1/jwks` },
     version: opts.version,
     // Custom resources' documents beside the built-in ones (kubectl explain of a CR).
     openapi: withCustomResources(buildOpenAPIProvider(allResources), catalog),

@@ -115,8 +115,11 @@ describe('projected volumes (collectData)', () => {
     );
   });
 
-  it('a kind without a projector (serviceAccountToken until one is given) or clusterTrustBundle is unsupported; a projector plugs in', async () => {
-    await expect(projectedFiles([{ serviceAccountToken: { path: 'token' } }], ctx(), defaultProjectors)).rejects.toBeInstanceOf(UnsupportedSourceError);
+  it('clusterTrustBundle and podCertificate are unsupported; serviceAccountToken waits for its projector, which plugs in', async () => {
+    const noToken = await projectedFiles([{ serviceAccountToken: { path: 'token' } }], ctx(), defaultProjectors).catch((e: unknown) => e);
+    expect(noToken).not.toBeInstanceOf(UnsupportedSourceError);
+    expect((noToken as Error).message).toBe('serviceAccountToken projections are not served by this node agent (no token projector)');
+    await expect(projectedFiles([{ podCertificate: {} }], ctx(), defaultProjectors)).rejects.toBeInstanceOf(UnsupportedSourceError);
     await expect(projectedFiles([{ clusterTrustBundle: { path: 'ca.crt', signerName: 'x/y' } }], ctx(), defaultProjectors)).rejects.toThrow('clusterTrustBundle projections are not supported by this node');
     const projectors: SourceProjectors = { ...defaultProjectors, serviceAccountToken: async (src, c) => [{ path: src.path, data: Buffer.from(`token-for-${c.pod.metadata.name}`), mode: c.defaultMode }] };
     const files = await projectedFiles([{ serviceAccountToken: { path: 'token' } }, { downwardAPI: { items: [{ path: 'namespace', fieldRef: { fieldPath: 'metadata.namespace' } }] } }], ctx(0o420), projectors);

@@ -141,7 +141,11 @@ export async function projectedFiles(sources: VolumeProjection[] | undefined, ct
     const kind = sourceKind(source);
     if (!kind) continue;
     const project = projectors[kind] as SourceProjector | undefined;
-    if (!project) throw new UnsupportedSourceError(`${kind} projections are not supported by this node`);
+    if (!project) {
+      // Tokens are the agent's to wire (KubeletDeps.projectors): without it the pod waits, with events.
+      if (kind === 'serviceAccountToken') throw new Error('serviceAccountToken projections are not served by this node agent (no token projector)');
+      throw new UnsupportedSourceError(`${kind} projections are not supported by this node`);
+    }
     try {
       for (const f of await project(source[kind] as never, ctx)) byPath.set(cleanPath(f.path), { ...f, path: cleanPath(f.path) });
     } catch (err) {

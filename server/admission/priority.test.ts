@@ -70,6 +70,11 @@ describe('Priority admission: pods', () => {
       message:
         'pods "z" is forbidden: the string value of PreemptionPolicy (Never) must not be provided in pod spec; priority admission controller computed PreemptLowerPriority from the given PriorityClass name',
     });
+    // A generated name does not exist yet when admission runs: the message names the prefix, as upstream's.
+    expect(refusal(() => registry.create(pods, 'default', { ...pod(''), metadata: { generateName: 'job-x-' }, spec: { ...pod('').spec, priorityClassName: 'nope' } }))).toEqual({
+      code: 403,
+      message: 'pods "job-x-" is forbidden: no PriorityClass with name nope was found',
+    });
     expect(store.list('pods', {}).items).toEqual([]);
     // The same value the class gives is accepted.
     expect(createPod('ok', { priorityClassName: 'high', priority: 1000 }).spec.priority).toBe(1000);

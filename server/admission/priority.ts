@@ -88,9 +88,9 @@ export class PriorityAdmission implements AdmissionPlugin {
   }
 }
 
-/** admission.NewForbidden: `<resource> "<name>" is forbidden: <why>`. */
+/** admission.NewForbidden: `<resource> "<name>" is forbidden: <why>`; before a name is generated, the generateName prefix. */
 function forbidden(attrs: AdmissionAttributes, why: string): StatusError {
-  const name = attrs.name || (attrs.object.metadata.generateName ?? '');
+  const name = attrs.name || attrs.object.metadata.generateName || 'Unknown';
   return new StatusError(
     failureStatus(403, 'Forbidden', `${qualifiedResource(attrs.resource, attrs.group)} ${JSON.stringify(name)} is forbidden: ${why}`, { name, group: attrs.group, kind: attrs.resource }),
   );

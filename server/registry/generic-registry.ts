@@ -234,7 +234,8 @@ export class GenericRegistry {
     if (generated) meta.name = generateName(meta.generateName!);
     def.strategy.defaults?.(obj);
     if (!opts.applied) trackUpdate(def, undefined, obj, opts, meta.creationTimestamp);
-    this.mutate(def, 'CREATE', namespace, obj, undefined, opts);
+    // Upstream admits before generating a name: a generated one is not the request's name yet.
+    this.mutate(def, 'CREATE', namespace, obj, undefined, opts, generated ? '' : undefined);
     // Upstream's Store.BeginCreate: before the strategy (the Service storage allocates here).
     hook.finish = this.deps.storageHooks?.get(storageResource(def))?.beginCreate?.(obj, !!opts.dryRun);
     def.strategy.prepareForCreate(obj, ctx);
@@ -474,8 +475,10 @@ export class GenericRegistry {
   // ---- helpers -------------------------------------------------------------------------------
 
   /** Mutating admission (upstream runs it in the handler, before the strategy): may change obj, throws to refuse. */
-  private mutate(def: ResourceDefinition, operation: AdmissionOperation, namespace: string, obj: KubeObject, old: KubeObject | undefined, opts: WriteOptions): void {
-    this.deps.admission?.admit?.(this.attributes(def, operation, namespace, obj, old, opts));
+  private mutate(def: ResourceDefinition, operation: AdmissionOperation, namespace: string, obj: KubeObject, old: KubeObject | undefined, opts: WriteOptions, name?: string): void {
+    if (!this.deps.admission?.admit) return;
+    const attrs = this.attributes(def, operation, namespace, obj, old, opts);
+    this.deps.admission.admit(name === undefined ? attrs : { ...attrs, name });
   }
 
   /** Validating admission (upstream's createValidation / updateValidation): throws to refuse. */

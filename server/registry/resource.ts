@@ -246,6 +246,7 @@ export interface ReadOnly {
   why: string;
 }
 
+/**
  * A resource served from another one's storage in another version, as upstream serves
  * events.k8s.io/v1 Events from core/v1's (one storage, converted on the way in and out).
  * Strategies, tables and responses see this resource's form; selectors read the stored form.

@@ -24,6 +24,8 @@ import {
 import { errorMessage } from '../machinery/index.js';
 import { CronJobController } from './cronjob/index.js';
 import { DisruptionController } from './disruption/index.js';
+import { EndpointsController } from './endpoint/index.js';
+import { EndpointSliceController } from './endpointslice/index.js';
 import { GarbageCollector, type GarbageCollectorDeps } from './garbagecollector/index.js';
 import { JobController, type PodFailureBackoffSettings } from './job/index.js';
 import { NamespaceController } from './namespace/index.js';
@@ -44,6 +46,8 @@ export interface ControllersConfig {
   disruption?: false | { workers?: number };
   nodelifecycle?: false | { workers?: number };
   tainteviction?: false | object;
+  endpoint?: false | { workers?: number };
+  endpointslice?: false | { workers?: number; maxEndpointsPerSlice?: number };
 }
 
 export interface ControllerManagerOptions {
@@ -75,6 +79,8 @@ export interface ControllerManager {
   readonly disruption?: DisruptionController;
   readonly nodeLifecycle?: NodeLifecycleController;
   readonly taintEviction?: TaintEvictionController;
+  readonly endpoints?: EndpointsController;
+  readonly endpointSlices?: EndpointSliceController;
   /** Resolves once every informer has listed. */
   waitForCacheSync(): Promise<boolean>;
   /** Stops every loop, waits for in-flight work, flushes events. Idempotent. */
@@ -230,6 +236,22 @@ export function startControllers(opts: ControllerManagerOptions): ControllerMana
     runs.push({ name: 'tainteviction', run: (s) => te.run(s) });
   }
 
+  let endpoints: EndpointsController | undefined;
+  const endpointCfg = enabled(cfg.endpoint);
+  if (endpointCfg) {
+    const ec = new EndpointsController({ clientset, informers, scheduler, logger: withFields(logger, { controller: 'endpoint' }) });
+    endpoints = ec;
+    runs.push({ name: 'endpoint', run: (s) => ec.run(s, endpointCfg.workers ?? 1) });
+  }
+
+  let endpointSlices: EndpointSliceController | undefined;
+  const sliceCfg = enabled(cfg.endpointslice);
+  if (sliceCfg) {
+    const esc = new EndpointSliceController({ clientset, informers, scheduler, logger: withFields(logger, { controller: 'endpointslice' }), maxEndpointsPerSlice: sliceCfg.maxEndpointsPerSlice });
+    endpointSlices = esc;
+    runs.push({ name: 'endpointslice', run: (s) => esc.run(s, sliceCfg.workers ?? 1) });
+  }
+
   // Every controller has registered its informers: start them, then the loops.
   const ac = new AbortController();
   // Every informer, queue and worker listens on this one signal.
@@ -255,6 +277,8 @@ export function startControllers(opts: ControllerManagerOptions): ControllerMana
     disruption,
     nodeLifecycle,
     taintEviction,
+    endpoints,
+    endpointSlices,
     waitForCacheSync: () => informers.waitForCacheSync(ac.signal),
     stop() {
       stopping ??= (async () => {

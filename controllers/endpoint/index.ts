@@ -1,0 +1,2 @@
+export { EndpointsController, type EndpointsControllerDeps, endpointSubsetsFor } from './endpoints-controller.js';
+export * from './util.js';

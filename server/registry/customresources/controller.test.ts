@@ -92,7 +92,7 @@ describe('CustomResourceDefinitionController', () => {
     // The object's own finalizer goes (its controller is done): the next sync lets the CRD go.
     registry.guaranteedUpdate(served, 'default', 'held', (o) => (o.metadata.finalizers = []));
     const written: string[] = [];
-    const stop = store.watch('apiextensions.k8s.io/customresourcedefinitions', undefined, Number(store.list('apiextensions.k8s.io/customresourcedefinitions').resourceVersion), (e) => {
+    const stop = store.watch('apiextensions.k8s.io/customresourcedefinitions', undefined, store.currentRv(), (e) => {
       const c = (e.object as { status?: { conditions?: { type: string; status: string; reason: string }[] } } | undefined)?.status?.conditions?.find((x) => x.type === 'Terminating');
       if (c) written.push(`${c.status}/${c.reason}`);
     });

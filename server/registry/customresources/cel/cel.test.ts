@@ -85,6 +85,15 @@ describe('x-kubernetes-validations: failures as upstream reports them (1.32)', (
     expect(check(whole, { spec: { a: { b: 2 } } }, { spec: { a: { b: 1 } } })).toEqual(['spec: Invalid value: "object": spec is immutable']);
   });
 
+  it('optionalOldSelf: the rule runs on create too, oldSelf an optional (none without an old value)', () => {
+    const rule = { rule: 'oldSelf.hasValue() ? self >= oldSelf.value() : self <= 10', message: 'starts at most 10 and never shrinks', optionalOldSelf: true };
+    const schema = root({ type: 'object', properties: { size: { type: 'integer', 'x-kubernetes-validations': [rule] } } });
+    expect(check(schema, { spec: { size: 11 } })).toEqual(['spec.size: Invalid value: "integer": starts at most 10 and never shrinks']);
+    expect(check(schema, { spec: { size: 5 } })).toEqual([]);
+    expect(check(schema, { spec: { size: 20 } }, { spec: { size: 5 } })).toEqual([]);
+    expect(check(schema, { spec: { size: 4 } }, { spec: { size: 5 } })).toEqual(['spec.size: Invalid value: "integer": starts at most 10 and never shrinks']);
+  });
+
   it('list items correlate with their old selves only in listType=map lists, by key', () => {
     const item: JSONSchemaProps = { type: 'object', properties: { name: { type: 'string' }, size: { type: 'integer' } }, 'x-kubernetes-validations': [{ rule: 'self.size >= oldSelf.size', message: 'cannot shrink' }] };
     const mapList = root({ type: 'object', properties: { disks: { type: 'array', 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'], items: item } } });

@@ -29,6 +29,8 @@ export interface CompiledRule {
   program: Program;
   messageProgram?: Program;
   usesOldSelf: boolean;
+  /** optionalOldSelf: oldSelf is an optional, none on create, and the rule runs then too. */
+  optionalOldSelf: boolean;
   /** fieldPath as a field path relative to the rule's node ("replicas", "labels[a]"). */
   fieldPath?: string;
   /** AST nodes and comprehension nesting: the cost estimate's factors. */
@@ -147,6 +149,15 @@ function compileNodeRules(s: JSONSchemaProps, p: FieldPath, type: CelNodeType, e
   const env = versionEnv.clone();
   env.registerVariable('self', type.decl);
   env.registerVariable('oldSelf', type.decl);
+  let optionalEnv: Environment | undefined;
+  const optionalOldSelfEnv = () => {
+    if (!optionalEnv) {
+      optionalEnv = versionEnv.clone();
+      optionalEnv.registerVariable('self', type.decl);
+      optionalEnv.registerVariable('oldSelf', `optional<${type.decl}>`);
+    }
+    return optionalEnv;
+  };
   const out: CompiledRule[] = [];
   rules.forEach((r, i) => {
     const rp = p.child('x-kubernetes-validations').index(i);
@@ -164,7 +175,8 @@ function compileNodeRules(s: JSONSchemaProps, p: FieldPath, type: CelNodeType, e
       else fieldPath = normalized.path;
     }
     if (!source.trim()) return;
-    const compiled = compileExpression(env, source);
+    const ruleEnv = r.optionalOldSelf ? optionalOldSelfEnv() : env;
+    const compiled = compileExpression(ruleEnv, source);
     const invalidRule = (detail: string) => ({ type: 'FieldValueInvalid' as const, field: rp.child('rule').toString(), omitValue: true, detail: `${goRule(r)}: ${detail}` });
     if ('error' in compiled) {
       errors.push(invalidRule(`compilation failed: ${compiled.error}`));
@@ -176,7 +188,7 @@ function compileNodeRules(s: JSONSchemaProps, p: FieldPath, type: CelNodeType, e
     }
     let messageProgram: Program | undefined;
     if (r.messageExpression !== undefined) {
-      const m = compileExpression(env, r.messageExpression);
+      const m = compileExpression(ruleEnv, r.messageExpression);
       const mp = rp.child('messageExpression');
       const invalidMessage = (detail: string) => ({ type: 'FieldValueInvalid' as const, field: mp.toString(), omitValue: true, detail: `${goRule(r)}: ${detail}` });
       if (!r.messageExpression.trim()) errors.push(fieldErrors.required(mp, 'messageExpression is not specified'));
@@ -185,7 +197,7 @@ function compileNodeRules(s: JSONSchemaProps, p: FieldPath, type: CelNodeType, e
       else messageProgram = m.program;
     }
     if (errors.length > before) return;
-    out.push({ rule: r, program: compiled.program, messageProgram, fieldPath, ...analyse(compiled.program.ast) });
+    out.push({ rule: r, program: compiled.program, messageProgram, fieldPath, optionalOldSelf: !!r.optionalOldSelf, ...analyse(compiled.program.ast) });
   });
   return out;
 }

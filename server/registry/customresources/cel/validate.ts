@@ -10,6 +10,7 @@
 // AST nodes × (values under self + 1)^(nesting of comprehension macros), and refused above
 // upstream's per-call limit (1,000,000); all calls of one object share upstream's
 // 10,000,000 budget. Nothing expensive is run to find out that it was.
+import { Optional } from '@marcbachmann/cel-js';
 import type { JSONSchemaProps } from '../../../../api/index.js';
 import { type FieldError, fieldErrors } from '../../../../machinery/index.js';
 import type { CompiledRule, NodeValidator } from './compile.js';
@@ -86,9 +87,10 @@ class Run {
     const type = (v.schema as JSONSchemaProps).type ?? '';
     const hasOld = old !== null && old !== undefined;
     const size = countValues(value) + (hasOld ? countValues(old) : 0);
-    let bindings: Record<string, unknown> | undefined;
+    let plain: Record<string, unknown> | undefined;
     for (const r of v.rules) {
-      if (r.usesOldSelf && !hasOld) continue;
+      // A transition rule waits for an old value, unless it takes oldSelf as an optional.
+      if (r.usesOldSelf && !hasOld && !r.optionalOldSelf) continue;
       const cost = r.astNodes * Math.pow(size + 1, r.loopDepth);
       if (cost > PER_CALL_LIMIT) {
         this.errs.push(fieldErrors.invalid(shown(path), type, `'operation cancelled: actual cost limit exceeded': no further validation rules will be run due to call cost exceeds limit for rule: ${ruleErrorString(r.rule)}`));
@@ -101,7 +103,8 @@ class Run {
         return;
       }
       this.budget -= cost;
-      bindings ??= { self: v.type.convert(value), oldSelf: hasOld ? v.type.convert(old) : undefined };
+      plain ??= { self: v.type.convert(value), oldSelf: hasOld ? v.type.convert(old) : undefined };
+      const bindings = r.optionalOldSelf ? { self: plain.self, oldSelf: hasOld ? Optional.of(plain.oldSelf) : Optional.none() } : plain;
       let result: unknown;
       try {
         result = r.program(bindings);

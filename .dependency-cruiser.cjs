@@ -1,5 +1,5 @@
 // Import rules of jobyard (docs/architecture.md "Parts and the one-way imports", README "Layout").
-// Imports flow one way: api <- machinery <- {server, client} <- {controllers, agent,
+// Imports flow one way: api <- machinery <- {server, client} <- {controllers, agent, dns,
 // logs, clusters, cli} <- cmd. The console (web/) is a separate app that may use
 // api/ wire types and nothing else of ours but the few machinery/ files it shares (below).
 //
@@ -11,7 +11,7 @@
 const SHARED_WITH_CONSOLE = '^machinery/(human-readable|error-message)\\.ts$';
 
 /** Every top-level folder of ours that holds code. */
-const OURS = ['api', 'machinery', 'server', 'client', 'controllers', 'agent', 'logs', 'clusters', 'cli', 'cmd', 'web', 'test', 'scripts', 'bin'];
+const OURS = ['api', 'machinery', 'server', 'client', 'controllers', 'agent', 'dns', 'logs', 'clusters', 'cli', 'cmd', 'web', 'test', 'scripts', 'bin'];
 
 /**
  * A rule: code under `from` may import only the folders in `allowed` (and itself,
@@ -39,6 +39,7 @@ module.exports = {
     onlyImports('client', ['api', 'machinery']),
     onlyImports('controllers', ['api', 'machinery', 'client']),
     onlyImports('agent', ['api', 'machinery', 'client']),
+    onlyImports('dns', ['api', 'machinery', 'client']),
     onlyImports('logs', ['api', 'machinery', 'client']),
     onlyImports('clusters', ['api', 'machinery', 'client']),
     onlyImports('cli', ['api', 'machinery', 'client']),
@@ -92,7 +93,7 @@ module.exports = {
       name: 'not-to-test-code',
       comment: 'Production code never imports tests or test support.',
       severity: 'error',
-      from: { path: '^(api|machinery|server|client|controllers|agent|logs|clusters|cli|cmd)/', pathNot: '\\.test\\.tsx?$' },
+      from: { path: '^(api|machinery|server|client|controllers|agent|dns|logs|clusters|cli|cmd)/', pathNot: '\\.test\\.tsx?$' },
       to: { path: '(\\.test\\.tsx?$|^test/)' },
     },
     {
@@ -101,7 +102,7 @@ module.exports = {
         'Production code never imports a testing/ folder (fakes, fixtures, contract suites): only tests and other ' +
         'testing/ code do, and tsconfig.build.json leaves testing/ out of dist/.',
       severity: 'error',
-      from: { path: '^(api|machinery|server|client|controllers|agent|logs|clusters|cli|cmd)/', pathNot: '(\\.test\\.tsx?$|(^|/)testing/)' },
+      from: { path: '^(api|machinery|server|client|controllers|agent|dns|logs|clusters|cli|cmd)/', pathNot: '(\\.test\\.tsx?$|(^|/)testing/)' },
       to: { path: '(^|/)testing/' },
     },
     {
@@ -110,7 +111,7 @@ module.exports = {
         'Outside agent/runtime/, the container runtime is used through its entries only: index.ts (the CRI-shaped ' +
         'services), docker/index.ts (the Docker engine) and testing/index.ts (fake and contract suite).',
       severity: 'error',
-      from: { path: '^(api|machinery|server|client|controllers|agent|logs|clusters|cli|cmd)/', pathNot: '^agent/runtime/' },
+      from: { path: '^(api|machinery|server|client|controllers|agent|dns|logs|clusters|cli|cmd)/', pathNot: '^agent/runtime/' },
       to: { path: '^agent/runtime/', pathNot: '^agent/runtime/(docker/|testing/)?index\\.ts$' },
     },
     {

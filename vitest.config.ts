@@ -12,7 +12,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{api,machinery,server,client,controllers,agent,logs,clusters,cli,cmd}/**/*.test.ts'],
+          include: ['{api,machinery,server,client,controllers,agent,dns,logs,clusters,cli,cmd}/**/*.test.ts'],
           exclude: ['**/*.docker.test.ts', 'node_modules/**', 'dist/**'],
           environment: 'node',
         },

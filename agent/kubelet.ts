@@ -51,6 +51,7 @@ import { PodWorkers, type PodSyncResult } from './pod-workers.js';
 import { PodSyncGate, type RuntimeHealth } from './runtime-health.js';
 import type { PodCgroups } from './pod-cgroups.js';
 import { recordPodStart, registerKubeletMetrics } from './metrics.js';
+import { PodDnsConfigurer, type PodDnsOptions } from './pod-dns.js';
 
 export interface KubeletOptions {
   /** Periodic resync of every pod. @defaultValue 10 s */
@@ -72,6 +73,8 @@ export interface KubeletOptions {
    * second container lifecycle per pod. @defaultValue false
    */
   alwaysPauseContainer?: boolean;
+  /** The pods' DNS: the cluster DNS server(s), the cluster domain, the host's resolv.conf (agent/pod-dns.ts). */
+  dns?: PodDnsOptions;
 }
 
 export interface KubeletDeps {
@@ -218,6 +221,7 @@ export class Kubelet {
       instanceLabels: deps.instanceLabels ?? {},
       ...(deps.options?.podPidsLimit !== undefined ? { podPidsLimit: deps.options.podPidsLimit } : {}),
       alwaysPauseContainer: !!deps.options?.alwaysPauseContainer,
+      ...(deps.options?.dns ? { dns: new PodDnsConfigurer(deps.options.dns) } : {}),
       ...(deps.podCgroups ? { podCgroups: deps.podCgroups } : {}),
       allocatable: () => this.allocatable,
       ...(deps.beforeContainerRemoval ? { beforeContainerRemoval: deps.beforeContainerRemoval } : {}),

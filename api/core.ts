@@ -246,6 +246,13 @@ export interface Toleration {
 /** Whether a pod may preempt lower-priority pods. */
 export type PreemptionPolicy = 'PreemptLowerPriority' | 'Never';
 
+/** spec.dnsConfig: merged into what dnsPolicy gives (the kubelet's appendDNSConfig). */
+export interface PodDNSConfig {
+  nameservers?: string[];
+  searches?: string[];
+  options?: { name?: string; value?: string }[];
+}
+
 export interface PodSpec {
   volumes?: Volume[];
   initContainers?: Container[];
@@ -254,6 +261,7 @@ export interface PodSpec {
   terminationGracePeriodSeconds?: number;
   activeDeadlineSeconds?: number;
   dnsPolicy?: string;
+  dnsConfig?: PodDNSConfig;
   nodeSelector?: Record<string, string>;
   serviceAccountName?: string;
   serviceAccount?: string;

@@ -98,6 +98,10 @@ program
   .option('--no-pod-api', 'do not listen where pods can reach the API')
   .option('--service-account-issuer <url>', "the iss of service-account tokens, and the audience the API takes them for", 'https://kubernetes.default.svc.cluster.local')
   .option('--proxy-mode <mode>', "how the node implements Services' cluster IPs and node ports: iptables (kube-proxy's rules, needs root; one proxying server per machine) or none", proxyMode, 'iptables')
+  .option('--cluster-domain <domain>', "the cluster's DNS domain (the kubelet's clusterDomain): Services are <name>.<namespace>.svc.<domain>", 'cluster.local')
+  .option('--cluster-dns', 'serve cluster DNS to pods on the pod address, port 53 (the default)')
+  .option('--no-cluster-dns', 'do not serve cluster DNS to pods (they then get the host\'s resolvers, as dnsPolicy Default)')
+  .option('--cluster-dns-port <port>', "the cluster DNS server's port on the pod address; another than 53 needs kube-proxy (--proxy-mode iptables), which carries the kube-dns Service's port 53 to it", port, 53)
   .option('--no-controllers', 'do not run the controllers in this process')
   .option('--no-agent', 'do not run the node agent in this process')
   .option('--node-name <name>', "the node agent's Node name (default: the host's name)")
@@ -122,6 +126,9 @@ program
     podApiAddress?: string;
     serviceAccountIssuer: string;
     proxyMode: 'iptables' | 'none';
+    clusterDomain: string;
+    clusterDns?: boolean;
+    clusterDnsPort: number;
     podApi: boolean;
     controllers: boolean;
     agent: boolean;
@@ -156,6 +163,9 @@ program
       podApiAddress: opts.podApi ? opts.podApiAddress : false,
       serviceAccountIssuer: opts.serviceAccountIssuer,
       proxyMode: opts.proxyMode,
+      clusterDns: opts.clusterDns !== false,
+      clusterDnsPort: opts.clusterDnsPort,
+      clusterDomain: opts.clusterDomain,
       quiet: false,
       watchHistoryMaxAgeSeconds: opts.watchHistoryMaxAge,
       watchHistoryMinEvents: opts.watchHistoryMinEvents,

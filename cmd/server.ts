@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { errorMessage, realClock } from '../machinery/index.js';
-import { type ApiServer, createApiServer, ENGINE_PATHS, isLoopback, type Level, type ProtectedPath } from '../server/index.js';
+import { type ApiServer, createApiServer, DEFAULT_SERVICE_CIDR, ENGINE_PATHS, isLoopback, type Level, type ProtectedPath } from '../server/index.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { ensurePrivateFile, securePrivateDir } from './data-dir.js';
 import { signInUrl, writeConsoleAddress } from './console-url.js';
@@ -55,6 +55,12 @@ export interface ServerOptions {
   serviceAccountIssuer?: string;
   /** kube-proxy on the node agent's machine: iptables rules for Services (the CLI's default), or none (the default here). */
   proxyMode?: 'iptables' | 'none';
+  /** Cluster DNS for pods on the pod address, port 53 (dns/; the CLI's default), or none (the default here). */
+  clusterDns?: boolean;
+  /** The cluster DNS server's port (default 53; another one only behind kube-proxy's kube-dns Service). */
+  clusterDnsPort?: number;
+  /** The cluster domain. @defaultValue cluster.local */
+  clusterDomain?: string;
   quiet: boolean;
   /** Options of the node agent's log collectors (tests shorten their intervals). */
   logCollection?: { pollIntervalMs?: number; relistIntervalMs?: number };
@@ -316,11 +322,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   let agent: RunningAgent | undefined;
   let proxy: { stop(): Promise<void> } | undefined;
+  let clusterDns: { stop(): Promise<void> } | undefined;
   let simulated: RunningSimulatedNodes | undefined;
   // The agent and the controllers first: their in-flight requests still need the listener.
   const stop = async () => {
     // kube-proxy first: its teardown removes our iptables rules (a kill -9 leaves them to the next start).
     await proxy?.stop();
+    await clusterDns?.stop();
     await agent?.stop();
     await simulated?.stop();
     await controllers?.stop();
@@ -348,6 +356,34 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   // The node agent, also an API client in process; pods/log is answered by it from now on.
   if (opts.agent) {
+    // Cluster DNS first: the kubelet gives pods its address in their resolv.conf.
+    const clusterDomain = opts.clusterDomain ?? 'cluster.local';
+    let podDns: { clusterDNS: string[]; clusterDomain: string; resolvConf: string } | undefined;
+    const dnsPort = opts.clusterDnsPort ?? 53;
+    const dnsLogger = opts.quiet ? noopLogger : consoleLogger('warn', 'cluster-dns');
+    if (opts.clusterDns && podAddress && dnsPort !== 53 && opts.proxyMode !== 'iptables') {
+      dnsLogger.warn('cluster DNS not started: a port other than 53 needs kube-proxy (--proxy-mode iptables)', { port: dnsPort });
+    } else if (opts.clusterDns && podAddress) {
+      const dns = await import('../dns/index.js');
+      const podSubnet = (await bridgeNetwork()).subnet;
+      try {
+        const started = await dns.startClusterDns({
+          client: new RestClientset(selfConfig),
+          address: podAddress,
+          port: dnsPort,
+          zone: clusterDomain,
+          // The kube-dns Service's cluster IP only where kube-proxy carries it to the server.
+          ...(opts.proxyMode === 'iptables' ? { serviceIP: dns.nthAddress(DEFAULT_SERVICE_CIDR, 10) } : {}),
+          ownsReverse: (ip) => dns.cidrContains(DEFAULT_SERVICE_CIDR, ip) || (!!podSubnet && dns.cidrContains(podSubnet, ip)),
+          logger: dnsLogger,
+        });
+        clusterDns = started;
+        podDns = { clusterDNS: [started.nameserver], clusterDomain, resolvConf: '/etc/resolv.conf' };
+      } catch (err) {
+        // Port 53 taken (another server on this machine) or not root: pods keep the engine's resolv.conf.
+        dnsLogger.warn('cluster DNS not started: pods get the host\'s resolvers', { address: `${podAddress}:${dnsPort}`, error: errorMessage(err) });
+      }
+    }
     try {
       const runtime = await connectRuntime(opts.engineMaxConcurrency);
       podStreams.target = new (await import('../agent/pod-streams.js')).PodStreams({ runtime });
@@ -360,7 +396,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         // The node checks hostPath binds again by real path (symlinks), with the same list.
         allowedHostPaths: opts.allowHostPaths ?? [],
         kubeletVersion: gitVersion,
-        kubelet: { podPidsLimit: opts.podPidsLimit ?? DEFAULT_POD_PIDS_LIMIT, alwaysPauseContainer: !!opts.alwaysPauseContainer },
+        kubelet: { podPidsLimit: opts.podPidsLimit ?? DEFAULT_POD_PIDS_LIMIT, alwaysPauseContainer: !!opts.alwaysPauseContainer, ...(podDns ? { dns: podDns } : {}) },
         ...(opts.engineOperationDeadlineSeconds ? { runtimeHealth: { operationDeadlineMs: opts.engineOperationDeadlineSeconds * 1000, intervalMs: Math.min(5_000, opts.engineOperationDeadlineSeconds * 500) } } : {}),
         // Pod cgroups only when the engine shares this machine's cgroups (its local socket).
         ...(!process.env.DOCKER_HOST || process.env.DOCKER_HOST.startsWith('unix://') ? { podCgroupRoot: '/sys/fs/cgroup' } : {}),

@@ -168,7 +168,7 @@ fi
 # dist/.build-stamp has the mtime of the start of the last good build; any source
 # (not a test) changed since then means build again.
 stamp=dist/.build-stamp
-source_paths=(api machinery server client controllers agent logs clusters cli cmd web bin
+source_paths=(api machinery server client controllers agent dns logs clusters cli cmd web bin
   package.json package-lock.json tsconfig.json tsconfig.build.json)
 existing_sources=()
 for p in "${source_paths[@]}"; do [ -e "$p" ] && existing_sources+=("$p"); done

@@ -49,6 +49,7 @@ import { registerStorageObjects } from './metrics.js';
 // (flags, protected paths), whether a host is loopback (the console's scheme).
 export { ENGINE_PATHS, isLevel, type Level, LEVELS } from './admission/index.js';
 export { isLoopback } from './serving/listener.js';
+export { DEFAULT_SERVICE_CIDR } from './registry/services/index.js';
 
 /** A path hostPath volumes may never reach, and what it is (for the refusal's message). */
 export interface ProtectedPath {

@@ -7,6 +7,7 @@
 import type { Clientset, EventRecorder, Logger, Scheduler } from '../../client/index.js';
 import type { ConfigSource } from '../env.js';
 import type { PodCgroups } from '../pod-cgroups.js';
+import type { PodDnsConfigurer } from '../pod-dns.js';
 import type { NetworkProber } from '../prober/prober.js';
 import type { ProbeManager } from '../prober/probe-manager.js';
 import type { RestartBackoff } from '../restart-backoff.js';
@@ -46,6 +47,8 @@ export interface RuntimeManagerContext {
   podPidsLimit?: number;
   /** Every pod gets a pause container (KubeletOptions.alwaysPauseContainer). */
   alwaysPauseContainer?: boolean;
+  /** The pods' resolv.conf settings (KubeletOptions.dns); absent: the engine's default. */
+  dns?: PodDnsConfigurer;
   podCgroups?: PodCgroups;
   /** Node allocatable, the default of resourceFieldRef limits (known once the runtime answered). */
   allocatable(): { cpuMilli: number; memoryBytes: number };

@@ -54,13 +54,14 @@ export async function createPodSandbox(ctx: RuntimeManagerContext, st: PodRuntim
   return ctx.runtime.podSandboxStatus(id);
 }
 
-/** generatePodSandboxConfig: metadata, hostname, labels, host ports and namespaces, volumes, limits. */
+/** generatePodSandboxConfig: metadata, hostname, labels, host ports, DNS, host namespaces, volumes, limits. */
 function generatePodSandboxConfig(ctx: RuntimeManagerContext, st: PodRuntimeState, pod: Pod, plan: VolumePlan, attempt: number, cgroupParent: string | undefined): PodSandboxConfig {
   return {
     metadata: { name: pod.metadata.name ?? '', namespace: pod.metadata.namespace ?? 'default', uid: st.uid, attempt },
     hostname: podHostname(pod),
     labels: { ...(pod.metadata.labels ?? {}), ...ctx.instanceLabels },
     portMappings: hostPortMappings(pod),
+    ...(ctx.dns ? { dns: ctx.dns.podDNS(pod, ctx.recorder) } : {}),
     hostNetwork: !!pod.spec.hostNetwork,
     hostPID: !!pod.spec.hostPID,
     hostIPC: !!pod.spec.hostIPC,

@@ -44,8 +44,10 @@ export class JobyardServer {
     const ownsDataDir = opts.dataDir === undefined;
     const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'jobyard-e2e-'));
     // No kube-proxy unless a test asks (--proxy-mode iptables): its rules are the machine's, and tests run side by side.
-    const proxy = opts.args?.some((a) => a.startsWith('--proxy-mode')) ? [] : ['--proxy-mode', 'none'];
-    const args = ['--import', 'tsx', join(REPO_ROOT, 'cmd', 'jobyard.ts'), 'server', '--data-dir', dataDir, '--port', String(opts.port ?? 0), ...proxy, ...(opts.args ?? [])];
+    const machineWide = opts.args?.some((a) => a.startsWith('--proxy-mode')) ? [] : ['--proxy-mode', 'none'];
+    // No cluster DNS either unless asked (--cluster-dns): it binds port 53 on the pod address, once per machine.
+    if (!opts.args?.some((a) => a === '--cluster-dns' || a === '--no-cluster-dns')) machineWide.push('--no-cluster-dns');
+    const args = ['--import', 'tsx', join(REPO_ROOT, 'cmd', 'jobyard.ts'), 'server', '--data-dir', dataDir, '--port', String(opts.port ?? 0), ...machineWide, ...(opts.args ?? [])];
     const proc = spawn(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const output: string[] = [];
     const started = await new Promise<{ port: number; consoleAddress: string }>((resolvePromise, reject) => {

@@ -2,15 +2,10 @@
 // this folder reads that the shared wire types do not declare (yet).
 import type { KubeObject, ObjectMeta, PodSpec, PodStatus } from '../../../api/index.js';
 
-export interface PodDNSConfig {
-  nameservers?: string[];
-  searches?: string[];
-  options?: { name?: string; value?: string }[];
-}
+export type { PodDNSConfig } from '../../../api/index.js';
 
 export type PodSpecWire = PodSpec & {
   readinessGates?: { conditionType: string }[];
-  dnsConfig?: PodDNSConfig;
 };
 
 export type PodStatusWire = PodStatus & {

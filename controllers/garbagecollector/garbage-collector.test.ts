@@ -218,3 +218,39 @@ describe('GarbageCollector foreground', () => {
     expect(await exists(Resources.jobs, 'j')).toBeUndefined();
   });
 });
+
+describe('GarbageCollector and custom resources', () => {
+  const crds: ResourceInfo = { group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions', kind: 'CustomResourceDefinition', namespaced: false };
+  const stacks: ResourceInfo = { group: 'example.com', version: 'v1', resource: 'stacks', kind: 'Stack', namespaced: true };
+  const crd = {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'stacks.example.com', uid: 'uid-crd' },
+    spec: { group: 'example.com', scope: 'Namespaced', names: { plural: 'stacks', kind: 'Stack' }, versions: [{ name: 'v1', served: true, storage: true }] },
+    status: { acceptedNames: { plural: 'stacks', kind: 'Stack' }, conditions: [{ type: 'Established', status: 'True' }] },
+  };
+  const stackRef: OwnerReference = { apiVersion: 'example.com/v1', kind: 'Stack', name: 's1', uid: 'uid-s1' };
+
+  it('learns the kinds of established CRDs: a ConfigMap owned by a custom resource goes when it does', async () => {
+    const cm: ConfigMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm1', namespace: NS, uid: 'uid-cm1', ownerReferences: [stackRef] } };
+    const { cs, gc, exists } = await setup([
+      [crds, crd],
+      [stacks, { apiVersion: 'example.com/v1', kind: 'Stack', metadata: { name: 's1', namespace: NS, uid: 'uid-s1' } }],
+      [Resources.configmaps, cm],
+    ]);
+    const ac = new AbortController();
+    aborts.push(ac);
+    void gc.run(ac.signal, 1);
+    const until = async (cond: () => Promise<boolean>) => {
+      for (let i = 0; i < 50 && !(await cond()); i++) await settle();
+      return cond();
+    };
+    // The custom resource is watched: the graph holds it, and its live dependent stays.
+    expect(await until(async () => gc.graph.has('uid-s1'))).toBe(true);
+    await settle();
+    expect(await exists(Resources.configmaps, 'cm1')).toBeDefined();
+    await cs.resource(stacks).namespace(NS).delete('s1');
+    expect(await until(async () => (await exists(Resources.configmaps, 'cm1')) === undefined)).toBe(true);
+    expect(cs.actionsFor('delete', 'configmaps')[0]?.deleteOptions).toEqual({ propagationPolicy: 'Background', preconditions: { uid: 'uid-cm1' } });
+  });
+});

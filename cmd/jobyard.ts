@@ -96,6 +96,8 @@ program
   .option('--tls-san <name...>', 'extra names or addresses for the serving certificate', [])
   .option('--pod-api-address <address>', "the address pods reach the API on (HTTPS and tokens only, same port; the `kubernetes` Service's endpoint); default: the container engine's bridge gateway (e.g. 172.17.0.1)")
   .option('--no-pod-api', 'do not listen where pods can reach the API')
+  .option('--service-cluster-ip-range <cidr>', "the IPv4 CIDR Services' ClusterIPs come from; its first address is the `kubernetes` Service's", '10.96.0.0/12')
+  .option('--service-node-port-range <range>', "the ports NodePort Services' node ports come from", '30000-32767')
   .option('--service-account-issuer <url>', "the iss of service-account tokens, and the audience the API takes them for", 'https://kubernetes.default.svc.cluster.local')
   .option('--proxy-mode <mode>', "how the node implements Services' cluster IPs and node ports: iptables (kube-proxy's rules, needs root; one proxying server per machine) or none", proxyMode, 'iptables')
   .option('--cluster-domain <domain>', "the cluster's DNS domain (the kubelet's clusterDomain): Services are <name>.<namespace>.svc.<domain>", 'cluster.local')
@@ -124,6 +126,8 @@ program
     host: string;
     tlsSan: string[];
     podApiAddress?: string;
+    serviceClusterIpRange: string;
+    serviceNodePortRange: string;
     serviceAccountIssuer: string;
     proxyMode: 'iptables' | 'none';
     clusterDomain: string;
@@ -161,6 +165,8 @@ program
       jobBackoffMaxSeconds: opts.jobBackoffMax,
       tlsSans: opts.tlsSan,
       podApiAddress: opts.podApi ? opts.podApiAddress : false,
+      serviceClusterIPRange: opts.serviceClusterIpRange,
+      serviceNodePortRange: opts.serviceNodePortRange,
       serviceAccountIssuer: opts.serviceAccountIssuer,
       proxyMode: opts.proxyMode,
       clusterDns: opts.clusterDns !== false,

@@ -51,6 +51,9 @@ export interface ServerOptions {
    * address, false for nowhere, undefined for the engine's bridge gateway when the agent runs.
    */
   podApiAddress?: string | false;
+  /** --service-cluster-ip-range and --service-node-port-range (defaults 10.96.0.0/12 and 30000-32767). */
+  serviceClusterIPRange?: string;
+  serviceNodePortRange?: string;
   /** --service-account-issuer (default https://kubernetes.default.svc.cluster.local). */
   serviceAccountIssuer?: string;
   /** kube-proxy on the node agent's machine: iptables rules for Services (the CLI's default), or none (the default here). */
@@ -266,6 +269,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       token,
       tlsSans: opts.tlsSans,
       podAddress,
+      serviceClusterIPRange: opts.serviceClusterIPRange,
+      serviceNodePortRange: opts.serviceNodePortRange,
       serviceAccountIssuer: opts.serviceAccountIssuer,
       clock,
       version: {

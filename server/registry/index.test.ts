@@ -10,6 +10,7 @@ describe('allResources', () => {
       'core/v1/pods',
       'core/v1/configmaps',
       'core/v1/secrets',
+      'core/v1/serviceaccounts',
       'core/v1/events',
       'core/v1/persistentvolumeclaims',
       'core/v1/services',

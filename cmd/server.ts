@@ -371,6 +371,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     } else if (opts.clusterDns && podAddress) {
       const dns = await import('../dns/index.js');
       const podSubnet = (await bridgeNetwork()).subnet;
+      const serviceCIDR = opts.serviceClusterIPRange ?? DEFAULT_SERVICE_CIDR;
       try {
         const started = await dns.startClusterDns({
           client: new RestClientset(selfConfig),
@@ -378,8 +379,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
           port: dnsPort,
           zone: clusterDomain,
           // The kube-dns Service's cluster IP only where kube-proxy carries it to the server.
-          ...(opts.proxyMode === 'iptables' ? { serviceIP: dns.nthAddress(DEFAULT_SERVICE_CIDR, 10) } : {}),
-          ownsReverse: (ip) => dns.cidrContains(DEFAULT_SERVICE_CIDR, ip) || (!!podSubnet && dns.cidrContains(podSubnet, ip)),
+          ...(opts.proxyMode === 'iptables' ? { serviceIP: dns.nthAddress(serviceCIDR, 10) } : {}),
+          ownsReverse: (ip) => dns.cidrContains(serviceCIDR, ip) || (!!podSubnet && dns.cidrContains(podSubnet, ip)),
           logger: dnsLogger,
         });
         clusterDns = started;

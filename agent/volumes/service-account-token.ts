@@ -47,6 +47,7 @@ export class ServiceAccountTokenManager {
     const uid = pod.metadata.uid ?? '';
     const seconds = expirationSeconds ?? DEFAULT_EXPIRATION_SECONDS;
     const key = JSON.stringify([uid, namespace, sa, audience ?? '', seconds]);
+    this.sweep();
     const hit = this.cache.get(key);
     if (hit && this.now() < hit.refreshAt) return hit.token.status!.token;
     const tr = await this.request(namespace, sa, {
@@ -61,6 +62,12 @@ export class ServiceAccountTokenManager {
     if (!tr.status?.token) throw new Error('the token request answered no token');
     this.cache.set(key, { token: tr, refreshAt: refreshTime(tr, Math.random() * MAX_JITTER_MS) });
     return tr.status.token;
+  }
+
+  /** Drops tokens past their expiry (those of pods gone long ago). */
+  private sweep(): void {
+    const now = this.now();
+    for (const [key, cached] of this.cache) if (Date.parse(cached.token.status?.expirationTimestamp ?? '') <= now) this.cache.delete(key);
   }
 
   /** Forgets a pod's tokens (it is gone). */

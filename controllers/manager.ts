@@ -26,6 +26,7 @@ import { CronJobController } from './cronjob/index.js';
 import { DisruptionController } from './disruption/index.js';
 import { EndpointsController } from './endpoint/index.js';
 import { EndpointSliceController } from './endpointslice/index.js';
+import { EndpointSliceMirroringController } from './endpointslicemirroring/index.js';
 import { GarbageCollector, type GarbageCollectorDeps } from './garbagecollector/index.js';
 import { JobController, type PodFailureBackoffSettings } from './job/index.js';
 import { NamespaceController } from './namespace/index.js';
@@ -48,6 +49,7 @@ export interface ControllersConfig {
   tainteviction?: false | object;
   endpoint?: false | { workers?: number };
   endpointslice?: false | { workers?: number; maxEndpointsPerSlice?: number };
+  endpointslicemirroring?: false | { workers?: number };
 }
 
 export interface ControllerManagerOptions {
@@ -81,6 +83,7 @@ export interface ControllerManager {
   readonly taintEviction?: TaintEvictionController;
   readonly endpoints?: EndpointsController;
   readonly endpointSlices?: EndpointSliceController;
+  readonly endpointSliceMirroring?: EndpointSliceMirroringController;
   /** Resolves once every informer has listed. */
   waitForCacheSync(): Promise<boolean>;
   /** Stops every loop, waits for in-flight work, flushes events. Idempotent. */
@@ -252,6 +255,14 @@ export function startControllers(opts: ControllerManagerOptions): ControllerMana
     runs.push({ name: 'endpointslice', run: (s) => esc.run(s, sliceCfg.workers ?? 1) });
   }
 
+  let endpointSliceMirroring: EndpointSliceMirroringController | undefined;
+  const mirroringCfg = enabled(cfg.endpointslicemirroring);
+  if (mirroringCfg) {
+    const mc = new EndpointSliceMirroringController({ clientset, informers, scheduler, logger: withFields(logger, { controller: 'endpointslicemirroring' }) });
+    endpointSliceMirroring = mc;
+    runs.push({ name: 'endpointslicemirroring', run: (s) => mc.run(s, mirroringCfg.workers ?? 1) });
+  }
+
   // Every controller has registered its informers: start them, then the loops.
   const ac = new AbortController();
   // Every informer, queue and worker listens on this one signal.
@@ -279,6 +290,7 @@ export function startControllers(opts: ControllerManagerOptions): ControllerMana
     taintEviction,
     endpoints,
     endpointSlices,
+    endpointSliceMirroring,
     waitForCacheSync: () => informers.waitForCacheSync(ac.signal),
     stop() {
       stopping ??= (async () => {

@@ -8,11 +8,15 @@
 // The endpoints are written by the test (a Service without selector and its EndpointSlice), so
 // this shows the node's half alone; the endpoint controllers are tested on their own.
 // (Debian's busybox wget crashes on -T: `timeout` bounds each request instead.)
+// One kube-proxy runs per machine (agent/proxy/machine-lock.ts): another test's proxying server
+// makes this one wait, so the test waits for its server's proxy to start, and takes the lock
+// itself where it must know that no proxy is running.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { serviceChainName } from '../../agent/proxy/iptables-rules.js';
+import { acquireMachineLock } from '../../agent/proxy/machine-lock.js';
 import { JobyardServer } from '../support/jobyard-server.js';
 
 const execFileAsync = promisify(execFile);
@@ -101,15 +105,31 @@ function sleeperPod(name: string, enableServiceLinks = true): object {
   };
 }
 
+/** Until this server's kube-proxy holds the machine's lock and wrote its first sync (another test's may hold it first). */
+async function proxyStarted(s: JobyardServer): Promise<void> {
+  await waitFor('the kube-proxy to start', async () => s.logs().includes('kube-proxy (iptables) started'), 280_000);
+}
+
+/** Takes the machine's proxy lock from this process: no kube-proxy runs while it is held. */
+async function holdProxyLock(timeoutMs = 280_000): Promise<{ release(): Promise<void> }> {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), timeoutMs);
+  const held = await acquireMachineLock({ signal: abort.signal, intervalMs: 10 });
+  clearTimeout(timer);
+  if (!held) throw new Error('the kube-proxy lock stayed taken');
+  return held;
+}
+
 beforeAll(async () => {
   server = await JobyardServer.start({ args: ARGS });
   dataDir = server.dataDir;
+  await proxyStarted(server);
   await ok(['create', 'namespace', NS]);
   for (const p of ['web-0', 'web-1', 'web-2']) await ok(['apply', '-f', '-'], YAML.stringify(httpdPod(p)));
   await ok(['wait', '-n', NS, '--for=condition=Ready', 'pod/web-0', 'pod/web-1', 'pod/web-2', '--timeout=120s']);
   for (const p of ['web-0', 'web-1', 'web-2']) podIPs.set(p, (await ok(['get', 'pod', '-n', NS, p, '-o', 'jsonpath={.status.podIP}'])).trim());
   const services = [
-    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: NS }, spec: { clusterIP: CLUSTER_IP, ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }] } },
+    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: NS }, spec: { type: 'NodePort', clusterIP: CLUSTER_IP, ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }] } },
     { apiVersion: 'v1', kind: 'Service', metadata: { name: 'empty', namespace: NS }, spec: { clusterIP: EMPTY_IP, ports: [{ port: 80, protocol: 'TCP' }] } },
   ];
   for (const s of services) await ok(['apply', '-f', '-'], YAML.stringify(s));
@@ -118,7 +138,7 @@ beforeAll(async () => {
   await ok(['apply', '-f', '-'], YAML.stringify(sleeperPod('client')));
   await ok(['apply', '-f', '-'], YAML.stringify(sleeperPod('no-links', false)));
   await ok(['wait', '-n', NS, '--for=condition=Ready', 'pod/client', 'pod/no-links', '--timeout=120s']);
-}, 300_000);
+}, 600_000);
 
 afterAll(async () => {
   await server?.stop();
@@ -139,6 +159,29 @@ describe('kube-proxy (iptables) on the real machine', () => {
     expect(fromWeb0.has('FAILED')).toBe(false);
     expect(fromWeb0.get('web-0')).toBeGreaterThan(0);
   }, 120_000);
+
+  it("answers on the node port (allocated by the API) at the node's address, from the host and from a pod", async () => {
+    const nodePort = (await ok(['get', 'service', '-n', NS, 'web', '-o', 'jsonpath={.spec.ports[0].nodePort}'])).trim();
+    expect(Number(nodePort)).toBeGreaterThanOrEqual(30000);
+    const nodeIP = (await ok(['get', 'nodes', '-o', 'jsonpath={.items[0].status.addresses[?(@.type=="InternalIP")].address}'])).trim().split(' ')[0]!;
+    const res = await fetch(`http://${nodeIP}:${nodePort}/`, { signal: AbortSignal.timeout(5_000) });
+    expect(['web-0\n', 'web-1\n', 'web-2\n']).toContain(await res.text());
+    const fromPod = await ok(['exec', '-n', NS, 'client', '--', 'timeout', '5', 'wget', '-q', '-O', '-', `http://${nodeIP}:${nodePort}/`]);
+    expect(['web-0\n', 'web-1\n', 'web-2\n']).toContain(fromPod);
+  });
+
+  it('brings a pod to the API server through the kubernetes Service (10.96.0.1:443 to its Endpoints)', async () => {
+    const ep = await ok(['get', 'endpoints', 'kubernetes', '-n', 'default', '-o', 'jsonpath={.subsets[0].addresses[0].ip}:{.subsets[0].ports[0].port}']);
+    expect(ep).toMatch(/^[\d.]+:\d+$/);
+    // The rules send 10.96.0.1:443 to the API server's pod address (what the Endpoints say)...
+    const svcChain = serviceChainName('default/kubernetes:https', 'tcp');
+    const nat = await iptablesSave('nat');
+    expect(nat).toContain(`-d 10.96.0.1/32 -p tcp -m comment --comment "default/kubernetes:https cluster IP" -m tcp --dport 443 -j ${svcChain}`);
+    expect(nat).toContain(`--to-destination ${ep}`);
+    // ...and a pod connects there (TCP: busybox's ssl_client fails the server's TLS handshake, alert 40).
+    const r = await server.kubectl(['exec', '-n', NS, 'client', '--', 'sh', '-c', 'echo | timeout 5 nc 10.96.0.1 443 >/dev/null; echo rc=$?']);
+    expect(r.stdout.trim()).toBe('rc=0');
+  });
 
   it('refuses connections to a Service without endpoints (REJECT)', async () => {
     const r = await server.kubectl(['exec', '-n', NS, 'client', '--', 'timeout', '5', 'wget', '-q', '-O', '-', `http://${EMPTY_IP}/`]);
@@ -176,12 +219,17 @@ describe('kube-proxy (iptables) on the real machine', () => {
 
   it('leaves the rules in place on kill -9; the next start adopts them (no duplicate jumps) and deletes stale chains', async () => {
     await server.kill9();
+    // The kernel dropped the dead server's lock: take it before any other proxy of this machine can.
+    const lock = await holdProxyLock();
     // Traffic keeps flowing while the server is down, as with a crashed kube-proxy.
     expect(await ruleEndpoints()).toHaveLength(2);
     // A chain of a service that went away while nobody watched.
     await execFileAsync('iptables', ['-w', '5', '-t', 'nat', '-N', 'KUBE-SVC-AAAAAAAAAAAAAAAA']);
+    await lock.release();
     server = await JobyardServer.start({ dataDir, args: ARGS });
-    await waitFor('the stale chain deleted', async () => !(await iptablesSave('nat')).includes('KUBE-SVC-AAAAAAAAAAAAAAAA'));
+    // Its first sync done (another test's proxy may have held the machine meanwhile).
+    await proxyStarted(server);
+    expect(await iptablesSave('nat')).not.toContain('KUBE-SVC-AAAAAAAAAAAAAAAA');
     const nat = await iptablesSave('nat');
     const filter = await iptablesSave('filter');
     const count = (text: string, re: RegExp) => text.split('\n').filter((l) => re.test(l)).length;
@@ -194,13 +242,21 @@ describe('kube-proxy (iptables) on the real machine', () => {
     expect(await ruleEndpoints()).toHaveLength(2);
     const seen = await hostnamesSeen('client', 20);
     expect([...seen.keys()].sort().every((h) => h === 'web-0' || h === 'web-1')).toBe(true);
-  }, 180_000);
+  }, 600_000);
 
   it("removes every KUBE- rule and chain on a clean stop, and no rule of Docker's", async () => {
-    const dockerBefore = (await iptablesSave()).split('\n').filter((l) => l.includes('DOCKER')).sort();
+    // Docker's own rules (not those of containers that come and go meanwhile).
+    const dockerRules = (save: string) => save.split('\n').filter((l) => l.includes('DOCKER') && !/\d+\.\d+\.\d+\.\d+\/32/.test(l));
+    const dockerBefore = dockerRules(await iptablesSave());
     await server.stop();
-    const after = await iptablesSave();
-    expect(after.split('\n').filter((l) => l.includes('KUBE-'))).toEqual([]);
-    expect(after.split('\n').filter((l) => l.includes('DOCKER')).sort()).toEqual(dockerBefore);
-  }, 120_000);
+    // Holding the lock: no kube-proxy runs now (one that ran after ours stopped cleanly too).
+    const lock = await holdProxyLock();
+    try {
+      const after = await iptablesSave();
+      expect(after.split('\n').filter((l) => l.includes('KUBE-'))).toEqual([]);
+      expect(dockerRules(after)).toEqual(expect.arrayContaining(dockerBefore));
+    } finally {
+      await lock.release();
+    }
+  }, 600_000);
 });

@@ -146,5 +146,15 @@ describe('Service allocation', () => {
     expect(describe.stdout).toMatch(/Type:\s+NodePort/);
     expect(describe.stdout).toMatch(/NodePort:\s+80-8080\s+30090\/TCP/);
     expect(describe.stdout).toMatch(/IP Family Policy:\s+SingleStack/);
+
+    // kubectl expose works for pods and services (and the workload kinds); a Job it refuses itself, as on any cluster.
+    const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'pi' }, spec: { template: { metadata: { labels: { app: 'pi' } }, spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox' }] } } } };
+    expect((await s.kubectl(['apply', '-f', '-'], JSON.stringify(job))).code).toBe(0);
+    const exposeJob = await s.kubectl(['expose', 'job/pi', '--port', '80']);
+    expect(exposeJob.code).toBe(1);
+    expect(exposeJob.stderr.trim()).toBe('error: cannot expose a Job.batch');
+    expect((await s.kubectl(['expose', 'service', 'web', '--name', 'web-copy', '--port', '8081', '--target-port', '8080'])).code).toBe(0);
+    const copy = JSON.parse((await s.kubectl(['get', 'svc', 'web-copy', '-o', 'json'])).stdout);
+    expect(copy.spec).toMatchObject({ selector: { app: 'web' }, ports: [{ port: 8081, protocol: 'TCP', targetPort: 8080 }], type: 'ClusterIP' });
   });
 });

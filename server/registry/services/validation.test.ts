@@ -40,7 +40,7 @@ describe('ValidateService: upstream messages', () => {
     ['named targetPort', { ports: [{ port: 80, targetPort: 'Http_x' }] }, [
       'spec.ports[0].targetPort: Invalid value: "Http_x": must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)',
     ]],
-    ['duplicate port', { ports: [{ name: 'a', port: 80 }, { name: 'b', port: 80 }] }, ['spec.ports[1]: Duplicate value: {"port":80,"protocol":"TCP"}']],
+    ['duplicate port', { ports: [{ name: 'a', port: 80 }, { name: 'b', port: 80 }] }, ['spec.ports[1]: Duplicate value: core.ServicePort{Name:"", Protocol:"TCP", AppProtocol:(*string)(nil), Port:80, TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:""}, NodePort:0}']],
     ['type', { type: 'Magic', ...port80 }, ['spec.type: Unsupported value: "Magic": supported values: "ClusterIP", "ExternalName", "LoadBalancer", "NodePort"']],
     ['nodePort on ClusterIP', { ports: [{ port: 80, nodePort: 30001 }] }, ["spec.ports[0].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'"]],
     ['headless NodePort', { type: 'NodePort', clusterIP: 'None', ...port80 }, ["spec.clusterIPs[0]: Invalid value: \"None\": may not be set to 'None' for NodePort services"]],

@@ -181,8 +181,9 @@ function validateServiceSpec(s: ServiceSpec): FieldError[] {
   const seenPorts = new Set<string>();
   ports.forEach((p, i) => {
     const key = `${p.protocol}/${p.port}`;
-    // Go prints the duplicate as the ServicePort struct with only protocol and port set.
-    if (seenPorts.has(key)) errs.push(fieldErrors.duplicate(portsPath.index(i), { port: p.port, protocol: p.protocol }));
+    // Go prints the duplicate key, a ServicePort with only protocol and port set, with %#v.
+    const goValue = `core.ServicePort{Name:"", Protocol:${JSON.stringify(p.protocol ?? '')}, AppProtocol:(*string)(nil), Port:${p.port}, TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:""}, NodePort:0}`;
+    if (seenPorts.has(key)) errs.push({ ...fieldErrors.duplicate(portsPath.index(i), null), omitValue: true, detail: goValue });
     seenPorts.add(key);
   });
   if (s.loadBalancerSourceRanges?.length && s.type !== 'LoadBalancer') {

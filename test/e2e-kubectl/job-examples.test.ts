@@ -203,7 +203,8 @@ spec:
 
     // Filling the queue from a temporary pod, through the Service's name, as the documentation does.
     const items = ['apple', 'banana', 'cherry', 'date', 'fig', 'grape', 'lemon', 'melon'];
-    const pushed = await runToEnd(ns, 'temp', WORKQUEUE, ['redis-cli', '-h', 'redis-service', 'rpush', 'job1', ...items]);
+    // (It waits for the Service to answer first: kube-proxy writes the new endpoint within its 1 s sync.)
+    const pushed = await runToEnd(ns, 'temp', WORKQUEUE, ['sh', '-c', `until redis-cli -h redis-service ping; do sleep 0.2; done >/dev/null 2>&1; redis-cli -h redis-service rpush job1 ${items.join(' ')}`]);
     expect(pushed.trim()).toBe('8');
 
     const job = `apiVersion: batch/v1
@@ -283,7 +284,7 @@ spec:
 
     // The documentation's temporary pod: redis-cli -h redis, rpush job2 each item, lrange.
     const items = ['apple', 'banana', 'cherry', 'date', 'fig', 'grape', 'lemon', 'melon', 'orange'];
-    const filled = await runToEnd(ns, 'temp', WORKQUEUE, ['sh', '-c', `for i in ${items.join(' ')}; do redis-cli -h redis rpush job2 "$i" >/dev/null || exit 1; done; redis-cli -h redis lrange job2 0 -1`]);
+    const filled = await runToEnd(ns, 'temp', WORKQUEUE, ['sh', '-c', `until redis-cli -h redis ping; do sleep 0.2; done >/dev/null 2>&1; for i in ${items.join(' ')}; do redis-cli -h redis rpush job2 "$i" >/dev/null || exit 1; done; redis-cli -h redis lrange job2 0 -1`]);
     expect(filled.split('\n').filter(Boolean)).toEqual(items);
 
     const job = `apiVersion: batch/v1

@@ -6,7 +6,8 @@
 // next start adopts them (no duplicate jumps, stale chains deleted); after a clean stop no
 // KUBE- rule is left and Docker's are untouched.
 // The endpoints are written by the test (a Service without selector and its EndpointSlice), so
-// this shows the node's half alone; the endpoint controllers are tested on their own.
+// this shows the node's half alone; one case then runs a selector Service through the endpoint
+// controllers and a readiness probe.
 // (Debian's busybox wget crashes on -T: `timeout` bounds each request instead.)
 // One kube-proxy runs per machine (agent/proxy/machine-lock.ts): another test's proxying server
 // makes this one wait, so the test waits for its server's proxy to start, and takes the lock
@@ -77,8 +78,8 @@ function endpointSlice(ready: Record<string, boolean>): object {
 }
 
 /** `count` requests to the cluster IP from inside `pod`: the hostnames that answered. */
-async function hostnamesSeen(pod: string, count: number): Promise<Map<string, number>> {
-  const out = await ok(['exec', '-n', NS, pod, '--', 'sh', '-c', `for i in $(seq 1 ${count}); do timeout 5 wget -q -O - http://${CLUSTER_IP}/ || echo FAILED; done`]);
+async function hostnamesSeen(pod: string, count: number, ip = CLUSTER_IP): Promise<Map<string, number>> {
+  const out = await ok(['exec', '-n', NS, pod, '--', 'sh', '-c', `for i in $(seq 1 ${count}); do timeout 5 wget -q -O - http://${ip}/ || echo FAILED; done`]);
   const seen = new Map<string, number>();
   for (const l of out.split('\n').filter(Boolean)) seen.set(l, (seen.get(l) ?? 0) + 1);
   return seen;
@@ -216,6 +217,37 @@ describe('kube-proxy (iptables) on the real machine', () => {
     const seen = await hostnamesSeen('client', 40);
     expect([...seen.keys()].sort()).toEqual(['web-0', 'web-1']);
   }, 120_000);
+
+  it("follows the endpoint controllers: a selector Service with a named targetPort, a pod failing its readiness probe dropped from the rules and the traffic", async () => {
+    const pod = (name: string) => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name, namespace: NS, labels: { app: 'rw' } },
+      spec: {
+        terminationGracePeriodSeconds: 1,
+        containers: [
+          {
+            name: 'httpd',
+            image: 'busybox:latest',
+            command: ['sh', '-c', 'mkdir -p /www && hostname > /www/index.html && touch /tmp/ready && exec httpd -f -p 8080 -h /www'],
+            ports: [{ name: 'http', containerPort: 8080 }],
+            readinessProbe: { exec: { command: ['cat', '/tmp/ready'] }, periodSeconds: 1, failureThreshold: 1 },
+          },
+        ],
+      },
+    });
+    for (const p of ['rw-0', 'rw-1', 'rw-2']) await ok(['apply', '-f', '-'], YAML.stringify(pod(p)));
+    await ok(['apply', '-f', '-'], YAML.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'rw', namespace: NS }, spec: { selector: { app: 'rw' }, ports: [{ port: 80, targetPort: 'http' }] } }));
+    await ok(['wait', '-n', NS, '--for=condition=Ready', 'pod/rw-0', 'pod/rw-1', 'pod/rw-2', '--timeout=120s']);
+    const ip = (await ok(['get', 'service', '-n', NS, 'rw', '-o', 'jsonpath={.spec.clusterIP}'])).trim();
+    const chain = serviceChainName(`${NS}/rw`, 'tcp');
+    const jumps = async () => (await iptablesSave('nat')).split('\n').filter((l) => l.startsWith(`-A ${chain} `) && l.includes(' -> ')).length;
+    await waitFor('3 endpoints of rw in the rules', async () => (await jumps()) === 3);
+    expect([...(await hostnamesSeen('client', 60, ip)).keys()].sort()).toEqual(['rw-0', 'rw-1', 'rw-2']);
+    await ok(['exec', '-n', NS, 'rw-2', '--', 'rm', '/tmp/ready']);
+    await waitFor('rw-2 out of the rules', async () => (await jumps()) === 2, 30_000);
+    expect([...(await hostnamesSeen('client', 40, ip)).keys()].sort()).toEqual(['rw-0', 'rw-1']);
+  }, 300_000);
 
   it('leaves the rules in place on kill -9; the next start adopts them (no duplicate jumps) and deletes stale chains', async () => {
     await server.kill9();

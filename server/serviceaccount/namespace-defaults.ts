@@ -57,8 +57,9 @@ export class NamespaceDefaultsController {
     this.pending.add(namespace);
     if (this.scheduled) return;
     this.scheduled = true;
-    // Out of the watch callback: the writes go in a turn of their own.
-    setImmediate(() => {
+    // Out of the watch callback, but before the next request is read (a microtask, not the next
+    // turn): a pod created right after its namespace finds the default ServiceAccount.
+    queueMicrotask(() => {
       this.scheduled = false;
       const names = [...this.pending];
       this.pending.clear();

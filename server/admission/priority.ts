@@ -25,6 +25,8 @@ export class PriorityAdmission implements AdmissionPlugin {
   admit(attrs: AdmissionAttributes): void {
     if (attrs.subresource !== '' || attrs.group !== '' || attrs.resource !== 'pods') return;
     const pod = attrs.object as unknown as Pod;
+    // Mutating admission runs before validation: a pod without a spec is refused there (422), not here.
+    if (!pod.spec || typeof pod.spec !== 'object') return;
     if (attrs.operation === 'UPDATE') {
       // Set on create; validation refuses any change, so an update that drops them keeps them.
       const old = attrs.oldObject as unknown as Pod | undefined;

@@ -53,8 +53,10 @@ export class ServiceAccountAdmission implements AdmissionPlugin {
     if (attrs.operation !== 'CREATE' || attrs.group !== '' || attrs.resource !== 'pods' || attrs.subresource !== '') return;
     const pod = attrs.object as unknown as Pod;
     // Mirror pods (the kubelet's static pods) may not use service accounts; jobyard makes none.
-    if (pod.metadata.annotations?.[MIRROR_POD_ANNOTATION] !== undefined) return;
-    const spec = pod.spec;
+    if (pod.metadata?.annotations?.[MIRROR_POD_ANNOTATION] !== undefined) return;
+    // Mutating admission runs before validation: a pod without a spec is refused there (422), not here.
+    const spec = pod.spec as Pod['spec'] | undefined;
+    if (!spec || typeof spec !== 'object') return;
     if (!spec.serviceAccountName) spec.serviceAccountName = DEFAULT_SERVICE_ACCOUNT_NAME;
     const saName = spec.serviceAccountName;
     const sa = this.opts.getServiceAccount(attrs.namespace, saName) as (ServiceAccount & KubeObject) | undefined;
@@ -77,10 +79,12 @@ export class ServiceAccountAdmission implements AdmissionPlugin {
 /** upstream's mountServiceAccountToken: the kube-api-access volume, mounted read-only in every container lacking the path. */
 export function mountServiceAccountToken(pod: Pod): void {
   const spec = pod.spec;
-  const existing = (spec.volumes ?? []).find((v) => v.name.startsWith(SERVICE_ACCOUNT_VOLUME_PREFIX));
+  // Not validated yet: a volume may lack its name, a container may be null (validation says so later).
+  const existing = (spec.volumes ?? []).find((v) => typeof v?.name === 'string' && v.name.startsWith(SERVICE_ACCOUNT_VOLUME_PREFIX));
   const volumeName = existing?.name ?? SERVICE_ACCOUNT_VOLUME_PREFIX + randomSuffix();
   let needsVolume = false;
-  const mount = (c: Container) => {
+  const mount = (c: Container | null) => {
+    if (!c || typeof c !== 'object') return;
     if ((c.volumeMounts ?? []).some((m) => m.mountPath === DEFAULT_API_TOKEN_MOUNT_PATH)) return;
     (c.volumeMounts ??= []).push({ name: volumeName, readOnly: true, mountPath: DEFAULT_API_TOKEN_MOUNT_PATH });
     needsVolume = true;

@@ -1,5 +1,5 @@
 // ServiceAccounts with the installed kubectl 1.32 against a real `jobyard server`: the default
-// account and kube-root-ca.crt in a new namespace, kubectl get sa's columns, kubectl create token,
+// account and kube-root-ca.crt in a new namespace (also for a pod created in the same stream), kubectl get sa's columns, kubectl create token,
 // and kubectl used with that token: auth whoami and can-i as the account, its own namespace's
 // Jobs listed, another namespace's and a pod creation refused with upstream's messages.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,6 +35,17 @@ describe('kubectl and ServiceAccounts', () => {
       const r = await server.kubectl(['-n', 'sa-kubectl', 'get', 'sa', 'default', '-o', 'jsonpath={.metadata.uid}']);
       return r.code === 0 && r.stdout.trim() !== uid;
     });
+  });
+
+  it('a Namespace and a Pod in one kubectl create stream: the pod finds its default account and gets the token volume', async () => {
+    for (const i of [1, 2, 3]) {
+      const ns = `sa-stream-${i}`;
+      const docs = `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${ns}}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: ${ns}}\nspec: {containers: [{name: c, image: busybox}]}\n`;
+      const r = await server.kubectl(['create', '-f', '-'], docs);
+      expect([r.code, r.stderr]).toEqual([0, '']);
+      const volumes = (await ok(['-n', ns, 'get', 'pod', 'p', '-o', 'jsonpath={.spec.serviceAccountName} {.spec.volumes[*].name}'])).trim();
+      expect(volumes).toMatch(/^default kube-api-access-[a-z0-9]{5}$/);
+    }
   });
 
   it('kubectl with a token from kubectl create token is the account, reads its namespace and nothing more', async () => {

@@ -105,7 +105,7 @@ export async function handleTokenRequest(req: SubresourceRequest): Promise<Fasti
     }
   }
 
-  const { token, expirationTimestamp } = await issuer.issue({
+  const { token } = await issuer.issue({
     namespace: req.namespace,
     serviceAccount,
     audiences: tr.spec.audiences,
@@ -120,7 +120,9 @@ export async function handleTokenRequest(req: SubresourceRequest): Promise<Fasti
     apiVersion: 'authentication.k8s.io/v1',
     metadata: { ...(tr.metadata ?? {}), name: serviceAccount.name, namespace: req.namespace, creationTimestamp: null as unknown as string },
     spec: tr.spec,
-    status: { token, expirationTimestamp: expirationTimestamp.toISOString().replace(/\.\d{3}Z$/, 'Z') },
+    // upstream answers now + spec.expirationSeconds, also for an extended token (whose JWT lives a
+    // year): the kubelet renews it by this time, so kube-api-access tokens turn over hourly.
+    status: { token, expirationTimestamp: new Date(Math.floor(req.now.getTime() / 1000) * 1000 + tr.spec.expirationSeconds! * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z') },
   };
   return req.send(201, out);
 }

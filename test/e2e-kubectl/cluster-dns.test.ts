@@ -3,7 +3,7 @@
 // specification from inside a pod (ClusterIP A, headless multi-A, an Indexed Job pod's
 // `example-job-0.workers` name, SRV of a named port, ExternalName's CNAME, PTR), a name outside
 // the cluster forwarded to the host's resolvers, the kube-dns Service at 10.96.0.10 carried by
-// kube-proxy, and each dnsPolicy's /etc/resolv.conf.
+// kube-proxy, each dnsPolicy's /etc/resolv.conf, and a pod reaching the API by its well-known name.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
@@ -141,6 +141,26 @@ describe('cluster DNS (kube-dns at 10.96.0.10, served by jobyard)', () => {
     const out = await inClient('nslookup deb.debian.org');
     expect(out).toMatch(/Name:\s+deb\.debian\.org/);
     expect(out).toMatch(/Address: \d+\.\d+\.\d+\.\d+/);
+  });
+
+  it('a pod lists the Jobs of its namespace through https://kubernetes.default.svc with its projected token and ca.crt', async () => {
+    // Python's resolver follows the search path (kubernetes.default.svc → ….svc.cluster.local → 10.96.0.1),
+    // kube-proxy carries 10.96.0.1:443 to the API's pod listener, whose certificate names kubernetes.default.svc.
+    const program = [
+      'import json, ssl, urllib.request',
+      "d = '/var/run/secrets/kubernetes.io/serviceaccount/'",
+      "ctx = ssl.create_default_context(cafile=d + 'ca.crt')",
+      "req = urllib.request.Request('https://kubernetes.default.svc/apis/batch/v1/namespaces/' + open(d + 'namespace').read() + '/jobs', headers={'Authorization': 'Bearer ' + open(d + 'token').read()})",
+      "print(json.dumps(sorted(j['metadata']['name'] for j in json.load(urllib.request.urlopen(req, context=ctx))['items'])))",
+    ].join('\n');
+    await ok(['apply', '-f', '-'], YAML.stringify({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'api-lister', namespace: NS },
+      spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'jobyard/workqueue:latest', imagePullPolicy: 'IfNotPresent', command: ['python3', '-c', program] }] },
+    }));
+    await ok(['wait', '-n', NS, '--for=jsonpath={.status.phase}=Succeeded', 'pod/api-lister', '--timeout=120s']);
+    expect(JSON.parse(await ok(['logs', '-n', NS, 'api-lister']))).toEqual(['example-job']);
   });
 
   it("dnsPolicy Default gives the host's resolvers; None gives dnsConfig alone", async () => {

@@ -135,7 +135,7 @@ tier typecheck "" npm run --silent typecheck
 # are left out (git keeps no empty folder, and depcruise stops at a missing one).
 lint_dirs=()
 missing_dirs=()
-for dir in api machinery server client controllers agent logs clusters cli cmd web; do
+for dir in api machinery server client controllers agent dns logs clusters cli cmd web; do
   if [ -d "$dir" ]; then lint_dirs+=("$dir"); else missing_dirs+=("$dir"); fi
 done
 tier lint:deps "${missing_dirs[*]:+no folder }${missing_dirs[*]}" npx depcruise --config .dependency-cruiser.cjs "${lint_dirs[@]}"

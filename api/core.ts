@@ -175,7 +175,7 @@ export interface Volume {
   azureDisk?: { diskName?: string; diskURI?: string };
   storageos?: { volumeName?: string };
   scaleIO?: { gateway?: string; system?: string; secretRef?: { name?: string } };
-  ephemeral?: { volumeClaimTemplate?: unknown };
+  ephemeral?: { volumeClaimTemplate?: PersistentVolumeClaimTemplate };
   image?: { reference?: string };
 }
 
@@ -448,4 +448,10 @@ export interface PersistentVolumeClaim extends TypeMeta {
     volumeMode?: 'Filesystem' | 'Block';
   };
   status?: { phase?: 'Pending' | 'Bound' | 'Lost'; accessModes?: string[]; capacity?: Record<string, string> };
+}
+
+/** The claim a generic ephemeral volume creates for its pod (labels, annotations and spec are copied). */
+export interface PersistentVolumeClaimTemplate {
+  metadata?: ObjectMeta;
+  spec: PersistentVolumeClaim['spec'];
 }

@@ -8,3 +8,4 @@ export * as scheduler from './scheduler/index.js';
 export * as job from './job/index.js';
 export * as disruption from './disruption/index.js';
 export * as nodelifecycle from './nodelifecycle/index.js';
+export * as ephemeral from './ephemeral/index.js';

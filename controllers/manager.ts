@@ -34,6 +34,7 @@ import { NodeLifecycleController, TaintEvictionController } from './nodelifecycl
 import { PodGCController } from './podgc/index.js';
 import { PodScheduler, type SchedulingQueueOptions } from './scheduler/index.js';
 import { TTLAfterFinishedController } from './ttlafterfinished/index.js';
+import { EphemeralVolumeController } from './ephemeral/index.js';
 
 /** Per-controller settings; `false` leaves a controller out. */
 export interface ControllersConfig {
@@ -50,6 +51,7 @@ export interface ControllersConfig {
   endpoint?: false | { workers?: number };
   endpointslice?: false | { workers?: number; maxEndpointsPerSlice?: number };
   endpointslicemirroring?: false | { workers?: number };
+  ephemeral?: false | { workers?: number };
 }
 
 export interface ControllerManagerOptions {
@@ -84,6 +86,7 @@ export interface ControllerManager {
   readonly endpoints?: EndpointsController;
   readonly endpointSlices?: EndpointSliceController;
   readonly endpointSliceMirroring?: EndpointSliceMirroringController;
+  readonly ephemeralVolume?: EphemeralVolumeController;
   /** Resolves once every informer has listed. */
   waitForCacheSync(): Promise<boolean>;
   /** Stops every loop, waits for in-flight work, flushes events. Idempotent. */
@@ -181,6 +184,15 @@ export function startControllers(opts: ControllerManagerOptions): ControllerMana
     const cc = new CronJobController({ clientset, informers, scheduler, recorder: recorder('cronjob-controller', log), logger: log });
     cronJob = cc;
     runs.push({ name: 'cronjob', run: (s) => cc.run(s, cronCfg.workers ?? 1) });
+  }
+
+  let ephemeralVolume: EphemeralVolumeController | undefined;
+  const ephemeralCfg = enabled(cfg.ephemeral);
+  if (ephemeralCfg) {
+    const log = withFields(logger, { controller: 'ephemeral-volume' });
+    const ec = new EphemeralVolumeController({ clientset, informers, scheduler, recorder: recorder('ephemeral_volume', log), logger: log });
+    ephemeralVolume = ec;
+    runs.push({ name: 'ephemeral-volume', run: (s) => ec.run(s, ephemeralCfg.workers ?? 1) });
   }
 
   let podGC: PodGCController | undefined;
@@ -291,6 +303,7 @@ export function startControllers(opts: ControllerManagerOptions): ControllerMana
     endpoints,
     endpointSlices,
     endpointSliceMirroring,
+    ephemeralVolume,
     waitForCacheSync: () => informers.waitForCacheSync(ac.signal),
     stop() {
       stopping ??= (async () => {

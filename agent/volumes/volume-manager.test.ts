@@ -10,6 +10,10 @@ const cm: ConfigMap = { metadata: { name: 'cfg', namespace: 'ns' }, data: { 'app
 const secret: Secret = { metadata: { name: 'creds', namespace: 'ns' }, data: { password: Buffer.from('s3cret').toString('base64') } };
 const bound: PersistentVolumeClaim = { metadata: { name: 'data', namespace: 'ns' }, spec: { volumeName: 'pvc-123' }, status: { phase: 'Bound' } };
 const pending: PersistentVolumeClaim = { metadata: { name: 'waiting', namespace: 'ns' }, spec: {}, status: { phase: 'Pending' } };
+// Generic ephemeral volumes' claims `<pod>-<volume>`: one the pod (uid u1) controls, one it does not.
+const podRef = { apiVersion: 'v1', kind: 'Pod', name: 'p', uid: 'u1' };
+const ephemeralOwned: PersistentVolumeClaim = { metadata: { name: 'p-scratch', namespace: 'ns', ownerReferences: [{ ...podRef, controller: true }] }, spec: { volumeName: 'pvc-456' }, status: { phase: 'Bound' } };
+const ephemeralForeign: PersistentVolumeClaim = { metadata: { name: 'p-other', namespace: 'ns', ownerReferences: [podRef] }, spec: { volumeName: 'pvc-789' }, status: { phase: 'Bound' } };
 
 function setup() {
   const runtime = new FakeRuntime({ clock: new FakeClock('2026-01-01T00:00:00Z'), autoAdvance: false });
@@ -22,7 +26,7 @@ function setup() {
       getConfigMap: async (_ns, name) => (name === 'cfg' ? cm : Promise.reject(notFound('configmaps', '', name))),
       getSecret: async (_ns, name) => (name === 'creds' ? secret : Promise.reject(notFound('secrets', '', name))),
     },
-    getClaim: async (_ns, name) => [bound, pending].find((c) => c.metadata.name === name) ?? Promise.reject(notFound('persistentvolumeclaims', '', name)),
+    getClaim: async (_ns, name) => [bound, pending, ephemeralOwned, ephemeralForeign].find((c) => c.metadata.name === name) ?? Promise.reject(notFound('persistentvolumeclaims', '', name)),
   });
   return { runtime, hostFS, vm };
 }
@@ -116,6 +120,19 @@ describe('VolumeManager', () => {
     const { vm } = setup();
     const plan = await vm.prepare(pod([{ name: 'data', persistentVolumeClaim: { claimName: 'data', readOnly: true } }]));
     expect(vm.mountsFor({ name: 'c', volumeMounts: [{ name: 'data', mountPath: '/data' }] }, plan)).toEqual([{ type: 'volume', source: 'pvc-123', target: '/data', readOnly: true }]);
+  });
+
+  it('ephemeral: the claim <pod>-<volume> the pod controls is mounted; a foreign one or none yet fails the mount (retried, not unsupported)', async () => {
+    const { vm } = setup();
+    const template = { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } };
+    const plan = await vm.prepare(pod([{ name: 'scratch', ephemeral: { volumeClaimTemplate: template } }]));
+    expect(vm.mountsFor({ name: 'c', volumeMounts: [{ name: 'scratch', mountPath: '/scratch' }] }, plan)).toEqual([{ type: 'volume', source: 'pvc-456', target: '/scratch' }]);
+    const foreign = await vm.prepare(pod([{ name: 'other', ephemeral: { volumeClaimTemplate: template } }])).catch((e: unknown) => e);
+    expect(foreign).not.toBeInstanceOf(UnsupportedVolumeError);
+    expect((foreign as Error).message).toBe('MountVolume.SetUp failed for volume "other" : PVC ns/p-other was not created for pod ns/p (pod is not owner)');
+    const missing = await vm.prepare(pod([{ name: 'later', ephemeral: { volumeClaimTemplate: template } }])).catch((e: unknown) => e);
+    expect(missing).not.toBeInstanceOf(UnsupportedVolumeError);
+    expect((missing as Error).message).toBe('MountVolume.SetUp failed for volume "later" : persistentvolumeclaim "p-later" not found');
   });
 });
 

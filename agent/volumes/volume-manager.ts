@@ -9,10 +9,12 @@
 //   socket are never mounted, a bind containing the data directory is read-only with it
 //   hidden (./host-path-guard.ts);
 // - persistentVolumeClaim: the runtime volume the local provisioner bound the claim to
-//   (./pvc-provisioner.ts), which outlives the pod.
+//   (./pvc-provisioner.ts), which outlives the pod;
+// - ephemeral: the claim `<pod>-<volume>` the ephemeral volume controller made for the pod, mounted
+//   as persistentVolumeClaim once checked to be the pod's (it goes with the pod).
 // Errors carry upstream's messages; the kubelet reports them as FailedMount events and the
 // pod keeps waiting in ContainerCreating, except for a volume type this node never mounts
-// (UnsupportedVolumeError: nfs, csi, ephemeral, cloud disks...), which fails the pod.
+// (UnsupportedVolumeError: nfs, csi, cloud disks...), which fails the pod.
 import type { Container, PersistentVolumeClaim, Pod, Volume } from '../../api/index.js';
 import { errorMessage, isNotFound, quantityValue } from '../../machinery/index.js';
 import type { ConfigSource } from '../env.js';
@@ -58,7 +60,7 @@ export class UnsupportedVolumeError extends VolumeError {
 }
 
 /** The volume sources this node mounts (upstream's volume plugins it has). */
-export const SUPPORTED_VOLUME_SOURCES = ['emptyDir', 'hostPath', 'configMap', 'secret', 'persistentVolumeClaim', 'downwardAPI', 'projected'] as const;
+export const SUPPORTED_VOLUME_SOURCES = ['emptyDir', 'hostPath', 'configMap', 'secret', 'persistentVolumeClaim', 'ephemeral', 'downwardAPI', 'projected'] as const;
 
 /** The source kind of a volume (its one set field besides `name`). */
 export function volumeSourceKind(v: Volume): string {
@@ -236,8 +238,9 @@ export class VolumeManager {
       const runtimeVolume = await this.runtimeVolume(pod, v, 'Memory');
       return { name: v.name, kind: 'runtime', runtimeVolume, readOnly: true, files, written: { key: payloadKey(projection) } };
     }
-    if (v.persistentVolumeClaim) {
-      const claimName = v.persistentVolumeClaim.claimName;
+    if (v.persistentVolumeClaim || v.ephemeral) {
+      // A generic ephemeral volume is the claim `<pod>-<volume>`, if the pod controls it (the kubelet's ephemeral handling).
+      const claimName = v.persistentVolumeClaim ? v.persistentVolumeClaim.claimName : `${pod.metadata.name ?? ''}-${v.name}`;
       let claim: PersistentVolumeClaim;
       try {
         claim = await this.deps.getClaim(ns, claimName);
@@ -245,12 +248,15 @@ export class VolumeManager {
         if (isNotFound(err)) throw new VolumeError(v.name, `persistentvolumeclaim "${claimName}" not found`);
         throw new VolumeError(v.name, errorMessage(err));
       }
+      if (v.ephemeral && !(claim.metadata.ownerReferences ?? []).some((r) => r.controller === true && r.uid === pod.metadata.uid)) {
+        throw new VolumeError(v.name, `PVC ${ns}/${claimName} was not created for pod ${ns}/${pod.metadata.name ?? ''} (pod is not owner)`);
+      }
       const phase = claim.status?.phase ?? '';
       const volumeName = claim.spec.volumeName ?? '';
       if (phase !== 'Bound' || !volumeName) {
         throw new VolumeError(v.name, `PVC ${ns}/${claimName} has non-bound phase (${JSON.stringify(phase)}) or empty pvc.Spec.VolumeName (${JSON.stringify(volumeName)})`);
       }
-      return { name: v.name, kind: 'runtime', runtimeVolume: volumeName, readOnly: !!v.persistentVolumeClaim.readOnly };
+      return { name: v.name, kind: 'runtime', runtimeVolume: volumeName, readOnly: !!v.persistentVolumeClaim?.readOnly };
     }
     throw new UnsupportedVolumeError(v.name, `${volumeSourceKind(v)} volumes are not supported by this node`);
   }

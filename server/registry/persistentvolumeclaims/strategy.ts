@@ -38,8 +38,13 @@ const SPEC_IMMUTABLE = 'spec is immutable after creation except resources.reques
 
 export function validatePersistentVolumeClaim(pvc: PersistentVolumeClaimObject): FieldError[] {
   const errs = validateObjectMeta(pvc.metadata, { namespaced: true, nameFn: nameIsDNSSubdomain });
-  const p = new FieldPath('spec');
-  const spec = pvc.spec ?? {};
+  errs.push(...validatePersistentVolumeClaimSpec(pvc.spec ?? {}, new FieldPath('spec')));
+  return errs;
+}
+
+/** ValidatePersistentVolumeClaimSpec: also a generic ephemeral volume's volumeClaimTemplate.spec. */
+export function validatePersistentVolumeClaimSpec(spec: PersistentVolumeClaimSpec, p: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
   const modes = spec.accessModes ?? [];
   if (modes.length === 0) errs.push(fieldErrors.required(p.child('accessModes'), 'at least 1 access mode is required'));
   if (spec.selector) errs.push(...validateLabelSelector(spec.selector, p.child('selector')));

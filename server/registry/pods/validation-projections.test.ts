@@ -171,7 +171,7 @@ describe('pod validation: projected volumes', () => {
 
 describe('pod validation: volume types the node does not mount', () => {
   it('are accepted with the fields upstream requires (the node fails the pod), and refused without them', () => {
-    expect(messages([{ name: 'disk', gcePersistentDisk: { pdName: 'd' } }, { name: 'eph', ephemeral: { volumeClaimTemplate: { spec: {} } } }, { name: 'i', iscsi: { targetPortal: '10.0.0.1:3260', iqn: 'iqn.2001-04.com.example:storage', lun: 0 } }])).toEqual([]);
+    expect(messages([{ name: 'disk', gcePersistentDisk: { pdName: 'd' } }, { name: 'eph', ephemeral: { volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } } } }, { name: 'i', iscsi: { targetPortal: '10.0.0.1:3260', iqn: 'iqn.2001-04.com.example:storage', lun: 0 } }])).toEqual([]);
     expect(messages([{ name: 'disk', gcePersistentDisk: {} }, { name: 'eph', ephemeral: {} }, { name: 'f', flocker: {} }])).toEqual([
       'spec.volumes[0].persistentDisk.pdName: Required value',
       'spec.volumes[1].ephemeral.volumeClaimTemplate: Required value',

@@ -2,7 +2,8 @@
 // ValidateVolumeMounts: one source per volume, names unique, mounts naming a volume of the pod.
 import type { Volume, VolumeMount } from '../../../api/index.js';
 import { type FieldError, FieldPath, fieldErrors, compareQuantities, QUANTITY_FORMAT_ERROR } from '../../../machinery/index.js';
-import { validateDNS1123Label } from '../meta-validation.js';
+import { nameIsDNSSubdomain, validateAnnotations, validateDNS1123Label, validateLabels } from '../meta-validation.js';
+import { type PersistentVolumeClaimSpec, validatePersistentVolumeClaimSpec } from '../persistentvolumeclaims/strategy.js';
 import {
   HOST_PATH_TYPES,
   validateFileMode,
@@ -45,7 +46,6 @@ const REQUIRED_FIELDS: Partial<Record<VolumeSourceKey, [string, string[]]>> = {
   azureDisk: ['azureDisk', ['diskName', 'diskURI']],
   storageos: ['storageos', ['volumeName']],
   scaleIO: ['scaleIO', ['gateway', 'system', 'volumeName']],
-  ephemeral: ['ephemeral', ['volumeClaimTemplate']],
 };
 
 function isEmpty(v: unknown): boolean {
@@ -74,7 +74,34 @@ function validateOtherSource(key: VolumeSourceKey, src: Record<string, unknown>,
   return errs;
 }
 
-function validateVolumeSource(v: Volume, p: FieldPath): FieldError[] {
+/** The template's metadata may hold labels and annotations only (ValidateTemplateObjectMeta). */
+const TEMPLATE_METADATA_FIELDS = new Set(['labels', 'annotations']);
+
+/** validateEphemeralVolumeSource, and the claim name `<pod>-<volume>` a valid PVC name (reported at the volume's name). */
+function validateEphemeralVolumeSource(v: Volume, p: FieldPath, podName: string | undefined): FieldError[] {
+  const errs: FieldError[] = [];
+  const sp = p.child('ephemeral');
+  const template = v.ephemeral!.volumeClaimTemplate;
+  if (!template) errs.push(fieldErrors.required(sp.child('volumeClaimTemplate')));
+  else {
+    const tp = sp.child('volumeClaimTemplate');
+    const mp = tp.child('metadata');
+    const meta = (template.metadata ?? {}) as Record<string, unknown>;
+    errs.push(...validateAnnotations(template.metadata?.annotations, mp.child('annotations')));
+    errs.push(...validateLabels(template.metadata?.labels, mp.child('labels')));
+    for (const [k, val] of Object.entries(meta)) {
+      if (!TEMPLATE_METADATA_FIELDS.has(k) && !isEmpty(val)) errs.push(fieldErrors.forbidden(mp.child(k), 'cannot be set for an ephemeral volume'));
+    }
+    errs.push(...validatePersistentVolumeClaimSpec((template.spec ?? {}) as PersistentVolumeClaimSpec, tp.child('spec')));
+  }
+  if (podName && v.name) {
+    const pvcName = `${podName}-${v.name}`;
+    for (const msg of nameIsDNSSubdomain(pvcName, false)) errs.push(fieldErrors.invalid(p.child('name'), v.name, `PVC name ${JSON.stringify(pvcName)}: ${msg}`));
+  }
+  return errs;
+}
+
+function validateVolumeSource(v: Volume, p: FieldPath, podName: string | undefined): FieldError[] {
   const errs: FieldError[] = [];
   let count = 0;
   for (const key of VOLUME_SOURCE_KEYS) {
@@ -147,6 +174,9 @@ function validateVolumeSource(v: Volume, p: FieldPath): FieldError[] {
       case 'projected':
         errs.push(...validateProjectedVolumeSource(v.projected!, sp));
         break;
+      case 'ephemeral':
+        errs.push(...validateEphemeralVolumeSource(v, p, podName));
+        break;
       default:
         errs.push(...validateOtherSource(key, src as Record<string, unknown>, p));
         break;
@@ -156,13 +186,13 @@ function validateVolumeSource(v: Volume, p: FieldPath): FieldError[] {
   return errs;
 }
 
-/** ValidateVolumes: names unique DNS labels, one valid source each; returns the usable names. */
-export function validateVolumes(volumes: Volume[] | undefined, p: FieldPath): { names: Set<string>; errors: FieldError[] } {
+/** ValidateVolumes: names unique DNS labels, one valid source each; returns the usable names. `podName` (a pod, not a template) checks ephemeral volumes' claim names. */
+export function validateVolumes(volumes: Volume[] | undefined, p: FieldPath, podName?: string): { names: Set<string>; errors: FieldError[] } {
   const names = new Set<string>();
   const errors: FieldError[] = [];
   (volumes ?? []).forEach((v, i) => {
     const ip = p.index(i);
-    const el = validateVolumeSource(v, ip);
+    const el = validateVolumeSource(v, ip, podName);
     if (!v.name) el.push(fieldErrors.required(ip.child('name')));
     else el.push(...validateDNS1123Label(v.name, ip.child('name')));
     if (v.name && names.has(v.name)) el.push(fieldErrors.duplicate(ip.child('name'), v.name));

@@ -221,6 +221,32 @@ describe('pod validation: volumes and mounts', () => {
       'spec.volumes[4].nfs.path: Invalid value: "share": must be an absolute path',
     ]);
   });
+
+  it('ephemeral: a volumeClaimTemplate with a valid claim spec, labels and annotations only, and a valid claim name <pod>-<volume>', () => {
+    const spec = { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } };
+    expect(messages(newPod({ volumes: [{ name: 'scratch', ephemeral: { volumeClaimTemplate: { metadata: { labels: { a: 'b' } }, spec } } }] }))).toEqual([]);
+    expect(
+      messages(
+        newPod({
+          volumes: [
+            { name: 'a', ephemeral: {} },
+            { name: 'b', ephemeral: { volumeClaimTemplate: { spec: { accessModes: ['ReadWriteSometimes'] } } } },
+            { name: 'c', ephemeral: { volumeClaimTemplate: { metadata: { name: 'mine', labels: { 'bad key!': 'x' } }, spec } } },
+          ],
+        }),
+      ),
+    ).toEqual([
+      'spec.volumes[0].ephemeral.volumeClaimTemplate: Required value',
+      'spec.volumes[1].ephemeral.volumeClaimTemplate.spec.accessModes: Unsupported value: "ReadWriteSometimes": supported values: "ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"',
+      'spec.volumes[1].ephemeral.volumeClaimTemplate.spec.resources[storage]: Required value',
+      expect.stringMatching(/^spec\.volumes\[2\]\.ephemeral\.volumeClaimTemplate\.metadata\.labels: Invalid value: "bad key!": name part must consist of/),
+      'spec.volumes[2].ephemeral.volumeClaimTemplate.metadata.name: Forbidden: cannot be set for an ephemeral volume',
+    ]);
+    const longName = 'a'.repeat(253);
+    expect(messages(newPod({ volumes: [{ name: 'v', ephemeral: { volumeClaimTemplate: { spec } } }] }, {}, { name: longName }))).toEqual([
+      `spec.volumes[0].name: Invalid value: "v": PVC name "${longName}-v": must be no more than 253 characters`,
+    ]);
+  });
 });
 
 describe('pod validation: resources', () => {

@@ -54,11 +54,11 @@ export function validateTolerations(tolerations: Toleration[] | undefined, p: Fi
 }
 
 /** ValidatePodSpec: everything a pod template and a pod share. */
-export function validatePodSpec(spec: PodSpecWire | undefined, p: FieldPath): FieldError[] {
+export function validatePodSpec(spec: PodSpecWire | undefined, p: FieldPath, podName?: string): FieldError[] {
   if (!spec) return [fieldErrors.required(p)];
   const errs: FieldError[] = [];
   const grace = typeof spec.terminationGracePeriodSeconds === 'number' ? spec.terminationGracePeriodSeconds : undefined;
-  const { names: volumes, errors: volumeErrs } = validateVolumes(spec.volumes, p.child('volumes'));
+  const { names: volumes, errors: volumeErrs } = validateVolumes(spec.volumes, p.child('volumes'), podName);
   errs.push(...volumeErrs);
   errs.push(...validateContainers(spec.containers, volumes, grace, p.child('containers')));
   errs.push(...validateInitContainers(spec.initContainers, spec.containers, volumes, grace, p.child('initContainers')));
@@ -129,7 +129,7 @@ export function validatePodTemplateSpec(template: PodTemplateSpec | undefined, p
 export function validatePod(pod: PodObject): FieldError[] {
   const errs = validateObjectMeta(pod.metadata, { namespaced: true, nameFn: nameIsDNSSubdomain });
   const specPath = new FieldPath('spec');
-  errs.push(...validatePodSpec(pod.spec, specPath));
+  errs.push(...validatePodSpec(pod.spec, specPath, pod.metadata?.name));
   for (const key of ['containers', 'initContainers'] as const) {
     (pod.spec?.[key] ?? []).forEach((c, i) => {
       if (c.image && c.image.trim() !== c.image) {

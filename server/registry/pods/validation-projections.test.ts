@@ -171,10 +171,10 @@ describe('pod validation: projected volumes', () => {
 
 describe('pod validation: volume types the node does not mount', () => {
   it('are accepted with the fields upstream requires (the node fails the pod), and refused without them', () => {
-    expect(messages([{ name: 'disk', gcePersistentDisk: { pdName: 'd' } }, { name: 'eph', ephemeral: { volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } } } }, { name: 'i', iscsi: { targetPortal: '10.0.0.1:3260', iqn: 'iqn.2001-04.com.example:storage', lun: 0 } }])).toEqual([]);
-    expect(messages([{ name: 'disk', gcePersistentDisk: {} }, { name: 'eph', ephemeral: {} }, { name: 'f', flocker: {} }])).toEqual([
+    expect(messages([{ name: 'disk', gcePersistentDisk: { pdName: 'd' } }, { name: 'block', cinder: { volumeID: 'v' } }, { name: 'i', iscsi: { targetPortal: '10.0.0.1:3260', iqn: 'iqn.2001-04.com.example:storage', lun: 0 } }])).toEqual([]);
+    expect(messages([{ name: 'disk', gcePersistentDisk: {} }, { name: 'block', cinder: {} }, { name: 'f', flocker: {} }])).toEqual([
       'spec.volumes[0].persistentDisk.pdName: Required value',
-      'spec.volumes[1].ephemeral.volumeClaimTemplate: Required value',
+      'spec.volumes[1].cinder.volumeID: Required value',
       'spec.volumes[2].flocker: Required value: one of datasetName and datasetUUID is required',
     ]);
     expect(messages([{ name: 'two', downwardAPI: {}, cephfs: { monitors: ['m'] } }])).toEqual(['spec.volumes[0].downwarAPI: Forbidden: may not specify more than 1 volume type']);

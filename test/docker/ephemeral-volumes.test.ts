@@ -101,4 +101,21 @@ describe('generic ephemeral volumes', () => {
     await kubectl(server, ['delete', 'pod', 'blocked', '-n', n, '--wait']);
     expect((await claim(n, 'blocked-scratch'))?.metadata.uid).toBe(pvc?.metadata.uid);
   });
+
+  it('a pod without volumeClaimTemplate or with an invalid claim spec is refused (422 with the field paths), nothing stored', async () => {
+    const n = 'eph-3';
+    await apply(server, namespace(n));
+    const bad = pod(n, 'bad', {
+      restartPolicy: 'Never',
+      containers: [{ name: 'main', image: BUSYBOX, command: ['true'] }],
+      volumes: [{ name: 'a', ephemeral: {} }, { name: 'b', ephemeral: { volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'] } } } }],
+    });
+    const r = await server.kubectl(['create', '-f', '-'], JSON.stringify(bad));
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('is invalid');
+    expect(r.stderr).toContain('spec.volumes[0].ephemeral.volumeClaimTemplate: Required value');
+    expect(r.stderr).toContain('spec.volumes[1].ephemeral.volumeClaimTemplate.spec.resources[storage]: Required value');
+    const get = await server.kubectl(['get', 'pod', 'bad', '-n', n]);
+    expect(get.stderr).toContain('NotFound');
+  });
 });

@@ -86,7 +86,16 @@ export class NamespaceDefaultsController {
     const { registry } = this.opts;
     if (registry.store.get(storageResource(serviceAccounts), namespace, DEFAULT_SERVICE_ACCOUNT)) return;
     try {
-      registry.create(serviceAccounts, namespace, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: DEFAULT_SERVICE_ACCOUNT } } as KubeObject);
+      // jobyard's default accounts do not automount a token (the CIS Kubernetes Benchmark's 5.1.5): most
+      // batch pods never call the API, a token is a credential they would carry for nothing, and a token
+      // volume costs each pod a pause container (its files are written through the sandbox). A pod (or
+      // another account) with automountServiceAccountToken: true gets it exactly as upstream.
+      registry.create(serviceAccounts, namespace, {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: { name: DEFAULT_SERVICE_ACCOUNT },
+        automountServiceAccountToken: false,
+      } as KubeObject);
     } catch (err) {
       if (!isAlreadyExists(err)) throw err;
     }

@@ -77,6 +77,8 @@ describe('the API from inside a pod, with its projected service-account token', 
       spec: {
         restartPolicy: 'Never',
         terminationGracePeriodSeconds: 1,
+        // The default account mounts no token (jobyard's default): the pod asks for it.
+        automountServiceAccountToken: true,
         containers: [{ name: 'c', image: IMAGE, imagePullPolicy: 'Never', command: ['python3', '-c', PROGRAM, podApi] }],
       },
     });

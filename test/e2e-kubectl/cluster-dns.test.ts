@@ -157,7 +157,7 @@ describe('cluster DNS (kube-dns at 10.96.0.10, served by jobyard)', () => {
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: { name: 'api-lister', namespace: NS },
-      spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'jobyard/workqueue:latest', imagePullPolicy: 'IfNotPresent', command: ['python3', '-c', program] }] },
+      spec: { restartPolicy: 'Never', automountServiceAccountToken: true, containers: [{ name: 'c', image: 'jobyard/workqueue:latest', imagePullPolicy: 'IfNotPresent', command: ['python3', '-c', program] }] },
     }));
     await ok(['wait', '-n', NS, '--for=jsonpath={.status.phase}=Succeeded', 'pod/api-lister', '--timeout=120s']);
     expect(JSON.parse(await ok(['logs', '-n', NS, 'api-lister']))).toEqual(['example-job']);

@@ -40,7 +40,7 @@ describe('kubectl and ServiceAccounts', () => {
   it('a Namespace and a Pod in one kubectl create stream: the pod finds its default account and gets the token volume', async () => {
     for (const i of [1, 2, 3]) {
       const ns = `sa-stream-${i}`;
-      const docs = `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${ns}}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: ${ns}}\nspec: {containers: [{name: c, image: busybox}]}\n`;
+      const docs = `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${ns}}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: ${ns}}\nspec: {automountServiceAccountToken: true, containers: [{name: c, image: busybox}]}\n`;
       const r = await server.kubectl(['create', '-f', '-'], docs);
       expect([r.code, r.stderr]).toEqual([0, '']);
       const volumes = (await ok(['-n', ns, 'get', 'pod', 'p', '-o', 'jsonpath={.spec.serviceAccountName} {.spec.volumes[*].name}'])).trim();

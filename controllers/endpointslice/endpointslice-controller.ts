@@ -6,6 +6,7 @@
 // conditions ready (serving and not terminating, or publishNotReadyAddresses), serving (Ready)
 // and terminating, targetRef, nodeName and hostname; a Service without pods keeps one empty
 // placeholder slice. Slices are updated in place, extra ones deleted.
+import { managedSliceServiceKey } from './managed-slice.js';
 import type { EndpointSlice, EndpointSlicePort, ObjectMeta, Pod, Service, SliceEndpoint } from '../../api/index.js';
 import { ENDPOINTS_LAST_CHANGE_TRIGGER_TIME, ENDPOINT_SLICE_CONTROLLER_NAME, LABEL_HEADLESS, LABEL_MANAGED_BY, LABEL_SERVICE_NAME } from '../../api/index.js';
 import {
@@ -131,9 +132,8 @@ export class EndpointSliceController {
     });
     // A managed slice changed or deleted by someone else brings its Service back to the queue.
     const onSlice = (s: SliceView | DeletedFinalStateUnknown<SliceView>) => {
-      const slice = (isTombstone(s) ? s.obj : s) as SliceView;
-      const service = slice.metadata.labels?.[LABEL_SERVICE_NAME];
-      if (service && slice.metadata.labels?.[LABEL_MANAGED_BY] === ENDPOINT_SLICE_CONTROLLER_NAME) this.queue.add(`${slice.metadata.namespace}/${service}`);
+      const key = managedSliceServiceKey((isTombstone(s) ? s.obj : s) as SliceView, ENDPOINT_SLICE_CONTROLLER_NAME);
+      if (key) this.queue.add(key);
     };
     this.sliceInformer.addEventHandler({ update: (_o, s) => onSlice(s as SliceView), delete: (s) => onSlice(s as SliceView) });
   }

@@ -5,6 +5,7 @@
 // addresses ready=true, notReadyAddresses ready=false, with hostname, nodeName and targetRef.
 // Endpoints labelled endpointslice.kubernetes.io/skip-mirror=true (the kubernetes Service's), and
 // those of a Service that has a selector or is gone, are not mirrored (their mirrors deleted).
+import { managedSliceServiceKey } from '../endpointslice/managed-slice.js';
 import type { EndpointAddress, EndpointSlice, EndpointSlicePort, Endpoints, ObjectMeta, Service, SliceEndpoint } from '../../api/index.js';
 import { ENDPOINTS_LAST_CHANGE_TRIGGER_TIME, ENDPOINTS_SKIP_MIRROR_LABEL, ENDPOINT_SLICE_MIRRORING_CONTROLLER_NAME, LABEL_MANAGED_BY, LABEL_SERVICE_NAME } from '../../api/index.js';
 import {
@@ -96,9 +97,8 @@ export class EndpointSliceMirroringController {
     this.serviceInformer.addEventHandler({ add: onService, update: (_o, s) => onService(s), delete: onService });
     this.endpointsInformer.addEventHandler({ add: onEndpoints, update: (_o, e) => onEndpoints(e), delete: onEndpoints });
     const onSlice = (s: EndpointSlice | DeletedFinalStateUnknown<EndpointSlice>) => {
-      const slice = (isTombstone(s) ? s.obj : s) as EndpointSlice;
-      const service = slice.metadata.labels?.[LABEL_SERVICE_NAME];
-      if (service && slice.metadata.labels?.[LABEL_MANAGED_BY] === ENDPOINT_SLICE_MIRRORING_CONTROLLER_NAME) this.queue.add(`${slice.metadata.namespace}/${service}`);
+      const key = managedSliceServiceKey((isTombstone(s) ? s.obj : s) as EndpointSlice, ENDPOINT_SLICE_MIRRORING_CONTROLLER_NAME);
+      if (key) this.queue.add(key);
     };
     this.sliceInformer.addEventHandler({ update: (_o, s) => onSlice(s as EndpointSlice), delete: (s) => onSlice(s as EndpointSlice) });
   }

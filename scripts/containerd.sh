@@ -123,6 +123,15 @@ systemd_cgroup() {
   if [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ] && [ -d /run/systemd/system ]; then echo true; else echo false; fi
 }
 
+# Without CAP_SYS_RESOURCE (a VM or container that drops it, as this one) no process may lower
+# its oom_score_adj, and runc fails the sandbox's -998 ("can't get final child's PID from pipe:
+# EOF"): the CRI plugin then keeps every score at or above containerd's own (rootless setups do).
+restrict_oom_score_adj() {
+  local cap_eff
+  cap_eff="$(awk '$1 == "CapEff:" { print $2 }' /proc/self/status)"
+  if (((0x$cap_eff >> 24) & 1)); then echo false; else echo true; fi
+}
+
 docker_uses_mirror() { grep -qF "http://$MIRROR" /etc/docker/daemon.json 2>/dev/null; }
 
 write_config() {
@@ -157,6 +166,7 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
     sandbox_image = "$SANDBOX_IMAGE"
     # Pod network namespaces under our state directory, not /run/netns: all of them are ours.
     netns_mounts_under_state_dir = true
+    restrict_oom_score_adj = $(restrict_oom_score_adj)
 
     [plugins."io.containerd.grpc.v1.cri".containerd]
       snapshotter = "overlayfs"
@@ -226,6 +236,16 @@ JSON
   [ -z "$changed" ] || echo changed
 }
 
+# The pods' bridge with its gateway address before the first pod (the bridge plugin makes it at
+# the first pod otherwise): `jobyard server --runtime containerd` listens for pods on 10.88.0.1,
+# as it does on docker0's 172.17.0.1. The plugin takes a bridge that has its gateway address.
+ensure_bridge() {
+  local gateway="${POD_CIDR%.0/*}.1/${POD_CIDR#*/}"
+  ip link show "$CNI_BRIDGE" >/dev/null 2>&1 || ip link add "$CNI_BRIDGE" type bridge
+  ip -4 addr show dev "$CNI_BRIDGE" | grep -qF " $gateway " || ip addr add "$gateway" brd + dev "$CNI_BRIDGE"
+  ip link set "$CNI_BRIDGE" up
+}
+
 # --- start / stop -----------------------------------------------------------------------
 wait_answers() {
   local deadline=$((SECONDS + ${1:-30}))
@@ -271,6 +291,7 @@ start_containerd() {
   install_packages
   local changed pid
   changed="$(write_config)"
+  ensure_bridge
   pid="$(our_pid)"
   if [ -n "$pid" ] && [ -n "$changed" ]; then
     say "config changed: restarting containerd (pid $pid)"

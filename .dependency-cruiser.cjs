@@ -109,10 +109,10 @@ module.exports = {
       name: 'runtime-through-its-entries',
       comment:
         'Outside agent/runtime/, the container runtime is used through its entries only: index.ts (the CRI-shaped ' +
-        'services), docker/index.ts (the Docker engine) and testing/index.ts (fake and contract suite).',
+        'services), docker/index.ts (the Docker engine), cri/index.ts (a CRI runtime: containerd) and testing/index.ts (fake and contract suite).',
       severity: 'error',
       from: { path: '^(api|machinery|server|client|controllers|agent|dns|logs|clusters|cli|cmd)/', pathNot: '^agent/runtime/' },
-      to: { path: '^agent/runtime/', pathNot: '^agent/runtime/(docker/|testing/)?index\\.ts$' },
+      to: { path: '^agent/runtime/', pathNot: '^agent/runtime/(docker/|cri/|testing/)?index\\.ts$' },
     },
     {
       name: 'simulated-nodes-only-as-a-client',

@@ -7,6 +7,7 @@ import { DEFAULT_DATA_DIR, DEFAULT_POD_PIDS_LIMIT, startServer } from './server.
 import { consoleSignInUrl } from './console-url.js';
 import { clustersCommand, logsCommand } from '../cli/index.js';
 import { type Level, LEVELS, isLevel } from '../server/index.js';
+import { CONTAINER_RUNTIMES, type ContainerRuntimeName, normalizeCriEndpoint } from './container-runtime-choice.js';
 
 function port(value: string): number {
   const n = Number(value);
@@ -61,6 +62,19 @@ function podSecurityLevel(value: string): Level {
   return value;
 }
 
+function containerRuntime(value: string): ContainerRuntimeName {
+  if (!(CONTAINER_RUNTIMES as readonly string[]).includes(value)) throw new InvalidArgumentError(`must be ${CONTAINER_RUNTIMES.join(' or ')}`);
+  return value as ContainerRuntimeName;
+}
+
+function criEndpoint(value: string): string {
+  try {
+    return normalizeCriEndpoint(value);
+  } catch (err) {
+    throw new InvalidArgumentError(errorMessage(err));
+  }
+}
+
 function proxyMode(value: string): 'iptables' | 'none' {
   if (value !== 'iptables' && value !== 'none') throw new InvalidArgumentError('must be iptables or none');
   return value;
@@ -106,6 +120,8 @@ program
   .option('--cluster-dns-port <port>', "the cluster DNS server's port on the pod address; another than 53 needs kube-proxy (--proxy-mode iptables), which carries the kube-dns Service's port 53 to it", port, 53)
   .option('--no-controllers', 'do not run the controllers in this process')
   .option('--no-agent', 'do not run the node agent in this process')
+  .option('--runtime <engine>', `the container engine the node agent runs pods on: docker (the Docker Engine API at DOCKER_HOST) or containerd (through the CRI at --container-runtime-endpoint; scripts/containerd.sh sets it up)`, containerRuntime, 'docker')
+  .option('--container-runtime-endpoint <endpoint>', "the CRI runtime's socket with --runtime containerd (the kubelet's flag; CRI-O's socket works too, untested) (default: unix:///run/jobyard/containerd/containerd.sock, jobyard's own containerd)", criEndpoint)
   .option('--node-name <name>', "the node agent's Node name (default: the host's name)")
   .option('--simulated-nodes <n>', 'also run N simulated nodes sim-node-0..N-1 (kwok-like: pods that tolerate node.jobyard.io/simulated run for their simulated.jobyard.io/duration annotation, without containers)', nonNegative, 0)
   .option('--simulated-node-capacity <list>', 'capacity of each simulated node over the defaults cpu=32,memory=256Gi,pods=1000', capacityList)
@@ -136,6 +152,8 @@ program
     podApi: boolean;
     controllers: boolean;
     agent: boolean;
+    runtime: ContainerRuntimeName;
+    containerRuntimeEndpoint?: string;
     nodeName?: string;
     simulatedNodes: number;
     simulatedNodeCapacity?: Record<string, string>;
@@ -151,12 +169,17 @@ program
     podSecurityDefault: Level;
     allowHostPath: string[];
   }) => {
+    if (opts.containerRuntimeEndpoint && opts.runtime !== 'containerd') {
+      throw new InvalidArgumentError('--container-runtime-endpoint is for --runtime containerd (Docker is reached at DOCKER_HOST)');
+    }
     const running = await startServer({
       dataDir: opts.dataDir,
       host: opts.host,
       port: opts.port,
       controllers: opts.controllers,
       agent: opts.agent,
+      runtime: opts.runtime,
+      ...(opts.containerRuntimeEndpoint ? { containerRuntimeEndpoint: opts.containerRuntimeEndpoint } : {}),
       nodeName: opts.nodeName,
       simulatedNodes: opts.simulatedNodes,
       simulatedNodeCapacity: opts.simulatedNodeCapacity,

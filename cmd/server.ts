@@ -28,6 +28,9 @@ import { serviceUnavailable } from '../machinery/index.js';
 import { LogService, LogStore, registerLogRoutes } from '../logs/index.js';
 import { ClusterStore, registerClusterRoutes } from '../clusters/index.js';
 import type { LogSink } from '../agent/logs/index.js';
+import type { ContainerRuntime } from '../agent/runtime/index.js';
+import type { PodNetwork } from './cni-network.js';
+import { type ContainerRuntimeName, connectCriRuntime, criPodNetwork, criProtectedPaths, DEFAULT_CONTAINERD_ENDPOINT, probeCriRuntime } from './container-runtime-choice.js';
 
 export interface ServerOptions {
   dataDir: string;
@@ -37,6 +40,10 @@ export interface ServerOptions {
   controllers: boolean;
   /** Run the node agent in this process. */
   agent: boolean;
+  /** The engine the agent runs pods on: Docker (DOCKER_HOST) or a CRI runtime (containerd). @defaultValue 'docker' */
+  runtime?: ContainerRuntimeName;
+  /** The CRI runtime's socket (the kubelet's --container-runtime-endpoint). @defaultValue unix:///run/jobyard/containerd/containerd.sock */
+  containerRuntimeEndpoint?: string;
   /** The agent's Node name (default: the host's name). */
   nodeName?: string;
   /** Base and cap of the Job controller's pod-failure backoff (10 s and 6 min: docs/product.md#job-settings). */
@@ -229,9 +236,9 @@ function forwardingLogProvider(): PodLogProvider & { target?: PodLogProvider } {
 }
 
 /** What no hostPath may reach besides the engine's own paths: jobyard's data directory and the engine's socket. */
-function protectedPaths(dataDir: string): ProtectedPath[] {
+function protectedPaths(dataDir: string, criEndpoint: string | undefined): ProtectedPath[] {
   const what = "jobyard's data directory (its token, keys and state)";
-  const paths = [...ENGINE_PATHS, { path: dataDir, what }];
+  const paths = [...ENGINE_PATHS, ...(criEndpoint ? criProtectedPaths(criEndpoint) : []), { path: dataDir, what }];
   if (existsSync(dataDir)) paths.push({ path: realpathSync(dataDir), what });
   // An engine reached elsewhere than /var/run/docker.sock (rootless Docker, DOCKER_HOST).
   const socket = process.env.DOCKER_HOST?.startsWith('unix://') ? process.env.DOCKER_HOST.slice('unix://'.length) : undefined;
@@ -242,8 +249,11 @@ function protectedPaths(dataDir: string): ProtectedPath[] {
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const root = repoRoot();
   const dataDir = resolve(opts.dataDir);
+  // Under a CRI runtime: its socket; pods are on its CNI bridge (Docker: docker0, asked of the engine).
+  const criEndpoint = opts.runtime === 'containerd' ? (opts.containerRuntimeEndpoint ?? DEFAULT_CONTAINERD_ENDPOINT) : undefined;
+  const podNetwork = (): Promise<PodNetwork> => (criEndpoint ? Promise.resolve(criPodNetwork()) : bridgeNetwork());
   // Fail before anything else when the agent has no engine to run pods on.
-  if (opts.agent) await probeEngine();
+  if (opts.agent) await (criEndpoint ? probeCriRuntime(criEndpoint) : probeEngine());
   const podStreams = forwardingStreamProvider();
   const podLogs = forwardingLogProvider();
   const resourceMetrics = forwardingMetricsProvider();
@@ -259,7 +269,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const version = packageVersion(root);
   const gitVersion = `v1.32.0-jobyard.${version}`;
   const auditLog = opts.quiet ? noopLogger : consoleLogger('info', 'pod-security');
-  const podAddress = opts.podApiAddress === false ? undefined : (opts.podApiAddress ?? (opts.agent ? await bridgeGatewayAddress() : undefined));
+  const podAddress = opts.podApiAddress === false ? undefined : (opts.podApiAddress ?? (opts.agent ? (criEndpoint ? criPodNetwork().gateway : await bridgeGatewayAddress()) : undefined));
   let api: ApiServer;
   try {
     api = await createApiServer({
@@ -288,7 +298,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       logger: opts.quiet ? false : { level: 'warn', serializers: { req: requestLogSerializer } },
       podSecurityDefault: opts.podSecurityDefault,
       allowHostPaths: opts.allowHostPaths,
-      protectedPaths: protectedPaths(dataDir),
+      protectedPaths: protectedPaths(dataDir, criEndpoint),
       audit: (line) => auditLog.info(line),
       // pods/exec needs only the engine: it is served once the engine answers, before the agent runs.
       ...(opts.agent ? { podLogs, podStreams, resourceMetrics } : {}),
@@ -370,7 +380,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       dnsLogger.warn('cluster DNS not started: a port other than 53 needs kube-proxy (--proxy-mode iptables)', { port: dnsPort });
     } else if (opts.clusterDns && podAddress) {
       const dns = await import('../dns/index.js');
-      const podSubnet = (await bridgeNetwork()).subnet;
+      const podSubnet = (await podNetwork()).subnet;
       const serviceCIDR = opts.serviceClusterIPRange ?? DEFAULT_SERVICE_CIDR;
       try {
         const started = await dns.startClusterDns({
@@ -391,7 +401,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       }
     }
     try {
-      const runtime = await connectRuntime(opts.engineMaxConcurrency);
+      const runtime: ContainerRuntime = criEndpoint ? await connectCriRuntime(criEndpoint, opts.engineMaxConcurrency) : await connectRuntime(opts.engineMaxConcurrency);
       podStreams.target = new (await import('../agent/pod-streams.js')).PodStreams({ runtime });
       const { startAgent } = await import('../agent/index.js');
       agent = await startAgent({
@@ -404,8 +414,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         kubeletVersion: gitVersion,
         kubelet: { podPidsLimit: opts.podPidsLimit ?? DEFAULT_POD_PIDS_LIMIT, alwaysPauseContainer: !!opts.alwaysPauseContainer, ...(podDns ? { dns: podDns } : {}) },
         ...(opts.engineOperationDeadlineSeconds ? { runtimeHealth: { operationDeadlineMs: opts.engineOperationDeadlineSeconds * 1000, intervalMs: Math.min(5_000, opts.engineOperationDeadlineSeconds * 500) } } : {}),
-        // Pod cgroups only when the engine shares this machine's cgroups (its local socket).
-        ...(!process.env.DOCKER_HOST || process.env.DOCKER_HOST.startsWith('unix://') ? { podCgroupRoot: '/sys/fs/cgroup' } : {}),
+        // Pod cgroups only when the engine shares this machine's cgroups (its local socket; a CRI endpoint is one).
+        ...(criEndpoint || !process.env.DOCKER_HOST || process.env.DOCKER_HOST.startsWith('unix://') ? { podCgroupRoot: '/sys/fs/cgroup' } : {}),
         logger: opts.quiet ? noopLogger : consoleLogger('warn', 'agent'),
         // The collectors write to the store in this process: no HTTP, no JSON, same
         // idempotent ingest (an agent elsewhere would use HttpLogSink).
@@ -414,7 +424,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       podLogs.target = agent.logs;
       if (opts.proxyMode === 'iptables') {
         const { startProxy } = await import('../agent/proxy/index.js');
-        const bridge = await bridgeNetwork();
+        const bridge = await podNetwork();
         proxy = await startProxy({
           client: new RestClientset(selfConfig),
           ...(bridge.subnet ? { clusterCIDR: bridge.subnet } : {}),

@@ -9,10 +9,15 @@
 #   3. local images: busybox:1.36, busybox:latest, jobyard/pause:latest (scripts/images/build.sh)
 #      (+ jobyard/workqueue:latest with --with-examples: the work-queue examples' Redis and
 #      Python worker, from debootstrap; built beside npm ci, about a minute the first time)
-#   4. node_modules: npm ci when missing or older than package-lock.json
-#   5. dist/: npm run build when a source is newer than the last build
+#   4. with --runtime containerd or both: jobyard's own containerd for the CRI runtime
+#      (scripts/containerd.sh start: containerd + containernetworking-plugins, its config,
+#      socket /run/jobyard/containerd/containerd.sock, the images above imported into it)
+#   5. node_modules: npm ci when missing or older than package-lock.json
+#   6. dist/: npm run build when a source is newer than the last build
 #
-# Usage: scripts/setup.sh [--with-browser] [--with-examples]   (as root: it installs packages, starts dockerd)
+# Usage: scripts/setup.sh [--with-browser] [--with-examples] [--runtime docker|containerd|both]
+#        (as root: it installs packages, starts dockerd). --runtime: the engines pods may run on
+#        (`jobyard server --runtime`); Docker is always set up (it builds the images); default docker.
 # Environment: DOCKER_HOST (an engine to use instead of /var/run/docker.sock; setup starts
 #              dockerd only for the default socket), JOBYARD_DOCKERD_LOG (dockerd's log when
 #              setup starts it; default /var/log/jobyard-dockerd.log)
@@ -28,13 +33,26 @@ elapsed() { awk -v a="$1" -v b="$(date +%s%N)" 'BEGIN { printf "%.1f s", (b - a)
 
 with_browser=0
 with_examples=0
-for arg in "$@"; do
-  case "$arg" in
+runtime=docker
+usage_line="usage: scripts/setup.sh [--with-browser] [--with-examples] [--runtime docker|containerd|both]"
+while [ $# -gt 0 ]; do
+  case "$1" in
     --with-browser) with_browser=1 ;;
     --with-examples) with_examples=1 ;;
-    -h | --help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) fail "unknown argument $arg (usage: scripts/setup.sh [--with-browser] [--with-examples])" ;;
+    --runtime | --runtime=*)
+      if [ "$1" = --runtime ]; then
+        [ $# -ge 2 ] || fail "--runtime needs a value ($usage_line)"
+        runtime="$2"
+        shift
+      else
+        runtime="${1#--runtime=}"
+      fi
+      case "$runtime" in docker | containerd | both) ;; *) fail "--runtime must be docker, containerd or both, not '$runtime'" ;; esac
+      ;;
+    -h | --help) sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) fail "unknown argument $1 ($usage_line)" ;;
   esac
+  shift
 done
 
 [ "$(id -u)" -eq 0 ] || fail "run as root or with sudo (setup installs Debian packages and starts dockerd)"
@@ -148,7 +166,13 @@ if [ "$with_examples" = 1 ]; then
   examples_pid=$!
 fi
 
-# --- 4. node_modules ----------------------------------------------------------------
+# --- 4. containerd (its images come from Docker's, built above) ----------------------------
+if [ "$runtime" != docker ]; then
+  # 9>&-: containerd must not hold the set-up lock.
+  scripts/containerd.sh start 9>&-
+fi
+
+# --- 5. node_modules ----------------------------------------------------------------
 # npm writes node_modules/.package-lock.json last; it is older than package-lock.json
 # when the lock changed (git pull, an edit) after the last install.
 if [ -f node_modules/.package-lock.json ] && [ ! package-lock.json -nt node_modules/.package-lock.json ]; then
@@ -164,7 +188,7 @@ else
   say "npm: installed in $(elapsed "$step_at")"
 fi
 
-# --- 5. build -----------------------------------------------------------------------
+# --- 6. build -----------------------------------------------------------------------
 # dist/.build-stamp has the mtime of the start of the last good build; any source
 # (not a test) changed since then means build again.
 stamp=dist/.build-stamp
@@ -195,6 +219,7 @@ if [ -n "$examples_pid" ]; then
     fail "the work-queue image failed to build (log: $examples_log)"
   fi
   say "$(tail -n 1 "$examples_log")"
+  [ "$runtime" = docker ] || scripts/containerd.sh images --with-examples 9>&-
 fi
 
 say "ready in $(elapsed "$started_at")"

@@ -51,8 +51,14 @@ export interface ContainerLogInfo {
   /** The container's final environment (the image's variables merged with the config's). */
   env: KeyValue[];
   tty: boolean;
-  /** The engine's json-file log; rotated files are `<logPath>.1`, `<logPath>.2`, ... (newest first). */
+  /**
+   * The container's log on the host. `json-file` (Docker's; rotated files `<logPath>.1`, `.2`, ...,
+   * newest first) unless `logFormat` says `cri` (the CRI log format, cri-log-format.ts; rotated by
+   * the kubelet to `<logPath>.<YYYYMMDD-hhmmss>`, older ones `.gz`).
+   */
   logPath?: string;
+  /** @defaultValue 'json-file' */
+  logFormat?: 'json-file' | 'cri';
   /** The host directory that holds what the container wrote to its root filesystem (overlay2 UpperDir). */
   rootfsDir?: string;
   /** Every mount: its path inside the container and, for binds and volumes, its host directory. */

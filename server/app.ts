@@ -26,6 +26,7 @@ import { authorize, forbiddenError } from './serving/authorizer.js';
 import { type BearerTokenAuthenticator, frontDoorHook, principalOf, PUBLIC_ROUTE, rewriteRequestUrl } from './serving/front-door.js';
 import type { ServiceAccountTokens } from './serviceaccount/tokens.js';
 import { CONSOLE_ROUTES } from './serving/console-routes.js';
+import { discardRefusedBody } from './serving/refused-body.js';
 import { installHealthz, pingCheck, postStartHookCheck, type HealthCheck } from './handlers/healthz.js';
 import { recordRequest, registerApiServerMetrics } from './metrics.js';
 import { legacyRegistry } from '../machinery/metrics/index.js';
@@ -106,6 +107,16 @@ function isEncrypted(request: FastifyRequest): boolean {
   return Boolean((request.raw.socket as { encrypted?: boolean }).encrypted);
 }
 
+/**
+ * 413 for a body over the route's limit, with upstream's message. The client may still be
+ * sending: the rest is read (bounded) first, so it reads the answer rather than a reset.
+ */
+async function refuseTooLargeBody(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  // Read to its end, the connection is as good as any: it need not be closed.
+  if (await discardRefusedBody(request.raw)) reply.removeHeader('connection');
+  return sendStatusError(reply, new StatusError(failureStatus(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${request.routeOptions.bodyLimit}`)));
+}
+
 export async function buildApiServer(deps: ApiServerDeps): Promise<BuiltApiServer> {
   let captured: http.RequestListener | undefined;
   const app = Fastify({
@@ -135,6 +146,7 @@ export async function buildApiServer(deps: ApiServerDeps): Promise<BuiltApiServe
   app.setErrorHandler((err: unknown, request, reply) => {
     if (err instanceof StatusError) return sendStatusError(reply, err);
     const e = err as { statusCode?: number; code?: string; message?: string };
+    if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return refuseTooLargeBody(request, reply);
     if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
       const reason = e.statusCode === 413 ? 'RequestEntityTooLarge' : e.statusCode === 415 ? 'UnsupportedMediaType' : 'BadRequest';
       return sendStatusError(reply, new StatusError(failureStatus(e.statusCode, reason, e.message ?? 'bad request')));

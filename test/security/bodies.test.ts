@@ -3,6 +3,7 @@
 // off the event loop, `null` list elements are field errors (they were 500s), "__proto__" is
 // an unknown field where the schema has fields and data where it is a map key, and no error
 // echoes the body (YAML errors quoted the offending line, a Secret's value included).
+import https from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobyardServer } from '../support/jobyard-server.js';
 import { type Answer, ApiClient, statusOf } from './fuzz-support.js';
@@ -263,9 +264,53 @@ describe('oversized requests', () => {
     const a = await api.send('POST', `${NS}/configmaps`, { contentType: 'application/json', body, fresh: true });
     expect(a.failure, a.failureDetail).toBeUndefined();
     expect(a.code).toBe(413);
-    expect(statusOf(a)?.reason).toBe('RequestEntityTooLarge');
+    expect(statusOf(a)).toMatchObject({ reason: 'RequestEntityTooLarge', message: 'Request entity too large: limit is 3145728' });
+  });
+
+  // The server reads the rest of a refused body so its client sees the 413 (above), but only so much.
+  it.each([
+    ['a chunked body without end', { 'Transfer-Encoding': 'chunked' }],
+    ['a body declared 10 GiB long', { 'Content-Length': String(10 * 1024 ** 3) }],
+  ])('stops reading %s: the server closes the connection', async (_what, headers) => {
+    const written = await writeUntilClosed(`${NS}/configmaps`, headers);
+    // 3 MiB of limit, 8 MiB read and thrown away, and the sockets' buffers on both sides.
+    expect(written).toBeLessThan(WRITE_CAP);
   });
 });
+
+const WRITE_CAP = 64 * 1024 * 1024;
+
+/** POSTs an endless body on a connection of its own until the server closes it (or WRITE_CAP): the bytes written. */
+function writeUntilClosed(path: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve) => {
+    const req = https.request(`${server.url}${path}`, {
+      method: 'POST',
+      agent: false,
+      ca: server.caPem,
+      headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json', ...headers },
+    });
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    let written = 0;
+    let closed = false;
+    const stop = () => {
+      if (closed) return;
+      closed = true;
+      resolve(written);
+      req.destroy();
+    };
+    req.on('response', (res) => res.resume());
+    req.on('error', stop);
+    req.on('close', stop);
+    const pump = () => {
+      while (!closed && written < WRITE_CAP) {
+        written += chunk.length;
+        if (!req.write(chunk)) return void req.once('drain', pump);
+      }
+      stop();
+    };
+    pump();
+  });
+}
 
 describe('content types', () => {
   it.each(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/octet-stream'])(

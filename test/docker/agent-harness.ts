@@ -7,6 +7,7 @@ import Docker from 'dockerode';
 import type { Event, Pod } from '../../api/index.js';
 import { JobyardServer, type KubectlResult, removeAgentCgroups } from '../support/jobyard-server.js';
 import { waitFor as waitForBase } from '../support/wait.js';
+import { removeCriLeftovers, requireCriRuntime, TEST_RUNTIME } from '../support/test-runtime.js';
 
 /** waitFor with the docker tier's longer defaults (real containers: 60 s, every 250 ms). */
 export function waitFor<T>(what: string, probe: () => Promise<T | undefined | false | null>, timeoutMs = 60_000, intervalMs = 250): Promise<T> {
@@ -18,6 +19,8 @@ export const BUSYBOX = 'busybox:1.36';
 
 /** Fails the suite loudly when the engine or the image is missing (never a silent skip). */
 export async function requireEngine(): Promise<void> {
+  // JOBYARD_TEST_RUNTIME=containerd: the servers run pods on containerd (images still built by Docker).
+  if (TEST_RUNTIME === 'containerd') await requireCriRuntime(`docker.io/library/${BUSYBOX}`);
   try {
     await docker.ping();
   } catch (err) {
@@ -102,6 +105,11 @@ export async function removeAgentLeftovers(dataDir: string): Promise<void> {
   try {
     instance = agentInstance(dataDir);
   } catch {
+    return;
+  }
+  if (TEST_RUNTIME === 'containerd') {
+    await removeCriLeftovers(instance);
+    removeAgentCgroups(instance);
     return;
   }
   const containers = await docker.listContainers({ all: true, filters: { label: [`jobyard.io/agent=${instance}`] } });

@@ -5,6 +5,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { JOBYARD_CLI } from './jobyard-command.js';
+import { removeCriLeftovers, runtimeArgs, TEST_RUNTIME } from './test-runtime.js';
 
 const execFileAsync = promisify(execFile);
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
@@ -47,7 +49,9 @@ export class JobyardServer {
     const machineWide = opts.args?.some((a) => a.startsWith('--proxy-mode')) ? [] : ['--proxy-mode', 'none'];
     // No cluster DNS either unless asked (--cluster-dns): it binds port 53 on the pod address, once per machine.
     if (!opts.args?.some((a) => a === '--cluster-dns' || a === '--no-cluster-dns')) machineWide.push('--no-cluster-dns');
-    const args = ['--import', 'tsx', join(REPO_ROOT, 'cmd', 'jobyard.ts'), 'server', '--data-dir', dataDir, '--port', String(opts.port ?? 0), ...machineWide, ...(opts.args ?? [])];
+    // The engine of the run (JOBYARD_TEST_RUNTIME: docker or containerd), unless the test chose one.
+    machineWide.push(...runtimeArgs(opts.args ?? []));
+    const args = [...JOBYARD_CLI, 'server', '--data-dir', dataDir, '--port', String(opts.port ?? 0), ...machineWide, ...(opts.args ?? [])];
     const proc = spawn(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const output: string[] = [];
     const started = await new Promise<{ port: number; consoleAddress: string }>((resolvePromise, reject) => {
@@ -135,13 +139,18 @@ export class JobyardServer {
   }
 }
 
-/** Removes every container and volume labelled with the agent instance of `dataDir`. */
+/** Removes every container and volume labelled with the agent instance of `dataDir` (on the run's engine). */
 export async function removeAgentContainers(dataDir: string): Promise<void> {
   let id: string;
   try {
     id = readFileSync(join(dataDir, 'agent', 'instance'), 'utf8').trim();
   } catch {
     return; // the agent never ran
+  }
+  if (TEST_RUNTIME === 'containerd') {
+    await removeCriLeftovers(id);
+    removeAgentCgroups(id);
+    return;
   }
   const label = `label=jobyard.io/agent=${id}`;
   const run = (args: string[]) => execFileAsync('docker', args).then((r) => r.stdout.split('\n').filter(Boolean), () => [] as string[]);

@@ -189,7 +189,9 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
       config_path = "$CERTS_DIR"
 TOML
   )"
-  # The local registry over plain HTTP (containerd speaks HTTPS to a registry unless told).
+  # The local registry over plain HTTP. (containerd 1.6 already speaks HTTP to a loopback
+  # registry on any port when no hosts.toml names it, as dockerd does: tests' registries on
+  # random 127.0.0.1 ports need nothing here; this file says it for the mirror.)
   changed+="$(write_if_changed "$CERTS_DIR/$MIRROR/hosts.toml" <<TOML
 server = "http://$MIRROR"
 

@@ -46,7 +46,9 @@ export interface StreamingService {
    * A TCP connection to a port of a ready sandbox, made from inside its network (CRI's
    * PortForward: a hostNetwork pod's port is the node's). Resolves once connected; rejects
    * with NotRunning when the sandbox is not ready, or with the connect's error (its message
-   * what the client is told, e.g. "... connect: connection refused"). Optional, as exec.
+   * what the client is told, e.g. "... connect: connection refused"). A runtime that connects
+   * only after the stream is handed over (the CRI's streaming server) resolves first and then
+   * destroys the Duplex with that error, before any byte arrives. Optional, as exec.
    */
   portForward?(podSandboxId: string, port: number): Promise<Duplex>;
 }

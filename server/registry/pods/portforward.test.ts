@@ -2,6 +2,7 @@
 // TCP echo server (what kubectl and a pod do is in test/e2e-kubectl/portforward-top.test.ts).
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PodPortForwarder } from '../../../api/core-streams.js';
 import { SpdyConnection, type SpdyStream } from '../../../machinery/httpstream/spdy.js';
@@ -25,6 +26,12 @@ async function session(): Promise<{ client: SpdyConnection; connects: number[] }
     podSandboxId: 'sandbox-1',
     connect: (port) => {
       connects.push(port);
+      if (port === 7777) {
+        // A runtime that connects after handing the stream over (the CRI's PortForward) fails it later.
+        const late = new PassThrough();
+        setImmediate(() => late.destroy(new Error(`dial tcp4 127.0.0.1:${port}: connect: connection refused`)));
+        return Promise.resolve(late);
+      }
       if (port !== 8080) return Promise.reject(new Error(`dial tcp4 10.0.0.1:${port}: connect: connection refused`));
       const socket = connect(echo.port, '127.0.0.1');
       return new Promise((resolve) => socket.once('connect', () => resolve(socket)));
@@ -85,6 +92,13 @@ describe('pods/portforward sessions', () => {
     const { data, errorText } = await open(client, 9999, '0');
     expect(await readAll(data)).toBe('');
     expect(await errorText).toBe('error forwarding port 9999 to pod sandbox-1, uid : dial tcp4 10.0.0.1:9999: connect: connection refused');
+  });
+
+  it('writes a failure the node reports after connecting (a CRI runtime’s) on the error stream too', async () => {
+    const { client } = await session();
+    const { data, errorText } = await open(client, 7777, '0');
+    expect(await readAll(data)).toBe('');
+    expect(await errorText).toBe('error forwarding port 7777 to pod sandbox-1, uid : dial tcp4 127.0.0.1:7777: connect: connection refused');
   });
 
   it('refuses streams without a valid port or stream type before answering them', () => {

@@ -203,16 +203,19 @@ async function forward(data: SpdyStream, error: SpdyStream, forwarder: PodPortFo
   const port = Number(data.headers.port);
   // kubectl writes nothing on the error stream but its FIN: read it to its end.
   error.resume();
+  const failed = (err: unknown) => {
+    const message = err instanceof StatusError ? err.status.message : errorMessage(err);
+    if (error.writable) error.end(`error forwarding port ${port} to pod ${forwarder.podSandboxId}, uid : ${message}`);
+    if (!data.writableEnded && !data.destroyed) data.end();
+  };
   let target: Duplex;
   try {
     target = await forwarder.connect(port);
   } catch (err) {
-    const message = err instanceof StatusError ? err.status.message : errorMessage(err);
-    error.end(`error forwarding port ${port} to pod ${forwarder.podSandboxId}, uid : ${message}`);
-    data.end();
-    return;
+    return failed(err);
   }
-  target.on('error', () => undefined);
+  // A runtime that connects after handing over the stream (the CRI's PortForward) fails it instead.
+  target.on('error', failed);
   // Each side's FIN half-closes the other; a reset (kubectl drops the data stream once the
   // pod's side ended) or a closed session ends the connection to the pod.
   data.pipe(target);
@@ -267,7 +270,8 @@ async function serveChannels(ws: WebSocket, ports: number[], forwarder: PodPortF
       }
       if (closed) return void target.destroy();
       targets[i] = target;
-      target.on('error', () => undefined);
+      // A runtime that connects after handing over the stream (the CRI's PortForward) fails it instead.
+      target.on('error', (err) => send(2 * i + 1, Buffer.from(`error forwarding port ${port} to pod ${forwarder.podSandboxId}, uid : ${errorMessage(err)}`)));
       for (const b of early[i].splice(0)) target.write(b);
       target.on('data', (chunk: Buffer) => {
         target.pause();

@@ -6,6 +6,30 @@ import { defineConfig } from 'vitest/config';
 // docker: the node agent against the real Docker engine.
 // security: a real server attacked (auth bypass corpus, Pod Security, limits, fuzzer).
 // e2e: the built `jobyard server` driven by kubectl, @kubernetes/client-node and Chromium.
+/** e2e files that start only servers without a real node; a new file runs in e2e-node unless listed. */
+const E2E_WITHOUT_NODE = [
+  'test/e2e-browser/config-pages.test.ts',
+  'test/e2e-browser/create-cronjob.test.ts',
+  'test/e2e-browser/create-job.test.ts',
+  'test/e2e-browser/job-live.test.ts',
+  'test/e2e-browser/sign-in.test.ts',
+  'test/e2e-kubectl/api.test.ts',
+  'test/e2e-kubectl/apply-upgrade-applyset.test.ts',
+  'test/e2e-kubectl/auth.test.ts',
+  'test/e2e-kubectl/client-node.test.ts',
+  'test/e2e-kubectl/crd-garbage-collection.test.ts',
+  'test/e2e-kubectl/crd-validation-rules.test.ts',
+  'test/e2e-kubectl/crd.test.ts',
+  'test/e2e-kubectl/disruption.test.ts',
+  'test/e2e-kubectl/openapi-apply.test.ts',
+  'test/e2e-kubectl/ops.test.ts',
+  'test/e2e-kubectl/prune-default-allowlist.test.ts',
+  'test/e2e-kubectl/restart.test.ts',
+  'test/e2e-kubectl/server-side-apply.test.ts',
+  'test/e2e-kubectl/service-accounts.test.ts',
+  'test/e2e-kubectl/services.test.ts',
+];
+
 export default defineConfig({
   test: {
     projects: [
@@ -56,8 +80,24 @@ export default defineConfig({
       },
       {
         test: {
+          // The e2e files whose servers run no node (--no-agent, simulated nodes): no pod reaches
+          // the container engine, so they run two at a time beside e2e-node.
           name: 'e2e',
+          include: E2E_WITHOUT_NODE,
+          testTimeout: 300_000,
+          hookTimeout: 180_000,
+          maxWorkers: 2,
+        },
+      },
+      {
+        test: {
+          // Every other e2e file runs pods on the real engine: one at a time, beside the e2e
+          // project. Docker 20.10 must not see two servers' sandboxes made and destroyed at once
+          // (one server orders them: docker/sandboxes.ts), and kube-proxy and cluster DNS hold
+          // the machine's iptables and port 53.
+          name: 'e2e-node',
           include: ['test/e2e-*/**/*.test.ts'],
+          exclude: E2E_WITHOUT_NODE,
           testTimeout: 300_000,
           hookTimeout: 180_000,
           fileParallelism: false,

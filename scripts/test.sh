@@ -1,20 +1,26 @@
 #!/usr/bin/env bash
 # Runs every test of jobyard (`npm test`; CI runs it through .ci/run): set-up first
-# (scripts/setup.sh --with-browser --with-examples), then each tier in order, stopping at the first
-# failure:
+# (scripts/setup.sh --with-browser --with-examples), typecheck and lint:deps, then the test tiers
+# in two lanes at once, each stopping at its first failure:
 #
 #   typecheck    tsc --noEmit over everything but web/
 #   lint:deps    import rules (.dependency-cruiser.cjs) over the folders of `npm run lint:deps`
 #                that exist, and web/
-#   unit         vitest --project unit         (*.test.ts beside the code)
-#   web          vitest --project web          (web/src; skipped while it has no tests)
-#   integration  vitest --project integration  (test/integration)
-#   docker       vitest --project docker       (test/docker, *.docker.test.ts; real dockerd)
-#   security     vitest --project security     (test/security: a real server attacked; fuzzer)
-#   e2e          vitest --project e2e          (test/e2e-*: kubectl, client-node, Chromium)
+#   lane "engine" (tiers that run pods on the real container engine, one file at a time: two
+#   servers must not make and destroy Docker 20.10 sandboxes at once, and kube-proxy and cluster
+#   DNS hold the machine's iptables and port 53):
+#     docker     vitest --project docker       (test/docker, *.docker.test.ts; real dockerd)
+#     security   vitest --project security     (test/security: a real server attacked; fuzzer)
+#     e2e-node   vitest --project e2e-node     (test/e2e-* that run pods: kubectl, Chromium)
+#   lane "no engine" (CPU-bound tiers, and servers with no node), printed when it ends:
+#     unit       vitest --project unit         (*.test.ts beside the code)
+#     web        vitest --project web          (web/src; skipped while it has no tests)
+#     integration vitest --project integration (test/integration)
+#     e2e        vitest --project e2e          (test/e2e-* whose servers run no node, two at a
+#                time; the list is in vitest.config.ts)
 #
-# Artifacts (JUnit reports, screenshots, logs) go to artifacts/; tests find that folder
-# in JOBYARD_ARTIFACTS_DIR.
+# Artifacts (JUnit reports, screenshots, logs, each lane's log) go to artifacts/; tests find
+# that folder in JOBYARD_ARTIFACTS_DIR.
 #
 # Usage: scripts/test.sh [--skip-setup] [--only TIER[,TIER...]]
 #   --only runs just the named tiers (e.g. --only unit,docker), for a quick local loop.
@@ -44,8 +50,6 @@ rm -rf "$junit_dir"
 mkdir -p "$junit_dir"
 
 run_started_s=$SECONDS
-tier_count=9
-tier_number=0
 summary=()
 
 banner() { printf '\n==== %s ====\n' "$*"; }
@@ -77,57 +81,70 @@ summarize() {
 }
 trap summarize EXIT
 
+# record LINE: one line of the summary (a lane, in its subshell, writes it to its file).
+lane_summary=""
+record() {
+  if [ -n "$lane_summary" ]; then printf '%s\n' "$1" >>"$lane_summary"; else summary+=("$1"); fi
+}
+
 # tier NAME NOTE COMMAND...: runs one tier under a banner; stops the run when it fails.
 tier() {
   local name="$1" note="$2"
   shift 2
-  tier_number=$((tier_number + 1))
   if [ -n "$only" ] && [[ "$only" != *",$name,"* ]]; then
-    summary+=("$name: not selected (--only)")
+    record "$name: not selected (--only)"
     return 0
   fi
-  banner "[$tier_number/$tier_count] $name${note:+ ($note)}: $*"
+  banner "$name${note:+ ($note)}: $*"
   local started_s=$SECONDS status=0
   "$@" || status=$?
   local took="$((SECONDS - started_s)) s"
   if [ "$status" -ne 0 ]; then
-    summary+=("$name: FAILED (exit $status, $took)")
+    record "$name: FAILED (exit $status, $took)"
     banner "FAILED: $name (exit $status after $took); later tiers not run"
     exit "$status"
   fi
-  summary+=("$name: passed${note:+, $note} ($took)")
+  record "$name: passed${note:+, $note} ($took)"
   printf -- '---- %s: passed in %s ----\n' "$name" "$took"
 }
 
 # skip NAME REASON: a tier that does not run, said loudly.
 skip() {
-  tier_number=$((tier_number + 1))
   [ -z "$only" ] || [[ "$only" == *",$1,"* ]] || return 0
-  banner "[$tier_number/$tier_count] $1: SKIPPED ($2)"
-  summary+=("$1: skipped ($2)")
+  banner "$1: SKIPPED ($2)"
+  record "$1: skipped ($2)"
 }
 
-# test_files PROJECT: how many test files a vitest project has.
+# test_files PROJECT...: how many test files the vitest projects have.
 test_files() {
-  npx vitest list --project "$1" --filesOnly 2>/dev/null | grep -c . || true
+  local args=() p
+  for p in "$@"; do args+=(--project "$p"); done
+  npx vitest list "${args[@]}" --filesOnly 2>/dev/null | grep -c . || true
 }
 
-# vitest_tier PROJECT: runs a vitest project; with no test files it passes and says so.
+# vitest_tier TIER [PROJECT...]: runs the tier's vitest projects (by default the one named as the
+# tier) in one vitest run; with no test files it passes and says so.
 vitest_tier() {
-  local project="$1" files
-  [ -z "$only" ] || [[ "$only" == *",$project,"* ]] || { tier "$project" "" true; return 0; }
-  files="$(test_files "$project")"
+  local name="$1" files p
+  shift
+  local projects=("$@")
+  [ "${#projects[@]}" -gt 0 ] || projects=("$name")
+  [ -z "$only" ] || [[ "$only" == *",$name,"* ]] || { tier "$name" "" true; return 0; }
+  files="$(test_files "${projects[@]}")"
   local note="$files test file"; [ "$files" = 1 ] || note+="s"
   [ "$files" -gt 0 ] || note="no tests"
-  tier "$project" "$note" npx vitest run --project "$project" --passWithNoTests \
-    --reporter=default --reporter=junit --outputFile.junit="$junit_dir/$project.xml"
+  local args=()
+  for p in "${projects[@]}"; do args+=(--project "$p"); done
+  tier "$name" "$note" npx vitest run "${args[@]}" --passWithNoTests \
+    --reporter=default --reporter=junit --outputFile.junit="$junit_dir/$name.xml"
 }
 
 if [ "$skip_setup" = 1 ]; then
-  tier_count=8
   echo "test: --skip-setup: not running scripts/setup.sh"
 else
   tier setup "" scripts/setup.sh --with-browser --with-examples
+  # The set-up built dist/: the tests run it, as users do (test/support/jobyard-command.ts).
+  export JOBYARD_TEST_SERVER=dist
 fi
 
 tier typecheck "" npm run --silent typecheck
@@ -139,16 +156,59 @@ for dir in api machinery server client controllers agent dns logs clusters cli c
   if [ -d "$dir" ]; then lint_dirs+=("$dir"); else missing_dirs+=("$dir"); fi
 done
 tier lint:deps "${missing_dirs[*]:+no folder }${missing_dirs[*]}" npx depcruise --config .dependency-cruiser.cjs "${lint_dirs[@]}"
-vitest_tier unit
-if [ "$(test_files web)" -gt 0 ]; then
-  vitest_tier web
-else
-  skip web "web/src has no tests yet"
+
+# lane NAME FUNCTION: runs FUNCTION's tiers in the background, its output in artifacts/lane-NAME.log
+# and its summary lines in artifacts/lane-NAME.summary.
+lane_pids=()
+lane_names=()
+lane() {
+  local name="$1" fn="$2"
+  : >"$JOBYARD_ARTIFACTS_DIR/lane-$name.summary"
+  (
+    trap - EXIT
+    lane_summary="$JOBYARD_ARTIFACTS_DIR/lane-$name.summary"
+    "$fn"
+  ) >"$JOBYARD_ARTIFACTS_DIR/lane-$name.log" 2>&1 &
+  lane_pids+=("$!")
+  lane_names+=("$name")
+}
+
+engine_lane() {
+  vitest_tier docker
+  vitest_tier security
+  vitest_tier e2e-node
+}
+
+no_engine_lane() {
+  vitest_tier unit
+  if [ "$(test_files web)" -gt 0 ]; then
+    vitest_tier web
+  else
+    skip web "web/src has no tests yet"
+  fi
+  vitest_tier integration
+  vitest_tier e2e
+}
+
+banner "two lanes at once: engine (docker, security, e2e-node) and no engine (unit, web, integration, e2e); the engine lane's output follows as it runs, the other's when it ends"
+lane no-engine no_engine_lane
+lane engine engine_lane
+tail -n +1 -f "$JOBYARD_ARTIFACTS_DIR/lane-engine.log" --pid "${lane_pids[1]}" &
+follower=$!
+lanes_failed=0
+for i in 1 0; do
+  wait "${lane_pids[$i]}" || lanes_failed=1
+  if [ "$i" = 1 ]; then wait "$follower" || true; fi
+done
+banner "lane no-engine's output"
+cat "$JOBYARD_ARTIFACTS_DIR/lane-no-engine.log"
+for name in no-engine engine; do
+  while IFS= read -r line; do summary+=("$line"); done <"$JOBYARD_ARTIFACTS_DIR/lane-$name.summary"
+done
+if [ "$lanes_failed" != 0 ]; then
+  banner "FAILED: $(grep -h FAILED "$JOBYARD_ARTIFACTS_DIR"/lane-*.summary | tr '\n' ' ')"
+  exit 1
 fi
-vitest_tier integration
-vitest_tier docker
-vitest_tier security
-vitest_tier e2e
 
 [ -n "$only" ] && banner "selected tiers (${only//,/ }) passed in $((SECONDS - run_started_s)) s" && exit 0
 banner "all tiers passed in $((SECONDS - run_started_s)) s"

@@ -14,6 +14,7 @@ import { LOG_LINE_MAX_BYTES, LOG_TRUNCATED_MARKER, type LogRecord } from '../../
 import { apiRequest } from '../support/api.js';
 import { JobyardServer, REPO_ROOT } from '../support/jobyard-server.js';
 import { BUSYBOX, apply, kubectl, namespace, removeAgentLeftovers, startAgentServer, waitFor } from './agent-harness.js';
+import { JOBYARD_CLI } from '../support/jobyard-command.js';
 
 const servers: JobyardServer[] = [];
 const dirs: string[] = [];
@@ -29,7 +30,7 @@ afterAll(async () => {
 /** Runs the jobyard CLI from the sources; stdout when it succeeds. */
 function jobyard(args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'cmd', 'jobyard.ts'), ...args], { cwd: REPO_ROOT, maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [...JOBYARD_CLI, ...args], { cwd: REPO_ROOT, maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err) reject(new Error(`jobyard ${args.join(' ')}: ${err.message}\n${stderr}`));
       else resolve(stdout);
     });
@@ -264,7 +265,7 @@ describe('jobyard logs search -f against a real server', () => {
     });
     expect(r.code).toBe(200);
 
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'cmd', 'jobyard.ts'), 'logs', 'search', 'followed', '-f', '-n', 'follow', '-o', 'json', '--kubeconfig', server.kubeconfig], { cwd: REPO_ROOT });
+    const child = spawn(process.execPath, [...JOBYARD_CLI, 'logs', 'search', 'followed', '-f', '-n', 'follow', '-o', 'json', '--kubeconfig', server.kubeconfig], { cwd: REPO_ROOT });
     let out = '';
     let errOut = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Cluster, type ClusterList } from '../../api/index.js';
 import { apiRequest } from '../support/api.js';
 import { JobyardServer, REPO_ROOT } from '../support/jobyard-server.js';
+import { JOBYARD_CLI } from '../support/jobyard-command.js';
 
 let here: JobyardServer;
 let there: JobyardServer;
@@ -18,7 +19,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'jobyard-clusters-e2e-'));
 
 function jobyard(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'cmd', 'jobyard.ts'), ...args], { cwd: REPO_ROOT }, (err, stdout, stderr) => {
+    execFile(process.execPath, [...JOBYARD_CLI, ...args], { cwd: REPO_ROOT }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
     });
   });

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobyardServer, REPO_ROOT } from '../support/jobyard-server.js';
+import { JOBYARD_CLI } from '../support/jobyard-command.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -127,7 +128,7 @@ describe('the same data directory started again', () => {
   });
 
   it('jobyard console-url --data-dir DIR prints a link that signs in (303 with a session cookie)', async () => {
-    const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'cmd', 'jobyard.ts'), 'console-url', '--data-dir', dataDir], { cwd: REPO_ROOT });
+    const { stdout } = await execFileAsync(process.execPath, [...JOBYARD_CLI, 'console-url', '--data-dir', dataDir], { cwd: REPO_ROOT });
     const url = stdout.trim();
     expect(url).toBe(`${second!.consoleAddress}/auth/login?token=${encodeURIComponent(second!.token)}`);
     const res = await fetch(url, { redirect: 'manual' });

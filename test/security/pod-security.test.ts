@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiRequest } from '../support/api.js';
 import { JobyardServer, REPO_ROOT } from '../support/jobyard-server.js';
+import { JOBYARD_CLI } from '../support/jobyard-command.js';
 
 let server: JobyardServer;
 let allowed: string;
@@ -231,7 +232,7 @@ describe('Jobs and CronJobs: warnings, never refusals', () => {
 describe('--pod-security-default', () => {
   it('refuses an unknown level before starting', async () => {
     const run = promisify(execFile);
-    const err = await run(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'cmd', 'jobyard.ts'), 'server', '--pod-security-default', 'strict'], { cwd: REPO_ROOT }).then(
+    const err = await run(process.execPath, [...JOBYARD_CLI, 'server', '--pod-security-default', 'strict'], { cwd: REPO_ROOT }).then(
       () => undefined,
       (e: { code: number; stderr: string }) => e,
     );

@@ -14,6 +14,7 @@ import type { Logger } from '../../client/index.js';
 import type { ContainerLogInfo, ContainerRuntime } from '../runtime/index.js';
 import { HostFileReader, hostFileCursorPath } from './host-file-reader.js';
 import { HostView } from './host-view.js';
+import { CriFileReader } from './cri-file-reader.js';
 import { JsonFileReader } from './json-file-reader.js';
 import type { LogConfig } from './log-config.js';
 import type { LogSink } from './log-sink.js';
@@ -142,9 +143,12 @@ export class ContainerCollector {
       const id = `${cid}/stdio`;
       if (this.sources.has(`${cfg.logstore}\0${id}`)) continue;
       const logPath = this.deps.hostAccess ? this.deps.info.logPath : undefined;
-      const reader: SourceReader = logPath
-        ? new JsonFileReader(id, { logPath, onGap: (m) => this.deps.logger.warn('container log lines lost', { container: cid, message: m }) })
-        : new RuntimeStdioReader(id, this.deps.runtime, cid);
+      const onGap = (m: string) => this.deps.logger.warn('container log lines lost', { container: cid, message: m });
+      const reader: SourceReader = !logPath
+        ? new RuntimeStdioReader(id, this.deps.runtime, cid)
+        : this.deps.info.logFormat === 'cri'
+          ? new CriFileReader(id, { logPath, onGap })
+          : new JsonFileReader(id, { logPath, onGap });
       await this.add(cfg.logstore, reader);
     }
   }

@@ -7,6 +7,8 @@ export * from './container-collector.js';
 export * from './source-reader.js';
 export * from './json-log-parser.js';
 export * from './json-file-reader.js';
+export * from './cri-log-parser.js';
+export * from './cri-file-reader.js';
 export * from './line-splitter.js';
 export * from './host-view.js';
 export * from './host-file-reader.js';

@@ -15,7 +15,8 @@ import { cutUtf8 } from './line-splitter.js';
 
 type Stream = 'stdout' | 'stderr';
 
-interface Pending {
+/** An unfinished message: its pieces so far. */
+export interface Pending {
   /** Offset where the first piece's json line starts. */
   start: number;
   time: number;
@@ -93,7 +94,7 @@ export function dockerTimeToMicros(t: string): number {
 
 export class DockerJsonLogParser {
   private readonly maxLineBytes: number;
-  private readonly pending: Partial<Record<Stream, Pending>> = {};
+  protected readonly pending: Partial<Record<Stream, Pending>> = {};
   private held: LogIngestEntry[] = [];
   private consumed: number;
   /** json lines that could not be read (corrupt), skipped. */
@@ -162,7 +163,8 @@ export class DockerJsonLogParser {
     return this.release();
   }
 
-  private entry(chunk: Buffer, from: number, nl: number, start: number, end: number): void {
+  /** One json line `chunk[from, nl)`, which spans `[start, end)` of the log (the CRI parser reads its own format here). */
+  protected entry(chunk: Buffer, from: number, nl: number, start: number, end: number): void {
     const plain = plainLine(chunk, from, nl);
     if (plain) {
       const p = this.pending[plain.stream];
@@ -199,7 +201,7 @@ export class DockerJsonLogParser {
   }
 
   /** A message's end (its newline read): a line of its own, or the last piece of `p`. */
-  private line(stream: Stream, time: number, text: string, p: Pending | undefined, start: number, end: number): void {
+  protected line(stream: Stream, time: number, text: string, p: Pending | undefined, start: number, end: number): void {
     if (p) {
       this.pending[stream] = undefined;
       this.held.push(this.complete(stream, p, text, end));
@@ -211,7 +213,7 @@ export class DockerJsonLogParser {
     }
   }
 
-  private add(p: Pending, piece: string): void {
+  protected add(p: Pending, piece: string): void {
     if (p.bytes > this.maxLineBytes) {
       p.truncated = true;
       return;

@@ -11,5 +11,6 @@ export * from './linux-resources.js';
 export * from './resolve-command.js';
 export * from './log-lines.js';
 export * from './cri-log-format.js';
+export * from './container-log-manager.js';
 export * from './path-glob.js';
 export * from './async-queue.js';

@@ -7,6 +7,29 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { StatusError, badRequest, failureStatus } from '../../machinery/index.js';
 import { decodeYamlText, type YamlDecodeResult } from './yaml-decode.js';
+import { Counter, Gauge, lazyMetric } from '../../machinery/metrics/index.js';
+
+// Two metrics show from outside what happens here (test/security/bodies.test.ts reads them):
+// jobyard_yaml_worker_decodes_total counts the bodies handed to a worker (a body refused before
+// decoding never is); jobyard_yaml_worker_decodes_in_flight, read from /metrics while one is
+// decoded, shows the event loop answering meanwhile.
+const decodesTotal = lazyMetric(
+  (registry) =>
+    new Counter({
+      name: 'jobyard_yaml_worker_decodes_total',
+      help: 'Number of YAML request bodies handed to worker threads for decoding.',
+      registers: [registry],
+    }),
+);
+
+const decodesInFlight = lazyMetric(
+  (registry) =>
+    new Gauge({
+      name: 'jobyard_yaml_worker_decodes_in_flight',
+      help: 'Number of YAML request bodies being decoded on worker threads.',
+      registers: [registry],
+    }),
+);
 
 /** Bodies up to this size decode inline (well under 100 ms even in the worst case). */
 export const INLINE_YAML_BYTES = 16 * 1024;
@@ -72,6 +95,8 @@ class YamlPool {
       slot.job = job;
       slot.worker.ref();
       slot.timer = setTimeout(() => this.fail(slot!, tooCostly()), DEADLINE_MS);
+      decodesTotal().inc();
+      decodesInFlight().inc();
       slot.worker.postMessage({ id: job.id, text: job.text });
     }
   }
@@ -93,6 +118,7 @@ class YamlPool {
   }
 
   private finish(slot: Slot): void {
+    decodesInFlight().dec();
     clearTimeout(slot.timer);
     slot.job = undefined;
     slot.timer = undefined;
@@ -107,6 +133,7 @@ class YamlPool {
     this.slots.splice(i, 1);
     clearTimeout(slot.timer);
     const job = slot.job;
+    if (job) decodesInFlight().dec();
     slot.job = undefined;
     void slot.worker.terminate();
     job?.reject(err instanceof StatusError ? err : badRequest('error converting YAML to JSON: the body could not be decoded'));

@@ -1,9 +1,12 @@
-// Holes 5-7 of docs/security.md, against the real server: a deep body is refused at once while other
-// requests are served (it once blocked the event loop 22.6 s), a large YAML body is decoded
+// Holes 5-7 of docs/security.md, against the real server: a deep body is refused before it is
+// decoded while other requests are served (it once blocked the event loop 22.6 s), a large YAML body is decoded
 // off the event loop, `null` list elements are field errors (they were 500s), "__proto__" is
 // an unknown field where the schema has fields and data where it is a map key, and no error
 // echoes the body (YAML errors quoted the offending line, a Secret's value included).
+// No time is asserted: how long probes wait while a heavy body is decoded is the benchmark row
+// api-heavy-bodies (bench/rows/api-heavy-bodies.ts), with its goal.
 import https from 'node:https';
+import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobyardServer } from '../support/jobyard-server.js';
 import { type Answer, ApiClient, statusOf } from './fuzz-support.js';
@@ -24,20 +27,48 @@ afterAll(async () => {
 
 const pod = (name: string, containers: unknown) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers } });
 
-/** Sends `bad` and, while it is in flight, GETs /healthz and an object one after another; their latencies. */
-async function whileInFlight(bad: () => Promise<Answer>): Promise<{ bad: Answer; probes: number[] }> {
+interface Probes {
+  /** How many were answered. */
+  answered: number;
+  /** jobyard_yaml_worker_decodes_in_flight as each /metrics probe read it. */
+  yamlWorkerDecodes: number[];
+}
+
+/**
+ * Sends `bad` and, while it is in flight, GETs /healthz, an object and /metrics one after
+ * another: each must be answered (200, or 404 for the absent object). How long they wait is the
+ * benchmark's business (bench/rows/api-heavy-bodies.ts), not asserted here.
+ */
+async function whileInFlight(bad: () => Promise<Answer>): Promise<{ bad: Answer; probes: Probes }> {
   let inFlight = true;
   const badAnswer = bad().finally(() => (inFlight = false));
-  const probes: number[] = [];
+  const probes: Probes = { answered: 0, yamlWorkerDecodes: [] };
+  const paths = ['/healthz', `${NS}/configmaps/absent`, '/metrics'];
   // A fresh request each time: the keep-alive sockets are shared with the bad one's agent pool.
-  while (inFlight || probes.length < 3) {
-    const path = probes.length % 2 ? `${NS}/configmaps/absent` : '/healthz';
-    const a = await api.send('GET', path);
+  while (inFlight || probes.answered < paths.length) {
+    const path = paths[probes.answered % paths.length]!;
+    const a = await api.send('GET', path, { timeoutMs: 60_000 });
     expect(a.failure).toBeUndefined();
     expect([200, 404]).toContain(a.code);
-    probes.push(a.ms);
+    probes.answered++;
+    if (path === '/metrics') probes.yamlWorkerDecodes.push(yamlWorkerDecodes(a.body));
   }
   return { bad: await badAnswer, probes };
+}
+
+/** A family's value in a /metrics answer (0 before its first use, when it is not listed yet). */
+function sample(text: string, name: string): number {
+  const family = (parsePrometheusTextFormat(text) as { name: string; metrics: { value?: string }[] }[]).find((f) => f.name === name);
+  return Number(family?.metrics[0]?.value ?? 0);
+}
+
+const yamlWorkerDecodes = (text: string) => sample(text, 'jobyard_yaml_worker_decodes_in_flight');
+
+/** How many YAML bodies the server has handed to its worker threads so far. */
+async function yamlWorkerDecodesTotal(): Promise<number> {
+  const a = await api.send('GET', '/metrics');
+  expect(a.code).toBe(200);
+  return sample(a.body, 'jobyard_yaml_worker_decodes_total');
 }
 
 describe('hole 5: deep and large bodies', () => {
@@ -53,58 +84,64 @@ describe('hole 5: deep and large bodies', () => {
   it.each([
     ['application/yaml', 'YAML'],
     ['application/json', 'JSON'],
-  ])('answers 2 MB of `[` as %s with 400 within 100 ms of the last byte, while /healthz and a GET are served at once', async (contentType) => {
+  ])('answers 2 MB of `[` as %s with 400 before decoding it, while /healthz and a GET are served', async (contentType) => {
     const body = '['.repeat(2 * 1024 * 1024);
+    const decodesBefore = await yamlWorkerDecodesTotal();
     const { bad, probes } = await whileInFlight(() => api.send('POST', `${NS}/configmaps`, { contentType, body }));
     expect(bad.code).toBe(400);
     expect(statusOf(bad)?.message).toMatch(/exceeded max depth of 500$/);
-    expect(bad.afterSentMs).toBeLessThan(100);
-    expect(Math.max(...probes)).toBeLessThan(100);
+    expect(probes.answered).toBeGreaterThanOrEqual(3);
+    // The scan refused it: no YAML decoder saw it (2 MB would go to a worker).
+    expect(await yamlWorkerDecodesTotal()).toBe(decodesBefore);
   });
 
-  it('decodes a 1 MB YAML body (30,000 keys) on a worker thread: the API answers at once meanwhile', async () => {
+  it('decodes a 1 MB YAML body (30,000 keys) on a worker thread: the API answers meanwhile', async () => {
     // A ConfigMap holds at most 1 MiB of data: 30,000 keys of 27 bytes.
     const lines = Array.from({ length: 30_000 }, (_, i) => `  k${String(i).padStart(6, '0')}: ${'v'.repeat(20)}`);
     const body = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big-yaml\ndata:\n${lines.join('\n')}\n`;
     expect(body.length).toBeGreaterThan(900_000);
-    const { bad: created, probes } = await whileInFlight(() => api.send('POST', `${NS}/configmaps?dryRun=All`, { contentType: 'application/yaml', body }));
+    const decodesBefore = await yamlWorkerDecodesTotal();
+    // The decode takes seconds on a busy machine: wait for it longer than the client's default.
+    const { bad: created, probes } = await whileInFlight(() => api.send('POST', `${NS}/configmaps?dryRun=All`, { contentType: 'application/yaml', body, timeoutMs: 120_000 }));
     expect(created.code, created.body.slice(0, 300)).toBe(201);
     expect(Object.keys(JSON.parse(created.body).data)).toHaveLength(30_000);
-    // The decode takes a good part of a second on the worker (inline it blocked the loop for
-    // seconds); the main thread still copies the result in and validates 30,000 keys, tens of
-    // milliseconds, so the bound leaves room for a busy CI machine.
-    expect(probes.length).toBeGreaterThanOrEqual(3);
-    expect(Math.max(...probes)).toBeLessThan(300);
+    // The main thread answered /metrics while a worker was decoding this body (the only YAML
+    // body in flight): the decode runs off the event loop. Decoded inline, no answer could come
+    // between its start and its end, and every scrape would read 0.
+    expect(probes.yamlWorkerDecodes).toContain(1);
+    expect(await yamlWorkerDecodesTotal()).toBe(decodesBefore + 1);
   });
 
-  it('refuses JSON of more than 50,000 values with 413, and holds the loop little for one just under', async () => {
+  it('refuses JSON of more than 50,000 values with 413, and accepts one just under while the API answers', async () => {
     const labels = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, 'v']));
     const over = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'many', labels: labels(50_000) } };
     const a = await api.send('POST', `${NS}/configmaps`, { contentType: 'application/json', body: JSON.stringify(over) });
     expect(a.code).toBe(413);
     expect(statusOf(a)?.message).toMatch(/more than 50000 values$/);
-    // The costliest body that passes: 49,990 label keys, each validated.
+    // The costliest body that passes: 49,990 label keys, each validated; every probe meanwhile is answered.
     const under = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'many', labels: labels(49_990) } };
-    const { bad, probes } = await whileInFlight(() => api.send('POST', `${NS}/configmaps?dryRun=All`, { contentType: 'application/json', body: JSON.stringify(under) }));
+    const { bad, probes } = await whileInFlight(() => api.send('POST', `${NS}/configmaps?dryRun=All`, { contentType: 'application/json', body: JSON.stringify(under), timeoutMs: 120_000 }));
     expect(bad.code, bad.body.slice(0, 200)).toBe(201);
-    // Measured 100-150 ms on an idle machine (200,000 keys held it over a second before the bound).
-    expect(Math.max(...probes)).toBeLessThan(300);
+    expect(Object.keys(JSON.parse(bad.body).metadata.labels)).toHaveLength(49_990);
+    expect(probes.answered).toBeGreaterThanOrEqual(3);
   });
 
-  it('refuses a 1 MB quantity of digits with a bad suffix at once (the quantity regex backtracked quadratically)', async () => {
+  it('refuses a 1 MB quantity of digits with a bad suffix with 400 (the quantity regex backtracked quadratically)', async () => {
     const body = JSON.stringify(pod('quantity', [{ name: 'c', image: 'busybox', resources: { limits: { cpu: `${'1'.repeat(1_000_000)}x` } } }]));
     const a = await api.send('POST', `${NS}/pods`, { contentType: 'application/json', body });
+    // Quadratic, 1 MB of digits would take hours: the answer within the client's 15 s timeout is the check.
+    expect(a.failure).toBeUndefined();
     expect(a.code).toBe(400);
-    expect(a.afterSentMs).toBeLessThan(500);
     expect(statusOf(a)?.message).toContain('quantities must match the regular expression');
   });
 
   it('refuses YAML of more than 50,000 nodes with 413 before decoding it', async () => {
     const body = '[' + '1,'.repeat(1_000_000) + '1]';
+    const decodesBefore = await yamlWorkerDecodesTotal();
     const a = await api.send('POST', `${NS}/configmaps`, { contentType: 'application/yaml', body });
     expect(a.code).toBe(413);
-    expect(a.afterSentMs).toBeLessThan(100);
     expect(statusOf(a)).toMatchObject({ reason: 'RequestEntityTooLarge' });
+    expect(await yamlWorkerDecodesTotal()).toBe(decodesBefore);
   });
 
   it('bounds YAML aliases (billion laughs) with 400', async () => {
@@ -112,8 +149,9 @@ describe('hole 5: deep and large bodies', () => {
     for (let i = 1; i < 9; i++) laughs.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
     const body = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: lol\n  annotations:\n${laughs.map((l) => `    ${l}`).join('\n')}\n`;
     const a = await api.send('POST', `${NS}/configmaps`, { contentType: 'application/yaml', body });
+    // Expanded, the aliases make 9^9 strings: answering at all (within the client's 15 s) is the check.
+    expect(a.failure).toBeUndefined();
     expect(a.code).toBe(400);
-    expect(a.ms).toBeLessThan(1000);
     expect(statusOf(a)?.message).toContain('excessive aliasing');
   });
 

@@ -40,15 +40,18 @@ export interface CriCallOptions {
   reason?: RuntimeErrorReason;
 }
 
-/** The unary calls of a service, promisified: `await runtime.Version({})`. */
-export type Promisified<D> = {
-  [K in keyof D]: D[K] extends MethodDefinition<infer Req, unknown, unknown, infer ResOut>
+/**
+ * The unary calls of a service, promisified: `await runtime.Version({})`. Only the service's
+ * own methods (not grpc's index signature), without `Skip` (streaming ones).
+ */
+export type Promisified<D, Skip extends string = never> = {
+  [K in keyof D as string extends K ? never : K extends Skip ? never : K]: D[K] extends MethodDefinition<infer Req, infer _Res, infer _ReqOut, infer ResOut>
     ? (request: Req, options?: CriCallOptions) => Promise<ResOut>
     : never;
 };
 
-/** containerd 1.6 does not serve the event stream (Unimplemented): the runtime relists instead. */
-export type RuntimeServiceCalls = Promisified<Omit<RuntimeServiceDefinition, 'GetContainerEvents'>>;
+/** containerd 1.6 does not serve GetContainerEvents (Unimplemented): the runtime relists instead (events.ts). */
+export type RuntimeServiceCalls = Promisified<RuntimeServiceDefinition, 'GetContainerEvents'>;
 export type ImageServiceCalls = Promisified<ImageServiceDefinition>;
 
 export interface CriClient {

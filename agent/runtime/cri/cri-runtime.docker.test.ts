@@ -1,0 +1,207 @@
+// The runtime contract against jobyard's containerd through the CRI (scripts/containerd.sh
+// start: socket /run/jobyard/containerd/containerd.sock), plus what only the CRI runtime has.
+// Everything this run creates carries the label jobyard.io/contract-run=<run id> and is removed
+// in teardown.
+//
+// Images: busybox:1.36 is in containerd already (scripts/containerd.sh imports it from Docker);
+// the entrypoint image is built with Docker (DockerRuntime.importImage), pushed to a private
+// registry (Debian's docker-registry with htpasswd auth on a free loopback port) and pulled
+// through the CRI with its credentials, as is the contract's private image. containerd reaches
+// that registry over plain HTTP through a hosts.toml for its port in jobyard's certs.d,
+// written here and removed in teardown. Every image pulled into containerd here has an id of
+// its own (a label with the run id): the CRI's RemoveImage removes an image under all its names.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { DockerRuntime } from '../docker/index.js';
+import { busyboxRootfs, findStaticBusybox } from '../docker/pause-image.js';
+import { isRuntimeError } from '../runtime-error.js';
+import { describeRuntimeContract } from '../testing/index.js';
+import { CriRuntime } from './cri-runtime.js';
+
+const RUN_ID = `c${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+const RUN_LABELS = { 'jobyard.io/contract-run': RUN_ID };
+const SOCKET = '/run/jobyard/containerd/containerd.sock';
+const CERTS_D = '/etc/jobyard/containerd/certs.d';
+
+interface Registry {
+  host: string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      srv.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** docker-registry on a free loopback port with one htpasswd (bcrypt) user, reachable by containerd over HTTP. */
+async function startRegistry(auth: { user: string; password: string }): Promise<Registry> {
+  const binary = ['/usr/bin/docker-registry', '/usr/bin/registry'].find((p) => existsSync(p));
+  if (!binary) throw new Error('docker-registry is not installed: run scripts/setup.sh (apt-get install docker-registry)');
+  const dir = await mkdtemp(join(tmpdir(), 'jobyard-cri-registry-'));
+  const { stdout: htpasswd } = await promisify(execFile)('htpasswd', ['-Bbn', auth.user, auth.password]);
+  await writeFile(join(dir, 'htpasswd'), htpasswd);
+  const host = `127.0.0.1:${await freePort()}`;
+  await writeFile(
+    join(dir, 'config.yml'),
+    [
+      'version: 0.1',
+      'log: { level: warn, accesslog: { disabled: true } }',
+      `storage: { filesystem: { rootdirectory: ${join(dir, 'data')} } }`,
+      `http: { addr: "${host}", secret: ${randomBytes(8).toString('hex')} }`,
+      `auth: { htpasswd: { realm: contract, path: ${join(dir, 'htpasswd')} } }`,
+      '',
+    ].join('\n'),
+  );
+  const hostsDir = join(CERTS_D, host);
+  await mkdir(hostsDir, { recursive: true });
+  await writeFile(join(hostsDir, 'hosts.toml'), `server = "http://${host}"\n\n[host."http://${host}"]\n  capabilities = ["pull", "resolve"]\n`);
+  const child: ChildProcess = spawn(binary, ['serve', join(dir, 'config.yml')], { stdio: 'ignore' });
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`docker-registry exited with ${child.exitCode}`);
+    const res = await fetch(`http://${host}/v2/`).catch(() => undefined);
+    if (res?.status === 401) break;
+    if (Date.now() > deadline) throw new Error(`docker-registry did not answer on ${host}`);
+    await new Promise((r) => setTimeout(r, 50)); // readiness poll, bounded by the deadline
+  }
+  return {
+    host,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      await rm(dir, { recursive: true, force: true });
+      await rm(hostsDir, { recursive: true, force: true });
+    },
+  };
+}
+
+describeRuntimeContract('containerd (CRI)', async () => {
+  if (!existsSync(SOCKET)) throw new Error(`no containerd at ${SOCKET}: run sudo scripts/containerd.sh start`);
+  const runtime = new CriRuntime();
+  await runtime.info(); // fails loudly when no runtime answers
+  const docker = new DockerRuntime();
+  const busybox = 'docker.io/library/busybox:1.36';
+  if (!(await runtime.imageStatus(busybox))) throw new Error(`${busybox} is not in containerd: run sudo scripts/containerd.sh images`);
+  const dockerImages: string[] = [];
+  const criImages: string[] = [];
+  const tempDirs: string[] = [];
+
+  const auth = { user: 'contract', password: `pw-${randomBytes(6).toString('hex')}` };
+  let registry: Registry | undefined = await startRegistry(auth);
+  const registryAuth = { username: auth.user, password: auth.password, serverAddress: registry.host };
+
+  // The entrypoint image: built by Docker, pushed, pulled through the CRI with credentials.
+  const entrypointImage = `${registry.host}/contract/entrypoint:${RUN_ID}`;
+  await docker.importImage(entrypointImage, busyboxRootfs(findStaticBusybox().bytes), [
+    'ENTRYPOINT ["/bin/busybox","echo","entry"]',
+    'CMD ["from-cmd"]',
+    'ENV PATH=/bin IMAGE_VAR=from-image',
+    `LABEL jobyard.io/contract-run=${RUN_ID}`,
+  ]);
+  dockerImages.push(entrypointImage);
+  await docker.pushImage(entrypointImage, registryAuth);
+  await runtime.pullImage(entrypointImage, registryAuth);
+  criImages.push(entrypointImage);
+
+  const privateRef = `${registry.host}/contract/busybox:${RUN_ID}`;
+  let pushed = false;
+
+  return {
+    runtime,
+    busybox,
+    entrypointImage,
+    cmd: (argv) => argv,
+    privateImage: async () => {
+      if (!pushed) {
+        // An image of its own (its label makes its id unique): the CRI's RemoveImage removes
+        // an image with every name it has, so teardown must never share an id with busybox.
+        await docker.importImage(privateRef, busyboxRootfs(findStaticBusybox().bytes), ['CMD ["/bin/busybox","sh"]', `LABEL jobyard.io/contract-private=${RUN_ID}`]);
+        await docker.pushImage(privateRef, registryAuth);
+        dockerImages.push(privateRef);
+        criImages.push(privateRef);
+        pushed = true;
+      }
+      return { ref: privateRef, auth: registryAuth };
+    },
+    missingImage: async () => `${registry!.host}/contract/missing:${RUN_ID}`,
+    hostDir: async (files) => {
+      const dir = await mkdtemp(join(tmpdir(), 'jobyard-cri-contract-'));
+      tempDirs.push(dir);
+      for (const [name, content] of Object.entries(files)) await writeFile(join(dir, name), content);
+      return dir;
+    },
+    now: () => new Date(),
+    reconnect: () => new CriRuntime(),
+    runLabels: RUN_LABELS,
+    runId: RUN_ID,
+    teardown: async () => {
+      for (const s of await runtime.listPodSandboxes({ labels: RUN_LABELS })) {
+        await runtime.stopPodSandbox(s.id);
+        await runtime.removePodSandbox(s.id);
+      }
+      for (const v of await runtime.listVolumes(RUN_LABELS)) await runtime.removeVolume(v.name);
+      for (const ref of criImages) await runtime.removeImage(ref).catch(() => undefined);
+      for (const ref of dockerImages) await docker.removeImage(ref).catch(() => undefined);
+      await registry?.stop();
+      registry = undefined;
+      for (const d of tempDirs) await rm(d, { recursive: true, force: true });
+      runtime.close();
+    },
+  };
+});
+
+describe('CriRuntime specifics', () => {
+  it('reports itself from the CRI Version and Status: containerd, its version, v1', async () => {
+    const runtime = new CriRuntime();
+    try {
+      const info = await runtime.info();
+      expect(info).toMatchObject({ runtimeName: 'containerd', apiVersion: 'v1', cgroupDriver: 'cgroupfs', storageDriver: 'overlayfs' });
+      expect(info.runtimeVersion).toMatch(/^1\.\d+\.\d+/);
+      expect(info.cpus).toBeGreaterThan(0);
+    } finally {
+      runtime.close();
+    }
+  });
+
+  it('reports an unreachable runtime as RuntimeUnavailable', async () => {
+    const runtime = new CriRuntime({ endpoint: '/nonexistent/containerd.sock' });
+    try {
+      const err = await runtime.info().catch((e: unknown) => e);
+      expect(isRuntimeError(err, 'RuntimeUnavailable')).toBe(true);
+    } finally {
+      runtime.close();
+    }
+  });
+
+  it('gives a sandbox the kubelet log directory and its containers <name>/<attempt>.log under it', async () => {
+    const logRoot = await mkdtemp(join(tmpdir(), 'jobyard-cri-logs-'));
+    const runtime = new CriRuntime({ logRoot });
+    const uid = `${RUN_ID}-logdir`;
+    const id = await runtime.runPodSandbox({ metadata: { name: 'logdir', namespace: 'contract', uid, attempt: 0 }, hostname: 'logdir', labels: RUN_LABELS });
+    try {
+      const c = await runtime.createContainer(id, { metadata: { name: 'main', attempt: 3 }, image: 'busybox:1.36', command: ['/bin/busybox', 'echo', 'hi'] });
+      await runtime.startContainer(c);
+      await runtime.waitContainer(c);
+      const info = await runtime.containerLogInfo(c);
+      expect(info.logPath).toBe(join(logRoot, `contract_logdir_${uid}`, 'main', '3.log'));
+    } finally {
+      await runtime.removePodSandbox(id);
+      runtime.close();
+      await rm(logRoot, { recursive: true, force: true });
+    }
+  });
+});

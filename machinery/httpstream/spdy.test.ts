@@ -129,4 +129,24 @@ describe('SPDY/3.1 sessions', () => {
     await gone;
     expect(remote.destroyed).toBe(true);
   });
+  it('a stream the peer finished keeps what its reader has not taken yet when the peer sends GOAWAY and closes (a streaming server after an exec)', async () => {
+    const { client, server, sockets, tcp } = await pair();
+    cleanup.push(() => (client.close(), server.close(), tcp.close(), sockets.forEach((s) => s.destroy())));
+    const accepted = new Promise<SpdyStream>((r) => server.once('stream', r));
+    const stdout = await client.createStream({ streamtype: 'stdout' });
+    const open = await client.createStream({ streamtype: 'stdin' });
+    const remote = await accepted;
+    // The client's reader is slow: nothing is read until the server has gone (less than the
+    // stream's highWaterMark, so the session does not pause the socket).
+    stdout.pause();
+    const payload = Buffer.alloc(10_000, 7);
+    await new Promise<void>((r) => remote.end(payload, () => r()));
+    const gone = new Promise((r) => client.once('close', r));
+    server.close();
+    await gone;
+    expect(open.destroyed).toBe(true);
+    const read = readAll(stdout);
+    stdout.resume();
+    expect((await read).equals(payload)).toBe(true);
+  });
 });

@@ -175,6 +175,10 @@ export class SpdyStream extends Duplex {
   /** Set once the peer's half has ended (FIN): later DATA is dropped. */
   private remoteFinished = false;
 
+  get remoteEnded(): boolean {
+    return this.remoteFinished;
+  }
+
   constructor(conn: SpdyConnection, id: number, headers: SpdyHeaders) {
     super({ allowHalfOpen: true });
     this.conn = conn;
@@ -251,8 +255,8 @@ export class SpdyConnection extends EventEmitter {
     this.options = options;
     this.nextId = options.server ? 2 : 1;
     transport.on('data', (chunk: Buffer) => this.received(chunk));
-    transport.on('end', () => this.close());
-    transport.on('close', () => this.close());
+    transport.on('end', () => this.peerGone());
+    transport.on('close', () => this.peerGone());
     transport.on('error', () => this.close());
   }
 
@@ -274,11 +278,20 @@ export class SpdyConnection extends EventEmitter {
     });
   }
 
-  /** Sends GOAWAY and closes the transport; every stream is destroyed. */
-  close(): void {
+  /**
+   * The peer's side is gone: the frames already read are handled first, and a stream the peer
+   * finished (FIN) keeps what it buffered for its reader (a streaming server closes the
+   * connection right after an exec's last output and its status).
+   */
+  private peerGone(): void {
+    this.queue = this.queue.then(() => this.close({ keepFinished: true }));
+  }
+
+  /** Sends GOAWAY and closes the transport; every stream is destroyed (but finished ones with keepFinished). */
+  close(options: { keepFinished?: boolean } = {}): void {
     if (this.closed) return;
     this.closed = true;
-    for (const stream of this.streams.values()) stream.destroy();
+    for (const stream of this.streams.values()) if (!(options.keepFinished && stream.remoteEnded)) stream.destroy();
     this.streams.clear();
     this.decompressor.close();
     if (this.transport.writable) {
@@ -367,7 +380,8 @@ export class SpdyConnection extends EventEmitter {
         if ((payload.readUInt32BE(0) & 1) === (this.options.server ? 1 : 0)) this.write(frame);
         return;
       case GOAWAY:
-        this.close();
+        // The peer is done (a streaming server sends it after an exec's status): what it finished stays readable.
+        this.close({ keepFinished: true });
         return;
       case SETTINGS:
       case WINDOW_UPDATE:

@@ -124,6 +124,23 @@ describe.skipIf(skipWhy !== '')(`CriStreaming on containerd${skipWhy ? ` (skippe
     expect((await failure(streaming.exec(id, ['true'], { stdin: false, stdout: true, stderr: true, tty: false }))).reason).toBe('NotRunning');
   });
 
+  it('exec: output read slowly arrives whole, though containerd closes the connection right after the status', async () => {
+    const id = await container('bulk', ['sleep', '3600']);
+    for (let round = 0; round < 3; round++) {
+      const session = await streaming.exec(id, ['sh', '-c', 'head -c 2000000 /dev/zero'], { stdin: false, stdout: true, stderr: true, tty: false });
+      let bytes = 0;
+      const done = new Promise<void>((resolve) => session.stdout.once('end', resolve));
+      session.stdout.on('data', (c: Buffer) => {
+        bytes += c.length;
+        session.stdout.pause();
+        setTimeout(() => session.stdout.resume(), 1);
+      });
+      expect(await session.exitCode()).toBe(0);
+      await done;
+      expect(bytes).toBe(2_000_000);
+    }
+  });
+
   it('exec with a tty: stderr merged into stdout, the terminal resized while it runs', async () => {
     const id = await container('tty', ['sleep', '3600']);
     const script = 'echo ready; while read x; do [ "$x" = q ] && break; stty size; done; echo err >&2';

@@ -13,7 +13,7 @@
 //
 // Sizes: --job-completions 200 --job-parallelism 10 --pods 30 --cp-completions 3000
 // --cp-parallelism 300 --configmaps 500 --watches 100 --idle-seconds 20 --log-lines 240000
-// --log-backlog 300000. A row that fails is reported as failed; the others still run.
+// --log-backlog 300000 --probes 200. A row that fails is reported as failed; the others still run.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +22,7 @@ import { loadAverage } from './lib/measure.js';
 import type { BenchRow, RowContext, RowResult } from './lib/row.js';
 import { REPO_ROOT, type ServerBuild } from './lib/server.js';
 import { formatMarkdown, formatTable } from './lib/table.js';
+import { apiHeavyBodies } from './rows/api-heavy-bodies.js';
 import { coldStart } from './rows/cold-start.js';
 import { configmapWatch } from './rows/configmap-watch.js';
 import { controlPlane } from './rows/control-plane.js';
@@ -29,9 +30,9 @@ import { job200 } from './rows/job-200.js';
 import { logs } from './rows/logs.js';
 import { podStart } from './rows/pod-start.js';
 
-export const ROWS: BenchRow[] = [job200, podStart, controlPlane, configmapWatch, coldStart, logs];
+export const ROWS: BenchRow[] = [job200, podStart, controlPlane, configmapWatch, apiHeavyBodies, coldStart, logs];
 
-const SIZE_FLAGS = ['job-completions', 'job-parallelism', 'pods', 'cp-completions', 'cp-parallelism', 'configmaps', 'watches', 'idle-seconds', 'log-lines', 'log-backlog'] as const;
+const SIZE_FLAGS = ['job-completions', 'job-parallelism', 'pods', 'cp-completions', 'cp-parallelism', 'configmaps', 'watches', 'idle-seconds', 'log-lines', 'log-backlog', 'probes'] as const;
 
 export interface BenchOptions {
   only?: string[];

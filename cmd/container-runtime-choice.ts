@@ -53,7 +53,8 @@ export function probeCriRuntime(endpoint: string): Promise<void> {
 
 /** What the CRI runtime's constructor takes (agent/runtime/cri: CriRuntime). */
 interface CriRuntimeModule {
-  CriRuntime: new (options: { endpoint?: string; maxConcurrentOperations?: number }) => ContainerRuntime;
+  CriRuntime: new (options: { endpoint?: string; maxConcurrentOperations?: number }) => ContainerRuntime & { context: unknown };
+  criContainerLogManager(ctx: unknown): { run(signal: AbortSignal): Promise<void> };
 }
 
 /** The CRI runtime at `endpoint`, answering (its Version call); fails with how to start one. */
@@ -61,13 +62,16 @@ export async function connectCriRuntime(endpoint: string, maxConcurrentOperation
   // Loaded only here, with --runtime containerd: @grpc/grpc-js and the proto are not loaded otherwise.
   // (A computed specifier while agent/runtime/cri/index.ts is being written: a literal one fails tsc until it exists.)
   const entry = '../agent/runtime/cri/index.js';
-  const { CriRuntime } = (await import(entry)) as CriRuntimeModule;
+  const { CriRuntime, criContainerLogManager } = (await import(entry)) as CriRuntimeModule;
   const runtime = new CriRuntime({ endpoint, ...(maxConcurrentOperations ? { maxConcurrentOperations } : {}) });
   try {
     await runtime.info();
   } catch (err) {
     throw noCriRuntime(endpoint, err);
   }
+  // The runtime writes the containers' logs, the node rotates them (the kubelet's container log
+  // manager: 10 MiB x 5, every 10 s; its timer never keeps the process alive).
+  void criContainerLogManager(runtime.context).run(new AbortController().signal);
   return runtime;
 }
 

@@ -116,7 +116,8 @@ export class ContainerLogManager {
         this.deps.logger?.warn('Failed to rotate container logs', { error: String(err) });
       }
       await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, periodMs);
+        // Never what keeps the process alive.
+        const t = setTimeout(resolve, periodMs).unref();
         signal.addEventListener(
           'abort',
           () => {

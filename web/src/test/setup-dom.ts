@@ -1,6 +1,7 @@
 // What antd needs from a browser that jsdom lacks; imported first by component tests.
 import { afterEach, vi } from 'vitest';
 import { cleanup, configure } from '@testing-library/react';
+import { installFastComputedStyle } from './computed-style.js';
 
 if (!window.matchMedia) {
   window.matchMedia = (query: string) =>
@@ -22,9 +23,7 @@ if (!('ResizeObserver' in window)) {
     disconnect() {}
   };
 }
-// antd measures scrollbars through getComputedStyle with a pseudo element, which jsdom does not implement.
-const original = window.getComputedStyle.bind(window);
-window.getComputedStyle = ((el: Element, pseudo?: string | null) => original(el, pseudo ? undefined : pseudo)) as typeof window.getComputedStyle;
+installFastComputedStyle();
 
 afterEach(() => cleanup());
 

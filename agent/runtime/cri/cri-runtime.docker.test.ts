@@ -13,12 +13,13 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { CgroupfsV1PodCgroups } from '../../pod-cgroups.js';
 import { DockerRuntime } from '../docker/index.js';
 import { busyboxRootfs, findStaticBusybox } from '../docker/pause-image.js';
 import { isRuntimeError } from '../runtime-error.js';
@@ -29,6 +30,7 @@ const RUN_ID = `c${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 const RUN_LABELS = { 'jobyard.io/contract-run': RUN_ID };
 const SOCKET = '/run/jobyard/containerd/containerd.sock';
 const CERTS_D = '/etc/jobyard/containerd/certs.d';
+const CGROUP_V2 = existsSync('/sys/fs/cgroup/cgroup.controllers');
 
 interface Registry {
   host: string;
@@ -106,16 +108,23 @@ describeRuntimeContract('containerd (CRI)', async () => {
 
   // The entrypoint image: built by Docker, pushed, pulled through the CRI with credentials.
   const entrypointImage = `${registry.host}/contract/entrypoint:${RUN_ID}`;
-  await docker.importImage(entrypointImage, busyboxRootfs(findStaticBusybox().bytes), [
-    'ENTRYPOINT ["/bin/busybox","echo","entry"]',
-    'CMD ["from-cmd"]',
-    'ENV PATH=/bin IMAGE_VAR=from-image',
-    `LABEL jobyard.io/contract-run=${RUN_ID}`,
-  ]);
-  dockerImages.push(entrypointImage);
-  await docker.pushImage(entrypointImage, registryAuth);
-  await runtime.pullImage(entrypointImage, registryAuth);
-  criImages.push(entrypointImage);
+  try {
+    await docker.importImage(entrypointImage, busyboxRootfs(findStaticBusybox().bytes), [
+      'ENTRYPOINT ["/bin/busybox","echo","entry"]',
+      'CMD ["from-cmd"]',
+      'ENV PATH=/bin IMAGE_VAR=from-image',
+      `LABEL jobyard.io/contract-run=${RUN_ID}`,
+    ]);
+    dockerImages.push(entrypointImage);
+    await docker.pushImage(entrypointImage, registryAuth);
+    await runtime.pullImage(entrypointImage, registryAuth);
+    criImages.push(entrypointImage);
+  } catch (err) {
+    // No teardown runs for a harness that never came: the registry and its hosts.toml go now.
+    for (const ref of dockerImages) await docker.removeImage(ref).catch(() => undefined);
+    await registry.stop();
+    throw err;
+  }
 
   const privateRef = `${registry.host}/contract/busybox:${RUN_ID}`;
   let pushed = false;
@@ -146,6 +155,14 @@ describeRuntimeContract('containerd (CRI)', async () => {
     },
     now: () => new Date(),
     reconnect: () => new CriRuntime(),
+    ...(CGROUP_V2
+      ? {}
+      : {
+          lacks: {
+            containerPidsLimit:
+              "the CRI has no per-container pids limit on cgroup v1 (LinuxContainerResources has none, 'unified' is v2 only): the kubelet bounds the pod's cgroup (podPidsLimit), see 'CriRuntime specifics > bounds a pod by the pids.max of its cgroup parent'",
+          },
+        }),
     runLabels: RUN_LABELS,
     runId: RUN_ID,
     teardown: async () => {
@@ -187,21 +204,66 @@ describe('CriRuntime specifics', () => {
     }
   });
 
-  it('gives a sandbox the kubelet log directory and its containers <name>/<attempt>.log under it', async () => {
+  it('gives a sandbox the kubelet log directory and its containers <name>/<attempt>.log under it, also from a restarted runtime', async () => {
     const logRoot = await mkdtemp(join(tmpdir(), 'jobyard-cri-logs-'));
     const runtime = new CriRuntime({ logRoot });
+    // A restarted agent: it did not make the sandbox, so it reads its config from the runtime.
+    const restarted = new CriRuntime({ logRoot: '/nonexistent/other-root' });
     const uid = `${RUN_ID}-logdir`;
     const id = await runtime.runPodSandbox({ metadata: { name: 'logdir', namespace: 'contract', uid, attempt: 0 }, hostname: 'logdir', labels: RUN_LABELS });
     try {
-      const c = await runtime.createContainer(id, { metadata: { name: 'main', attempt: 3 }, image: 'busybox:1.36', command: ['/bin/busybox', 'echo', 'hi'] });
-      await runtime.startContainer(c);
-      await runtime.waitContainer(c);
-      const info = await runtime.containerLogInfo(c);
-      expect(info.logPath).toBe(join(logRoot, `contract_logdir_${uid}`, 'main', '3.log'));
+      const dir = join(logRoot, `contract_logdir_${uid}`);
+      const run = async (rt: CriRuntime, attempt: number) => {
+        const c = await rt.createContainer(id, { metadata: { name: 'main', attempt }, image: 'busybox:1.36', command: ['/bin/busybox', 'echo', `hi-${attempt}`] });
+        await rt.startContainer(c);
+        expect(await rt.waitContainer(c)).toMatchObject({ state: 'exited', exitCode: 0 });
+        return c;
+      };
+      const first = await run(runtime, 3);
+      expect((await runtime.containerLogInfo(first)).logPath).toBe(join(dir, 'main', '3.log'));
+      const second = await run(restarted, 4);
+      expect((await restarted.containerLogInfo(second)).logPath).toBe(join(dir, 'main', '4.log'));
+      expect((await readFile(join(dir, 'main', '4.log'), 'utf8')).trim()).toMatch(/^\S+ stdout F hi-4$/);
     } finally {
       await runtime.removePodSandbox(id);
       runtime.close();
+      restarted.close();
       await rm(logRoot, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(CGROUP_V2)('bounds a pod by the pids.max of its cgroup parent (podPidsLimit on cgroup v1, as the kubelet)', async () => {
+    const runtime = new CriRuntime();
+    const cgroups = new CgroupfsV1PodCgroups({ root: '/sys/fs/cgroup', parent: `/jobyard-contract/${RUN_ID}`, pidsLimit: 8 });
+    const uid = `${RUN_ID}-pidpod`;
+    const cgroupParent = await cgroups.ensure(uid);
+    const id = await runtime.runPodSandbox({ metadata: { name: 'pidpod', namespace: 'contract', uid, attempt: 0 }, hostname: 'pidpod', labels: RUN_LABELS, cgroupParent });
+    try {
+      // 20 background sleeps in a pod of at most 8 pids (the pause process counts too).
+      const c = await runtime.createContainer(id, {
+        metadata: { name: 'forker', attempt: 0 },
+        image: 'busybox:1.36',
+        command: ['/bin/busybox', 'sh', '-c', 'for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do /bin/busybox sleep 30 & done; echo forked; exec /bin/busybox sleep 30'],
+      });
+      await runtime.startContainer(c);
+      const lines: string[] = [];
+      for await (const l of runtime.containerLogs(c, { follow: true })) {
+        lines.push(l.content);
+        if (l.content === 'forked') break;
+      }
+      expect(lines.some((l) => /can't fork/.test(l))).toBe(true);
+      const current = Number((await readFile(`/sys/fs/cgroup/pids${cgroupParent}/pids.current`, 'utf8')).trim());
+      expect(current).toBeGreaterThan(1);
+      expect(current).toBeLessThanOrEqual(8);
+    } finally {
+      await runtime.stopPodSandbox(id);
+      await runtime.removePodSandbox(id);
+      runtime.close();
+      await cgroups.remove(uid);
+      // The run's and the shared parent in every hierarchy (another run may still use the shared one).
+      for (const h of await readdir('/sys/fs/cgroup')) {
+        for (const dir of [`jobyard-contract/${RUN_ID}`, 'jobyard-contract']) await rmdir(join('/sys/fs/cgroup', h, dir)).catch(() => undefined);
+      }
     }
   });
 });

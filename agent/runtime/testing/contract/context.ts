@@ -24,6 +24,14 @@ export interface ContractHarness {
   now(): Date;
   /** A second runtime over the same engine, as an agent restart would create. */
   reconnect(): ContainerRuntime;
+  /**
+   * What the runtime cannot do by design, each with the reason: the case is skipped with that
+   * reason in the report (never silently), and the runtime's own test shows what holds instead.
+   */
+  lacks?: {
+    /** ContainerConfig.resources.pidsLimit on the container's own cgroup. */
+    containerPidsLimit?: string;
+  };
   /** Put on every sandbox and volume of this run; teardown removes by it. */
   runLabels: Record<string, string>;
   /** Unique per run, for names. */

@@ -51,18 +51,10 @@ export function probeCriRuntime(endpoint: string): Promise<void> {
   });
 }
 
-/** What the CRI runtime's constructor takes (agent/runtime/cri: CriRuntime). */
-interface CriRuntimeModule {
-  CriRuntime: new (options: { endpoint?: string; maxConcurrentOperations?: number }) => ContainerRuntime & { context: unknown };
-  criContainerLogManager(ctx: unknown): { run(signal: AbortSignal): Promise<void> };
-}
-
 /** The CRI runtime at `endpoint`, answering (its Version call); fails with how to start one. */
 export async function connectCriRuntime(endpoint: string, maxConcurrentOperations: number | undefined): Promise<ContainerRuntime> {
   // Loaded only here, with --runtime containerd: @grpc/grpc-js and the proto are not loaded otherwise.
-  // (A computed specifier while agent/runtime/cri/index.ts is being written: a literal one fails tsc until it exists.)
-  const entry = '../agent/runtime/cri/index.js';
-  const { CriRuntime, criContainerLogManager } = (await import(entry)) as CriRuntimeModule;
+  const { CriRuntime, criContainerLogManager } = await import('../agent/runtime/cri/index.js');
   const runtime = new CriRuntime({ endpoint, ...(maxConcurrentOperations ? { maxConcurrentOperations } : {}) });
   try {
     await runtime.info();

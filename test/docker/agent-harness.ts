@@ -7,7 +7,7 @@ import Docker from 'dockerode';
 import type { Event, Pod } from '../../api/index.js';
 import { JobyardServer, type KubectlResult, removeAgentCgroups } from '../support/jobyard-server.js';
 import { waitFor as waitForBase } from '../support/wait.js';
-import { removeCriLeftovers, requireCriRuntime, TEST_RUNTIME } from '../support/test-runtime.js';
+import { CRI_VOLUME_ROOT, removeCriLeftovers, requireCriRuntime, TEST_CRI_ENDPOINT, TEST_RUNTIME } from '../support/test-runtime.js';
 
 /** waitFor with the docker tier's longer defaults (real containers: 60 s, every 250 ms). */
 export function waitFor<T>(what: string, probe: () => Promise<T | undefined | false | null>, timeoutMs = 60_000, intervalMs = 250): Promise<T> {
@@ -117,4 +117,79 @@ export async function removeAgentLeftovers(dataDir: string): Promise<void> {
   const { Volumes } = await docker.listVolumes({ filters: { label: [`jobyard.io/agent=${instance}`] } });
   for (const v of Volumes ?? []) await docker.getVolume(v.Name).remove().catch(() => undefined);
   removeAgentCgroups(instance);
+}
+
+// --- the run's engine, whichever it is (JOBYARD_TEST_RUNTIME) -------------------------------
+
+/** A pod sandbox or container on the engine (Docker: a container, pause ones marked sandbox). */
+export interface EngineContainer {
+  id: string;
+  sandbox: boolean;
+  /** running, exited or created. */
+  state: string;
+}
+
+const CRI_STATES: Record<string, string> = { SANDBOX_READY: 'running', SANDBOX_NOTREADY: 'exited', CONTAINER_RUNNING: 'running', CONTAINER_EXITED: 'exited', CONTAINER_CREATED: 'created' };
+
+async function withCri<T>(fn: (cri: import('../../agent/runtime/cri/client.js').CriClient) => Promise<T>): Promise<T> {
+  const { connectCri } = await import('../../agent/runtime/cri/client.js');
+  const cri = connectCri(TEST_CRI_ENDPOINT);
+  try {
+    return await fn(cri);
+  } finally {
+    cri.close();
+  }
+}
+
+/** Sandboxes and containers carrying all of `labels`, running or not. */
+export async function engineContainers(labels: Record<string, string>): Promise<EngineContainer[]> {
+  if (TEST_RUNTIME === 'docker') {
+    const list = await docker.listContainers({ all: true, filters: { label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) } });
+    return list.map((c) => ({ id: c.Id, sandbox: c.Labels['io.kubernetes.docker.type'] === 'podsandbox', state: c.State }));
+  }
+  return withCri(async (cri) => {
+    const sandboxes = await cri.runtime.ListPodSandbox({ filter: { label_selector: labels } });
+    const containers = await cri.runtime.ListContainers({ filter: { label_selector: labels } });
+    return [
+      ...(sandboxes.items ?? []).map((s) => ({ id: s.id, sandbox: true, state: CRI_STATES[String(s.state)] ?? String(s.state) })),
+      ...(containers.containers ?? []).map((c) => ({ id: c.id, sandbox: false, state: CRI_STATES[String(c.state)] ?? String(c.state) })),
+    ];
+  });
+}
+
+/**
+ * Removes one name of an image from the engine, not the image's other names: `ctr images rm`
+ * under containerd, as the CRI's RemoveImage removes an image with all its names (busybox:1.36
+ * and a test's private copy of it are one image).
+ */
+export async function removeImageName(ref: string): Promise<void> {
+  if (TEST_RUNTIME === 'docker') {
+    await docker.getImage(ref).remove().catch(() => undefined);
+    return;
+  }
+  const { execFile } = await import('node:child_process');
+  const socket = TEST_CRI_ENDPOINT.replace(/^unix:\/\//, '');
+  await new Promise<void>((resolve) => execFile('ctr', ['--address', socket, '--namespace', 'k8s.io', 'images', 'rm', ref], () => resolve()));
+}
+
+/** Names of the engine's volumes carrying all of `labels` (a CRI node's are host directories). */
+export async function engineVolumes(labels: Record<string, string> = {}): Promise<string[]> {
+  if (TEST_RUNTIME === 'docker') {
+    const { Volumes } = await docker.listVolumes(Object.keys(labels).length ? { filters: { label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) } } : {});
+    return (Volumes ?? []).map((v) => v.Name);
+  }
+  const { HostVolumes } = await import('../../agent/runtime/host-volumes/index.js');
+  return (await new HostVolumes({ root: CRI_VOLUME_ROOT }).listVolumes(labels)).map((v) => v.name);
+}
+
+/** A container's volume mounts as [volume name, path in the container]; `id` as in containerID, with or without its scheme. */
+export async function containerVolumeMounts(id: string): Promise<[string, string][]> {
+  const bare = id.replace(/^[a-z]+:\/\//, '');
+  if (TEST_RUNTIME === 'docker') {
+    return (await docker.getContainer(bare).inspect()).Mounts.filter((m) => m.Name).map((m) => [m.Name!, m.Destination]);
+  }
+  return withCri(async (cri) => {
+    const { status } = await cri.runtime.ContainerStatus({ container_id: bare });
+    return (status?.mounts ?? []).filter((m) => m.host_path.startsWith(`${CRI_VOLUME_ROOT}/`)).map((m) => [m.host_path.slice(CRI_VOLUME_ROOT.length + 1).split('/')[0]!, m.container_path] as [string, string]);
+  });
 }

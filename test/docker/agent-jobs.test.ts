@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Job, Pod } from '../../api/index.js';
 import { JobyardServer } from '../support/jobyard-server.js';
-import { BUSYBOX, agentContainers, apply, getJson, kubectl, namespace, removeAgentLeftovers, startAgentServer, waitFor } from './agent-harness.js';
+import { BUSYBOX, agentInstance, apply, engineContainers, getJson, kubectl, namespace, removeAgentLeftovers, startAgentServer, waitFor } from './agent-harness.js';
 
 const servers: JobyardServer[] = [];
 const dirs: string[] = [];
@@ -111,14 +111,15 @@ describe('kill -9 of the server while pods run', () => {
       const pods = await getJson<{ items: Pod[] }>(first, ['pods', '-n', 'crash', '-l', 'job-name=long']);
       return pods.items.filter((p) => p.status?.containerStatuses?.[0]?.state?.running).length === 2 ? pods : undefined;
     });
-    const before = (await agentContainers(dataDir)).filter((c) => c.Labels['io.kubernetes.docker.type'] === 'container');
-    expect(before.map((c) => c.State)).toEqual(['running', 'running']);
+    const containers = async () => (await engineContainers({ 'jobyard.io/agent': agentInstance(dataDir) })).filter((c) => !c.sandbox);
+    const before = await containers();
+    expect(before.map((c) => c.state)).toEqual(['running', 'running']);
 
     await first.kill9();
     servers.splice(servers.indexOf(first), 1);
     // The containers outlive the server.
-    const orphaned = (await agentContainers(dataDir)).filter((c) => c.Labels['io.kubernetes.docker.type'] === 'container');
-    expect(orphaned.map((c) => `${c.Id} ${c.State}`).sort()).toEqual(before.map((c) => `${c.Id} running`).sort());
+    const orphaned = await containers();
+    expect(orphaned.map((c) => `${c.id} ${c.state}`).sort()).toEqual(before.map((c) => `${c.id} running`).sort());
 
     const second = await JobyardServer.start({ dataDir, args: ['--allow-host-path', out] });
     servers.push(second);
@@ -127,8 +128,8 @@ describe('kill -9 of the server while pods run', () => {
       const pods = await getJson<{ items: Pod[] }>(second, ['pods', '-n', 'crash', '-l', 'job-name=long']);
       return pods.items.every((p) => p.status?.phase === 'Running') ? pods : undefined;
     });
-    const adopted = (await agentContainers(dataDir)).filter((c) => c.Labels['io.kubernetes.docker.type'] === 'container');
-    expect(adopted.map((c) => `${c.Id} ${c.State}`).sort()).toEqual(before.map((c) => `${c.Id} running`).sort());
+    const adopted = await containers();
+    expect(adopted.map((c) => `${c.id} ${c.state}`).sort()).toEqual(before.map((c) => `${c.id} running`).sort());
 
     // Let them finish.
     await import('node:fs/promises').then((fs) => fs.writeFile(join(out, 'go'), ''));
@@ -141,6 +142,6 @@ describe('kill -9 of the server while pods run', () => {
     expect(starts).toEqual(['started\n', 'started\n']);
     const pods = (await getJson<{ items: Pod[] }>(second, ['pods', '-n', 'crash', '-l', 'job-name=long'])).items;
     expect(pods.map((p) => p.status?.containerStatuses?.[0]?.restartCount)).toEqual([0, 0]);
-    expect(pods.map((p) => p.status?.containerStatuses?.[0]?.containerID?.replace('docker://', '')).sort()).toEqual(before.map((c) => c.Id).sort());
+    expect(pods.map((p) => p.status?.containerStatuses?.[0]?.containerID?.replace(/^[a-z]+:\/\//, '')).sort()).toEqual(before.map((c) => c.id).sort());
   });
 });

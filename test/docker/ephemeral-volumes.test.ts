@@ -6,7 +6,7 @@
 import type { PersistentVolumeClaim } from '../../api/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobyardServer } from '../support/jobyard-server.js';
-import { BUSYBOX, apply, docker, eventsFor, getPod, kubectl, namespace, pod, removeAgentLeftovers, startAgentServer, waitFor, waitPod } from './agent-harness.js';
+import { BUSYBOX, apply, containerVolumeMounts, engineVolumes, eventsFor, getPod, kubectl, namespace, pod, removeAgentLeftovers, startAgentServer, waitFor, waitPod } from './agent-harness.js';
 
 let server: JobyardServer;
 
@@ -36,8 +36,7 @@ async function claim(n: string, name: string): Promise<PersistentVolumeClaim | u
 }
 
 async function volumeExists(name: string): Promise<boolean> {
-  const { Volumes } = await docker.listVolumes({ filters: { name: [name] } });
-  return (Volumes ?? []).some((v) => v.Name === name);
+  return (await engineVolumes()).includes(name);
 }
 
 describe('generic ephemeral volumes', () => {
@@ -64,8 +63,8 @@ describe('generic ephemeral volumes', () => {
     expect(claimVolume).toBe(`pvc-${pvc?.metadata.uid}`);
     expect(await volumeExists(claimVolume)).toBe(true);
     // The container really mounts the claim's volume.
-    const [containerId] = (running.status?.containerStatuses ?? []).map((s) => (s.containerID ?? '').replace('docker://', ''));
-    const mounts = (await docker.getContainer(containerId).inspect()).Mounts.map((m) => [m.Name, m.Destination]);
+    const [containerId] = (running.status?.containerStatuses ?? []).map((s) => s.containerID ?? '');
+    const mounts = await containerVolumeMounts(containerId!);
     expect(mounts).toContainEqual([claimVolume, '/scratch']);
 
     await kubectl(server, ['delete', 'pod', 'scratch-user', '-n', n, '--wait']);

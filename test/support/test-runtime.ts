@@ -21,8 +21,8 @@ export const TEST_RUNTIME: TestRuntime = testRuntime();
 export const TEST_CRI_ENDPOINT = process.env.JOBYARD_TEST_CRI_ENDPOINT || 'unix:///run/jobyard/containerd/containerd.sock';
 
 /** Where the node keeps CRI pod logs and volumes (agent/runtime/cri's defaults). */
-const CRI_LOG_ROOT = '/var/log/jobyard/pods';
-const CRI_VOLUME_ROOT = '/var/lib/jobyard/cri/volumes';
+export const CRI_LOG_ROOT = '/var/log/jobyard/pods';
+export const CRI_VOLUME_ROOT = '/var/lib/jobyard/cri/volumes';
 
 /** `jobyard server` arguments choosing the test runtime, unless the test chose one itself. */
 export function runtimeArgs(args: readonly string[], runtime: TestRuntime = TEST_RUNTIME): string[] {

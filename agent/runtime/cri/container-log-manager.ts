@@ -1,13 +1,13 @@
 // The kubelet's container log manager over the CRI (container-log-manager.ts): running
 // containers from ListContainers, their log_path from ContainerStatus, ReopenContainerLog after
 // the rename. The agent runs it beside a CRI runtime (`run(signal)`); Docker rotates its own.
-import { ContainerLogManager, type LogRotatePolicy } from '../container-log-manager.js';
+import { ContainerLogManager, type ContainerLogManagerDeps, type LogRotatePolicy } from '../container-log-manager.js';
 import type { RuntimeServiceCalls } from './client.js';
 
 export function criContainerLogManager(
   ctx: { runtime: Pick<RuntimeServiceCalls, 'ListContainers' | 'ContainerStatus' | 'ReopenContainerLog'> },
   policy: Partial<LogRotatePolicy> = {},
-  logger?: { warn(message: string, fields?: Record<string, unknown>): void },
+  extra: Pick<ContainerLogManagerDeps, 'logger' | 'now'> = {},
 ): ContainerLogManager {
   return new ContainerLogManager(
     {
@@ -23,7 +23,7 @@ export function criContainerLogManager(
       reopen: async (id) => {
         await ctx.runtime.ReopenContainerLog({ container_id: id });
       },
-      ...(logger ? { logger } : {}),
+      ...extra,
     },
     policy,
   );

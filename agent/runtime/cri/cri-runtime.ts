@@ -182,8 +182,10 @@ export class CriRuntime implements ContainerRuntime {
   stopPodSandbox(id: string): Promise<void> {
     return this.sandboxes.stopPodSandbox(id);
   }
-  removePodSandbox(id: string): Promise<void> {
-    return this.sandboxes.removePodSandbox(id);
+  async removePodSandbox(id: string): Promise<void> {
+    const logs = await this.files.podLogsOf(id);
+    await this.sandboxes.removePodSandbox(id);
+    if (logs) await this.files.removePodLogs(logs);
   }
   podSandboxStatus(id: string): Promise<PodSandboxStatus> {
     return this.sandboxes.podSandboxStatus(id);
@@ -208,8 +210,10 @@ export class CriRuntime implements ContainerRuntime {
   stopContainer(id: string, graceSeconds: number): Promise<void> {
     return this.containers.stopContainer(id, graceSeconds);
   }
-  removeContainer(id: string): Promise<void> {
-    return this.containers.removeContainer(id);
+  async removeContainer(id: string): Promise<void> {
+    const logPath = await this.files.containerLogPathOf(id);
+    await this.containers.removeContainer(id);
+    if (logPath) await this.files.removeContainerLogs(logPath);
   }
   containerStatus(id: string): Promise<ContainerStatus> {
     return this.containers.containerStatus(id);

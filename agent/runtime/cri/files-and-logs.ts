@@ -8,13 +8,15 @@
 // (installed with containerd; the CRI does not say where a rootfs is). Another CRI runtime
 // (CRI-O) gets running containers' files only; `containerLogInfo` then has no rootfsDir.
 import { execFile } from 'node:child_process';
-import { open } from 'node:fs/promises';
+import { open, readdir, rm, rmdir } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import { promisify } from 'node:util';
 import type { ContainerLogInfo, FileInfo, LogAndFileService, LogLine, LogOptions, ReadFileOptions } from '../container-runtime.js';
 import { readCriLog } from '../cri-log-reader.js';
 import { RuntimeError } from '../runtime-error.js';
 import type { RuntimeServiceCalls } from './client.js';
 import { ContainerFs } from './container-fs.js';
+import { podLogDirectory } from './context.js';
 
 const run = promisify(execFile);
 
@@ -39,9 +41,11 @@ interface Inspected {
 }
 
 export interface CriFilesContext {
-  runtime: Pick<RuntimeServiceCalls, 'ContainerStatus'>;
+  runtime: Pick<RuntimeServiceCalls, 'ContainerStatus' | 'PodSandboxStatus' | 'ListPodSandbox'>;
   /** The CRI endpoint ("unix:///..."): containerd's own API is on the same socket. */
   endpoint: string;
+  /** Where the sandboxes' log directories are (podLogDirectory). */
+  logRoot: string;
 }
 
 /** Host directories of a snapshot, top first, from the mount containerd would make of it. */
@@ -183,5 +187,46 @@ export class CriFilesAndLogs implements LogAndFileService {
     // The writable layer: what the container wrote (as Docker's overlay2 UpperDir).
     if (layers.length > 1) out.rootfsDir = layers[0];
     return out;
+  }
+
+  // The kubelet's side of log files: the runtime writes them, the kubelet removes them (a
+  // container's with the container, upstream's removeContainerLog; a pod's directory once the
+  // pod has no sandbox left, its log GC). CriRuntime calls these around the removals.
+
+  /** A container's log path, to remove its files after the container (undefined when it has none). */
+  async containerLogPathOf(id: string): Promise<string | undefined> {
+    try {
+      const res = await this.ctx.runtime.ContainerStatus({ container_id: id, verbose: false });
+      return res.status?.log_path || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Removes a container's log and its rotated files (upstream's Clean: `<log>*`), and its directory once empty. */
+  async removeContainerLogs(logPath: string): Promise<void> {
+    const dir = dirname(logPath);
+    const base = basename(logPath);
+    const names = await readdir(dir).catch(() => [] as string[]);
+    for (const n of names) if (n === base || n.startsWith(`${base}.`)) await rm(`${dir}/${n}`, { force: true });
+    await rmdir(dir).catch(() => undefined);
+  }
+
+  /** The sandbox's pod (its uid) and log directory, to remove after the sandbox. */
+  async podLogsOf(sandboxId: string): Promise<{ uid: string; dir: string } | undefined> {
+    try {
+      const { status } = await this.ctx.runtime.PodSandboxStatus({ pod_sandbox_id: sandboxId, verbose: false });
+      const m = status?.metadata;
+      return m ? { uid: m.uid, dir: podLogDirectory(this.ctx.logRoot, m) } : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Removes a pod's log directory unless another sandbox of the pod (a later attempt) still uses it. */
+  async removePodLogs(pod: { uid: string; dir: string }): Promise<void> {
+    const { items } = await this.ctx.runtime.ListPodSandbox({});
+    if (items.some((s) => s.metadata?.uid === pod.uid)) return;
+    await rm(pod.dir, { recursive: true, force: true });
   }
 }

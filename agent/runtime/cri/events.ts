@@ -41,11 +41,16 @@ export function criEvents(ctx: CriContext, options: EventsOptions = {}, periodMs
     if (!ac.signal.aborted) queue.push({ type, id, containerType: seen.type, labels: seen.labels, time: new Date(), ...extra });
   };
 
-  const exitOf = async (id: string): Promise<Partial<ContainerEvent> & { oom?: boolean }> => {
+  const exitOf = async (id: string): Promise<Partial<ContainerEvent> & { oom?: boolean; neverStarted?: boolean }> => {
     try {
       const { status } = await ctx.runtime.ContainerStatus({ container_id: id, verbose: false });
       if (!status) return {};
-      return { exitCode: status.exit_code, oom: status.reason === 'OOMKilled', ...(fromNanos(status.finished_at) ? { time: fromNanos(status.finished_at)! } : {}) };
+      return {
+        exitCode: status.exit_code,
+        oom: status.reason === 'OOMKilled',
+        neverStarted: !status.started_at,
+        ...(fromNanos(status.finished_at) ? { time: fromNanos(status.finished_at)! } : {}),
+      };
     } catch (err) {
       if (isRuntimeError(err, 'NotFound')) return {};
       throw err;
@@ -74,15 +79,17 @@ export function criEvents(ctx: CriContext, options: EventsOptions = {}, periodMs
       const seen: Seen = { phase: cur.phase, type: cur.type, labels: cur.labels };
       const from = prev ? ORDER.indexOf(prev.phase) + 1 : 0;
       const to = ORDER.indexOf(cur.phase);
+      // An exit is read first: a container whose process never started (StartError) is not told as started.
+      const exit = cur.phase === 'exited' && from <= to && cur.type === 'container' ? await exitOf(id) : {};
+      const { oom, neverStarted, ...exitEvent } = exit;
       for (let i = from; i <= to; i++) {
         const phase = ORDER[i]!;
         if (phase === 'created') emit('created', id, seen);
-        else if (phase === 'running') emit('started', id, seen);
-        else {
-          const exit = cur.type === 'container' ? await exitOf(id) : {};
-          const { oom, ...rest } = exit;
+        else if (phase === 'running') {
+          if (!neverStarted) emit('started', id, seen);
+        } else {
           if (oom) emit('oom', id, seen);
-          emit('exited', id, seen, rest);
+          emit('exited', id, seen, exitEvent);
         }
       }
       known.set(id, seen);

@@ -30,15 +30,10 @@ interface OciImageConfig {
  */
 export function criServerAddress(address: string | undefined): string {
   if (!address) return '';
-  const url = address.includes('://') ? address : `https://${address}`;
-  let host: string;
-  try {
-    host = new URL(url).host;
-  } catch {
-    return address;
-  }
+  // The host as Go's url.Parse reads it: after the scheme, up to the path; ports kept as written (:443 too).
+  let host = address.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split('/')[0] ?? '';
   if (host === 'index.docker.io' || host === 'docker.io') host = 'registry-1.docker.io';
-  return `https://${host}`;
+  return host ? `https://${host}` : '';
 }
 
 export function criAuth(auth: RegistryAuth | undefined): AuthConfig | null {

@@ -158,9 +158,11 @@ export async function engineContainers(labels: Record<string, string>): Promise<
 }
 
 /**
- * Removes one name of an image from the engine, not the image's other names: `ctr images rm`
- * under containerd, as the CRI's RemoveImage removes an image with all its names (busybox:1.36
- * and a test's private copy of it are one image).
+ * Removes one name of an image from the engine, not the image's other names. On containerd also
+ * the repository's digest names the pull made (`repo@sha256:...`: containerd reports the first
+ * of an image's repo digests as a container's imageID, so one left by an earlier run's registry
+ * would stand in for this one's), with `ctr images rm`: the CRI's RemoveImage removes an image
+ * with all its names (busybox:1.36 and a test's private copy of it are one image).
  */
 export async function removeImageName(ref: string): Promise<void> {
   if (TEST_RUNTIME === 'docker') {
@@ -168,8 +170,11 @@ export async function removeImageName(ref: string): Promise<void> {
     return;
   }
   const { execFile } = await import('node:child_process');
-  const socket = TEST_CRI_ENDPOINT.replace(/^unix:\/\//, '');
-  await new Promise<void>((resolve) => execFile('ctr', ['--address', socket, '--namespace', 'k8s.io', 'images', 'rm', ref], () => resolve()));
+  const ctr = (args: string[]) =>
+    new Promise<string>((resolve) => execFile('ctr', ['--address', TEST_CRI_ENDPOINT.replace(/^unix:\/\//, ''), '--namespace', 'k8s.io', ...args], (_err, stdout) => resolve(String(stdout ?? ''))));
+  const repo = ref.replace(/(@sha256:[0-9a-f]+|:[^:/]+)$/, '');
+  const names = (await ctr(['images', 'ls', '-q'])).split('\n').filter((n) => n === ref || n.startsWith(`${repo}@sha256:`));
+  if (names.length) await ctr(['images', 'rm', ...names]);
 }
 
 /** Names of the engine's volumes carrying all of `labels` (a CRI node's are host directories). */

@@ -33,6 +33,8 @@ import { CRI_CONTAINER_STATE, containerStatusOf, summaryOf } from './status.js';
 /** The node's cgroup hierarchy is v2 (unified): only there does the CRI carry a pids limit. */
 const CGROUP_V2 = existsSync('/sys/fs/cgroup/cgroup.controllers');
 
+const MAX_REMEMBERED_IMAGE_IDS = 10_000;
+
 /** How often waitContainer asks, at first and at most (the CRI has no wait call). */
 const WAIT_POLL_MS = { first: 50, max: 500 };
 
@@ -57,6 +59,8 @@ export class CriContainers {
   private readonly ctx: CriContext;
   private readonly sandboxes: CriSandboxes;
   private readonly resolveMount: MountResolver;
+  /** Each container's image id (sha256:...), from the list. */
+  private readonly imageIds = new Map<string, string>();
 
   constructor(ctx: CriContext, sandboxes: CriSandboxes, resolveMount: MountResolver = async (m) => m) {
     this.ctx = ctx;
@@ -153,6 +157,7 @@ export class CriContainers {
   }
 
   async removeContainer(id: string): Promise<void> {
+    this.imageIds.delete(id);
     try {
       await this.ctx.runtime.RemoveContainer({ container_id: id });
     } catch (err) {
@@ -161,14 +166,23 @@ export class CriContainers {
   }
 
   async containerStatus(id: string): Promise<ContainerStatus> {
-    // The list gives the image id (the status's image_ref is the repo digest): both at once.
-    const [{ status }, { containers }] = await Promise.all([
+    // The list gives the image id (the status's image_ref is the repo digest): asked once per
+    // container, at once with its first status; a container's image never changes.
+    const known = this.imageIds.get(id);
+    const [{ status }, listed] = await Promise.all([
       this.ctx.runtime.ContainerStatus({ container_id: id, verbose: false }),
-      this.ctx.runtime.ListContainers({ filter: { id } }),
+      known ? undefined : this.ctx.runtime.ListContainers({ filter: { id } }).then((r) => r.containers.find((c) => c.id === id)),
     ]);
     if (!status) throw new RuntimeError('NotFound', `no such container: ${id}`);
-    const listed = containers.find((c) => c.id === status.id);
-    return containerStatusOf(status, listed, status.labels[LABEL_SANDBOX_ID] ?? '');
+    if (listed) this.rememberImageId(id, listed.image_ref);
+    return containerStatusOf(status, listed ?? (known ? { pod_sandbox_id: '', image_ref: known } : undefined), status.labels[LABEL_SANDBOX_ID] ?? '');
+  }
+
+  private rememberImageId(id: string, imageId: string): void {
+    if (!imageId) return;
+    // Containers removed with their sandbox are never forgotten one by one: bounded instead.
+    if (this.imageIds.size >= MAX_REMEMBERED_IMAGE_IDS) this.imageIds.clear();
+    this.imageIds.set(id, imageId);
   }
 
   async listContainers(filter: ContainerFilter = {}): Promise<ContainerSummary[]> {
@@ -180,6 +194,7 @@ export class CriContainers {
         label_selector: { ...filter.labels, [LABEL_CONTAINER_TYPE]: 'container', [LABEL_MANAGED]: 'true' },
       },
     });
+    for (const c of containers) if (!this.imageIds.has(c.id)) this.rememberImageId(c.id, c.image_ref);
     return containers.map(summaryOf).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.metadata.attempt - b.metadata.attempt);
   }
 

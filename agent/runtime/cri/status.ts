@@ -77,11 +77,11 @@ export function summaryOf(c: Container__Output): ContainerSummary {
  * A container's status. `listed`: the same container from ListContainers (its image_ref is the
  * image id, where the status's is the repo digest); `sandboxId` from it or the labels.
  */
-export function containerStatusOf(s: ContainerStatus__Output, listed: Container__Output | undefined, sandboxId: string): ContainerStatus {
+export function containerStatusOf(s: ContainerStatus__Output, listed: Pick<Container__Output, 'pod_sandbox_id' | 'image_ref'> | undefined, sandboxId: string): ContainerStatus {
   const state = containerStateOf(s.state);
   const status: ContainerStatus = {
     id: s.id,
-    sandboxId: listed?.pod_sandbox_id ?? sandboxId,
+    sandboxId: listed?.pod_sandbox_id || sandboxId,
     metadata: { name: s.metadata?.name ?? '', attempt: s.metadata?.attempt ?? 0 },
     image: s.image?.image ?? '',
     imageId: listed?.image_ref || (s.image_ref.startsWith('sha256:') ? s.image_ref : ''),

@@ -2,10 +2,10 @@
 // kubelet's container log manager while the container writes: the log service's CriFileReader
 // and the runtime's containerLogs both see every line once, in order.
 import { randomBytes } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
+import { mkdir, readdir, rm, utimes } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CriRuntime, criContainerLogManager } from '../runtime/cri/index.js';
+import { CriRuntime, criContainerLogManager, removeOrphanedPodLogDirs } from '../runtime/cri/index.js';
 import type { LogLine } from '../runtime/index.js';
 import { CriFileReader } from './cri-file-reader.js';
 
@@ -93,6 +93,22 @@ describe('CRI log rotation on containerd', () => {
     expect(await readdir(podDir)).toEqual([]);
     await rt.removePodSandbox(second);
     await expect(readdir(podDir)).rejects.toMatchObject({ code: 'ENOENT' });
+  }, 60_000);
+
+  it('removes pod log directories no sandbox uses any more (left by a crash), never a live one or a new one', async () => {
+    const root = rt.context.logRoot;
+    const live = (await rt.podSandboxStatus(sandbox)).metadata;
+    const liveDir = `${root}/${live.namespace}_${live.name}_${live.uid}`;
+    const orphan = `${root}/crilogs_crashed_${RUN}-orphan`;
+    const fresh = `${root}/crilogs_fresh_${RUN}-fresh`;
+    for (const d of [liveDir, orphan, fresh]) await mkdir(`${d}/c`, { recursive: true });
+    const old = new Date(Date.now() - 5 * 60_000);
+    for (const d of [liveDir, orphan]) await utimes(d, old, old);
+    const removed = await removeOrphanedPodLogDirs(rt.context);
+    expect(removed).toContain(`crilogs_crashed_${RUN}-orphan`);
+    expect(removed.filter((n) => n.includes(RUN))).toEqual([`crilogs_crashed_${RUN}-orphan`]);
+    expect((await readdir(root)).filter((n) => n.includes(RUN)).sort()).toEqual([`crilogs_fresh_${RUN}-fresh`, `${live.namespace}_${live.name}_${live.uid}`].sort());
+    await rm(fresh, { recursive: true, force: true });
   }, 60_000);
 });
 

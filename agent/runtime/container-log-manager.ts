@@ -29,6 +29,8 @@ export interface ContainerLogManagerDeps {
   reopen(id: string): Promise<void>;
   logger?: { warn(message: string, fields?: Record<string, unknown>): void };
   now?: () => Date;
+  /** Run after each pass (the CRI runtime's removal of orphaned pod log directories). */
+  afterPass?: () => Promise<void>;
 }
 
 async function compress(path: string): Promise<void> {
@@ -104,6 +106,7 @@ export class ContainerLogManager {
         this.deps.logger?.warn('Failed to rotate log for container', { containerID: c.id, path: c.logPath, error: String(err) });
       }
     }
+    await this.deps.afterPass?.();
     return done;
   }
 

@@ -3,4 +3,4 @@
 export { CriRuntime, type CriRuntimeOptions } from './cri-runtime.js';
 export { connectCri, DEFAULT_CRI_ENDPOINT, type CriClient } from './client.js';
 export { DEFAULT_CRI_LOG_ROOT, DEFAULT_CRI_VOLUME_ROOT, type CriContext } from './context.js';
-export { criContainerLogManager } from './container-log-manager.js';
+export { criContainerLogManager, removeOrphanedPodLogDirs } from './container-log-manager.js';

@@ -18,7 +18,8 @@ export async function launchBrowser(): Promise<Browser> {
 export async function newPage(browser: Browser, locale: 'en-US' | 'zh-CN' = 'en-US'): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ locale, viewport: { width: 1440, height: 1000 }, timezoneId: 'UTC' });
   const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
+  // A deadline, not a speed goal: the test run's two lanes share 2 cores with Chromium.
+  page.setDefaultTimeout(45_000);
   return { context, page };
 }
 
@@ -47,7 +48,7 @@ export function ensureConsoleBuilt(): void {
 }
 
 /** Polls `check` until it passes (no sleeps to pass by luck: a deadline, then the last failure). */
-export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 20_000, intervalMs = 200): Promise<T> {
+export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 45_000, intervalMs = 200): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {

@@ -49,6 +49,7 @@ import type {
   VolumeStatus,
 } from '../container-runtime.js';
 import { EngineOperations, type EngineOperation } from '../engine-operations.js';
+import { RuntimeError } from '../runtime-error.js';
 import { connectCri, DEFAULT_CRI_ENDPOINT, type CriClient } from './client.js';
 import { CriContainers } from './containers.js';
 import { DEFAULT_CRI_LOG_ROOT, DEFAULT_CRI_VOLUME_ROOT, type CriContext } from './context.js';
@@ -133,6 +134,12 @@ export class CriRuntime implements ContainerRuntime {
       this.context.runtime.Status({ verbose: true }, { reason: 'RuntimeUnavailable' }),
       prettyOs(),
     ]);
+    // The kubelet's runtime state: a runtime that says it is not ready is as good as down (its health check).
+    const runtimeReady = status.status?.conditions.find((c) => c.type === 'RuntimeReady');
+    if (!runtimeReady?.status) {
+      const what = runtimeReady ? `RuntimeReady=false reason:${runtimeReady.reason} message:${runtimeReady.message}` : 'no RuntimeReady condition';
+      throw new RuntimeError('RuntimeUnavailable', `container runtime not ready: ${what}`);
+    }
     let config: { containerd?: { snapshotter?: string; runtimes?: Record<string, { options?: { SystemdCgroup?: boolean } | null }> } } = {};
     try {
       config = JSON.parse(status.info?.config ?? '{}') as typeof config;

@@ -79,6 +79,9 @@ describe('CRI statuses', () => {
     expect(cannot.startedAt).toEqual(cannot.finishedAt);
     expect(containerStatusOf(status({ reason: 'OOMKilled', exit_code: 137 }), undefined, '')).toMatchObject({ reason: 'OOMKilled', oomKilled: true });
     expect(containerStatusOf(status({ state: 'CONTAINER_RUNNING', finished_at: 0, reason: '' }), undefined, '')).not.toHaveProperty('reason');
+    // An exit stamped before the start (a process that exits at once): never before it.
+    const quick = containerStatusOf(status({ started_at: NS + 5e6, finished_at: NS + 4e6 }), undefined, '');
+    expect(quick.finishedAt!.getTime()).toBe(quick.startedAt!.getTime());
   });
 
   it('reads a sandbox: IP only while ready, hostname from our label (not among its labels)', () => {

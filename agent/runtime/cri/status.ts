@@ -103,7 +103,9 @@ export function containerStatusOf(s: ContainerStatus__Output, listed: Pick<Conta
     else reason = s.exit_code === 0 ? 'Completed' : 'Error';
     status.exitCode = s.exit_code;
     status.reason = reason;
-    status.finishedAt = finishedAt ?? status.createdAt;
+    // containerd stamps started_at once the start call returns, and a process that exits at
+    // once can have its exit stamped before that: never report an exit before the start.
+    status.finishedAt = finishedAt && startedAt && startedAt.getTime() > finishedAt.getTime() ? startedAt : (finishedAt ?? status.createdAt);
     // A process that never started: reported as exited at creation, as dockershim did.
     if (!startedAt) status.startedAt = status.finishedAt;
   }

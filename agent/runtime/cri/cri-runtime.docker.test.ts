@@ -6,14 +6,14 @@
 // Images: busybox:1.36 is in containerd already (scripts/containerd.sh imports it from Docker);
 // the entrypoint image is built with Docker (DockerRuntime.importImage), pushed to a private
 // registry (Debian's docker-registry with htpasswd auth on a free loopback port) and pulled
-// through the CRI with its credentials, as is the contract's private image. containerd reaches
-// that registry over plain HTTP through a hosts.toml for its port in jobyard's certs.d,
-// written here and removed in teardown. Every image pulled into containerd here has an id of
-// its own (a label with the run id): the CRI's RemoveImage removes an image under all its names.
+// through the CRI with its credentials, as is the contract's private image (containerd 1.6
+// pulls from a loopback registry over plain HTTP without a hosts.toml). Every image pulled into
+// containerd here has an id of its own (a label with the run id): the CRI's RemoveImage
+// removes an image under all its names.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,7 +29,6 @@ import { CriRuntime } from './cri-runtime.js';
 const RUN_ID = `c${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 const RUN_LABELS = { 'jobyard.io/contract-run': RUN_ID };
 const SOCKET = '/run/jobyard/containerd/containerd.sock';
-const CERTS_D = '/etc/jobyard/containerd/certs.d';
 const CGROUP_V2 = existsSync('/sys/fs/cgroup/cgroup.controllers');
 
 interface Registry {
@@ -46,7 +45,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** docker-registry on a free loopback port with one htpasswd (bcrypt) user, reachable by containerd over HTTP. */
+/** docker-registry on a free loopback port with one htpasswd (bcrypt) user. */
 async function startRegistry(auth: { user: string; password: string }): Promise<Registry> {
   const binary = ['/usr/bin/docker-registry', '/usr/bin/registry'].find((p) => existsSync(p));
   if (!binary) throw new Error('docker-registry is not installed: run scripts/setup.sh (apt-get install docker-registry)');
@@ -65,9 +64,6 @@ async function startRegistry(auth: { user: string; password: string }): Promise<
       '',
     ].join('\n'),
   );
-  const hostsDir = join(CERTS_D, host);
-  await mkdir(hostsDir, { recursive: true });
-  await writeFile(join(hostsDir, 'hosts.toml'), `server = "http://${host}"\n\n[host."http://${host}"]\n  capabilities = ["pull", "resolve"]\n`);
   const child: ChildProcess = spawn(binary, ['serve', join(dir, 'config.yml')], { stdio: 'ignore' });
   const deadline = Date.now() + 15_000;
   for (;;) {
@@ -86,7 +82,6 @@ async function startRegistry(auth: { user: string; password: string }): Promise<
         await exited;
       }
       await rm(dir, { recursive: true, force: true });
-      await rm(hostsDir, { recursive: true, force: true });
     },
   };
 }
@@ -120,7 +115,7 @@ describeRuntimeContract('containerd (CRI)', async () => {
     await runtime.pullImage(entrypointImage, registryAuth);
     criImages.push(entrypointImage);
   } catch (err) {
-    // No teardown runs for a harness that never came: the registry and its hosts.toml go now.
+    // No teardown runs for a harness that never came: the registry goes now.
     for (const ref of dockerImages) await docker.removeImage(ref).catch(() => undefined);
     await registry.stop();
     throw err;

@@ -2,7 +2,9 @@
 // AuthConfig), status, list and remove. References go to the runtime fully qualified
 // ("docker.io/library/busybox:1.36"), as the kubelet's are after applyDefaultImageTag; the
 // runtime reports tags and digests that way. The image's config (ENTRYPOINT, CMD, env...) is
-// read from the verbose status (containerd: the OCI image spec in info["info"]).
+// read from the verbose status (containerd: the OCI image spec in info["info"]). Unlike
+// `docker rmi <tag>`, the CRI's RemoveImage removes the image under every name it has (the
+// kubelet's image GC removes by id).
 import type { ImageConfig, ImageService, ImageStatus, ImageSummary, RegistryAuth } from '../container-runtime.js';
 import { parseImageReference } from '../image-reference.js';
 import { RuntimeError, isRuntimeError, redact, secretsOf } from '../runtime-error.js';

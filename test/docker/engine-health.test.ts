@@ -20,9 +20,12 @@ import { DockerRuntime } from '../../agent/runtime/docker/index.js';
 import type { EngineOperationRecord } from '../../agent/runtime/index.js';
 import { loadKubeconfig, RestClientset } from '../../client/index.js';
 import { JobyardServer } from '../support/jobyard-server.js';
+import { TEST_RUNTIME } from '../support/test-runtime.js';
 import { BUSYBOX, apply, eventsFor, getJson, namespace, pod, removeAgentLeftovers, requireEngine, startAgentServer, waitFor, waitPod } from './agent-harness.js';
 
-function dockerdPid(): number {
+/** The engine the run's servers use: dockerd, or jobyard's containerd (scripts/containerd.sh's pid file) with JOBYARD_TEST_RUNTIME=containerd. */
+function enginePid(): number {
+  if (TEST_RUNTIME === 'containerd') return Number(readFileSync('/run/jobyard/containerd.pid', 'utf8').trim());
   try {
     return Number(readFileSync('/var/run/docker.pid', 'utf8').trim());
   } catch {
@@ -55,7 +58,7 @@ describe('the engine health check against a stopped dockerd', () => {
     await waitFor('the node Ready', async () => readyCondition(await node()).status === 'True');
     await apply(server, namespace('health'));
 
-    const pid = dockerdPid();
+    const pid = enginePid();
     const resume = () => {
       try {
         process.kill(pid, 'SIGCONT');

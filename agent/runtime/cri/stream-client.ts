@@ -168,8 +168,9 @@ const FORWARD_ERROR_PREFIX = /^error forwarding port \d+ to pod [^,]*, uid [^:]*
 /**
  * One TCP connection to `port` inside the pod, through the streaming server's port-forward
  * protocol: resolves once the streams are set up (the runtime connects after that, on its
- * side); a failure to connect destroys the Duplex with a RuntimeError whose message is the
- * runtime's, before any byte arrives. Closing the Duplex closes the session.
+ * side); a failure to connect rejects if it has come by then, else destroys the Duplex with a
+ * RuntimeError whose message is the runtime's, before any byte arrives. Closing the Duplex
+ * closes the session.
  */
 export async function portForwardStream(url: string, port: number): Promise<Duplex> {
   const conn = await upgradeToSpdy(url, PORT_FORWARD_PROTOCOL);
@@ -187,13 +188,34 @@ export async function portForwardStream(url: string, port: number): Promise<Dupl
   error.on('error', () => undefined);
   // The server writes its error text in one frame, before it closes the data stream: fail the
   // data stream as soon as it comes, so no reader takes the FIN that follows for a clean end.
+  let failure: RuntimeError | undefined;
+  data.on('error', () => undefined);
   error.on('data', (chunk: Buffer) => {
     const message = chunk.toString('utf8').trim().replace(FORWARD_ERROR_PREFIX, '');
-    if (message && !data.destroyed) data.destroy(new RuntimeError('Unknown', message));
+    if (!message || failure) return;
+    failure = new RuntimeError('Unknown', message);
+    if (!data.destroyed) data.destroy(failure);
+  });
+  // As a TCP socket without half-open: once the pod's side has ended, so does ours (the
+  // runtime then ends the connection), and the stream closes for those who wait for that —
+  // after the error stream has ended, so that an error the runtime reports is never cut off.
+  const errorEnded = new Promise<void>((resolve) => {
+    error.once('end', resolve);
+    error.once('close', resolve);
+  });
+  data.once('end', () => {
+    void errorEnded.then(() => {
+      if (!data.writableEnded && !data.destroyed) data.end();
+    });
   });
   data.once('close', () => conn.close());
   conn.once('close', () => {
     if (!data.destroyed) data.destroy();
   });
+  // Frames already read (a refusal may come with the streams' replies) are handled by the next
+  // turn: such a failure rejects. A later one finds the caller listening, as it listens as soon
+  // as it has the Duplex, before any more I/O.
+  await new Promise((resolve) => setImmediate(resolve));
+  if (failure) throw failure;
   return data;
 }

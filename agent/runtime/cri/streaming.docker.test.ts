@@ -205,9 +205,11 @@ describe.skipIf(skipWhy !== '')(`CriStreaming on containerd${skipWhy ? ` (skippe
       }
     }
     expect(response).toMatch(/^HTTP\/1\.[01] 200 OK\r\n[\s\S]*\r\n\r\nhello-forward\n$/);
-    const refused = await streaming.portForward(sandboxId, 8081);
-    refused.resume();
-    const err = await new Promise<unknown>((resolve) => refused.once('error', resolve));
+    // The refusal rejects when it came with the streams' replies, else fails the stream.
+    const err = await streaming.portForward(sandboxId, 8081).then(
+      (refused) => new Promise<unknown>((resolve) => (refused.resume(), refused.once('error', resolve))),
+      (rejected: unknown) => rejected,
+    );
     expect(isRuntimeError(err, 'Unknown')).toBe(true);
     expect((err as Error).message).toMatch(/^failed to execute portforward in network namespace ".*": failed to connect to localhost:8081 inside namespace ".*", IPv4: dial tcp4 127\.0\.0\.1:8081: connect: connection refused/);
     expect((await failure(streaming.portForward('no-such-sandbox', 8080))).reason).toBe('NotFound');

@@ -6,6 +6,9 @@ import { defineConfig } from 'vitest/config';
 // docker: the node agent against the real Docker engine.
 // security: a real server attacked (auth bypass corpus, Pod Security, limits, fuzzer).
 // e2e: the built `jobyard server` driven by kubectl, @kubernetes/client-node and Chromium.
+/** Files that need jobyard's containerd and run no pod on Docker. */
+const CRI_ONLY = ['agent/runtime/cri/**/*.docker.test.ts', 'agent/logs/cri-*.docker.test.ts'];
+
 /** e2e files that start only servers without a real node; a new file runs in e2e-node unless listed. */
 const E2E_WITHOUT_NODE = [
   'test/e2e-browser/config-pages.test.ts',
@@ -61,7 +64,18 @@ export default defineConfig({
         test: {
           name: 'docker',
           include: ['test/docker/**/*.test.ts', '**/*.docker.test.ts'],
-          exclude: ['node_modules/**', 'dist/**'],
+          exclude: ['node_modules/**', 'dist/**', ...CRI_ONLY],
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          // What only the CRI runtime has, against jobyard's containerd (the runtime contract
+          // included): no Docker sandbox, so it runs beside the docker tier.
+          name: 'cri',
+          include: CRI_ONLY,
           testTimeout: 180_000,
           hookTimeout: 120_000,
           fileParallelism: false,

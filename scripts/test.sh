@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Runs every test of jobyard (`npm test`; CI runs it through .ci/run): set-up first
-# (scripts/setup.sh --with-browser --with-examples), typecheck and lint:deps, then the test tiers
+# (scripts/setup.sh --with-browser --with-examples --runtime both), typecheck and lint:deps, then the test tiers
 # in two lanes at once, each stopping at its first failure:
 #
 #   typecheck    tsc --noEmit over everything but web/
 #   lint:deps    import rules (.dependency-cruiser.cjs) over the folders of `npm run lint:deps`
 #                that exist, and web/
-#   lane "engine" (tiers that run pods on the real container engine, one file at a time: two
+#   lane "docker" (tiers that run pods on the Docker engine, one file at a time: two
 #   servers must not make and destroy Docker 20.10 sandboxes at once, and kube-proxy and cluster
 #   DNS hold the machine's iptables and port 53):
 #     docker     vitest --project docker       (test/docker, *.docker.test.ts; real dockerd)
@@ -16,10 +16,12 @@
 #                (the CI's time budget): --only docker-containerd, or JOBYARD_TEST_CONTAINERD=1
 #     security   vitest --project security     (test/security: a real server attacked; fuzzer)
 #     e2e-node   vitest --project e2e-node     (test/e2e-* that run pods: kubectl, Chromium)
-#   lane "no engine" (CPU-bound tiers, and servers with no node), printed when it ends:
+#   lane "other" (CPU-bound tiers, containerd, and servers with no node), printed when it ends:
 #     unit       vitest --project unit         (*.test.ts beside the code)
 #     web        vitest --project web          (web/src; skipped while it has no tests)
 #     integration vitest --project integration (test/integration)
+#     cri        vitest --project cri          (the CRI runtime against jobyard's containerd: the
+#                runtime contract, streaming, CRI logs; no Docker sandbox)
 #     e2e        vitest --project e2e          (test/e2e-* whose servers run no node, two at a
 #                time; the list is in vitest.config.ts)
 #
@@ -146,7 +148,8 @@ vitest_tier() {
 if [ "$skip_setup" = 1 ]; then
   echo "test: --skip-setup: not running scripts/setup.sh"
 else
-  tier setup "" scripts/setup.sh --with-browser --with-examples
+  # Both engines: the cri tier runs against jobyard's containerd.
+  tier setup "" scripts/setup.sh --with-browser --with-examples --runtime both
   # The set-up built dist/: the tests run it, as users do (test/support/jobyard-command.ts).
   export JOBYARD_TEST_SERVER=dist
 fi
@@ -191,14 +194,14 @@ run_containerd_tier() {
       --reporter=default --reporter=junit --outputFile.junit="$junit_dir/docker-containerd.xml"
 }
 
-engine_lane() {
+docker_lane() {
   vitest_tier docker
   containerd_tier
   vitest_tier security
   vitest_tier e2e-node
 }
 
-no_engine_lane() {
+other_lane() {
   vitest_tier unit
   if [ "$(test_files web)" -gt 0 ]; then
     vitest_tier web
@@ -206,22 +209,23 @@ no_engine_lane() {
     skip web "web/src has no tests yet"
   fi
   vitest_tier integration
+  vitest_tier cri
   vitest_tier e2e
 }
 
-banner "two lanes at once: engine (docker, security, e2e-node) and no engine (unit, web, integration, e2e); the engine lane's output follows as it runs, the other's when it ends"
-lane no-engine no_engine_lane
-lane engine engine_lane
-tail -n +1 -f "$JOBYARD_ARTIFACTS_DIR/lane-engine.log" --pid "${lane_pids[1]}" &
+banner "two lanes at once: docker (docker, security, e2e-node: pods on Docker, one file at a time) and other (unit, web, integration, cri, e2e); the docker lane's output follows as it runs, the other's when it ends"
+lane other other_lane
+lane docker docker_lane
+tail -n +1 -f "$JOBYARD_ARTIFACTS_DIR/lane-docker.log" --pid "${lane_pids[1]}" &
 follower=$!
 lanes_failed=0
 for i in 1 0; do
   wait "${lane_pids[$i]}" || lanes_failed=1
   if [ "$i" = 1 ]; then wait "$follower" || true; fi
 done
-banner "lane no-engine's output"
-cat "$JOBYARD_ARTIFACTS_DIR/lane-no-engine.log"
-for name in no-engine engine; do
+banner "lane other's output"
+cat "$JOBYARD_ARTIFACTS_DIR/lane-other.log"
+for name in other docker; do
   while IFS= read -r line; do summary+=("$line"); done <"$JOBYARD_ARTIFACTS_DIR/lane-$name.summary"
 done
 if [ "$lanes_failed" != 0 ]; then

@@ -26,7 +26,7 @@ function status(extra: Partial<ContainerStatus__Output>): ContainerStatus__Outpu
 }
 
 describe('criSandboxConfig', () => {
-  it('writes what the kubelet sends: log directory, DNS, ports, namespaces, cgroup parent, our labels', () => {
+  it('writes what the kubelet sends: log directory, DNS, ports, namespaces, cgroup parent, our labels; no hostname on the host network', () => {
     const cfg = criSandboxConfig(
       {
         metadata: { name: 'p', namespace: 'ns', uid: 'u-1', attempt: 1 },
@@ -44,7 +44,8 @@ describe('criSandboxConfig', () => {
     );
     expect(cfg).toMatchObject({
       metadata: { name: 'p', namespace: 'ns', uid: 'u-1', attempt: 1 },
-      hostname: 'p',
+      // hostNetwork: the node's hostname, none of its own (the kubelet sends none).
+      hostname: '',
       log_directory: '/var/log/jobyard/pods/ns_p_u-1',
       dns_config: { servers: ['10.96.0.10'], searches: ['ns.svc.cluster.local'], options: ['ndots:5'] },
       port_mappings: [{ protocol: 'TCP', container_port: 80, host_port: 8080, host_ip: '127.0.0.1' }],

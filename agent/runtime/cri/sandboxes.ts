@@ -39,7 +39,9 @@ export function criSandboxConfig(config: PodSandboxConfig, logRoot: string): Cri
   if (config.singleContainer) labels[LABEL_SINGLE_CONTAINER] = 'true';
   return {
     metadata: { name: m.name, namespace: m.namespace, uid: m.uid, attempt: m.attempt },
-    hostname: config.hostname,
+    // As the kubelet's generatePodSandboxConfig: no hostname for a hostNetwork pod (it has the
+    // node's UTS namespace; runc refuses to set a hostname without a private one).
+    hostname: config.hostNetwork ? '' : config.hostname,
     log_directory: podLogDirectory(logRoot, m),
     dns_config: config.dns ? { servers: config.dns.servers ?? [], searches: config.dns.searches ?? [], options: config.dns.options ?? [] } : null,
     port_mappings: (config.portMappings ?? []).map((p) => ({

@@ -9,7 +9,7 @@ import { cniBridgeNetwork } from '../../cmd/cni-network.js';
 import { cidrContains } from '../../dns/index.js';
 import type { JobyardServer } from '../support/jobyard-server.js';
 import { TEST_CRI_ENDPOINT, TEST_RUNTIME } from '../support/test-runtime.js';
-import { apply, BUSYBOX, docker, getJson, kubectl, namespace, phaseIs, pod, removeAgentLeftovers, startAgentServer, waitPod } from './agent-harness.js';
+import { apply, BUSYBOX, docker, getJson, kubectl, namespace, pod, removeAgentLeftovers, startAgentServer, waitFor, waitPod } from './agent-harness.js';
 
 let server: JobyardServer;
 const NS = 'node-runtime';
@@ -58,13 +58,19 @@ describe(`the node on ${TEST_RUNTIME}`, () => {
       server,
       pod(NS, 'reach-api', {
         restartPolicy: 'Never',
-        containers: [{ name: 'c', image: BUSYBOX, command: ['sh', '-c', `echo | nc -w 5 ${gateway} ${port} >/dev/null && echo reached ${gateway}`] }],
+        // It stays up after the attempt, so its status is read while it runs: on Docker a pod
+        // without a pause container has an address only while its container runs.
+        containers: [{ name: 'c', image: BUSYBOX, command: ['sh', '-c', `if echo | nc -w 5 ${gateway} ${port} >/dev/null; then echo reached ${gateway}; else echo unreachable; fi; exec sleep 3600`] }],
       }),
     );
-    const p = await waitPod(server, NS, 'reach-api', 'finished', phaseIs('Succeeded', 'Failed'));
-    const logs = await kubectl(server, ['logs', '-n', NS, 'reach-api']);
-    expect({ phase: p.status?.phase, logs: logs.trim() }).toEqual({ phase: 'Succeeded', logs: `reached ${gateway}` });
-    expect(cidrContains(network.subnet!, p.status?.podIP ?? '')).toBe(true);
+    const logs = await waitFor('the pod’s attempt', async () => {
+      const out = (await kubectl(server, ['logs', '-n', NS, 'reach-api']).catch(() => '')).trim();
+      return out || undefined;
+    }, 60_000, 200);
+    expect(logs).toBe(`reached ${gateway}`);
+    const p = await waitPod(server, NS, 'reach-api', 'running with its IP', (x) => x.status?.phase === 'Running' && !!x.status?.podIP);
+    expect(cidrContains(network.subnet!, p.status!.podIP!)).toBe(true);
     expect(p.status?.containerStatuses?.[0]?.containerID).toMatch(TEST_RUNTIME === 'docker' ? /^docker:\/\/[0-9a-f]{64}$/ : /^containerd:\/\/[0-9a-f]{64}$/);
+    await kubectl(server, ['delete', 'pod', 'reach-api', '-n', NS, '--wait']);
   });
 });

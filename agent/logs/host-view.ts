@@ -4,7 +4,7 @@
 // Files only in the image's lower layers are not there; the log collectors only want files
 // that something writes to, so that is enough.
 import { lstat, readdir } from 'node:fs/promises';
-import { segmentRegExp, hasGlob, type ContainerLogInfo } from '../runtime/index.js';
+import { segmentRegExp, hasGlob, normalizeContainerPath, type ContainerLogInfo } from '../runtime/index.js';
 
 /** A regular file found for a pattern. */
 export interface HostFile {
@@ -16,16 +16,6 @@ export interface HostFile {
   sizeBytes: number;
 }
 
-function normalize(p: string): string {
-  const parts: string[] = [];
-  for (const s of p.split('/')) {
-    if (!s || s === '.') continue;
-    if (s === '..') parts.pop();
-    else parts.push(s);
-  }
-  return '/' + parts.join('/');
-}
-
 const MAX_DEPTH = 16;
 
 export class HostView {
@@ -34,13 +24,13 @@ export class HostView {
 
   constructor(info: Pick<ContainerLogInfo, 'mounts' | 'rootfsDir'>) {
     // Longest destination first: the innermost mount wins.
-    this.mounts = info.mounts.map((m) => ({ ...m, destination: normalize(m.destination) })).sort((a, b) => b.destination.length - a.destination.length);
+    this.mounts = info.mounts.map((m) => ({ ...m, destination: normalizeContainerPath(m.destination) })).sort((a, b) => b.destination.length - a.destination.length);
     this.rootfsDir = info.rootfsDir;
   }
 
   /** The host path of a path inside the container, or undefined where the host cannot see it (tmpfs, no layer dir). */
   hostPath(path: string): string | undefined {
-    const p = normalize(path);
+    const p = normalizeContainerPath(path);
     for (const m of this.mounts) {
       if (p === m.destination || p.startsWith(m.destination === '/' ? '/' : `${m.destination}/`)) {
         if (!m.source) return undefined;
@@ -54,7 +44,7 @@ export class HostView {
   /** Whether every file a pattern can match is visible on the host. */
   covers(pattern: string): boolean {
     const fixed: string[] = [];
-    for (const seg of normalize(pattern).split('/').filter(Boolean)) {
+    for (const seg of normalizeContainerPath(pattern).split('/').filter(Boolean)) {
       if (hasGlob(seg)) break;
       fixed.push(seg);
     }
@@ -115,7 +105,7 @@ export class HostView {
 
   /** Regular files matching `pattern` (`*`, `?`, `[...]` per segment, `**` for any directories), sorted by path. */
   async glob(pattern: string): Promise<HostFile[]> {
-    const segs = normalize(pattern).split('/').filter(Boolean);
+    const segs = normalizeContainerPath(pattern).split('/').filter(Boolean);
     const found = new Map<string, HostFile>();
     const visit = async (dir: string, i: number, depth: number): Promise<void> => {
       if (depth > MAX_DEPTH) return;

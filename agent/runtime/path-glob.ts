@@ -4,6 +4,17 @@
 
 const GLOB_CHARS = /[*?[]/;
 
+/** An absolute path inside a container with `.`, `..` and repeated slashes resolved (`..` stops at `/`). */
+export function normalizeContainerPath(p: string): string {
+  const parts: string[] = [];
+  for (const s of p.split('/')) {
+    if (!s || s === '.') continue;
+    if (s === '..') parts.pop();
+    else parts.push(s);
+  }
+  return '/' + parts.join('/');
+}
+
 /** True when the string has a wildcard. */
 export function hasGlob(s: string): boolean {
   return GLOB_CHARS.test(s);

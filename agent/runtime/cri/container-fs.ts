@@ -8,7 +8,7 @@
 // followed inside it (an absolute target starts again at its root), never on the host.
 import type { Stats } from 'node:fs';
 import { lstat, readdir, readlink } from 'node:fs/promises';
-import { hasGlob, matchPathGlob, segmentRegExp } from '../path-glob.js';
+import { hasGlob, matchPathGlob, normalizeContainerPath, segmentRegExp } from '../path-glob.js';
 
 export interface ContainerFsSpec {
   /** The pid of the running container's process (0 or absent once it exited). */
@@ -28,16 +28,6 @@ export interface FsEntry {
 
 const MAX_LINKS = 40;
 
-function normalize(p: string): string {
-  const parts: string[] = [];
-  for (const s of p.split('/')) {
-    if (!s || s === '.') continue;
-    if (s === '..') parts.pop();
-    else parts.push(s);
-  }
-  return '/' + parts.join('/');
-}
-
 function isWhiteout(st: Stats): boolean {
   return st.isCharacterDevice() && st.rdev === 0;
 }
@@ -48,7 +38,7 @@ export class ContainerFs {
 
   constructor(spec: ContainerFsSpec) {
     this.spec = spec;
-    this.binds = spec.binds.map((b) => ({ ...b, destination: normalize(b.destination) })).sort((a, b) => b.destination.length - a.destination.length);
+    this.binds = spec.binds.map((b) => ({ ...b, destination: normalizeContainerPath(b.destination) })).sort((a, b) => b.destination.length - a.destination.length);
   }
 
   /** Host paths that may hold a path inside the container, in the order they win. */
@@ -77,7 +67,7 @@ export class ContainerFs {
 
   /** Resolves a path inside the container, following links inside it. */
   async resolve(path: string, followLast = true): Promise<FsEntry | undefined> {
-    const todo = normalize(path).split('/').filter(Boolean);
+    const todo = normalizeContainerPath(path).split('/').filter(Boolean);
     let cur = '';
     let links = 0;
     let entry: { hostPath: string; stat: Stats } | undefined = { hostPath: '', stat: undefined as unknown as Stats };
@@ -134,7 +124,7 @@ export class ContainerFs {
 
   /** Regular files whose path matches a pattern (path-glob.ts: `*`, `?`, `[...]`, `**`), sorted. */
   async glob(pattern: string): Promise<FsEntry[]> {
-    const segs = normalize(pattern).split('/').filter(Boolean);
+    const segs = normalizeContainerPath(pattern).split('/').filter(Boolean);
     const found = new Map<string, FsEntry>();
     const walk = async (dir: string, i: number, depth: number): Promise<void> => {
       if (i >= segs.length || depth > 32) return;
